@@ -1,0 +1,108 @@
+//! The server a kiosk runs in-process when no API URL is configured.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+use crate::error::{Context, Error};
+use crate::store::{add_token, database_url, open_database, Db, Role};
+
+/// A reference server on 127.0.0.1 with its own thread and tokio runtime, over a SQLite file.
+/// Dropping it shuts the server down and joins the thread.
+pub struct EmbeddedServer {
+    /// e.g. `http://127.0.0.1:41234`, without a trailing slash.
+    pub base_url: String,
+    stop: Option<oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl EmbeddedServer {
+    /// Opens (creating if needed) the SQLite file, registers the kiosk's token, binds a free
+    /// port on 127.0.0.1 and returns once the server accepts connections.
+    pub fn start(
+        db_file: &Path,
+        kiosk_id: &str,
+        kiosk_token: &str,
+    ) -> Result<EmbeddedServer, Error> {
+        if let Some(dir) = db_file.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).context(format!("cannot create {}", dir.display()))?;
+        }
+        let url = database_url(&db_file.to_string_lossy());
+        let (kiosk_id, kiosk_token) = (kiosk_id.to_owned(), kiosk_token.to_owned());
+        let (ready_tx, ready_rx) = mpsc::channel::<Result<SocketAddr, Error>>();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("service-api".into())
+            .spawn(move || {
+                let runtime = tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .enable_all()
+                    .build();
+                let runtime = match runtime.context("cannot start the server's runtime") {
+                    Ok(runtime) => runtime,
+                    Err(e) => return drop(ready_tx.send(Err(e))),
+                };
+                runtime.block_on(async move {
+                    let (db, listener, addr) = match prepare(&url, &kiosk_id, &kiosk_token).await {
+                        Ok(ready) => ready,
+                        Err(e) => return drop(ready_tx.send(Err(e))),
+                    };
+                    // The listener is bound, so connections are already accepted (queued).
+                    let _ = ready_tx.send(Ok(addr));
+                    let shutdown = async { drop(stopped.await) };
+                    if let Err(e) = axum::serve(listener, crate::router(db))
+                        .with_graceful_shutdown(shutdown)
+                        .await
+                    {
+                        eprintln!("service-api: embedded server stopped: {e}");
+                    }
+                });
+            })
+            .context("cannot start the server thread")?;
+        let ready = ready_rx
+            .recv()
+            .unwrap_or_else(|_| Err(Error::new("the embedded server thread ended early")));
+        match ready {
+            Ok(addr) => Ok(EmbeddedServer {
+                base_url: format!("http://{addr}"),
+                stop: Some(stop),
+                thread: Some(thread),
+            }),
+            Err(e) => {
+                let _ = thread.join();
+                Err(e)
+            }
+        }
+    }
+}
+
+async fn prepare(
+    url: &str,
+    kiosk_id: &str,
+    kiosk_token: &str,
+) -> Result<(Db, TcpListener, SocketAddr), Error> {
+    let db = open_database(url).await?;
+    add_token(&db, Role::Kiosk, kiosk_id, kiosk_token).await?;
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .context("cannot bind 127.0.0.1")?;
+    let addr = listener
+        .local_addr()
+        .context("cannot read the bound address")?;
+    Ok((db, listener, addr))
+}
+
+impl Drop for EmbeddedServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}

@@ -1,0 +1,171 @@
+//! The library's error ([`Error`]) and the HTTP error answer ([`ApiFailure`]).
+
+use std::fmt;
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+use crate::model::{ApiError, Bilingual};
+
+type Source = Box<dyn std::error::Error + Send + Sync>;
+
+/// Why opening the database, registering a token or starting a server failed.
+#[derive(Debug)]
+pub struct Error {
+    context: String,
+    source: Option<Source>,
+}
+
+impl Error {
+    pub(crate) fn new(context: impl Into<String>) -> Self {
+        Error {
+            context: context.into(),
+            source: None,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.source {
+            Some(source) => write!(f, "{}: {source}", self.context),
+            None => f.write_str(&self.context),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_deref().map(|s| s as _)
+    }
+}
+
+/// Adds what was being done to any error: `pool.connect(url).await.context("opening ...")?`.
+pub(crate) trait Context<T> {
+    fn context(self, context: impl Into<String>) -> Result<T, Error>;
+}
+
+impl<T, E: Into<Source>> Context<T> for Result<T, E> {
+    fn context(self, context: impl Into<String>) -> Result<T, Error> {
+        self.map_err(|e| Error {
+            context: context.into(),
+            source: Some(e.into()),
+        })
+    }
+}
+
+/// A failed request: an HTTP status and the JSON [`ApiError`] body with a stable code.
+#[derive(Debug)]
+pub(crate) struct ApiFailure {
+    pub status: StatusCode,
+    pub body: ApiError,
+}
+
+impl ApiFailure {
+    fn new(status: StatusCode, code: &str, zh: impl Into<String>, en: impl Into<String>) -> Self {
+        ApiFailure {
+            status,
+            body: ApiError {
+                code: code.into(),
+                message: Bilingual::new(zh, en),
+            },
+        }
+    }
+
+    pub fn unauthorized() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "缺少或无效的访问令牌",
+            "Missing or unknown bearer token",
+        )
+    }
+
+    pub fn forbidden() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "此操作仅限工作人员",
+            "Only staff may do this",
+        )
+    }
+
+    pub fn not_found(en: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", "未找到", en)
+    }
+
+    pub fn unknown_service(code: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "unknown_service",
+            format!("没有此事项：{code}"),
+            format!("No such service: {code}"),
+        )
+    }
+
+    pub fn invalid_request(en: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "请求格式不正确",
+            en,
+        )
+    }
+
+    pub fn no_waiting_ticket(window: i64) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "no_waiting_ticket",
+            format!("{window}号窗口暂无等候的号"),
+            format!("Nobody is waiting for window {window}"),
+        )
+    }
+
+    pub fn window_closed(window: i64) -> Self {
+        Self::new(
+            StatusCode::CONFLICT,
+            "window_closed",
+            format!("{window}号窗口已关闭"),
+            format!("Window {window} is closed"),
+        )
+    }
+
+    pub fn invalid_transition(number: &str, status: &str, action: &str) -> Self {
+        Self::new(
+            StatusCode::CONFLICT,
+            "invalid_transition",
+            format!("{number}号当前状态为 {status}，不能执行此操作"),
+            format!("Ticket {number} is {status}; it cannot be {action}"),
+        )
+    }
+
+    /// The cause goes to the server's log, not to the client.
+    pub fn internal(cause: impl fmt::Display) -> Self {
+        eprintln!("service-api: internal error: {cause}");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "服务器内部错误，请稍后重试",
+            "Internal server error; please try again",
+        )
+    }
+}
+
+impl From<sqlx::Error> for ApiFailure {
+    fn from(e: sqlx::Error) -> Self {
+        ApiFailure::internal(e)
+    }
+}
+
+impl From<serde_json::Error> for ApiFailure {
+    fn from(e: serde_json::Error) -> Self {
+        ApiFailure::internal(e)
+    }
+}
+
+impl IntoResponse for ApiFailure {
+    fn into_response(self) -> Response {
+        (self.status, Json(self.body)).into_response()
+    }
+}

@@ -1,0 +1,377 @@
+//! The HTTP API: the route table, authentication, idempotent POSTs and the handlers.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use axum::body::Body;
+use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
+use axum::handler::Handler;
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
+use axum::middleware::{from_fn_with_state, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{self, MethodRouter};
+use axum::{Extension, Json, Router};
+use serde::de::DeserializeOwned;
+
+use crate::error::ApiFailure;
+use crate::model::{Catalog, Health, NewTicket, Service, Ticket, Window};
+use crate::queue::Transition;
+use crate::store::{hash_token, Db, Role, SavedAnswer};
+
+/// The OpenAPI 3.1 contract, served verbatim at `/openapi.json`.
+pub const OPENAPI: &str = include_str!("../openapi.json");
+
+/// Who may call a route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Access {
+    Public,
+    /// Any valid token: kiosk or staff.
+    Kiosk,
+    Staff,
+}
+
+struct Endpoint {
+    method: &'static str,
+    path: &'static str,
+    access: Access,
+    handler: MethodRouter<AppState>,
+}
+
+impl Endpoint {
+    fn get<H: Handler<T, AppState>, T: 'static>(
+        path: &'static str,
+        access: Access,
+        handler: H,
+    ) -> Self {
+        Endpoint {
+            method: "GET",
+            path,
+            access,
+            handler: routing::get(handler),
+        }
+    }
+
+    fn post<H: Handler<T, AppState>, T: 'static>(
+        path: &'static str,
+        access: Access,
+        handler: H,
+    ) -> Self {
+        Endpoint {
+            method: "POST",
+            path,
+            access,
+            handler: routing::post(handler),
+        }
+    }
+}
+
+/// The one list of routes: the router is built from it and the contract test compares it
+/// with `openapi.json`.
+fn endpoints() -> Vec<Endpoint> {
+    use Access::*;
+    vec![
+        Endpoint::get("/openapi.json", Public, openapi),
+        Endpoint::get("/v1/health", Public, health),
+        Endpoint::get("/v1/catalog", Kiosk, catalog),
+        Endpoint::get("/v1/services/{code}", Kiosk, service),
+        Endpoint::post("/v1/tickets", Kiosk, issue_ticket),
+        Endpoint::get("/v1/tickets/{id}", Kiosk, ticket),
+        Endpoint::post("/v1/tickets/{id}/start", Staff, start_ticket),
+        Endpoint::post("/v1/tickets/{id}/finish", Staff, finish_ticket),
+        Endpoint::post("/v1/tickets/{id}/no-show", Staff, no_show),
+        Endpoint::get("/v1/windows", Staff, windows),
+        Endpoint::post("/v1/windows/{number}/open", Staff, open_window),
+        Endpoint::post("/v1/windows/{number}/close", Staff, close_window),
+        Endpoint::post("/v1/windows/{number}/call-next", Staff, call_next),
+    ]
+}
+
+/// Every route of the API as (method, path), paths in OpenAPI's `{param}` form.
+pub fn routes() -> Vec<(&'static str, &'static str)> {
+    endpoints().iter().map(|e| (e.method, e.path)).collect()
+}
+
+/// The API over a database: `axum::serve(listener, router(db))`.
+pub fn router(db: Db) -> Router {
+    let state = AppState {
+        db,
+        key_locks: KeyLocks::default(),
+    };
+    let mut router = Router::new();
+    for e in endpoints() {
+        let mut handler = e.handler;
+        // Layers run outside in: authentication first, then the idempotency check.
+        if e.method == "POST" {
+            handler = handler.layer(from_fn_with_state(state.clone(), idempotency));
+        }
+        if e.access != Access::Public {
+            handler = handler.layer(from_fn_with_state((state.clone(), e.access), authenticate));
+        }
+        router = router.route(e.path, handler);
+    }
+    router
+        .fallback(|| async { ApiFailure::not_found("No such route") })
+        .method_not_allowed_fallback(|| async {
+            let mut failure = ApiFailure::invalid_request("Method not allowed on this route");
+            failure.status = StatusCode::METHOD_NOT_ALLOWED;
+            failure
+        })
+        .with_state(state)
+}
+
+#[derive(Clone)]
+struct AppState {
+    db: Db,
+    key_locks: KeyLocks,
+}
+
+/// The authenticated caller, put in the request's extensions by [`authenticate`].
+#[derive(Clone, Debug)]
+struct Caller {
+    role: Role,
+    name: String,
+    token_hash: String,
+}
+
+async fn authenticate(
+    State((state, access)): State<(AppState, Access)>,
+    mut req: Request,
+    next: Next,
+) -> Result<Response, ApiFailure> {
+    let token = bearer_token(req.headers()).ok_or_else(ApiFailure::unauthorized)?;
+    let token_hash = hash_token(token);
+    let (role, name) = state
+        .db
+        .token(&token_hash)
+        .await?
+        .ok_or_else(ApiFailure::unauthorized)?;
+    if access == Access::Staff && role != Role::Staff {
+        return Err(ApiFailure::forbidden());
+    }
+    req.extensions_mut().insert(Caller {
+        role,
+        name,
+        token_hash,
+    });
+    Ok(next.run(req).await)
+}
+
+fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
+/// One async lock per (token, Idempotency-Key), so concurrent duplicates wait for the first
+/// answer instead of doing the work twice.
+#[derive(Clone, Default)]
+struct KeyLocks(Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>);
+
+impl KeyLocks {
+    async fn with_lock<T>(&self, key: String, work: impl std::future::Future<Output = T>) -> T {
+        let lock = self
+            .0
+            .lock()
+            .unwrap()
+            .entry(key.clone())
+            .or_default()
+            .clone();
+        let result = {
+            let _held = lock.lock().await;
+            work.await
+        };
+        let mut locks = self.0.lock().unwrap();
+        // Only the map and this call hold it: nobody else waits, forget it.
+        if Arc::strong_count(&lock) == 2 {
+            locks.remove(&key);
+        }
+        result
+    }
+}
+
+/// Replays the first answer to a repeated Idempotency-Key of the same token.
+async fn idempotency(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Result<Response, ApiFailure> {
+    let Some(key) = req.headers().get("idempotency-key") else {
+        return Ok(next.run(req).await);
+    };
+    let key = key
+        .to_str()
+        .ok()
+        .filter(|k| !k.is_empty() && k.len() <= 255)
+        .ok_or_else(|| {
+            ApiFailure::invalid_request("Idempotency-Key must be 1 to 255 visible ASCII characters")
+        })?
+        .to_owned();
+    let token_hash = req
+        .extensions()
+        .get::<Caller>()
+        .map(|c| c.token_hash.clone())
+        .unwrap_or_default();
+    let lock_key = format!("{token_hash} {key}");
+    state
+        .key_locks
+        .with_lock(lock_key, answer_once(state.db, token_hash, key, req, next))
+        .await
+}
+
+async fn answer_once(
+    db: Db,
+    token_hash: String,
+    key: String,
+    req: Request,
+    next: Next,
+) -> Result<Response, ApiFailure> {
+    let method = req.method().to_string();
+    let path = req.uri().path().to_owned();
+    if let Some(saved) = db.saved_answer(&token_hash, &key).await? {
+        if saved.path != path {
+            return Err(ApiFailure::invalid_request(
+                "This Idempotency-Key was already used for another request",
+            ));
+        }
+        let status = StatusCode::from_u16(saved.status).map_err(ApiFailure::internal)?;
+        return Ok((
+            status,
+            [(CONTENT_TYPE, "application/json")],
+            [("idempotent-replayed", "true")],
+            saved.body,
+        )
+            .into_response());
+    }
+    let response = next.run(req).await;
+    // A server error is not an answer: a retry should try again.
+    if response.status().is_server_error() {
+        return Ok(response);
+    }
+    let (parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .map_err(ApiFailure::internal)?;
+    let answer = SavedAnswer {
+        path,
+        status: parts.status.as_u16(),
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    };
+    db.save_answer(&token_hash, &key, &method, &answer).await?;
+    Ok(Response::from_parts(parts, Body::from(bytes)))
+}
+
+/// A JSON body whose rejections (bad JSON, unknown priority, wrong content type) answer with
+/// an `invalid_request` [`crate::model::ApiError`] instead of axum's plain text.
+struct ApiJson<T>(T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiFailure;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(value)) => Ok(ApiJson(value)),
+            Err(rejection) => Err(ApiFailure::invalid_request(rejection.body_text())),
+        }
+    }
+}
+
+/// Path parameters, with rejections (e.g. a window number that is not a number) as JSON.
+struct ApiPath<T>(T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiFailure;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(value)) => Ok(ApiPath(value)),
+            Err(rejection) => Err(ApiFailure::invalid_request(rejection.body_text())),
+        }
+    }
+}
+
+type ApiResult<T> = Result<Json<T>, ApiFailure>;
+
+async fn openapi() -> impl IntoResponse {
+    ([(CONTENT_TYPE, "application/json")], OPENAPI)
+}
+
+async fn health(State(state): State<AppState>) -> ApiResult<Health> {
+    state.db.ping().await?;
+    Ok(Json(Health {
+        status: "ok".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+    }))
+}
+
+async fn catalog(State(state): State<AppState>) -> ApiResult<Catalog> {
+    Ok(Json(state.db.catalog().await?))
+}
+
+async fn service(
+    State(state): State<AppState>,
+    ApiPath(code): ApiPath<String>,
+) -> ApiResult<Service> {
+    Ok(Json(state.db.service(&code).await?))
+}
+
+async fn issue_ticket(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    ApiJson(new): ApiJson<NewTicket>,
+) -> Result<(StatusCode, Json<Ticket>), ApiFailure> {
+    let issued_by = format!("{}:{}", caller.role.as_str(), caller.name);
+    Ok((
+        StatusCode::CREATED,
+        Json(state.db.issue_ticket(&new, &issued_by).await?),
+    ))
+}
+
+async fn ticket(State(state): State<AppState>, ApiPath(id): ApiPath<String>) -> ApiResult<Ticket> {
+    Ok(Json(state.db.ticket(&id).await?))
+}
+
+async fn start_ticket(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Ticket> {
+    Ok(Json(state.db.transition(&id, Transition::Start).await?))
+}
+
+async fn finish_ticket(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Ticket> {
+    Ok(Json(state.db.transition(&id, Transition::Finish).await?))
+}
+
+async fn no_show(State(state): State<AppState>, ApiPath(id): ApiPath<String>) -> ApiResult<Ticket> {
+    Ok(Json(state.db.transition(&id, Transition::NoShow).await?))
+}
+
+async fn windows(State(state): State<AppState>) -> ApiResult<Vec<Window>> {
+    Ok(Json(state.db.windows().await?))
+}
+
+async fn open_window(
+    State(state): State<AppState>,
+    ApiPath(number): ApiPath<i64>,
+) -> ApiResult<Window> {
+    Ok(Json(state.db.set_window_open(number, true).await?))
+}
+
+async fn close_window(
+    State(state): State<AppState>,
+    ApiPath(number): ApiPath<i64>,
+) -> ApiResult<Window> {
+    Ok(Json(state.db.set_window_open(number, false).await?))
+}
+
+async fn call_next(
+    State(state): State<AppState>,
+    ApiPath(number): ApiPath<i64>,
+) -> ApiResult<Ticket> {
+    Ok(Json(state.db.call_next(number).await?))
+}

@@ -1,0 +1,275 @@
+//! The shared service API's data model: the JSON bodies that travel between the reference
+//! server and its clients (kiosks, staff windows). `openapi.json` describes the same shapes;
+//! the contract test keeps the two in step.
+
+use serde::{Deserialize, Serialize};
+
+/// A text in both languages of the center. Chinese is the default language of the kiosk.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bilingual {
+    pub zh: String,
+    pub en: String,
+}
+
+impl Bilingual {
+    pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Self {
+        Self {
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+}
+
+/// A category of services, as the service guides group them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Category {
+    pub code: String,
+    pub name: Bilingual,
+}
+
+/// One service of the center (社保参保登记, 户籍迁入, ...), with its guide and its guided flow.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Service {
+    /// Stable code, e.g. `social-insurance-enrolment`.
+    pub code: String,
+    /// Letter that starts the service's ticket numbers (A012).
+    pub ticket_prefix: String,
+    pub name: Bilingual,
+    pub department: Bilingual,
+    /// Code of its [`Category`].
+    pub category: String,
+    pub materials: Vec<Material>,
+    pub conditions: Vec<Bilingual>,
+    /// Legal time limit, e.g. 即时办结 / "on the spot" or 5个工作日 / "5 working days".
+    pub time_limit: Bilingual,
+    pub fee: Bilingual,
+    pub window_type: WindowType,
+    /// Typical minutes at the window, used for wait estimates until real times exist.
+    pub typical_minutes: i64,
+    /// The steps the kiosk walks a resident through before issuing a ticket.
+    pub flow: Vec<Step>,
+}
+
+/// 即办件 (done on the spot) or 承诺件 (accepted now, done within the time limit).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WindowType {
+    Immediate,
+    Promised,
+}
+
+/// A material to bring: 身份证 (original, 1 copy), ...
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Material {
+    pub name: Bilingual,
+    pub required: bool,
+    pub copies: i64,
+    pub form: MaterialForm,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MaterialForm {
+    Original,
+    Copy,
+    OriginalAndCopy,
+}
+
+/// One step of a service's guided flow, as data: the kiosk has one page per kind.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Step {
+    /// Something to read before going on.
+    Info {
+        id: String,
+        title: Bilingual,
+        body: Bilingual,
+    },
+    /// One option out of several; the chosen option's id is the answer.
+    Choice {
+        id: String,
+        title: Bilingual,
+        options: Vec<ChoiceOption>,
+    },
+    /// A yes/no question; the answer is `yes` or `no`.
+    YesNo { id: String, title: Bilingual },
+    /// Digits typed on the on-screen keypad, validated by kind.
+    Entry {
+        id: String,
+        title: Bilingual,
+        entry: EntryKind,
+        masked: bool,
+        optional: bool,
+    },
+    /// A summary of every answer, to confirm before the ticket is issued.
+    Confirm { id: String, title: Bilingual },
+    /// Issue the queue ticket with the answers given.
+    Ticket { id: String, title: Bilingual },
+}
+
+impl Step {
+    pub fn id(&self) -> &str {
+        match self {
+            Step::Info { id, .. }
+            | Step::Choice { id, .. }
+            | Step::YesNo { id, .. }
+            | Step::Entry { id, .. }
+            | Step::Confirm { id, .. }
+            | Step::Ticket { id, .. } => id,
+        }
+    }
+
+    pub fn title(&self) -> &Bilingual {
+        match self {
+            Step::Info { title, .. }
+            | Step::Choice { title, .. }
+            | Step::YesNo { title, .. }
+            | Step::Entry { title, .. }
+            | Step::Confirm { title, .. }
+            | Step::Ticket { title, .. } => title,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChoiceOption {
+    pub id: String,
+    pub label: Bilingual,
+}
+
+/// What an entry step accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryKind {
+    /// 18-character resident ID number (GB 11643), last character a digit or X.
+    IdNumber,
+    /// 11-digit mainland mobile number.
+    Phone,
+}
+
+/// The whole catalog a kiosk loads at start.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Catalog {
+    pub categories: Vec<Category>,
+    pub services: Vec<Service>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Priority {
+    Normal,
+    Elderly,
+    Disabled,
+    FastTrack,
+}
+
+impl Priority {
+    pub const ALL: [Priority; 4] = [
+        Priority::Normal,
+        Priority::Elderly,
+        Priority::Disabled,
+        Priority::FastTrack,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Priority::Normal => "normal",
+            Priority::Elderly => "elderly",
+            Priority::Disabled => "disabled",
+            Priority::FastTrack => "fast_track",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Priority> {
+        Priority::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TicketStatus {
+    Issued,
+    Called,
+    Serving,
+    Done,
+    NoShow,
+}
+
+impl TicketStatus {
+    pub const ALL: [TicketStatus; 5] = [
+        TicketStatus::Issued,
+        TicketStatus::Called,
+        TicketStatus::Serving,
+        TicketStatus::Done,
+        TicketStatus::NoShow,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TicketStatus::Issued => "issued",
+            TicketStatus::Called => "called",
+            TicketStatus::Serving => "serving",
+            TicketStatus::Done => "done",
+            TicketStatus::NoShow => "no_show",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<TicketStatus> {
+        TicketStatus::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+}
+
+/// Body of `POST /v1/tickets`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewTicket {
+    pub service_code: String,
+    pub priority: Priority,
+}
+
+/// A queue ticket, as issued to a resident and as seen by staff.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Ticket {
+    pub id: String,
+    /// e.g. `A012`.
+    pub number: String,
+    pub service_code: String,
+    pub service_name: Bilingual,
+    pub priority: Priority,
+    pub status: TicketStatus,
+    /// Tickets of the same service still waiting before this one.
+    pub people_ahead: i64,
+    /// Minutes, from recent real service times and open windows.
+    pub estimated_wait_minutes: i64,
+    /// Window that serves (or will serve) it, e.g. `3号窗口` / "Window 3".
+    pub window: Bilingual,
+    /// Unix milliseconds.
+    pub issued_at: i64,
+}
+
+/// A service window, opened and closed by staff.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Window {
+    pub number: i64,
+    pub name: Bilingual,
+    /// Service codes it serves.
+    pub services: Vec<String>,
+    pub open: bool,
+    /// Ticket now called or being served there.
+    pub current_ticket: Option<String>,
+}
+
+/// Error body of every failed request: a stable code and a message in both languages.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    pub code: String,
+    pub message: Bilingual,
+}
+
+/// Body of `GET /v1/health`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Health {
+    /// `ok` when the server can reach its database.
+    pub status: String,
+    /// Version of the server.
+    pub version: String,
+}

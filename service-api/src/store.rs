@@ -1,0 +1,286 @@
+//! The database: opening and migrating it, the demo seed, tokens, the catalog and saved
+//! idempotent answers. Every statement is plain SQL that runs on SQLite and PostgreSQL alike.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use sqlx::any::AnyPoolOptions;
+use sqlx::AnyPool;
+
+use crate::error::{ApiFailure, Context, Error};
+use crate::model::{Bilingual, Catalog, Category, Service, Window};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
+
+/// A handle on the service database; cheap to clone (it is a connection pool).
+#[derive(Clone, Debug)]
+pub struct Db {
+    pub(crate) pool: AnyPool,
+}
+
+/// What a bearer token may do: a kiosk issues and follows tickets; staff may also run windows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Role {
+    Kiosk,
+    Staff,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Kiosk => "kiosk",
+            Role::Staff => "staff",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Role> {
+        [Role::Kiosk, Role::Staff]
+            .into_iter()
+            .find(|r| r.as_str() == s)
+    }
+}
+
+/// Turns a `--db` argument into a sqlx URL: URLs pass through, anything else is taken as the
+/// path of a SQLite file, created if missing.
+pub fn database_url(db: &str) -> String {
+    if db.contains("://") || db.starts_with("sqlite:") {
+        db.to_owned()
+    } else {
+        format!("sqlite://{db}?mode=rwc")
+    }
+}
+
+/// Opens (creating if needed) the database at a sqlx URL (`sqlite://path?mode=rwc` or
+/// `postgres://...`), runs migrations, seeds the demo catalog and windows when empty.
+pub async fn open_database(url: &str) -> Result<Db, Error> {
+    sqlx::any::install_default_drivers();
+    // SQLite takes one writer at a time: a few connections, each waiting on a busy database
+    // (sqlx's default busy timeout is 5 s), serve concurrent requests without SQLITE_BUSY.
+    let max_connections = if url.starts_with("sqlite:") { 4 } else { 16 };
+    let pool = AnyPoolOptions::new()
+        .max_connections(max_connections)
+        .connect(url)
+        .await
+        .context(format!("cannot open database {url}"))?;
+    MIGRATOR
+        .run(&pool)
+        .await
+        .context("cannot migrate the database")?;
+    let db = Db { pool };
+    db.seed().await.context("cannot seed the database")?;
+    Ok(db)
+}
+
+/// Adds (or replaces) a bearer token with a role (Kiosk or Staff) and a name (e.g. kiosk id).
+/// A name has one token per role: adding a new one revokes the old. Only a SHA-256 hash of
+/// the token is stored.
+pub async fn add_token(db: &Db, role: Role, name: &str, token: &str) -> Result<(), Error> {
+    if token.trim().is_empty() {
+        return Err(Error::new("a token must not be empty"));
+    }
+    let mut tx = db.pool.begin().await.context("cannot add token")?;
+    sqlx::query("DELETE FROM tokens WHERE role = $1 AND name = $2")
+        .bind(role.as_str())
+        .bind(name)
+        .execute(&mut *tx)
+        .await
+        .context("cannot add token")?;
+    sqlx::query(
+        "INSERT INTO tokens (token_hash, role, name, created_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (token_hash) DO UPDATE SET role = excluded.role, name = excluded.name",
+    )
+    .bind(hash_token(token))
+    .bind(role.as_str())
+    .bind(name)
+    .bind(now_ms())
+    .execute(&mut *tx)
+    .await
+    .context("cannot add token")?;
+    tx.commit().await.context("cannot add token")
+}
+
+pub(crate) fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// `bytes` random bytes as lowercase hex: ticket ids and generated tokens.
+pub(crate) fn random_hex(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    rand::rng().fill_bytes(&mut buf);
+    hex::encode(buf)
+}
+
+pub(crate) fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+/// The day number (days since 1970-01-01) in China time (UTC+8), which numbers restart on.
+pub(crate) fn china_day(unix_ms: i64) -> i64 {
+    (unix_ms + 8 * 3_600_000).div_euclid(86_400_000)
+}
+
+/// A saved answer to a POST with an Idempotency-Key.
+pub(crate) struct SavedAnswer {
+    pub path: String,
+    pub status: u16,
+    pub body: String,
+}
+
+impl Db {
+    async fn seed(&self) -> Result<(), sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        let services: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM services")
+            .fetch_one(&mut *tx)
+            .await?;
+        if services == 0 {
+            let catalog: Catalog = serde_json::from_str(include_str!("../seed/catalog.json"))
+                .expect("seed/catalog.json matches model::Catalog");
+            for (position, c) in catalog.categories.iter().enumerate() {
+                sqlx::query(
+                    "INSERT INTO categories (code, position, name_zh, name_en) VALUES ($1, $2, $3, $4)
+                     ON CONFLICT DO NOTHING",
+                )
+                .bind(&c.code)
+                .bind(position as i64)
+                .bind(&c.name.zh)
+                .bind(&c.name.en)
+                .execute(&mut *tx)
+                .await?;
+            }
+            for (position, s) in catalog.services.iter().enumerate() {
+                let body = serde_json::to_string(s).expect("a service serializes");
+                sqlx::query("INSERT INTO services (code, position, body) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+                    .bind(&s.code)
+                    .bind(position as i64)
+                    .bind(body)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        let windows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM windows")
+            .fetch_one(&mut *tx)
+            .await?;
+        if windows == 0 {
+            let windows: Vec<Window> = serde_json::from_str(include_str!("../seed/windows.json"))
+                .expect("seed/windows.json matches model::Window");
+            for w in &windows {
+                sqlx::query(
+                    "INSERT INTO windows (number, name_zh, name_en, is_open) VALUES ($1, $2, $3, $4)
+                     ON CONFLICT DO NOTHING",
+                )
+                .bind(w.number)
+                .bind(&w.name.zh)
+                .bind(&w.name.en)
+                .bind(w.open as i64)
+                .execute(&mut *tx)
+                .await?;
+                for code in &w.services {
+                    sqlx::query(
+                        "INSERT INTO window_services (window_number, service_code) VALUES ($1, $2)
+                         ON CONFLICT DO NOTHING",
+                    )
+                    .bind(w.number)
+                    .bind(code)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+        }
+        tx.commit().await
+    }
+
+    /// The role and name of a token, given its hash.
+    pub(crate) async fn token(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<(Role, String)>, ApiFailure> {
+        let row: Option<(String, String)> =
+            sqlx::query_as("SELECT role, name FROM tokens WHERE token_hash = $1")
+                .bind(token_hash)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.and_then(|(role, name)| Some((Role::parse(&role)?, name))))
+    }
+
+    pub(crate) async fn ping(&self) -> Result<(), ApiFailure> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub(crate) async fn catalog(&self) -> Result<Catalog, ApiFailure> {
+        let categories: Vec<(String, String, String)> =
+            sqlx::query_as("SELECT code, name_zh, name_en FROM categories ORDER BY position")
+                .fetch_all(&self.pool)
+                .await?;
+        let bodies: Vec<String> = sqlx::query_scalar("SELECT body FROM services ORDER BY position")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(Catalog {
+            categories: categories
+                .into_iter()
+                .map(|(code, zh, en)| Category {
+                    code,
+                    name: Bilingual { zh, en },
+                })
+                .collect(),
+            services: bodies
+                .iter()
+                .map(|b| serde_json::from_str(b))
+                .collect::<Result<_, _>>()?,
+        })
+    }
+
+    pub(crate) async fn service(&self, code: &str) -> Result<Service, ApiFailure> {
+        let body: Option<String> = sqlx::query_scalar("SELECT body FROM services WHERE code = $1")
+            .bind(code)
+            .fetch_optional(&self.pool)
+            .await?;
+        let body = body.ok_or_else(|| ApiFailure::unknown_service(code))?;
+        Ok(serde_json::from_str(&body)?)
+    }
+
+    pub(crate) async fn saved_answer(
+        &self,
+        token_hash: &str,
+        key: &str,
+    ) -> Result<Option<SavedAnswer>, ApiFailure> {
+        let row: Option<(String, i64, String)> = sqlx::query_as(
+            "SELECT path, status, body FROM idempotency_keys WHERE token_hash = $1 AND idempotency_key = $2",
+        )
+        .bind(token_hash)
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|(path, status, body)| SavedAnswer {
+            path,
+            status: status as u16,
+            body,
+        }))
+    }
+
+    pub(crate) async fn save_answer(
+        &self,
+        token_hash: &str,
+        key: &str,
+        method: &str,
+        answer: &SavedAnswer,
+    ) -> Result<(), ApiFailure> {
+        sqlx::query(
+            "INSERT INTO idempotency_keys (token_hash, idempotency_key, method, path, status, body, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+        )
+        .bind(token_hash)
+        .bind(key)
+        .bind(method)
+        .bind(&answer.path)
+        .bind(answer.status as i64)
+        .bind(&answer.body)
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,149 @@
+//! A real server on a temporary SQLite file, and a small HTTP client for the tests.
+#![allow(dead_code)] // each test binary uses its own share of these helpers
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+use service_api::{add_token, database_url, open_database, EmbeddedServer, Role};
+
+pub const KIOSK_TOKEN: &str = "kiosk-token-for-tests";
+pub const STAFF_TOKEN: &str = "staff-token-for-tests";
+
+pub struct TestServer {
+    pub server: EmbeddedServer,
+    pub kiosk: Client,
+    pub staff: Client,
+    pub db_file: PathBuf,
+    // Declared last so the server stops before the directory goes.
+    _dir: tempfile::TempDir,
+}
+
+impl TestServer {
+    /// An embedded server with the kiosk token, plus a staff token added through the library.
+    pub fn start() -> TestServer {
+        let dir = tempfile::tempdir().unwrap();
+        let db_file = dir.path().join("center.db");
+        let server = EmbeddedServer::start(&db_file, "kiosk-1", KIOSK_TOKEN).unwrap();
+        let test = TestServer {
+            kiosk: Client::new(&server.base_url, Some(KIOSK_TOKEN)),
+            staff: Client::new(&server.base_url, Some(STAFF_TOKEN)),
+            server,
+            db_file,
+            _dir: dir,
+        };
+        test.add_token(Role::Staff, "staff-1", STAFF_TOKEN);
+        test
+    }
+
+    /// Adds a token through a second connection pool on the same file.
+    pub fn add_token(&self, role: Role, name: &str, token: &str) {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let db = open_database(&database_url(&self.db_file.to_string_lossy()))
+                .await
+                .unwrap();
+            add_token(&db, role, name, token).await.unwrap();
+        });
+    }
+
+    pub fn client(&self, token: Option<&str>) -> Client {
+        Client::new(&self.server.base_url, token)
+    }
+}
+
+pub struct Reply {
+    pub status: u16,
+    pub body: Value,
+    pub replayed: bool,
+}
+
+impl Reply {
+    /// The `code` of an error body.
+    pub fn code(&self) -> &str {
+        self.body["code"]
+            .as_str()
+            .unwrap_or_else(|| panic!("not an ApiError: {}", self.body))
+    }
+}
+
+#[derive(Clone)]
+pub struct Client {
+    agent: ureq::Agent,
+    base: String,
+    token: Option<String>,
+}
+
+impl Client {
+    pub fn new(base: &str, token: Option<&str>) -> Client {
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        Client {
+            agent,
+            base: base.to_owned(),
+            token: token.map(str::to_owned),
+        }
+    }
+
+    pub fn get(&self, path: &str) -> Reply {
+        let mut request = self.agent.get(format!("{}{path}", self.base));
+        if let Some(token) = &self.token {
+            request = request.header("Authorization", format!("Bearer {token}"));
+        }
+        reply(request.call().unwrap())
+    }
+
+    /// POSTs `body` as JSON (none: an empty body), with an Idempotency-Key if given.
+    pub fn post(&self, path: &str, body: Option<&Value>, key: Option<&str>) -> Reply {
+        let mut request = self.agent.post(format!("{}{path}", self.base));
+        if let Some(token) = &self.token {
+            request = request.header("Authorization", format!("Bearer {token}"));
+        }
+        if let Some(key) = key {
+            request = request.header("Idempotency-Key", key);
+        }
+        reply(match body {
+            Some(body) => request.send_json(body).unwrap(),
+            None => request.send_empty().unwrap(),
+        })
+    }
+
+    /// POSTs raw text as `content_type`.
+    pub fn post_raw(&self, path: &str, content_type: &str, body: &str) -> Reply {
+        let mut request = self
+            .agent
+            .post(format!("{}{path}", self.base))
+            .header("Content-Type", content_type);
+        if let Some(token) = &self.token {
+            request = request.header("Authorization", format!("Bearer {token}"));
+        }
+        reply(request.send(body).unwrap())
+    }
+
+    /// Issues a ticket and checks it was created.
+    pub fn issue(&self, service: &str, priority: &str) -> Value {
+        let r = self.post(
+            "/v1/tickets",
+            Some(&serde_json::json!({"service_code": service, "priority": priority})),
+            None,
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+        r.body
+    }
+}
+
+fn reply(mut response: ureq::http::Response<ureq::Body>) -> Reply {
+    let status = response.status().as_u16();
+    let replayed = response.headers().get("idempotent-replayed").is_some();
+    let text = response.body_mut().read_to_string().unwrap();
+    let body = serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text:?}"));
+    Reply {
+        status,
+        body,
+        replayed,
+    }
+}

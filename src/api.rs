@@ -1,0 +1,65 @@
+//! Client of the center's service API (embedded or remote: always over HTTP).
+
+use std::time::Duration;
+
+use service_api::model::{ApiError, Catalog, NewTicket, Ticket};
+
+use crate::core::ApiFailure;
+
+pub struct ApiClient {
+    agent: ureq::Agent,
+    base_url: String,
+    authorization: String,
+}
+
+impl ApiClient {
+    pub fn new(base_url: &str, token: &str) -> ApiClient {
+        let agent = ureq::Agent::config_builder()
+            .timeout_global(Some(Duration::from_secs(10)))
+            .http_status_as_error(false)
+            .build()
+            .into();
+        ApiClient {
+            agent,
+            base_url: base_url.trim_end_matches('/').to_string(),
+            authorization: format!("Bearer {token}"),
+        }
+    }
+
+    pub fn catalog(&self) -> Result<Catalog, ApiFailure> {
+        let response = self
+            .agent
+            .get(format!("{}/v1/catalog", self.base_url))
+            .header("Authorization", &self.authorization)
+            .call();
+        read(response)
+    }
+
+    pub fn issue_ticket(&self, request: &NewTicket, idempotency_key: &str) -> Result<Ticket, ApiFailure> {
+        let response = self
+            .agent
+            .post(format!("{}/v1/tickets", self.base_url))
+            .header("Authorization", &self.authorization)
+            .header("Idempotency-Key", idempotency_key)
+            .send_json(request);
+        read(response)
+    }
+}
+
+/// A success body, the API's own error, or "unreachable" for anything that is neither.
+fn read<T: serde::de::DeserializeOwned>(
+    response: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+) -> Result<T, ApiFailure> {
+    let mut response = response.map_err(|e| ApiFailure::Unreachable(e.to_string()))?;
+    let status = response.status();
+    let body = response.body_mut();
+    if status.is_success() {
+        return body.read_json().map_err(|e| ApiFailure::Unreachable(format!("bad answer: {e}")));
+    }
+    match body.read_json::<ApiError>() {
+        // A server error is the server's trouble, not the resident's: offer a retry.
+        Ok(error) if status.is_client_error() => Err(ApiFailure::Refused(error)),
+        Ok(error) => Err(ApiFailure::Unreachable(format!("{status}: {}", error.code))),
+        Err(_) => Err(ApiFailure::Unreachable(format!("HTTP {status}"))),
+    }
+}

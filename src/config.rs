@@ -1,0 +1,270 @@
+//! Configuration: a TOML file (for the engineer who deploys the kiosk) overridden by
+//! command-line flags. A bad value is reported with the file, the key and the reason.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use clap::Parser;
+
+use crate::core::profile::Language;
+
+#[derive(Parser, Debug, Default)]
+#[command(name = "kiosk", version, about = "Accessible self-service kiosk of a community service center")]
+pub struct Flags {
+    /// TOML configuration file [default: $XDG_CONFIG_HOME/kiosk/kiosk.toml, then /etc/kiosk/kiosk.toml, if present]
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// URL of the center's service API; without it the kiosk runs the reference server itself
+    #[arg(long, value_name = "URL")]
+    pub api_url: Option<String>,
+    /// This kiosk's id, as the service API knows it
+    #[arg(long, value_name = "ID")]
+    pub kiosk_id: Option<String>,
+    /// This kiosk's bearer token for the service API
+    #[arg(long, value_name = "TOKEN")]
+    pub token: Option<String>,
+    /// Language a new session starts in: zh or en
+    #[arg(long, value_name = "zh|en")]
+    pub language: Option<String>,
+    /// Fill the screen (the default)
+    #[arg(long, conflicts_with = "windowed")]
+    pub fullscreen: bool,
+    /// Run in a window, for trying the kiosk on a desktop
+    #[arg(long)]
+    pub windowed: bool,
+    /// Where the embedded service API keeps its database
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Seconds without a touch before the kiosk warns, then clears the session
+    #[arg(long, value_name = "SECONDS")]
+    pub idle_timeout: Option<u32>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    /// `None`: start the embedded reference server.
+    pub api_url: Option<String>,
+    pub kiosk_id: String,
+    pub token: Option<String>,
+    pub language: Language,
+    pub fullscreen: bool,
+    pub data_dir: PathBuf,
+    pub idle_timeout_secs: u32,
+}
+
+/// A configuration value that cannot be used.
+#[derive(Debug, PartialEq)]
+pub struct ConfigError {
+    /// The file, or "command line".
+    pub origin: String,
+    pub key: String,
+    pub reason: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}: {}", self.origin, self.key, self.reason)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// The shortest idle timeout allowed: a resident needs time to read a page.
+const MIN_IDLE_TIMEOUT: u32 = 20;
+
+impl Config {
+    /// Reads the file named by the flags (or the default one, if present), then applies flags.
+    pub fn load(flags: &Flags) -> Result<Config, ConfigError> {
+        let file = match &flags.config {
+            Some(path) => Some(path.clone()),
+            None => default_config_files().into_iter().find(|p| p.exists()),
+        };
+        let mut config = Config::defaults();
+        if let Some(file) = file {
+            config.apply_file(&file)?;
+        }
+        config.apply_flags(flags)?;
+        Ok(config)
+    }
+
+    fn defaults() -> Config {
+        let data_dir = directories::ProjectDirs::from("cn", "community-service-center", "kiosk")
+            .map(|d| d.data_dir().to_path_buf())
+            .unwrap_or_else(|| PathBuf::from("kiosk-data"));
+        Config {
+            api_url: None,
+            kiosk_id: "kiosk-1".into(),
+            token: None,
+            language: Language::Zh,
+            fullscreen: true,
+            data_dir,
+            idle_timeout_secs: 60,
+        }
+    }
+
+    fn apply_file(&mut self, path: &Path) -> Result<(), ConfigError> {
+        let origin = path.display().to_string();
+        let error = |key: &str, reason: String| ConfigError { origin: origin.clone(), key: key.into(), reason };
+        let text = std::fs::read_to_string(path).map_err(|e| error("(file)", format!("cannot read: {e}")))?;
+        let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+            error("(syntax)", e.message().to_string() + &line_of(&text, e.span()))
+        })?;
+        for (key, value) in &table {
+            let as_str = || {
+                value.as_str().map(str::to_string).ok_or_else(|| error(key, format!("expected a string, found {}", value.type_str())))
+            };
+            match key.as_str() {
+                "api_url" => self.api_url = Some(parse_url(&as_str()?).map_err(|r| error(key, r))?),
+                "kiosk_id" => self.kiosk_id = parse_kiosk_id(&as_str()?).map_err(|r| error(key, r))?,
+                "token" => self.token = Some(as_str()?),
+                "language" => self.language = parse_language(&as_str()?).map_err(|r| error(key, r))?,
+                "fullscreen" => {
+                    self.fullscreen = value
+                        .as_bool()
+                        .ok_or_else(|| error(key, format!("expected true or false, found {}", value.type_str())))?
+                }
+                "data_dir" => self.data_dir = PathBuf::from(as_str()?),
+                "idle_timeout_secs" => {
+                    let secs = value
+                        .as_integer()
+                        .ok_or_else(|| error(key, format!("expected a number of seconds, found {}", value.type_str())))?;
+                    self.idle_timeout_secs = parse_idle_timeout(secs).map_err(|r| error(key, r))?;
+                }
+                _ => {
+                    return Err(error(
+                        key,
+                        "unknown key (known: api_url, kiosk_id, token, language, fullscreen, data_dir, idle_timeout_secs)"
+                            .into(),
+                    ))
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn apply_flags(&mut self, flags: &Flags) -> Result<(), ConfigError> {
+        let error = |key: &str, reason: String| ConfigError { origin: "command line".into(), key: key.into(), reason };
+        if let Some(url) = &flags.api_url {
+            self.api_url = Some(parse_url(url).map_err(|r| error("--api-url", r))?);
+        }
+        if let Some(id) = &flags.kiosk_id {
+            self.kiosk_id = parse_kiosk_id(id).map_err(|r| error("--kiosk-id", r))?;
+        }
+        if let Some(token) = &flags.token {
+            self.token = Some(token.clone());
+        }
+        if let Some(language) = &flags.language {
+            self.language = parse_language(language).map_err(|r| error("--language", r))?;
+        }
+        if flags.fullscreen || flags.windowed {
+            self.fullscreen = flags.fullscreen;
+        }
+        if let Some(dir) = &flags.data_dir {
+            self.data_dir = dir.clone();
+        }
+        if let Some(secs) = flags.idle_timeout {
+            self.idle_timeout_secs = parse_idle_timeout(secs.into()).map_err(|r| error("--idle-timeout", r))?;
+        }
+        if self.api_url.is_some() && self.token.is_none() {
+            return Err(error("token", "a remote service API (api_url) needs this kiosk's token".into()));
+        }
+        Ok(())
+    }
+}
+
+fn default_config_files() -> Vec<PathBuf> {
+    let user = directories::ProjectDirs::from("cn", "community-service-center", "kiosk")
+        .map(|d| d.config_dir().join("kiosk.toml"));
+    user.into_iter().chain([PathBuf::from("/etc/kiosk/kiosk.toml")]).collect()
+}
+
+fn line_of(text: &str, span: Option<std::ops::Range<usize>>) -> String {
+    span.map(|s| format!(" (line {})", text[..s.start].matches('\n').count() + 1)).unwrap_or_default()
+}
+
+fn parse_url(url: &str) -> Result<String, String> {
+    if url.starts_with("http://") || url.starts_with("https://") {
+        Ok(url.trim_end_matches('/').to_string())
+    } else {
+        Err(format!("\"{url}\" is not an http:// or https:// URL"))
+    }
+}
+
+fn parse_kiosk_id(id: &str) -> Result<String, String> {
+    if !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        Ok(id.to_string())
+    } else {
+        Err(format!("\"{id}\" must be letters, digits, - or _"))
+    }
+}
+
+fn parse_language(code: &str) -> Result<Language, String> {
+    Language::parse(code).ok_or_else(|| format!("\"{code}\" is not a kiosk language (zh or en)"))
+}
+
+fn parse_idle_timeout(secs: i64) -> Result<u32, String> {
+    match u32::try_from(secs) {
+        Ok(s) if s >= MIN_IDLE_TIMEOUT => Ok(s),
+        _ => Err(format!("{secs} seconds is too short: at least {MIN_IDLE_TIMEOUT}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_file(contents: &str) -> Result<Config, ConfigError> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kiosk.toml");
+        std::fs::write(&path, contents).unwrap();
+        Config::load(&Flags { config: Some(path), ..Flags::default() })
+    }
+
+    #[test]
+    fn a_file_sets_every_key() {
+        let config = load_file(
+            "api_url = \"http://10.0.0.5:8080/\"\nkiosk_id = \"hall-2\"\ntoken = \"t0k\"\nlanguage = \"en\"\n\
+             fullscreen = false\ndata_dir = \"/var/lib/kiosk\"\nidle_timeout_secs = 90\n",
+        )
+        .unwrap();
+        assert_eq!(config.api_url.as_deref(), Some("http://10.0.0.5:8080"));
+        assert_eq!(config.kiosk_id, "hall-2");
+        assert_eq!(config.language, Language::En);
+        assert!(!config.fullscreen);
+        assert_eq!(config.data_dir, PathBuf::from("/var/lib/kiosk"));
+        assert_eq!(config.idle_timeout_secs, 90);
+    }
+
+    #[test]
+    fn bad_values_name_file_key_and_reason() {
+        let error = load_file("language = \"fr\"\n").unwrap_err();
+        assert!(error.origin.ends_with("kiosk.toml"));
+        assert_eq!(error.key, "language");
+        assert!(error.reason.contains("fr"), "{error}");
+
+        assert_eq!(load_file("idle_timeout_secs = 5\n").unwrap_err().key, "idle_timeout_secs");
+        assert_eq!(load_file("idle_timeout_secs = \"soon\"\n").unwrap_err().key, "idle_timeout_secs");
+        assert_eq!(load_file("api_url = \"ftp://x\"\n").unwrap_err().key, "api_url");
+        assert_eq!(load_file("colour = 3\n").unwrap_err().key, "colour");
+        assert!(load_file("language = \n").unwrap_err().reason.contains("line 1"));
+    }
+
+    #[test]
+    fn a_remote_api_needs_a_token() {
+        let error = load_file("api_url = \"http://10.0.0.5\"\n").unwrap_err();
+        assert_eq!(error.key, "token");
+    }
+
+    #[test]
+    fn flags_override_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kiosk.toml");
+        std::fs::write(&path, "language = \"en\"\nfullscreen = true\n").unwrap();
+        let flags = Flags { config: Some(path), language: Some("zh".into()), windowed: true, ..Flags::default() };
+        let config = Config::load(&flags).unwrap();
+        assert_eq!(config.language, Language::Zh);
+        assert!(!config.fullscreen);
+        let flags = Flags { idle_timeout: Some(3), ..Flags::default() };
+        assert_eq!(Config::load(&flags).unwrap_err().to_string(), "command line: --idle-timeout: 3 seconds is too short: at least 20");
+    }
+}

@@ -1,0 +1,47 @@
+//! The prompt catalog (`prompts/catalog.toml`): every sentence the kiosk shows, by id, in
+//! both languages. The Slint files use the same ids through `@tr` (see build.rs).
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use super::profile::Language;
+
+#[derive(serde::Deserialize)]
+struct CatalogFile {
+    prompt: Vec<Prompt>,
+}
+
+#[derive(serde::Deserialize)]
+struct Prompt {
+    id: String,
+    zh: String,
+    en: String,
+}
+
+fn catalog() -> &'static HashMap<String, Prompt> {
+    static CATALOG: OnceLock<HashMap<String, Prompt>> = OnceLock::new();
+    CATALOG.get_or_init(|| {
+        let file: CatalogFile = toml::from_str(include_str!("../../prompts/catalog.toml"))
+            .expect("prompts/catalog.toml is checked at build time");
+        file.prompt.into_iter().map(|p| (p.id.clone(), p)).collect()
+    })
+}
+
+/// The text of prompt `id` in `language`. Every id the code uses is covered by the core's
+/// tests, which fail on an unknown one.
+pub fn text(id: &str, language: Language) -> String {
+    let prompt = catalog()
+        .get(id)
+        .unwrap_or_else(|| panic!("prompt id {id:?} is not in prompts/catalog.toml"));
+    match language {
+        Language::Zh => prompt.zh.clone(),
+        Language::En => prompt.en.clone(),
+    }
+}
+
+/// [`text`] with `{0}`, `{1}`, ... replaced by `args` in order.
+pub fn format(id: &str, language: Language, args: &[&str]) -> String {
+    args.iter()
+        .enumerate()
+        .fold(text(id, language), |s, (i, arg)| s.replace(&format!("{{{i}}}"), arg))
+}

@@ -1,0 +1,11 @@
+//! The accessible self-service kiosk of a community service center.
+//!
+//! - [`core`]: the pure flow engine, session and accessibility profile;
+//! - [`api`]: the HTTP client of the center's service API;
+//! - [`config`]: the TOML file and command-line flags;
+//! - [`ui`]: the thin adapter between the core and the Slint UI.
+
+pub mod api;
+pub mod config;
+pub mod core;
+pub mod ui;

@@ -1,0 +1,208 @@
+//! The thin adapter between the core and Slint: UI callbacks become core events, the core's
+//! view becomes window properties, and the core's effects run on worker threads whose
+//! results come back to the UI thread as events.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::time::Duration;
+
+use slint::{ComponentHandle, ModelRc, VecModel};
+
+use crate::api::ApiClient;
+use crate::core::profile::Language;
+use crate::core::view::{self, View};
+use crate::core::{prompts, BarAction, Effect, EntryKey, Event, Kiosk};
+
+slint::include_modules!();
+
+/// The kiosk's window with the core behind it.
+pub struct KioskUi {
+    pub window: AppWindow,
+    controller: Rc<Controller>,
+}
+
+struct Controller {
+    kiosk: RefCell<Kiosk>,
+    window: slint::Weak<AppWindow>,
+    api: Arc<ApiClient>,
+    /// The view on screen, so unchanged lists keep their scroll position.
+    shown: RefCell<Option<View>>,
+    idle_clock: slint::Timer,
+}
+
+impl KioskUi {
+    pub fn new(kiosk: Kiosk, api: ApiClient) -> Result<KioskUi, slint::PlatformError> {
+        let window = AppWindow::new()?;
+        let controller = Rc::new(Controller {
+            kiosk: RefCell::new(kiosk),
+            window: window.as_weak(),
+            api: Arc::new(api),
+            shown: RefCell::new(None),
+            idle_clock: slint::Timer::default(),
+        });
+
+        let c = controller.clone();
+        window.on_activate(move |id| c.dispatch(Event::Activate(id.into())));
+        let c = controller.clone();
+        window.on_bar(move |name| {
+            if let Some(action) = BarAction::parse(&name) {
+                c.dispatch(Event::Bar(action));
+            }
+        });
+        let c = controller.clone();
+        window.on_key(move |name| {
+            if let Some(key) = EntryKey::parse(&name) {
+                c.dispatch(Event::Key(key));
+            }
+        });
+        let c = controller.clone();
+        window.on_more_time(move || c.dispatch(Event::MoreTime));
+        let c = controller.clone();
+        window.on_touched(move || c.dispatch(Event::Touched));
+
+        let c = Rc::downgrade(&controller);
+        controller.idle_clock.start(slint::TimerMode::Repeated, Duration::from_secs(1), move || {
+            if let Some(c) = c.upgrade() {
+                c.dispatch(Event::Tick(1));
+            }
+        });
+        controller.render();
+        Ok(KioskUi { window, controller })
+    }
+
+    /// Loads the catalog; the home screen shows once it is there.
+    pub fn start(&self) {
+        let effects = self.controller.kiosk.borrow_mut().start();
+        self.controller.render();
+        self.controller.run_all(effects);
+    }
+
+    /// What the screen shows now.
+    pub fn view(&self) -> View {
+        self.controller.kiosk.borrow().view()
+    }
+}
+
+impl Controller {
+    fn dispatch(self: &Rc<Self>, event: Event) {
+        let effects = self.kiosk.borrow_mut().handle(event);
+        self.render();
+        self.run_all(effects);
+    }
+
+    fn run_all(self: &Rc<Self>, effects: Vec<Effect>) {
+        for effect in effects {
+            self.run(effect);
+        }
+    }
+
+    /// Calls the API off the UI thread, then feeds the answer back as an event.
+    fn run(self: &Rc<Self>, effect: Effect) {
+        let api = self.api.clone();
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        std::thread::spawn(move || {
+            let event = match effect {
+                Effect::LoadCatalog => Event::CatalogLoaded(api.catalog()),
+                Effect::IssueTicket { request, idempotency_key } => {
+                    Event::TicketIssued(api.issue_ticket(&request, &idempotency_key))
+                }
+            };
+            let _ = answer.send(event);
+        });
+        let this = self.clone();
+        let spawned = slint::spawn_local(async move {
+            if let Ok(event) = answered.await {
+                this.dispatch(event);
+            }
+        });
+        spawned.expect("the UI event loop runs");
+    }
+
+    fn render(&self) {
+        let Some(window) = self.window.upgrade() else { return };
+        let view = self.kiosk.borrow().view();
+        let shown = self.shown.replace(Some(view.clone()));
+        if shown.as_ref() == Some(&view) {
+            return; // most timer ticks change nothing
+        }
+        let profile = view.profile;
+
+        if shown.as_ref().map(|v| v.profile.language) != Some(profile.language) {
+            // The source strings are Chinese; "" selects them.
+            let locale = match profile.language {
+                Language::Zh => "",
+                Language::En => profile.language.locale(),
+            };
+            if let Err(e) = slint::select_bundled_translation(locale) {
+                eprintln!("kiosk: no translation for {locale}: {e}");
+            }
+        }
+
+        window.set_page(page_kind(view.page));
+        window.set_page_title(view.title.into());
+        window.set_prompt(view.prompt.into());
+        window.set_error(view.error.into());
+        if shown.as_ref().map(|v| &v.items) != Some(&view.items) {
+            window.set_items(model(view.items.into_iter().map(|i| ItemData {
+                id: i.id.into(),
+                label: i.label.into(),
+                detail: i.detail.into(),
+            })));
+        }
+        if shown.as_ref().map(|v| &v.lines) != Some(&view.lines) {
+            window.set_lines(model(view.lines.into_iter().map(|l| LineData {
+                style: match l.style {
+                    view::LineStyle::Heading => LineStyle::Heading,
+                    view::LineStyle::Body => LineStyle::Body,
+                    view::LineStyle::Field => LineStyle::Field,
+                },
+                text: l.text.into(),
+                value: l.value.into(),
+            })));
+        }
+        if let Some(entry) = view.entry {
+            window.set_entry(EntryData {
+                shown: entry.shown.into(),
+                expected_len: entry.expected_len as i32,
+                allows_x: entry.allows_x,
+                optional: entry.optional,
+            });
+        }
+        if let Some(ticket) = view.ticket {
+            window.set_ticket(TicketData {
+                number: ticket.number.into(),
+                service: ticket.service.into(),
+                window: ticket.window.into(),
+                people_ahead: ticket.people_ahead.into(),
+                wait: ticket.wait.into(),
+            });
+        }
+        window.set_can_go_back(view.can_go_back);
+        window.set_idle_seconds_left(view.idle_warning.map_or(-1, |s| s as i32));
+        window.set_text_size_level(profile.text_size.level());
+        window.set_text_size_name(prompts::text(profile.text_size.prompt_id(), profile.language).into());
+        window.set_high_contrast(profile.high_contrast);
+        window.set_voice_on(profile.voice);
+    }
+}
+
+fn model<T: Clone + 'static>(items: impl Iterator<Item = T>) -> ModelRc<T> {
+    ModelRc::new(VecModel::from(items.collect::<Vec<_>>()))
+}
+
+fn page_kind(page: view::Page) -> PageKind {
+    use view::Page;
+    match page {
+        Page::Home => PageKind::Home,
+        Page::List => PageKind::List,
+        Page::Info => PageKind::Info,
+        Page::YesNo => PageKind::YesNo,
+        Page::Entry => PageKind::Entry,
+        Page::Confirm => PageKind::Confirm,
+        Page::Ticket => PageKind::Ticket,
+        Page::Guide => PageKind::Guide,
+        Page::Message => PageKind::Message,
+        Page::Busy => PageKind::Busy,
+    }
+}

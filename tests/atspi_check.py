@@ -1,0 +1,137 @@
+#!/usr/bin/python3
+"""AT-SPI check of the running kiosk, as a screen reader such as Orca sees it.
+
+Starts Xvfb, a D-Bus session with the accessibility bus enabled, and the kiosk (windowed,
+embedded service API in a temporary directory); then walks the accessibility tree and checks
+that every button has a non-empty name and a working action, by pressing one through AT-SPI.
+
+Usage: tests/atspi_check.py path/to/kiosk
+"""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+DISPLAY = ":93"
+
+
+def start_session():
+    """Xvfb, a D-Bus session bus and the AT-SPI bus; returns the processes to stop."""
+    xvfb = subprocess.Popen(["Xvfb", DISPLAY, "-screen", "0", "1920x1080x24", "-nolisten", "tcp"])
+    os.environ["DISPLAY"] = DISPLAY
+    out = subprocess.check_output(["dbus-launch", "--sh-syntax"]).decode()
+    dbus_pid = None
+    for line in out.splitlines():
+        if "=" in line and not line.startswith("export"):
+            key, value = line.rstrip(";").split("=", 1)
+            value = value.strip("'")
+            os.environ[key] = value
+            if key == "DBUS_SESSION_BUS_PID":
+                dbus_pid = int(value)
+    os.environ["NO_AT_BRIDGE"] = "0"
+    bus = subprocess.Popen(["/usr/libexec/at-spi-bus-launcher", "--launch-immediately"])
+    time.sleep(0.5)
+    subprocess.run(
+        ["dbus-send", "--session", "--print-reply", "--dest=org.a11y.Bus", "/org/a11y/bus",
+         "org.freedesktop.DBus.Properties.Set", "string:org.a11y.Status", "string:IsEnabled",
+         "variant:boolean:true"],
+        check=True, stdout=subprocess.DEVNULL)
+    return xvfb, bus, dbus_pid
+
+
+def walk(node, depth=0):
+    yield node
+    if depth > 60:
+        return
+    for i in range(node.childCount):
+        child = node.getChildAtIndex(i)
+        if child is not None:
+            yield from walk(child, depth + 1)
+
+
+def find_kiosk(pyatspi, title, deadline):
+    """The kiosk's application object, once its tree shows the home page title."""
+    while time.time() < deadline:
+        desktop = pyatspi.Registry.getDesktop(0)
+        for i in range(desktop.childCount):
+            app = desktop.getChildAtIndex(i)
+            if app is None:
+                continue
+            try:
+                if any(node.name == title for node in walk(app)):
+                    return app
+            except Exception:  # an application that went away while we looked
+                continue
+        time.sleep(0.2)
+    return None
+
+
+def buttons(pyatspi, app):
+    return [n for n in walk(app) if n.getRole() == pyatspi.ROLE_PUSH_BUTTON]
+
+
+def main():
+    binary = sys.argv[1]
+    xvfb, bus, dbus_pid = start_session()
+    data_dir = tempfile.mkdtemp(prefix="kiosk-atspi-")
+    kiosk = subprocess.Popen([binary, "--windowed", "--data-dir", data_dir])
+    passed, failed = 0, 0
+
+    def check(ok, what):
+        nonlocal passed, failed
+        if ok:
+            passed += 1
+        else:
+            failed += 1
+            print("FAIL:", what)
+
+    try:
+        import pyatspi
+
+        app = find_kiosk(pyatspi, "您好，请选择要办理的事项", time.time() + 60)
+        check(app is not None, "the kiosk's home page appears in the AT-SPI tree")
+        if app is None:
+            return 1
+
+        home_buttons = buttons(pyatspi, app)
+        check(len(home_buttons) >= 14, f"home shows 5 tiles and 9 bar buttons, found {len(home_buttons)}")
+        for button in home_buttons:
+            check(button.name.strip() != "", f"a button without a name: {button}")
+            action = button.queryAction()
+            check(action.nActions > 0, f"button {button.name!r} has an action")
+
+        # Press "办事指南" through AT-SPI, as Orca would, and the guide categories appear.
+        guides = [b for b in home_buttons if b.name == "办事指南"]
+        check(len(guides) == 1, "the 办事指南 tile is exposed by its label")
+        if guides:
+            guides[0].queryAction().doAction(0)
+            deadline = time.time() + 10
+            seen = False
+            while time.time() < deadline and not seen:
+                time.sleep(0.2)
+                seen = any(n.name == "社会保障" for n in walk(app))
+            check(seen, "pressing 办事指南 through AT-SPI opens the guide categories")
+            for button in buttons(pyatspi, app):
+                check(button.name.strip() != "", f"a button without a name on the guides page: {button}")
+    finally:
+        kiosk.send_signal(signal.SIGTERM)
+        try:
+            kiosk.wait(10)
+        except subprocess.TimeoutExpired:
+            kiosk.kill()
+        bus.terminate()
+        if dbus_pid:
+            os.kill(dbus_pid, signal.SIGTERM)
+        xvfb.terminate()
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+    print(f"atspi: {passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,158 @@
+//! The real kiosk window on Slint's testing backend (software renderer, no display), against
+//! the real embedded service API: a resident's visit driven by accessible labels, with both
+//! accessibility default actions and pointer clicks.
+//!
+//! The testing backend's event loop can start once per process, so this file holds one test.
+
+use std::time::{Duration, Instant};
+
+use i_slint_backend_testing::{ElementHandle, TestingBackend, TestingBackendOptions};
+use slint::platform::PointerEventButton;
+use slint::ComponentHandle;
+
+use kiosk::api::ApiClient;
+use kiosk::core::profile::Language;
+use kiosk::core::{IdlePolicy, Kiosk};
+use kiosk::ui::{AppWindow, KioskUi, PageKind};
+use service_api::EmbeddedServer;
+
+/// Runs the event loop until `done` holds, so API answers from worker threads arrive.
+fn wait_until(window: &AppWindow, what: &str, done: impl Fn(&AppWindow) -> bool + 'static) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let timer = slint::Timer::default();
+    let weak = window.as_weak();
+    timer.start(slint::TimerMode::Repeated, Duration::from_millis(10), move || {
+        let window = weak.upgrade().unwrap();
+        if done(&window) || Instant::now() > deadline {
+            slint::quit_event_loop().unwrap();
+        }
+    });
+    slint::run_event_loop().unwrap();
+    assert!(done(window), "timed out waiting for {what}; page {:?} titled {:?}", window.get_page(), window.get_page_title());
+}
+
+fn find(window: &AppWindow, label: &str) -> ElementHandle {
+    let found: Vec<_> = ElementHandle::find_by_accessible_label(window, label).collect();
+    assert!(!found.is_empty(), "no element labelled {label:?} on page {:?}", window.get_page_title());
+    found.into_iter().next().unwrap()
+}
+
+/// Activates the control labelled `label` as a screen reader would.
+fn press(window: &AppWindow, label: &str) {
+    find(window, label).invoke_accessible_default_action();
+}
+
+/// Taps the control labelled `label` with the pointer, as a finger would.
+fn tap(window: &AppWindow, label: &str) {
+    find(window, label).mock_single_click(PointerEventButton::Left);
+}
+
+/// Share of pixels inside the element labelled `label` that are far from the page background.
+fn ink_share(window: &AppWindow, label: &str) -> f64 {
+    let element = find(window, label);
+    let snapshot = window.window().take_snapshot().expect("snapshot");
+    let scale = window.window().scale_factor();
+    let (pos, size) = (element.absolute_position(), element.size());
+    let (x0, y0) = ((pos.x * scale) as u32, (pos.y * scale) as u32);
+    let (w, h) = ((size.width * scale) as u32, (size.height * scale) as u32);
+    assert!(w > 0 && h > 0, "{label:?} has no size");
+    let pixels = snapshot.as_slice();
+    let at = |x: u32, y: u32| pixels[(y * snapshot.width() + x) as usize];
+    let background = at(x0, y0);
+    let mut inked = 0;
+    for y in y0..(y0 + h).min(snapshot.height()) {
+        for x in x0..(x0 + w).min(snapshot.width()) {
+            let p = at(x, y);
+            let distance = (p.r as i32 - background.r as i32).abs()
+                + (p.g as i32 - background.g as i32).abs()
+                + (p.b as i32 - background.b as i32).abs();
+            if distance > 200 {
+                inked += 1;
+            }
+        }
+    }
+    inked as f64 / (w * h) as f64
+}
+
+#[test]
+fn a_visit_by_labels_touch_and_default_actions() {
+    slint::platform::set_platform(Box::new(TestingBackend::new(TestingBackendOptions {
+        mock_time: false,
+        threading: true,
+        renderer_name: Some("software".into()),
+    })))
+    .unwrap();
+
+    let data = tempfile::tempdir().unwrap();
+    let server = EmbeddedServer::start(&data.path().join("api.sqlite"), "kiosk-test", "secret").unwrap();
+    let api = ApiClient::new(&server.base_url, "secret");
+    let ui = KioskUi::new(Kiosk::new(Language::Zh, IdlePolicy::default(), "ui-test"), api).unwrap();
+    let window = &ui.window;
+    window.window().set_size(slint::PhysicalSize::new(1920, 1080));
+    window.show().unwrap();
+    ui.start();
+    wait_until(window, "the home page", |w| w.get_page() == PageKind::Home);
+
+    // The Chinese title really is drawn: a missing CJK font leaves it blank.
+    let title = window.get_page_title().to_string();
+    assert_eq!(title, "您好，请选择要办理的事项");
+    let ink = ink_share(window, &title);
+    assert!(ink > 0.03, "the title has almost no ink ({ink:.3}): is the CJK font missing?");
+
+    // Every page carries the global bar.
+    for label in ["首页", "返回", "帮助", "手语服务", "呼叫工作人员", "文字大小", "高对比度", "English", "语音"] {
+        find(window, label);
+    }
+
+    // Take a number: service, priority, phone (skipped), confirm, ticket.
+    tap(window, "取号排队");
+    assert_eq!(window.get_page(), PageKind::List);
+    press(window, "社保参保登记");
+    while window.get_page() == PageKind::Info {
+        tap(window, "我知道了，下一步");
+    }
+    assert_eq!(window.get_page_title(), "请问您是否需要优先办理？");
+    tap(window, "我是60岁以上老人");
+    if window.get_page() == PageKind::Entry {
+        press(window, "跳过，不填写");
+    }
+    assert_eq!(window.get_page(), PageKind::Confirm);
+    tap(window, "确认取号");
+    wait_until(window, "the ticket", |w| w.get_page() == PageKind::Ticket);
+    let ticket = window.get_ticket();
+    assert!(ticket.number.starts_with(|c: char| c.is_ascii_uppercase()), "{}", ticket.number);
+    assert_eq!(ticket.service, "社保参保登记");
+    assert!(ticket.window.contains("号窗口"), "{}", ticket.window);
+    assert!(ticket.people_ahead.contains("前面还有"));
+    find(window, &ticket.number);
+    assert!(ink_share(window, &ticket.number) > 0.05, "the ticket number is drawn large");
+    press(window, "完成，返回首页");
+    assert_eq!(window.get_page(), PageKind::Home);
+
+    // Service guides: category, service, materials; then take a number from the guide.
+    press(window, "办事指南");
+    tap(window, "社会保障");
+    assert_eq!(window.get_page_title(), "社会保障");
+    tap(window, "社保参保登记");
+    assert_eq!(window.get_page(), PageKind::Guide);
+    find(window, "需要带的材料");
+    tap(window, "返回");
+    assert_eq!(window.get_page_title(), "社会保障");
+    tap(window, "首页");
+    assert_eq!(window.get_page(), PageKind::Home);
+
+    // Largest text, high contrast and English, all from the bar.
+    tap(window, "文字大小");
+    press(window, "文字大小");
+    assert_eq!(window.get_text_size_level(), 2);
+    tap(window, "高对比度");
+    assert!(window.get_high_contrast());
+    tap(window, "English");
+    assert_eq!(window.get_page_title(), "Hello, what would you like to do?");
+    find(window, "Take a number");
+    find(window, "中文"); // the bar's own strings come from the bundled translation
+    find(window, "Home");
+    assert!(ink_share(window, "Hello, what would you like to do?") > 0.03);
+
+    drop(server);
+}
