@@ -336,10 +336,16 @@ fn press(ui: &AppWindow, label: &str) {
 /// under 60x60 px, an empty label, or a label exposed twice (an inner Text not hidden).
 fn audit(ui: &AppWindow) -> bool {
     let mut ok = true;
-    let buttons = ElementQuery::from_root(ui)
+    let mut buttons = ElementQuery::from_root(ui)
         .match_descendants()
         .match_accessible_role(AccessibleRole::Button)
         .find_all();
+    // The query can reach an element more than once (through inherited components).
+    let mut seen = std::collections::HashSet::new();
+    buttons.retain(|b| {
+        let (p, s) = (b.absolute_position(), b.size());
+        seen.insert((b.accessible_label().unwrap_or_default(), p.x as i32, p.y as i32, s.width as i32, s.height as i32))
+    });
     for b in &buttons {
         let label = b.accessible_label().unwrap_or_default();
         let size = b.size();

@@ -6,6 +6,7 @@ use kiosk::api::ApiClient;
 use kiosk::config::{Config, Flags};
 use kiosk::core::{IdlePolicy, Kiosk};
 use kiosk::ui::KioskUi;
+use slint::ComponentHandle;
 use service_api::EmbeddedServer;
 
 fn main() -> ExitCode {

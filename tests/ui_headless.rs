@@ -18,12 +18,14 @@ use service_api::EmbeddedServer;
 
 /// Runs the event loop until `done` holds, so API answers from worker threads arrive.
 fn wait_until(window: &AppWindow, what: &str, done: impl Fn(&AppWindow) -> bool + 'static) {
+    let done = std::rc::Rc::new(done);
+    let check = done.clone();
     let deadline = Instant::now() + Duration::from_secs(20);
     let timer = slint::Timer::default();
     let weak = window.as_weak();
     timer.start(slint::TimerMode::Repeated, Duration::from_millis(10), move || {
         let window = weak.upgrade().unwrap();
-        if done(&window) || Instant::now() > deadline {
+        if check(&window) || Instant::now() > deadline {
             slint::quit_event_loop().unwrap();
         }
     });
@@ -42,9 +44,16 @@ fn press(window: &AppWindow, label: &str) {
     find(window, label).invoke_accessible_default_action();
 }
 
-/// Taps the control labelled `label` with the pointer, as a finger would.
+/// Taps the control labelled `label` with the pointer at its centre, as a finger would
+/// (press, 50 ms, release, on the running event loop).
 fn tap(window: &AppWindow, label: &str) {
-    find(window, label).mock_single_click(PointerEventButton::Left);
+    let element = find(window, label);
+    let tapped = slint::spawn_local(async move {
+        element.single_click(PointerEventButton::Left).await;
+        slint::quit_event_loop().unwrap();
+    });
+    tapped.unwrap();
+    slint::run_event_loop().unwrap();
 }
 
 /// Share of pixels inside the element labelled `label` that are far from the page background.
@@ -74,6 +83,19 @@ fn ink_share(window: &AppWindow, label: &str) -> f64 {
     inked as f64 / (w * h) as f64
 }
 
+/// Saves the screen as `<dir>/<name>.png` when `KIOSK_SCREENSHOTS=<dir>` is set
+/// (`KIOSK_SCREENSHOTS=docs cargo test --test ui_headless` refreshes the README's pictures).
+fn screenshot(window: &AppWindow, name: &str) {
+    let Some(dir) = std::env::var_os("KIOSK_SCREENSHOTS") else { return };
+    let snapshot = window.window().take_snapshot().expect("snapshot");
+    let file = std::fs::File::create(std::path::Path::new(&dir).join(format!("{name}.png"))).unwrap();
+    let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), snapshot.width(), snapshot.height());
+    encoder.set_color(png::ColorType::Rgba);
+    encoder.set_depth(png::BitDepth::Eight);
+    let bytes: Vec<u8> = snapshot.as_slice().iter().flat_map(|p| [p.r, p.g, p.b, p.a]).collect();
+    encoder.write_header().unwrap().write_image_data(&bytes).unwrap();
+}
+
 #[test]
 fn a_visit_by_labels_touch_and_default_actions() {
     slint::platform::set_platform(Box::new(TestingBackend::new(TestingBackendOptions {
@@ -98,6 +120,7 @@ fn a_visit_by_labels_touch_and_default_actions() {
     assert_eq!(title, "您好，请选择要办理的事项");
     let ink = ink_share(window, &title);
     assert!(ink > 0.03, "the title has almost no ink ({ink:.3}): is the CJK font missing?");
+    screenshot(window, "home");
 
     // Every page carries the global bar.
     for label in ["首页", "返回", "帮助", "手语服务", "呼叫工作人员", "文字大小", "高对比度", "English", "语音"] {
@@ -107,16 +130,19 @@ fn a_visit_by_labels_touch_and_default_actions() {
     // Take a number: service, priority, phone (skipped), confirm, ticket.
     tap(window, "取号排队");
     assert_eq!(window.get_page(), PageKind::List);
+    screenshot(window, "services");
     press(window, "社保参保登记");
     while window.get_page() == PageKind::Info {
         tap(window, "我知道了，下一步");
     }
     assert_eq!(window.get_page_title(), "请问您是否需要优先办理？");
+    screenshot(window, "priority");
     tap(window, "我是60岁以上老人");
     if window.get_page() == PageKind::Entry {
         press(window, "跳过，不填写");
     }
     assert_eq!(window.get_page(), PageKind::Confirm);
+    screenshot(window, "confirm");
     tap(window, "确认取号");
     wait_until(window, "the ticket", |w| w.get_page() == PageKind::Ticket);
     let ticket = window.get_ticket();
@@ -125,6 +151,7 @@ fn a_visit_by_labels_touch_and_default_actions() {
     assert!(ticket.window.contains("号窗口"), "{}", ticket.window);
     assert!(ticket.people_ahead.contains("前面还有"));
     find(window, &ticket.number);
+    screenshot(window, "ticket");
     assert!(ink_share(window, &ticket.number) > 0.05, "the ticket number is drawn large");
     press(window, "完成，返回首页");
     assert_eq!(window.get_page(), PageKind::Home);
@@ -136,6 +163,7 @@ fn a_visit_by_labels_touch_and_default_actions() {
     tap(window, "社保参保登记");
     assert_eq!(window.get_page(), PageKind::Guide);
     find(window, "需要带的材料");
+    screenshot(window, "guide");
     tap(window, "返回");
     assert_eq!(window.get_page_title(), "社会保障");
     tap(window, "首页");
@@ -145,6 +173,7 @@ fn a_visit_by_labels_touch_and_default_actions() {
     tap(window, "文字大小");
     press(window, "文字大小");
     assert_eq!(window.get_text_size_level(), 2);
+    screenshot(window, "home-largest-text");
     tap(window, "高对比度");
     assert!(window.get_high_contrast());
     tap(window, "English");
@@ -153,6 +182,7 @@ fn a_visit_by_labels_touch_and_default_actions() {
     find(window, "中文"); // the bar's own strings come from the bundled translation
     find(window, "Home");
     assert!(ink_share(window, "Hello, what would you like to do?") > 0.03);
+    screenshot(window, "home-high-contrast-english");
 
     drop(server);
 }

@@ -58,8 +58,8 @@ impl<T, E: Into<Source>> Context<T> for Result<T, E> {
 /// A failed request: an HTTP status and the JSON [`ApiError`] body with a stable code.
 #[derive(Debug)]
 pub(crate) struct ApiFailure {
-    pub status: StatusCode,
-    pub body: ApiError,
+    status: StatusCode,
+    body: ApiError,
 }
 
 impl ApiFailure {
@@ -110,6 +110,15 @@ impl ApiFailure {
             "invalid_request",
             "请求格式不正确",
             en,
+        )
+    }
+
+    pub fn method_not_allowed() -> Self {
+        Self::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "invalid_request",
+            "不支持此请求方法",
+            "Method not allowed on this route",
         )
     }
 

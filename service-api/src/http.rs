@@ -113,11 +113,7 @@ pub fn router(db: Db) -> Router {
     }
     router
         .fallback(|| async { ApiFailure::not_found("No such route") })
-        .method_not_allowed_fallback(|| async {
-            let mut failure = ApiFailure::invalid_request("Method not allowed on this route");
-            failure.status = StatusCode::METHOD_NOT_ALLOWED;
-            failure
-        })
+        .method_not_allowed_fallback(|| async { ApiFailure::method_not_allowed() })
         .with_state(state)
 }
 

@@ -84,10 +84,9 @@ impl Db {
         issued_by: &str,
     ) -> Result<Ticket, ApiFailure> {
         let service = self.service(&new.service_code).await?;
-        let day = china_day(now_ms());
-        let seq = self.next_number(&service.ticket_prefix, day).await?;
-        // Timed after the number is taken, so first come (issued_at) matches number order.
-        let issued_at = now_ms();
+        let now = now_ms();
+        let day = china_day(now);
+        let (seq, issued_at) = self.next_number(&service.ticket_prefix, day, now).await?;
         let id = random_hex(8);
         sqlx::query(
             "INSERT INTO tickets (id, day, seq, number, service_code, priority, priority_rank, status, issued_by, issued_at)
@@ -108,22 +107,32 @@ impl Db {
         self.ticket(&id).await
     }
 
-    /// Bumps the day's counter of a prefix. The single UPDATE ... RETURNING is atomic on both
-    /// engines, so concurrent requests never get the same number.
-    async fn next_number(&self, prefix: &str, day: i64) -> Result<i64, ApiFailure> {
+    /// Takes the next number of a prefix for the day, and its issue time. The single
+    /// UPDATE ... RETURNING is atomic on both engines, so concurrent requests never share a
+    /// number; the time never goes back within a counter, so first come (issued_at, then
+    /// seq) is number order even when requests race.
+    async fn next_number(
+        &self,
+        prefix: &str,
+        day: i64,
+        now: i64,
+    ) -> Result<(i64, i64), ApiFailure> {
         sqlx::query(
-            "INSERT INTO ticket_counters (prefix, day, last_number) VALUES ($1, $2, 0) ON CONFLICT DO NOTHING",
+            "INSERT INTO ticket_counters (prefix, day, last_number, last_issued_at) VALUES ($1, $2, 0, 0)
+             ON CONFLICT DO NOTHING",
         )
         .bind(prefix)
         .bind(day)
         .execute(&self.pool)
         .await?;
-        Ok(sqlx::query_scalar(
-            "UPDATE ticket_counters SET last_number = last_number + 1 WHERE prefix = $1 AND day = $2
-             RETURNING last_number",
+        Ok(sqlx::query_as(
+            "UPDATE ticket_counters SET last_number = last_number + 1,
+             last_issued_at = CASE WHEN last_issued_at > $3 THEN last_issued_at ELSE $3 END
+             WHERE prefix = $1 AND day = $2 RETURNING last_number, last_issued_at",
         )
         .bind(prefix)
         .bind(day)
+        .bind(now)
         .fetch_one(&self.pool)
         .await?)
     }

@@ -6,7 +6,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use sqlx::any::AnyPoolOptions;
-use sqlx::AnyPool;
+use sqlx::{AnyConnection, AnyPool};
 
 use crate::error::{ApiFailure, Context, Error};
 use crate::model::{Bilingual, Catalog, Category, Service, Window};
@@ -62,7 +62,7 @@ pub async fn open_database(url: &str) -> Result<Db, Error> {
         .max_connections(max_connections)
         .connect(url)
         .await
-        .context(format!("cannot open database {url}"))?;
+        .context(format!("cannot open database {}", redacted(url)))?;
     MIGRATOR
         .run(&pool)
         .await
@@ -79,25 +79,23 @@ pub async fn add_token(db: &Db, role: Role, name: &str, token: &str) -> Result<(
     if token.trim().is_empty() {
         return Err(Error::new("a token must not be empty"));
     }
-    let mut tx = db.pool.begin().await.context("cannot add token")?;
-    sqlx::query("DELETE FROM tokens WHERE role = $1 AND name = $2")
-        .bind(role.as_str())
-        .bind(name)
-        .execute(&mut *tx)
+    db.replace_token(role, name, &hash_token(token))
         .await
-        .context("cannot add token")?;
-    sqlx::query(
-        "INSERT INTO tokens (token_hash, role, name, created_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (token_hash) DO UPDATE SET role = excluded.role, name = excluded.name",
-    )
-    .bind(hash_token(token))
-    .bind(role.as_str())
-    .bind(name)
-    .bind(now_ms())
-    .execute(&mut *tx)
-    .await
-    .context("cannot add token")?;
-    tx.commit().await.context("cannot add token")
+        .context(format!("cannot add the {} token of {name}", role.as_str()))
+}
+
+/// The URL without its password, for messages.
+fn redacted(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    match rest.rsplit_once('@') {
+        Some((userinfo, host)) if userinfo.contains(':') => {
+            let user = userinfo.split(':').next().unwrap_or_default();
+            format!("{scheme}://{user}:***@{host}")
+        }
+        _ => url.to_owned(),
+    }
 }
 
 pub(crate) fn hash_token(token: &str) -> String {
@@ -130,6 +128,7 @@ pub(crate) struct SavedAnswer {
 }
 
 impl Db {
+    /// Seeds the demo catalog and windows, each only into empty tables.
     async fn seed(&self) -> Result<(), sqlx::Error> {
         let mut tx = self.pool.begin().await?;
         let services: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM services")
@@ -138,27 +137,7 @@ impl Db {
         if services == 0 {
             let catalog: Catalog = serde_json::from_str(include_str!("../seed/catalog.json"))
                 .expect("seed/catalog.json matches model::Catalog");
-            for (position, c) in catalog.categories.iter().enumerate() {
-                sqlx::query(
-                    "INSERT INTO categories (code, position, name_zh, name_en) VALUES ($1, $2, $3, $4)
-                     ON CONFLICT DO NOTHING",
-                )
-                .bind(&c.code)
-                .bind(position as i64)
-                .bind(&c.name.zh)
-                .bind(&c.name.en)
-                .execute(&mut *tx)
-                .await?;
-            }
-            for (position, s) in catalog.services.iter().enumerate() {
-                let body = serde_json::to_string(s).expect("a service serializes");
-                sqlx::query("INSERT INTO services (code, position, body) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
-                    .bind(&s.code)
-                    .bind(position as i64)
-                    .bind(body)
-                    .execute(&mut *tx)
-                    .await?;
-            }
+            seed_catalog(&mut tx, &catalog).await?;
         }
         let windows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM windows")
             .fetch_one(&mut *tx)
@@ -166,29 +145,33 @@ impl Db {
         if windows == 0 {
             let windows: Vec<Window> = serde_json::from_str(include_str!("../seed/windows.json"))
                 .expect("seed/windows.json matches model::Window");
-            for w in &windows {
-                sqlx::query(
-                    "INSERT INTO windows (number, name_zh, name_en, is_open) VALUES ($1, $2, $3, $4)
-                     ON CONFLICT DO NOTHING",
-                )
-                .bind(w.number)
-                .bind(&w.name.zh)
-                .bind(&w.name.en)
-                .bind(w.open as i64)
-                .execute(&mut *tx)
-                .await?;
-                for code in &w.services {
-                    sqlx::query(
-                        "INSERT INTO window_services (window_number, service_code) VALUES ($1, $2)
-                         ON CONFLICT DO NOTHING",
-                    )
-                    .bind(w.number)
-                    .bind(code)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-            }
+            seed_windows(&mut tx, &windows).await?;
         }
+        tx.commit().await
+    }
+
+    async fn replace_token(
+        &self,
+        role: Role,
+        name: &str,
+        token_hash: &str,
+    ) -> Result<(), sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM tokens WHERE role = $1 AND name = $2")
+            .bind(role.as_str())
+            .bind(name)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO tokens (token_hash, role, name, created_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (token_hash) DO UPDATE SET role = excluded.role, name = excluded.name",
+        )
+        .bind(token_hash)
+        .bind(role.as_str())
+        .bind(name)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await
     }
 
@@ -282,5 +265,85 @@ impl Db {
         .execute(&self.pool)
         .await?;
         Ok(())
+    }
+}
+
+// ON CONFLICT DO NOTHING: two servers opening one fresh database at once both seed safely.
+async fn seed_catalog(conn: &mut AnyConnection, catalog: &Catalog) -> Result<(), sqlx::Error> {
+    for (position, c) in catalog.categories.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO categories (code, position, name_zh, name_en) VALUES ($1, $2, $3, $4)
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(&c.code)
+        .bind(position as i64)
+        .bind(&c.name.zh)
+        .bind(&c.name.en)
+        .execute(&mut *conn)
+        .await?;
+    }
+    for (position, s) in catalog.services.iter().enumerate() {
+        sqlx::query("INSERT INTO services (code, position, body) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+            .bind(&s.code)
+            .bind(position as i64)
+            .bind(serde_json::to_string(s).expect("a service serializes"))
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn seed_windows(conn: &mut AnyConnection, windows: &[Window]) -> Result<(), sqlx::Error> {
+    for w in windows {
+        sqlx::query(
+            "INSERT INTO windows (number, name_zh, name_en, is_open) VALUES ($1, $2, $3, $4)
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(w.number)
+        .bind(&w.name.zh)
+        .bind(&w.name.en)
+        .bind(w.open as i64)
+        .execute(&mut *conn)
+        .await?;
+        for code in &w.services {
+            sqlx::query(
+                "INSERT INTO window_services (window_number, service_code) VALUES ($1, $2)
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(w.number)
+            .bind(code)
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_urls() {
+        assert_eq!(
+            database_url("data/center.db"),
+            "sqlite://data/center.db?mode=rwc"
+        );
+        assert_eq!(database_url("postgres://db/center"), "postgres://db/center");
+        assert_eq!(
+            redacted("postgres://sa:secret@db:5432/center"),
+            "postgres://sa:***@db:5432/center"
+        );
+        assert_eq!(
+            redacted("postgres://sa@db/center"),
+            "postgres://sa@db/center"
+        );
+    }
+
+    #[test]
+    fn china_day_turns_at_midnight_beijing_time() {
+        // 2024-01-01 15:59:59.999 UTC is 23:59:59.999 in Beijing; a millisecond later, the next day.
+        let before = 1_704_124_799_999;
+        assert_eq!(china_day(before) + 1, china_day(before + 1));
     }
 }

@@ -380,23 +380,39 @@ fn concurrent_duplicates_issue_one_ticket() {
 }
 
 #[test]
-fn concurrent_issue_gives_distinct_numbers() {
+fn concurrent_issue_gives_distinct_numbers_in_arrival_order() {
     let t = TestServer::start();
-    let numbers: Vec<String> = std::thread::scope(|s| {
+    let mut tickets: Vec<Ticket> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..50)
             .map(|i| {
                 let kiosk = &t.kiosk;
                 s.spawn(move || {
                     let ticket = kiosk.issue(if i % 2 == 0 { SOCIAL } else { LEGAL }, "normal");
-                    ticket["number"].as_str().unwrap().to_owned()
+                    serde_json::from_value::<Ticket>(ticket).unwrap()
                 })
             })
             .collect();
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
-    let distinct: HashSet<_> = numbers.iter().collect();
-    assert_eq!(distinct.len(), 50, "{numbers:?}");
-    assert_eq!(numbers.iter().filter(|n| n.starts_with('A')).count(), 25);
+    let distinct: HashSet<_> = tickets.iter().map(|t| &t.number).collect();
+    assert_eq!(distinct.len(), 50);
+    assert_eq!(
+        tickets.iter().filter(|t| t.number.starts_with('A')).count(),
+        25
+    );
+    // First come (issue time, then number) is number order within a service, races or not.
+    tickets.sort_by_key(|t| (t.service_code.clone(), t.issued_at, t.number.clone()));
+    for pair in tickets
+        .windows(2)
+        .filter(|p| p[0].service_code == p[1].service_code)
+    {
+        assert!(
+            pair[0].number < pair[1].number,
+            "{} issued before {}",
+            pair[1].number,
+            pair[0].number
+        );
+    }
 }
 
 #[test]
@@ -427,6 +443,8 @@ fn malformed_requests_get_json_errors() {
     assert_eq!((r.status, r.code()), (404, "unknown_service"));
     let r = t.kiosk.get("/v1/no-such-route");
     assert_eq!((r.status, r.code()), (404, "not_found"));
+    let r = t.kiosk.get("/v1/tickets");
+    assert_eq!((r.status, r.code()), (405, "invalid_request"));
 }
 
 #[test]

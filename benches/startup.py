@@ -1,0 +1,130 @@
+#!/usr/bin/python3
+"""Start-up benchmark: cold start to the first pixels of the home screen, and memory once it
+is shown, for the kiosk (with its embedded service API) and, in the same run, for Chromium
+`--kiosk --app` on the same home screen as a static page (benches/home.html).
+
+"First pixels" is the moment the screen of a fresh Xvfb first shows a painted page with
+text: at least 25% light pixels and 0.3% dark ones (the background alone, or a blank
+window, does not count). The screen is polled with XGetImage about every 10 ms.
+Memory: RSS summed over the process tree, and PSS (shared pages split fairly).
+
+Usage: benches/startup.py path/to/kiosk [runs]
+"""
+
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+from Xlib import X, display as xdisplay
+
+WIDTH, HEIGHT = 1920, 1080
+DISPLAY = ":94"
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def painted(image_bytes):
+    """Whether a BGRX screen image shows a page with text."""
+    pixels = memoryview(image_bytes)[::4 * 7]  # every 7th pixel's blue byte is enough
+    total = len(pixels)
+    light = sum(1 for b in pixels if b > 180)
+    dark = sum(1 for b in pixels if b < 90)
+    return light > 0.25 * total and dark > 0.003 * total
+
+
+def tree(pid):
+    """pid and all its descendants."""
+    pids, frontier = [pid], [pid]
+    while frontier:
+        parent = frontier.pop()
+        try:
+            children = open(f"/proc/{parent}/task/{parent}/children").read().split()
+        except OSError:
+            continue
+        pids += [int(c) for c in children]
+        frontier += [int(c) for c in children]
+    return pids
+
+
+def memory_mb(pid):
+    rss = pss = 0
+    for p in tree(pid):
+        try:
+            for line in open(f"/proc/{p}/smaps_rollup"):
+                if line.startswith("Rss:"):
+                    rss += int(line.split()[1])
+                elif line.startswith("Pss:"):
+                    pss += int(line.split()[1])
+        except OSError:
+            pass
+    return rss / 1024, pss / 1024
+
+
+def measure(command, env):
+    screen = xdisplay.Display(DISPLAY)
+    root = screen.screen().root
+    start = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    first_pixels = None
+    while time.perf_counter() - start < 30:
+        image = root.get_image(0, 0, WIDTH, HEIGHT, X.ZPixmap, 0xFFFFFFFF)
+        if painted(image.data):
+            first_pixels = (time.perf_counter() - start) * 1000
+            break
+        time.sleep(0.01)
+    time.sleep(1.0)  # let it settle before reading memory
+    rss, pss = memory_mb(process.pid)
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+    # Blank the screen for the next run.
+    screen.close()
+    return first_pixels, rss, pss
+
+
+def main():
+    kiosk = os.path.abspath(sys.argv[1])
+    runs = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+    xvfb = subprocess.Popen(["Xvfb", DISPLAY, "-screen", "0", f"{WIDTH}x{HEIGHT}x24", "-nolisten", "tcp"])
+    time.sleep(1)
+    env = dict(os.environ, DISPLAY=DISPLAY)
+    results = {"kiosk": [], "chromium": []}
+    try:
+        for run in range(runs):
+            data = tempfile.mkdtemp(prefix="kiosk-bench-")
+            results["kiosk"].append(measure([kiosk, "--data-dir", data], env))
+            shutil.rmtree(data, ignore_errors=True)
+            profile = tempfile.mkdtemp(prefix="chromium-bench-")
+            results["chromium"].append(measure(
+                ["chromium", "--kiosk", f"--app=file://{HERE}/home.html", "--no-sandbox", "--disable-gpu",
+                 "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--disable-quic", f"--user-data-dir={profile}"], env))
+            shutil.rmtree(profile, ignore_errors=True)
+    finally:
+        xvfb.terminate()
+
+    print(f"start-up to first pixels of the home screen, {runs} cold starts each, 1920x1080 Xvfb")
+    print(f"{'':10} {'first pixels ms (median)':>26} {'RSS MB':>8} {'PSS MB':>8}")
+    medians = {}
+    for name, samples in results.items():
+        times = [s[0] for s in samples if s[0] is not None]
+        if len(times) < len(samples):
+            print(f"{name}: {len(samples) - len(times)} runs never showed the page")
+        medians[name] = (statistics.median(times) if times else float("nan"),
+                         statistics.median(s[1] for s in samples), statistics.median(s[2] for s in samples))
+        t, rss, pss = medians[name]
+        print(f"{name:10} {t:26.0f} {rss:8.0f} {pss:8.0f}")
+    k, c = medians["kiosk"], medians["chromium"]
+    print(f"kiosk is {c[0] / k[0]:.1f}x faster to first pixels and {c[1] / k[1]:.1f}x lighter in RSS "
+          f"({c[2] / k[2]:.1f}x in PSS)")
+
+
+if __name__ == "__main__":
+    main()
