@@ -71,7 +71,9 @@ def find_kiosk(pyatspi, title, deadline):
 
 
 def buttons(pyatspi, app):
-    return [n for n in walk(app) if n.getRole() == pyatspi.ROLE_PUSH_BUTTON]
+    """Every control a resident can press: push buttons, and toggles such as high contrast."""
+    roles = {pyatspi.ROLE_PUSH_BUTTON, pyatspi.ROLE_TOGGLE_BUTTON, pyatspi.ROLE_CHECK_BOX}
+    return [n for n in walk(app) if n.getRole() in roles]
 
 
 def main():
@@ -98,6 +100,7 @@ def main():
             return 1
 
         home_buttons = buttons(pyatspi, app)
+        print("buttons on the home page:", ", ".join(b.name for b in home_buttons))
         check(len(home_buttons) >= 14, f"home shows 5 tiles and 9 bar buttons, found {len(home_buttons)}")
         for button in home_buttons:
             check(button.name.strip() != "", f"a button without a name: {button}")
