@@ -224,6 +224,9 @@ impl TicketStatus {
 pub struct NewTicket {
     pub service_code: String,
     pub priority: Priority,
+    /// Mobile number for the SMS sent when the ticket is called, if the resident gave one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_phone: Option<String>,
 }
 
 /// A queue ticket, as issued to a resident and as seen by staff.

@@ -84,13 +84,19 @@ impl Db {
         issued_by: &str,
     ) -> Result<Ticket, ApiFailure> {
         let service = self.service(&new.service_code).await?;
+        if let Some(phone) = &new.contact_phone {
+            let valid = phone.len() == 11 && phone.starts_with('1') && phone.bytes().all(|b| b.is_ascii_digit());
+            if !valid {
+                return Err(ApiFailure::invalid_request(format!("contact_phone {phone:?} is not an 11-digit mobile number")));
+            }
+        }
         let now = now_ms();
         let day = china_day(now);
         let (seq, issued_at) = self.next_number(&service.ticket_prefix, day, now).await?;
         let id = random_hex(8);
         sqlx::query(
-            "INSERT INTO tickets (id, day, seq, number, service_code, priority, priority_rank, status, issued_by, issued_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            "INSERT INTO tickets (id, day, seq, number, service_code, priority, priority_rank, status, issued_by, issued_at, contact_phone)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind(&id)
         .bind(day)
@@ -102,6 +108,7 @@ impl Db {
         .bind(TicketStatus::Issued.as_str())
         .bind(issued_by)
         .bind(issued_at)
+        .bind(&new.contact_phone)
         .execute(&self.pool)
         .await?;
         self.ticket(&id).await

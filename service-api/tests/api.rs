@@ -426,6 +426,10 @@ fn malformed_requests_get_json_errors() {
         ),
         ("application/json", r#"{"priority": "normal"}"#),
         (
+            "application/json",
+            r#"{"service_code": "legal-aid", "priority": "normal", "contact_phone": "12345"}"#,
+        ),
+        (
             "text/plain",
             r#"{"service_code": "legal-aid", "priority": "normal"}"#,
         ),

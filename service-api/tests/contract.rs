@@ -283,6 +283,7 @@ fn answers_match_the_documented_schemas() {
     let new_ticket = serde_json::to_value(service_api::model::NewTicket {
         service_code: SOCIAL.into(),
         priority: service_api::model::Priority::Elderly,
+        contact_phone: Some("13800138000".into()),
     })
     .unwrap();
     let request_schema = doc.json_schema(&doc.operation("POST", "/v1/tickets")["requestBody"]);

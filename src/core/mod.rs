@@ -125,6 +125,10 @@ impl Default for IdlePolicy {
     }
 }
 
+/// Step ids whose answers go into the ticket request (see the catalog's flows).
+const PRIORITY_STEP: &str = "priority";
+const PHONE_STEP: &str = "phone";
+
 /// Ids of the home screen's tiles.
 pub mod home {
     pub const TAKE_NUMBER: &str = "take-number";
@@ -353,10 +357,12 @@ impl Kiosk {
             Some(Step::Ticket { .. }) => {
                 let priority = self
                     .session
-                    .answer("priority")
+                    .answer(PRIORITY_STEP)
                     .and_then(Priority::parse)
                     .unwrap_or(Priority::Normal);
-                let request = NewTicket { service_code: service.to_string(), priority };
+                // The phone step's number goes with the ticket, for the SMS when it is called.
+                let contact_phone = self.session.answer(PHONE_STEP).map(str::to_string);
+                let request = NewTicket { service_code: service.to_string(), priority, contact_phone };
                 self.requests += 1;
                 let idempotency_key = format!("{}-{}", self.key_prefix, self.requests);
                 self.request(Effect::IssueTicket { request, idempotency_key })

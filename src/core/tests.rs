@@ -147,7 +147,8 @@ fn a_whole_ticket_flow() {
     assert!(lines.iter().all(|l| l.style == LineStyle::Field));
 
     let effects = activate(&mut kiosk, action::CONFIRM);
-    let request = NewTicket { service_code: "residence-permit".into(), priority: Priority::Elderly };
+    let request =
+        NewTicket { service_code: "residence-permit".into(), priority: Priority::Elderly, contact_phone: None };
     assert_eq!(effects, vec![Effect::IssueTicket { request, idempotency_key: "k1-1".into() }]);
     assert_eq!(kiosk.view().page, Page::Busy);
     assert!(!kiosk.view().can_go_back, "no going back while the ticket is being issued");
@@ -204,6 +205,11 @@ fn masked_entry_shows_stars_and_names_the_wrong_part() {
     assert_eq!(kiosk.view().entry.unwrap().shown, "13800138000", "a phone number is not masked");
     activate(&mut kiosk, action::ENTRY_DONE);
     assert_eq!(kiosk.view().page, Page::Confirm);
+    let effects = activate(&mut kiosk, action::CONFIRM);
+    assert!(
+        matches!(&effects[0], Effect::IssueTicket { request, .. } if request.contact_phone.as_deref() == Some("13800138000")),
+        "the phone goes with the ticket: {effects:?}"
+    );
 }
 
 #[test]
