@@ -44,9 +44,11 @@ fn press(window: &AppWindow, label: &str) {
     find(window, label).invoke_accessible_default_action();
 }
 
-/// Taps the control labelled `label` with the pointer at its centre, as a finger would
-/// (press, 50 ms, release, on the running event loop).
+/// Taps the control labelled `label` with the pointer at its centre, as a finger would:
+/// on the page as drawn (a finger only meets what is on the screen), then press, 50 ms,
+/// release, on the running event loop.
 fn tap(window: &AppWindow, label: &str) {
+    window.window().take_snapshot().expect("draw the page");
     let element = find(window, label);
     let tapped = slint::spawn_local(async move {
         element.single_click(PointerEventButton::Left).await;
@@ -185,4 +187,30 @@ fn a_visit_by_labels_touch_and_default_actions() {
     screenshot(window, "home-high-contrast-english");
 
     drop(server);
+    a_dead_api_and_an_idle_resident();
+}
+
+/// A kiosk whose service API does not answer shows "service temporarily unavailable" with a
+/// retry, never a blank window; a resident who stops touching it gets a countdown warning.
+fn a_dead_api_and_an_idle_resident() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let api = ApiClient::new(&format!("http://127.0.0.1:{port}"), "secret");
+    let idle = IdlePolicy { timeout_secs: 1, warning_secs: 20 };
+    let ui = KioskUi::new(Kiosk::new(Language::Zh, idle, "dead-api"), api).unwrap();
+    let window = &ui.window;
+    window.window().set_size(slint::PhysicalSize::new(1280, 720));
+    window.show().unwrap();
+    ui.start();
+    wait_until(window, "the unavailable page", |w| w.get_page_title() == "服务暂时不可用");
+    assert!(ink_share(window, "服务暂时不可用") > 0.03);
+    find(window, "重试");
+    screenshot(window, "unavailable");
+
+    wait_until(window, "the idle warning", |w| w.get_idle_seconds_left() >= 0);
+    let left = window.get_idle_seconds_left();
+    assert!((18..=20).contains(&left), "the warning starts at 20 s, shows {left}");
+    screenshot(window, "idle-warning");
+    tap(window, "我还需要时间");
+    assert_eq!(window.get_idle_seconds_left(), -1, "more time hides the warning");
+    window.hide().unwrap();
 }
