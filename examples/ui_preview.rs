@@ -11,7 +11,9 @@
 //! Options: --level 0|1|2, --contrast, --en (English bundled translation), --size WxH,
 //! --error (show the problem banner), --idle N (idle warning with N seconds left),
 //! --page-2 (for list/guide: press "下一页" once before the snapshot), --voice, --out PATH,
-//! --audit (list every button's accessible label and size; exit 2 on a problem).
+//! --audit (list every button's accessible label and size; exit 2 on a problem),
+//! --click LABEL (a pointer click on the element with that accessible label; repeatable).
+//! UI_PREVIEW_DEBUG=1 prints the geometry of the lines areas.
 
 use std::rc::Rc;
 
@@ -35,6 +37,7 @@ struct Options {
     voice: bool,
     window: bool,
     audit: bool,
+    clicks: Vec<String>,
     out: String,
 }
 
@@ -52,6 +55,7 @@ fn parse_args() -> Options {
         voice: false,
         window: false,
         audit: false,
+        clicks: Vec::new(),
         out: String::new(),
     };
     let mut args = std::env::args().skip(1);
@@ -65,6 +69,7 @@ fn parse_args() -> Options {
             "--page-2" => o.page_two = true,
             "--window" => o.window = true,
             "--audit" => o.audit = true,
+            "--click" => o.clicks.push(args.next().expect("--click LABEL")),
             "--idle" => o.idle = args.next().and_then(|v| v.parse().ok()).expect("--idle N"),
             "--out" => o.out = args.next().expect("--out PATH"),
             "--size" => {
@@ -74,7 +79,7 @@ fn parse_args() -> Options {
                 o.height = h.parse().expect("height");
             }
             "-h" | "--help" => {
-                eprintln!("{}", include_str!("ui_preview.rs").lines().take(17).collect::<Vec<_>>().join("\n"));
+                eprintln!("{}", include_str!("ui_preview.rs").lines().take(19).collect::<Vec<_>>().join("\n"));
                 std::process::exit(0);
             }
             p if !p.starts_with('-') => o.page = p.to_string(),
@@ -301,6 +306,35 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         press(&ui, if o.english { "Next page" } else { "下一页" });
         slint::platform::update_timers_and_animations();
         let _ = ui.window().take_snapshot()?;
+    }
+    for label in &o.clicks {
+        // A real pointer press and release at the element's centre (catches an overlay that
+        // would swallow clicks), then let the UI settle.
+        match ElementHandle::find_by_accessible_label(&ui, label).next() {
+            Some(e) => {
+                use slint::platform::{PointerEventButton, WindowEvent};
+                let (p, s) = (e.absolute_position(), e.size());
+                let position = slint::LogicalPosition::new(p.x + s.width / 2.0, p.y + s.height / 2.0);
+                let button = PointerEventButton::Left;
+                ui.window().dispatch_event(WindowEvent::PointerMoved { position });
+                ui.window().dispatch_event(WindowEvent::PointerPressed { position, button });
+                ui.window().dispatch_event(WindowEvent::PointerReleased { position, button });
+                ui.window().dispatch_event(WindowEvent::PointerExited);
+            }
+            None => eprintln!("no element labelled {label:?}"),
+        }
+        slint::platform::update_timers_and_animations();
+        let _ = ui.window().take_snapshot()?;
+    }
+    if std::env::var_os("UI_PREVIEW_DEBUG").is_some() {
+        for id in ["LinesBox::content", "ReadingArea::box", "LinesArea::box"] {
+            for e in ElementHandle::find_by_element_id(&ui, id) {
+                eprintln!("{id}: {:?} at {:?}", e.size(), e.absolute_position());
+            }
+        }
+        for e in ElementQuery::from_root(&ui).match_descendants().match_type_name("LineView").find_all() {
+            eprintln!("LineView: {:?} at {:?}", e.size(), e.absolute_position());
+        }
     }
     if o.audit && !audit(&ui) {
         std::process::exit(2);

@@ -28,17 +28,21 @@ fn main() -> ExitCode {
 
 fn run(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
     // Without a configured API the kiosk serves the reference API itself, on loopback, and
-    // talks to it over HTTP exactly as to a remote one.
+    // talks to it over HTTP exactly as to a remote one. The server opens its database on its
+    // own thread while the window is built; requests wait in the bound port's backlog.
     let (embedded, api) = match (&config.api_url, &config.token) {
         (Some(url), Some(token)) => (None, ApiClient::new(url, token)),
         _ => {
-            std::fs::create_dir_all(&config.data_dir)
-                .map_err(|e| format!("cannot create the data directory {}: {e}", config.data_dir.display()))?;
             let token = config.token.clone().unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string());
+            let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+            let api = ApiClient::new(&format!("http://{}", listener.local_addr()?), &token);
             let db = config.data_dir.join("service-api.sqlite");
-            let server = EmbeddedServer::start(&db, &config.kiosk_id, &token)
-                .map_err(|e| format!("cannot start the embedded service API on {}: {e}", db.display()))?;
-            let api = ApiClient::new(&server.base_url, &token);
+            let kiosk_id = config.kiosk_id.clone();
+            let server = std::thread::spawn(move || {
+                EmbeddedServer::start_on(listener, &db, &kiosk_id, &token)
+                    .map_err(|e| eprintln!("kiosk: cannot start the embedded service API on {}: {e}", db.display()))
+                    .ok()
+            });
             (Some(server), api)
         }
     };
@@ -49,6 +53,8 @@ fn run(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
     ui.window.window().set_fullscreen(config.fullscreen);
     ui.start();
     ui.window.run()?;
-    drop(embedded);
+    if let Some(server) = embedded {
+        drop(server.join()); // stops the server
+    }
     Ok(())
 }

@@ -131,7 +131,7 @@ fn a_visit_by_labels_touch_and_default_actions() {
 
     // Take a number: service, priority, phone (skipped), confirm, ticket.
     tap(window, "取号排队");
-    assert_eq!(window.get_page(), PageKind::List);
+    wait_until(window, "the services", |w| w.get_page() == PageKind::List);
     screenshot(window, "services");
     press(window, "社保参保登记");
     while window.get_page() == PageKind::Info {
@@ -201,6 +201,8 @@ fn a_dead_api_and_an_idle_resident() {
     window.window().set_size(slint::PhysicalSize::new(1280, 720));
     window.show().unwrap();
     ui.start();
+    wait_until(window, "the home page", |w| w.get_page() == PageKind::Home);
+    tap(window, "办事指南");
     wait_until(window, "the unavailable page", |w| w.get_page_title() == "服务暂时不可用");
     assert!(ink_share(window, "服务暂时不可用") > 0.03);
     find(window, "重试");

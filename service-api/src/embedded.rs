@@ -28,6 +28,19 @@ impl EmbeddedServer {
         kiosk_id: &str,
         kiosk_token: &str,
     ) -> Result<EmbeddedServer, Error> {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").context("cannot bind 127.0.0.1")?;
+        Self::start_on(listener, db_file, kiosk_id, kiosk_token)
+    }
+
+    /// [`EmbeddedServer::start`] on a listener the caller bound: clients may connect as soon
+    /// as it is bound (their requests wait in its backlog while the database opens), so a
+    /// kiosk can build its window while its server starts.
+    pub fn start_on(
+        listener: std::net::TcpListener,
+        db_file: &Path,
+        kiosk_id: &str,
+        kiosk_token: &str,
+    ) -> Result<EmbeddedServer, Error> {
         if let Some(dir) = db_file.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).context(format!("cannot create {}", dir.display()))?;
         }
@@ -47,7 +60,7 @@ impl EmbeddedServer {
                     Err(e) => return drop(ready_tx.send(Err(e))),
                 };
                 runtime.block_on(async move {
-                    let (db, listener, addr) = match prepare(&url, &kiosk_id, &kiosk_token).await {
+                    let (db, listener, addr) = match prepare(listener, &url, &kiosk_id, &kiosk_token).await {
                         Ok(ready) => ready,
                         Err(e) => return drop(ready_tx.send(Err(e))),
                     };
@@ -81,15 +94,15 @@ impl EmbeddedServer {
 }
 
 async fn prepare(
+    listener: std::net::TcpListener,
     url: &str,
     kiosk_id: &str,
     kiosk_token: &str,
 ) -> Result<(Db, TcpListener, SocketAddr), Error> {
     let db = open_database(url).await?;
     add_token(&db, Role::Kiosk, kiosk_id, kiosk_token).await?;
-    let listener = TcpListener::bind("127.0.0.1:0")
-        .await
-        .context("cannot bind 127.0.0.1")?;
+    listener.set_nonblocking(true).context("cannot set up the listener")?;
+    let listener = TcpListener::from_std(listener).context("cannot set up the listener")?;
     let addr = listener
         .local_addr()
         .context("cannot read the bound address")?;

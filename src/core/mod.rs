@@ -188,6 +188,8 @@ struct Session {
     typed: String,
     /// Prompt id of a problem to fix on the current page.
     error: Option<&'static str>,
+    /// Where the resident was going when the catalog had to be fetched first.
+    after_catalog: Option<Screen>,
     /// The request to repeat from the "unavailable" page.
     pending: Option<Effect>,
     idle_secs: u32,
@@ -202,6 +204,7 @@ impl Session {
             answers: Vec::new(),
             typed: String::new(),
             error: None,
+            after_catalog: None,
             pending: None,
             idle_secs: 0,
         }
@@ -228,7 +231,8 @@ pub struct Kiosk {
 }
 
 impl Kiosk {
-    /// A kiosk waiting for its catalog; call [`Kiosk::start`] and carry out its effects.
+    /// A kiosk on its home screen, which needs no catalog; call [`Kiosk::start`] and carry
+    /// out its effects.
     pub fn new(default_language: Language, idle: IdlePolicy, key_prefix: impl Into<String>) -> Kiosk {
         Kiosk {
             catalog: None,
@@ -236,12 +240,13 @@ impl Kiosk {
             idle,
             key_prefix: key_prefix.into(),
             requests: 0,
-            session: Session::new(default_language, Screen::Busy),
+            session: Session::new(default_language, Screen::Home),
         }
     }
 
+    /// Loads the catalog in the background while the home screen shows.
     pub fn start(&mut self) -> Vec<Effect> {
-        self.request(Effect::LoadCatalog)
+        vec![Effect::LoadCatalog]
     }
 
     pub fn profile(&self) -> Profile {
@@ -278,8 +283,8 @@ impl Kiosk {
         let screen = self.session.screen.clone();
         match screen {
             Screen::Home => match id {
-                home::TAKE_NUMBER => self.go(Screen::Services),
-                home::GUIDES => self.go(Screen::GuideCategories),
+                home::TAKE_NUMBER => return self.open(Screen::Services),
+                home::GUIDES => return self.open(Screen::GuideCategories),
                 home::SCAN_RECEIPT | home::PENSION | home::CALL_STAFF => self.go(Screen::NotYet),
                 _ => {}
             },
@@ -435,7 +440,7 @@ impl Kiosk {
     /// Nothing of a resident is left: home, default profile, nothing entered.
     fn session_is_pristine(&self) -> bool {
         let s = &self.session;
-        matches!(s.screen, Screen::Home | Screen::Busy)
+        s.screen == Screen::Home
             && s.history.is_empty()
             && s.answers.is_empty()
             && s.profile == Profile::new(self.default_language)
@@ -445,10 +450,18 @@ impl Kiosk {
     /// center added shows up without a restart.
     pub fn reset(&mut self) -> Vec<Effect> {
         self.session = Session::new(self.default_language, Screen::Home);
-        if self.catalog.is_none() {
-            return self.request(Effect::LoadCatalog);
-        }
         vec![Effect::LoadCatalog]
+    }
+
+    /// Goes to a screen built from the catalog, fetching the catalog first if it is not here
+    /// yet (the service API was down at start, or is slow).
+    fn open(&mut self, screen: Screen) -> Vec<Effect> {
+        if self.catalog.is_some() {
+            self.go(screen);
+            return vec![];
+        }
+        self.session.after_catalog = Some(screen);
+        self.request(Effect::LoadCatalog)
     }
 
     fn catalog_loaded(&mut self, result: Result<Catalog, ApiFailure>) {
@@ -459,6 +472,9 @@ impl Kiosk {
                 if waiting {
                     self.session.pending = None;
                     self.session.screen = Screen::Home;
+                    if let Some(screen) = self.session.after_catalog.take() {
+                        self.go(screen);
+                    }
                 }
             }
             // A background refresh that failed keeps the catalog already loaded.
@@ -525,15 +541,13 @@ impl Kiosk {
     }
 
     fn go_home(&mut self) {
-        if matches!(self.session.pending, Some(Effect::LoadCatalog)) {
-            return; // nothing works before the catalog is here
-        }
         self.session.screen = Screen::Home;
         self.session.history.clear();
         self.session.answers.clear();
         self.session.typed.clear();
         self.session.error = None;
         self.session.pending = None;
+        self.session.after_catalog = None;
     }
 
     // --- catalog look-ups ---

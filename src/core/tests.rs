@@ -81,8 +81,8 @@ fn ticket(priority: Priority) -> Ticket {
 /// A kiosk on its home screen with the test catalog.
 fn kiosk() -> Kiosk {
     let mut kiosk = Kiosk::new(Language::Zh, IdlePolicy::default(), "k1");
+    assert_eq!(kiosk.view().page, Page::Home, "home needs no catalog: it shows at once");
     assert_eq!(kiosk.start(), vec![Effect::LoadCatalog]);
-    assert_eq!(kiosk.view().page, Page::Busy);
     kiosk.handle(Event::CatalogLoaded(Ok(catalog())));
     assert_eq!(kiosk.view().page, Page::Home);
     kiosk
@@ -281,16 +281,34 @@ fn a_refusal_shows_the_api_message() {
 }
 
 #[test]
-fn the_catalog_failing_at_start_offers_a_retry() {
+fn the_catalog_failing_at_start_offers_a_retry_where_it_is_needed() {
     let mut kiosk = Kiosk::new(Language::Zh, IdlePolicy::default(), "k1");
     kiosk.start();
     kiosk.handle(Event::CatalogLoaded(Err(ApiFailure::Unreachable("refused".into()))));
+    assert_eq!(kiosk.view().page, Page::Home, "home works without the API");
+
+    assert_eq!(activate(&mut kiosk, home::TAKE_NUMBER), vec![Effect::LoadCatalog]);
+    assert_eq!(kiosk.view().page, Page::Busy);
+    kiosk.handle(Event::CatalogLoaded(Err(ApiFailure::Unreachable("refused".into()))));
     assert_eq!(kiosk.view().title, "服务暂时不可用");
-    kiosk.handle(Event::Bar(BarAction::Home));
-    assert_eq!(kiosk.view().title, "服务暂时不可用", "nothing works before the catalog is here");
     assert_eq!(activate(&mut kiosk, action::RETRY), vec![Effect::LoadCatalog]);
     kiosk.handle(Event::CatalogLoaded(Ok(catalog())));
+    let view = kiosk.view();
+    assert_eq!(view.title, "请选择要办理的业务", "the resident arrives where they were going");
+    kiosk.handle(Event::Bar(BarAction::Back));
     assert_eq!(kiosk.view().page, Page::Home);
+}
+
+#[test]
+fn home_leaves_the_unavailable_page() {
+    let mut kiosk = Kiosk::new(Language::Zh, IdlePolicy::default(), "k1");
+    kiosk.start();
+    activate(&mut kiosk, home::GUIDES);
+    kiosk.handle(Event::CatalogLoaded(Err(ApiFailure::Unreachable("refused".into()))));
+    kiosk.handle(Event::Bar(BarAction::Home));
+    assert_eq!(kiosk.view().page, Page::Home);
+    kiosk.handle(Event::CatalogLoaded(Ok(catalog())));
+    assert_eq!(kiosk.view().page, Page::Home, "a late catalog does not move the resident");
 }
 
 #[test]
