@@ -89,6 +89,7 @@ fn ink_share(window: &AppWindow, label: &str) -> f64 {
 /// (`KIOSK_SCREENSHOTS=docs cargo test --test ui_headless` refreshes the README's pictures).
 fn screenshot(window: &AppWindow, name: &str) {
     let Some(dir) = std::env::var_os("KIOSK_SCREENSHOTS") else { return };
+    window.window().take_snapshot().expect("snapshot"); // layouts that measure text settle on a first frame
     let snapshot = window.window().take_snapshot().expect("snapshot");
     let file = std::fs::File::create(std::path::Path::new(&dir).join(format!("{name}.png"))).unwrap();
     let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), snapshot.width(), snapshot.height());
