@@ -9,23 +9,15 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-#[derive(serde::Deserialize)]
-struct Catalog {
-    prompt: Vec<Prompt>,
-}
-
-#[derive(serde::Deserialize)]
-struct Prompt {
-    id: String,
-    zh: String,
-    en: String,
-}
+#[path = "src/core/prompt_file.rs"]
+mod prompt_file;
+use prompt_file::{CatalogFile, Prompt};
 
 fn main() {
     println!("cargo:rerun-if-changed=prompts/catalog.toml");
     println!("cargo:rerun-if-changed=ui");
 
-    let catalog: Catalog = toml::from_str(
+    let catalog: CatalogFile = toml::from_str(
         &std::fs::read_to_string("prompts/catalog.toml").expect("read prompts/catalog.toml"),
     )
     .unwrap_or_else(|e| panic!("prompts/catalog.toml: {e}"));

@@ -6,7 +6,7 @@
 
 use std::time::{Duration, Instant};
 
-use i_slint_backend_testing::{ElementHandle, TestingBackend, TestingBackendOptions};
+use i_slint_backend_testing::{AccessibleRole, ElementHandle, ElementQuery, TestingBackend, TestingBackendOptions};
 use slint::platform::PointerEventButton;
 use slint::ComponentHandle;
 
@@ -85,6 +85,28 @@ fn ink_share(window: &AppWindow, label: &str) -> f64 {
     inked as f64 / (w * h) as f64
 }
 
+/// Every button on the page as drawn has a label that nothing else repeats (a screen reader
+/// would read it twice), and is a target of at least 60x60 px (elder-friendly spec).
+fn audit(window: &AppWindow) {
+    window.window().take_snapshot().expect("draw the page");
+    let page = window.get_page_title();
+    let buttons = ElementQuery::from_root(window)
+        .match_descendants()
+        .match_accessible_role(AccessibleRole::Button)
+        .find_all();
+    assert!(!buttons.is_empty(), "no buttons on {page:?}");
+    for button in buttons {
+        let label = button.accessible_label().unwrap_or_default();
+        let size = button.size();
+        assert!(!label.is_empty(), "a button without a label on {page:?}");
+        assert!(size.width >= 60.0 && size.height >= 60.0, "{label:?} on {page:?} is {size:?}, under 60x60");
+        let not_buttons = ElementHandle::find_by_accessible_label(window, &label)
+            .filter(|e| e.accessible_role() != Some(AccessibleRole::Button))
+            .count();
+        assert_eq!(not_buttons, 0, "{label:?} on {page:?} is also exposed by a non-button");
+    }
+}
+
 /// Saves the screen as `<dir>/<name>.png` when `KIOSK_SCREENSHOTS=<dir>` is set
 /// (`KIOSK_SCREENSHOTS=docs cargo test --test ui_headless` refreshes the README's pictures).
 fn screenshot(window: &AppWindow, name: &str) {
@@ -124,6 +146,7 @@ fn a_visit_by_labels_touch_and_default_actions() {
     let ink = ink_share(window, &title);
     assert!(ink > 0.03, "the title has almost no ink ({ink:.3}): is the CJK font missing?");
     screenshot(window, "home");
+    audit(window);
 
     // Every page carries the global bar.
     for label in ["首页", "返回", "帮助", "手语服务", "呼叫工作人员", "文字大小", "高对比度", "English", "语音"] {
@@ -134,18 +157,21 @@ fn a_visit_by_labels_touch_and_default_actions() {
     tap(window, "取号排队");
     wait_until(window, "the services", |w| w.get_page() == PageKind::List);
     screenshot(window, "services");
+    audit(window);
     press(window, "社保参保登记");
     while window.get_page() == PageKind::Info {
         tap(window, "我知道了，下一步");
     }
     assert_eq!(window.get_page_title(), "请问您是否需要优先办理？");
     screenshot(window, "priority");
+    audit(window);
     tap(window, "我是60岁以上老人");
     if window.get_page() == PageKind::Entry {
         press(window, "跳过，不填写");
     }
     assert_eq!(window.get_page(), PageKind::Confirm);
     screenshot(window, "confirm");
+    audit(window);
     tap(window, "确认取号");
     wait_until(window, "the ticket", |w| w.get_page() == PageKind::Ticket);
     let ticket = window.get_ticket();
@@ -155,6 +181,7 @@ fn a_visit_by_labels_touch_and_default_actions() {
     assert!(ticket.people_ahead.contains("前面还有"));
     find(window, &ticket.number);
     screenshot(window, "ticket");
+    audit(window);
     assert!(ink_share(window, &ticket.number) > 0.05, "the ticket number is drawn large");
     press(window, "完成，返回首页");
     assert_eq!(window.get_page(), PageKind::Home);
@@ -167,6 +194,7 @@ fn a_visit_by_labels_touch_and_default_actions() {
     assert_eq!(window.get_page(), PageKind::Guide);
     find(window, "需要带的材料");
     screenshot(window, "guide");
+    audit(window);
     tap(window, "返回");
     assert_eq!(window.get_page_title(), "社会保障");
     tap(window, "首页");
@@ -177,6 +205,7 @@ fn a_visit_by_labels_touch_and_default_actions() {
     press(window, "文字大小");
     assert_eq!(window.get_text_size_level(), 2);
     screenshot(window, "home-largest-text");
+    audit(window);
     tap(window, "高对比度");
     assert!(window.get_high_contrast());
     tap(window, "English");
@@ -186,6 +215,7 @@ fn a_visit_by_labels_touch_and_default_actions() {
     find(window, "Home");
     assert!(ink_share(window, "Hello, what would you like to do?") > 0.03);
     screenshot(window, "home-high-contrast-english");
+    audit(window);
 
     drop(server);
     a_dead_api_and_an_idle_resident();
@@ -208,6 +238,7 @@ fn a_dead_api_and_an_idle_resident() {
     assert!(ink_share(window, "服务暂时不可用") > 0.03);
     find(window, "重试");
     screenshot(window, "unavailable");
+    audit(window);
 
     wait_until(window, "the idle warning", |w| w.get_idle_seconds_left() >= 0);
     let left = window.get_idle_seconds_left();

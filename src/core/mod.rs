@@ -7,6 +7,7 @@
 
 pub mod entry;
 pub mod profile;
+mod prompt_file;
 pub mod prompts;
 pub mod view;
 

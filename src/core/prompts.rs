@@ -5,18 +5,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use super::profile::Language;
-
-#[derive(serde::Deserialize)]
-struct CatalogFile {
-    prompt: Vec<Prompt>,
-}
-
-#[derive(serde::Deserialize)]
-struct Prompt {
-    id: String,
-    zh: String,
-    en: String,
-}
+use super::prompt_file::{CatalogFile, Prompt};
 
 fn catalog() -> &'static HashMap<String, Prompt> {
     static CATALOG: OnceLock<HashMap<String, Prompt>> = OnceLock::new();
