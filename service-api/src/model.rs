@@ -89,14 +89,26 @@ pub enum Step {
     Choice {
         id: String,
         title: Bilingual,
+        /// Short name of the answer on the confirm page; the title when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        label: Option<Bilingual>,
         options: Vec<ChoiceOption>,
     },
     /// A yes/no question; the answer is `yes` or `no`.
-    YesNo { id: String, title: Bilingual },
+    YesNo {
+        id: String,
+        title: Bilingual,
+        /// Short name of the answer on the confirm page; the title when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        label: Option<Bilingual>,
+    },
     /// Digits typed on the on-screen keypad, validated by kind.
     Entry {
         id: String,
         title: Bilingual,
+        /// Short name of the answer on the confirm page; the title when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        label: Option<Bilingual>,
         entry: EntryKind,
         masked: bool,
         optional: bool,
@@ -116,6 +128,16 @@ impl Step {
             | Step::Entry { id, .. }
             | Step::Confirm { id, .. }
             | Step::Ticket { id, .. } => id,
+        }
+    }
+
+    /// What the confirm page calls the step's answer: its short label, else its title.
+    pub fn summary_label(&self) -> &Bilingual {
+        match self {
+            Step::Choice { label: Some(label), .. }
+            | Step::YesNo { label: Some(label), .. }
+            | Step::Entry { label: Some(label), .. } => label,
+            _ => self.title(),
         }
     }
 

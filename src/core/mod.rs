@@ -772,7 +772,7 @@ impl Kiosk {
                 _ => continue,
             };
             let value = value.unwrap_or_else(|| prompts::text("confirm.not-given", lang));
-            lines.push(field(pick(step.title(), lang), value));
+            lines.push(field(pick(step.summary_label(), lang), value));
         }
         lines
     }

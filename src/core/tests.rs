@@ -35,16 +35,18 @@ fn catalog() -> Catalog {
             Step::Choice {
                 id: "priority".into(),
                 title: text("是否需要优先办理？", "Priority?"),
+                label: Some(text("优先办理", "Priority")),
                 options: vec![
                     option("normal", "不需要", "No"),
                     option("elderly", "我是60岁以上老人", "I am 60 or older"),
                     option("disabled", "我是残疾人", "I have a disability"),
                 ],
             },
-            Step::YesNo { id: "first-time".into(), title: text("是否首次办理？", "First time?") },
+            Step::YesNo { id: "first-time".into(), title: text("是否首次办理？", "First time?"), label: None },
             Step::Entry {
                 id: "id-number".into(),
                 title: text("身份证号码", "ID number"),
+                label: None,
                 entry: EntryKind::IdNumber,
                 masked: true,
                 optional: false,
@@ -52,6 +54,7 @@ fn catalog() -> Catalog {
             Step::Entry {
                 id: "phone".into(),
                 title: text("手机号码", "Mobile number"),
+                label: None,
                 entry: EntryKind::Phone,
                 masked: false,
                 optional: true,
@@ -138,7 +141,7 @@ fn a_whole_ticket_flow() {
         fields,
         [
             ("业务", "居住证办理"),
-            ("是否需要优先办理？", "我是60岁以上老人"),
+            ("优先办理", "我是60岁以上老人"),
             ("是否首次办理？", "是"),
             ("身份证号码", "**************002X"),
             ("手机号码", "未填写"),
