@@ -4,9 +4,7 @@
 //!
 //! The testing backend's event loop can start once per process, so this file holds one test.
 
-use std::time::{Duration, Instant};
-
-use i_slint_backend_testing::{AccessibleRole, ElementHandle, ElementQuery, TestingBackend, TestingBackendOptions};
+use i_slint_backend_testing::{AccessibleRole, ElementHandle, ElementQuery};
 use slint::platform::PointerEventButton;
 use slint::ComponentHandle;
 
@@ -16,22 +14,8 @@ use kiosk::core::{IdlePolicy, Kiosk};
 use kiosk::ui::{AppWindow, KioskUi, PageKind};
 use service_api::EmbeddedServer;
 
-/// Runs the event loop until `done` holds, so API answers from worker threads arrive.
-fn wait_until(window: &AppWindow, what: &str, done: impl Fn(&AppWindow) -> bool + 'static) {
-    let done = std::rc::Rc::new(done);
-    let check = done.clone();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let timer = slint::Timer::default();
-    let weak = window.as_weak();
-    timer.start(slint::TimerMode::Repeated, Duration::from_millis(10), move || {
-        let window = weak.upgrade().unwrap();
-        if check(&window) || Instant::now() > deadline {
-            slint::quit_event_loop().unwrap();
-        }
-    });
-    slint::run_event_loop().unwrap();
-    assert!(done(window), "timed out waiting for {what}; page {:?} titled {:?}", window.get_page(), window.get_page_title());
-}
+mod common;
+use common::{init_headless_platform, wait_until, write_png};
 
 fn find(window: &AppWindow, label: &str) -> ElementHandle {
     let found: Vec<_> = ElementHandle::find_by_accessible_label(window, label).collect();
@@ -113,22 +97,12 @@ fn screenshot(window: &AppWindow, name: &str) {
     let Some(dir) = std::env::var_os("KIOSK_SCREENSHOTS") else { return };
     window.window().take_snapshot().expect("snapshot"); // layouts that measure text settle on a first frame
     let snapshot = window.window().take_snapshot().expect("snapshot");
-    let file = std::fs::File::create(std::path::Path::new(&dir).join(format!("{name}.png"))).unwrap();
-    let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), snapshot.width(), snapshot.height());
-    encoder.set_color(png::ColorType::Rgba);
-    encoder.set_depth(png::BitDepth::Eight);
-    let bytes: Vec<u8> = snapshot.as_slice().iter().flat_map(|p| [p.r, p.g, p.b, p.a]).collect();
-    encoder.write_header().unwrap().write_image_data(&bytes).unwrap();
+    write_png(&snapshot, &std::path::Path::new(&dir).join(format!("{name}.png")));
 }
 
 #[test]
 fn a_visit_by_labels_touch_and_default_actions() {
-    slint::platform::set_platform(Box::new(TestingBackend::new(TestingBackendOptions {
-        mock_time: false,
-        threading: true,
-        renderer_name: Some("software".into()),
-    })))
-    .unwrap();
+    init_headless_platform();
 
     let data = tempfile::tempdir().unwrap();
     let server = EmbeddedServer::start(&data.path().join("api.sqlite"), "kiosk-test", "secret").unwrap();

@@ -7,13 +7,12 @@
 //! layout is complete before a frame is drawn (drawing one moves nothing). Home tiles are
 //! also checked with long English labels and details that wrap.
 //!
-//! Screenshots of every checked page go to /tmp/small/ (or `KIOSK_SMALL_SCREENSHOTS`).
+//! `KIOSK_SMALL_SCREENSHOTS=<dir>` saves a screenshot of every checked page there.
 //! The testing backend's event loop can start once per process, so this file holds one test.
 
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
 
-use i_slint_backend_testing::{AccessibleRole, ElementHandle, ElementQuery, TestingBackend, TestingBackendOptions};
+use i_slint_backend_testing::{AccessibleRole, ElementHandle, ElementQuery};
 use slint::{ComponentHandle, Model, ModelRc, VecModel};
 
 use kiosk::api::ApiClient;
@@ -22,27 +21,8 @@ use kiosk::core::{IdlePolicy, Kiosk};
 use kiosk::ui::{AppWindow, ItemData, KioskUi, PageKind};
 use service_api::EmbeddedServer;
 
-/// Runs the event loop until `done` holds, so API answers from worker threads arrive.
-fn wait_until(window: &AppWindow, what: &str, done: impl Fn(&AppWindow) -> bool + 'static) {
-    let done = std::rc::Rc::new(done);
-    let check = done.clone();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let timer = slint::Timer::default();
-    let weak = window.as_weak();
-    timer.start(slint::TimerMode::Repeated, Duration::from_millis(10), move || {
-        let window = weak.upgrade().unwrap();
-        if check(&window) || Instant::now() > deadline {
-            slint::quit_event_loop().unwrap();
-        }
-    });
-    slint::run_event_loop().unwrap();
-    assert!(
-        done(window),
-        "timed out waiting for {what}; page {:?} titled {:?}",
-        window.get_page(),
-        window.get_page_title()
-    );
-}
+mod common;
+use common::{init_headless_platform, wait_until, write_png};
 
 /// Activates the control labelled `label` as a screen reader would; an item of a paged
 /// list that is on another page, through the window's callback.
@@ -179,14 +159,10 @@ fn look(window: &AppWindow, size: (u32, u32), name: &str, on_page: &[&str], fail
         failures.push(format!("{name}: the layout changed when the first frame was drawn, e.g. {changed:?}"));
     }
 
-    let dir = std::env::var_os("KIOSK_SMALL_SCREENSHOTS").map_or_else(|| PathBuf::from("/tmp/small"), PathBuf::from);
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = std::fs::File::create(dir.join(format!("{name}.png"))).unwrap();
-    let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), snapshot.width(), snapshot.height());
-    encoder.set_color(png::ColorType::Rgba);
-    encoder.set_depth(png::BitDepth::Eight);
-    let bytes: Vec<u8> = snapshot.as_slice().iter().flat_map(|p| [p.r, p.g, p.b, p.a]).collect();
-    encoder.write_header().unwrap().write_image_data(&bytes).unwrap();
+    if let Some(dir) = std::env::var_os("KIOSK_SMALL_SCREENSHOTS") {
+        std::fs::create_dir_all(&dir).unwrap();
+        write_png(&snapshot, &PathBuf::from(dir).join(format!("{name}.png")));
+    }
 
     for problem in audit(window, size.0 as f32, size.1 as f32) {
         failures.push(format!("{name}: {problem}"));
@@ -415,12 +391,7 @@ fn text_size_on_a_guide(window: &AppWindow, failures: &mut Vec<String>) {
 
 #[test]
 fn every_page_fits_small_and_large_screens_at_every_text_size() {
-    slint::platform::set_platform(Box::new(TestingBackend::new(TestingBackendOptions {
-        mock_time: false,
-        threading: true,
-        renderer_name: Some("software".into()),
-    })))
-    .unwrap();
+    init_headless_platform();
 
     let data = tempfile::tempdir().unwrap();
     let server = EmbeddedServer::start(&data.path().join("api.sqlite"), "kiosk-test", "secret").unwrap();

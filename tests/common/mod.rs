@@ -1,0 +1,53 @@
+//! What the UI tests share: the headless platform, waiting on the event loop, and PNGs.
+#![allow(dead_code)] // each test binary uses its own share of these helpers
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use i_slint_backend_testing::{TestingBackend, TestingBackendOptions};
+use slint::ComponentHandle;
+
+use kiosk::ui::AppWindow;
+
+/// Slint's testing backend with the software renderer (for snapshots) and a real event loop
+/// (for API answers from worker threads). Once per process.
+pub fn init_headless_platform() {
+    slint::platform::set_platform(Box::new(TestingBackend::new(TestingBackendOptions {
+        mock_time: false,
+        threading: true,
+        renderer_name: Some("software".into()),
+    })))
+    .unwrap();
+}
+
+/// Runs the event loop until `done` holds, so API answers from worker threads arrive.
+pub fn wait_until(window: &AppWindow, what: &str, done: impl Fn(&AppWindow) -> bool + 'static) {
+    let done = std::rc::Rc::new(done);
+    let check = done.clone();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let timer = slint::Timer::default();
+    let weak = window.as_weak();
+    timer.start(slint::TimerMode::Repeated, Duration::from_millis(10), move || {
+        let window = weak.upgrade().unwrap();
+        if check(&window) || Instant::now() > deadline {
+            slint::quit_event_loop().unwrap();
+        }
+    });
+    slint::run_event_loop().unwrap();
+    assert!(
+        done(window),
+        "timed out waiting for {what}; page {:?} titled {:?}",
+        window.get_page(),
+        window.get_page_title()
+    );
+}
+
+/// Writes a window snapshot as an RGBA PNG.
+pub fn write_png(snapshot: &slint::SharedPixelBuffer<slint::Rgba8Pixel>, path: &Path) {
+    let file = std::fs::File::create(path).unwrap();
+    let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), snapshot.width(), snapshot.height());
+    encoder.set_color(png::ColorType::Rgba);
+    encoder.set_depth(png::BitDepth::Eight);
+    let bytes: Vec<u8> = snapshot.as_slice().iter().flat_map(|p| [p.r, p.g, p.b, p.a]).collect();
+    encoder.write_header().unwrap().write_image_data(&bytes).unwrap();
+}
