@@ -12,10 +12,9 @@ use kiosk::api::ApiClient;
 use kiosk::core::profile::Language;
 use kiosk::core::{IdlePolicy, Kiosk};
 use kiosk::ui::{AppWindow, KioskUi, PageKind};
-use service_api::EmbeddedServer;
 
 mod common;
-use common::{init_headless_platform, wait_until, write_png};
+use common::{init_headless_platform, start_kiosk, wait_until, write_png};
 
 fn find(window: &AppWindow, label: &str) -> ElementHandle {
     let found: Vec<_> = ElementHandle::find_by_accessible_label(window, label).collect();
@@ -95,7 +94,6 @@ fn audit(window: &AppWindow) {
 /// (`KIOSK_SCREENSHOTS=docs cargo test --test ui_headless` refreshes the README's pictures).
 fn screenshot(window: &AppWindow, name: &str) {
     let Some(dir) = std::env::var_os("KIOSK_SCREENSHOTS") else { return };
-    window.window().take_snapshot().expect("snapshot"); // layouts that measure text settle on a first frame
     let snapshot = window.window().take_snapshot().expect("snapshot");
     write_png(&snapshot, &std::path::Path::new(&dir).join(format!("{name}.png")));
 }
@@ -104,10 +102,7 @@ fn screenshot(window: &AppWindow, name: &str) {
 fn a_visit_by_labels_touch_and_default_actions() {
     init_headless_platform();
 
-    let data = tempfile::tempdir().unwrap();
-    let server = EmbeddedServer::start(&data.path().join("api.sqlite"), "kiosk-test", "secret").unwrap();
-    let api = ApiClient::new(&server.base_url, "secret");
-    let ui = KioskUi::new(Kiosk::new(Language::Zh, IdlePolicy::default(), "ui-test"), api).unwrap();
+    let (server, ui) = start_kiosk(IdlePolicy::default());
     let window = &ui.window;
     window.window().set_size(slint::PhysicalSize::new(1920, 1080));
     window.show().unwrap();

@@ -15,14 +15,11 @@ use std::path::PathBuf;
 use i_slint_backend_testing::{AccessibleRole, ElementHandle, ElementQuery};
 use slint::{ComponentHandle, Model, ModelRc, VecModel};
 
-use kiosk::api::ApiClient;
-use kiosk::core::profile::Language;
-use kiosk::core::{IdlePolicy, Kiosk};
+use kiosk::core::IdlePolicy;
 use kiosk::ui::{AppWindow, ItemData, KioskUi, PageKind};
-use service_api::EmbeddedServer;
 
 mod common;
-use common::{init_headless_platform, wait_until, write_png};
+use common::{init_headless_platform, start_kiosk, wait_until, write_png};
 
 /// Activates the control labelled `label` as a screen reader would; an item of a paged
 /// list that is on another page, through the window's callback.
@@ -393,12 +390,8 @@ fn text_size_on_a_guide(window: &AppWindow, failures: &mut Vec<String>) {
 fn every_page_fits_small_and_large_screens_at_every_text_size() {
     init_headless_platform();
 
-    let data = tempfile::tempdir().unwrap();
-    let server = EmbeddedServer::start(&data.path().join("api.sqlite"), "kiosk-test", "secret").unwrap();
-    let api = ApiClient::new(&server.base_url, "secret");
     // No idle warning in the middle of the checks.
-    let idle = IdlePolicy { timeout_secs: 3600, warning_secs: 30 };
-    let ui = KioskUi::new(Kiosk::new(Language::Zh, idle, "small-screen-test"), api).unwrap();
+    let (_api, ui) = start_kiosk(IdlePolicy { timeout_secs: 3600, warning_secs: 30 });
     let window = &ui.window;
     window.show().unwrap();
     ui.start();

@@ -7,7 +7,11 @@ use std::time::{Duration, Instant};
 use i_slint_backend_testing::{TestingBackend, TestingBackendOptions};
 use slint::ComponentHandle;
 
-use kiosk::ui::AppWindow;
+use kiosk::api::ApiClient;
+use kiosk::core::profile::Language;
+use kiosk::core::{IdlePolicy, Kiosk};
+use kiosk::ui::{AppWindow, KioskUi};
+use service_api::EmbeddedServer;
 
 /// Slint's testing backend with the software renderer (for snapshots) and a real event loop
 /// (for API answers from worker threads). Once per process.
@@ -18,6 +22,22 @@ pub fn init_headless_platform() {
         renderer_name: Some("software".into()),
     })))
     .unwrap();
+}
+
+/// The embedded service API on a temporary SQLite file; dropping it stops the server, then
+/// removes the file.
+pub struct TestApi {
+    _server: EmbeddedServer,
+    _dir: tempfile::TempDir,
+}
+
+/// A Chinese kiosk window (not shown yet) on its own embedded service API.
+pub fn start_kiosk(idle: IdlePolicy) -> (TestApi, KioskUi) {
+    let dir = tempfile::tempdir().unwrap();
+    let server = EmbeddedServer::start(&dir.path().join("api.sqlite"), "kiosk-test", "secret").unwrap();
+    let api = ApiClient::new(&server.base_url, "secret");
+    let ui = KioskUi::new(Kiosk::new(Language::Zh, idle, "ui-test"), api).unwrap();
+    (TestApi { _server: server, _dir: dir }, ui)
 }
 
 /// Runs the event loop until `done` holds, so API answers from worker threads arrive.
