@@ -9,6 +9,7 @@ pub mod entry;
 pub mod profile;
 mod prompt_file;
 pub mod prompts;
+pub mod speech;
 pub mod view;
 
 #[cfg(test)]

@@ -10,4 +10,9 @@ pub struct Prompt {
     pub id: String,
     pub zh: String,
     pub en: String,
+    /// What speech says where the written form reads badly aloud.
+    #[serde(default)]
+    pub spoken_zh: Option<String>,
+    #[serde(default)]
+    pub spoken_en: Option<String>,
 }

@@ -16,16 +16,33 @@ fn catalog() -> &'static HashMap<String, Prompt> {
     })
 }
 
+fn prompt(id: &str) -> &'static Prompt {
+    catalog().get(id).unwrap_or_else(|| panic!("prompt id {id:?} is not in prompts/catalog.toml"))
+}
+
 /// The text of prompt `id` in `language`. Every id the code uses is covered by the core's
 /// tests, which fail on an unknown one.
 pub fn text(id: &str, language: Language) -> String {
-    let prompt = catalog()
-        .get(id)
-        .unwrap_or_else(|| panic!("prompt id {id:?} is not in prompts/catalog.toml"));
+    let prompt = prompt(id);
     match language {
         Language::Zh => prompt.zh.clone(),
         Language::En => prompt.en.clone(),
     }
+}
+
+/// What speech says for prompt `id`: its spoken form where it has one, else its text.
+pub fn spoken(id: &str, language: Language) -> String {
+    let prompt = prompt(id);
+    let spoken = match language {
+        Language::Zh => &prompt.spoken_zh,
+        Language::En => &prompt.spoken_en,
+    };
+    spoken.clone().unwrap_or_else(|| text(id, language))
+}
+
+/// Every prompt id of the catalog.
+pub fn ids() -> impl Iterator<Item = &'static str> {
+    catalog().keys().map(String::as_str)
 }
 
 /// [`text`] with `{0}`, `{1}`, ... replaced by `args` in order.

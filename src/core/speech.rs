@@ -1,0 +1,113 @@
+//! What the kiosk shows and says, kept as prompt ids and values until the last moment: the
+//! screen renders a [`Phrase`] as text in the session's language, and speech plays the voice
+//! pack's clips for its prompts and numbers and reads only the dynamic text with live TTS.
+
+use super::profile::Language;
+use super::prompts;
+
+/// A sentence or label, built from parts.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Phrase(pub Vec<Part>);
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Part {
+    /// A prompt of the catalog; its `{0}`, `{1}` placeholders are filled with `args`.
+    Prompt { id: String, args: Vec<Phrase> },
+    /// Text that is not in the prompt catalog (a service name from the service API): read by
+    /// live text-to-speech.
+    Text(String),
+    /// A count or a duration, spoken with the voice pack's digit and unit clips.
+    Number(u64),
+    /// A code such as a ticket number (A012): letters and digits one by one.
+    Code(String),
+    /// Something about the resident (a phone number they typed): shown, but spoken only in
+    /// private listening (EN 301 549 5.1.3.9).
+    Personal(Box<Phrase>),
+}
+
+impl Phrase {
+    pub fn prompt(id: impl Into<String>) -> Phrase {
+        Phrase::prompt_with(id, Vec::new())
+    }
+
+    pub fn prompt_with(id: impl Into<String>, args: Vec<Phrase>) -> Phrase {
+        Phrase(vec![Part::Prompt { id: id.into(), args }])
+    }
+
+    pub fn text(text: impl Into<String>) -> Phrase {
+        Phrase(vec![Part::Text(text.into())])
+    }
+
+    pub fn number(n: u64) -> Phrase {
+        Phrase(vec![Part::Number(n)])
+    }
+
+    pub fn code(code: impl Into<String>) -> Phrase {
+        Phrase(vec![Part::Code(code.into())])
+    }
+
+    pub fn personal(self) -> Phrase {
+        Phrase(vec![Part::Personal(Box::new(self))])
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The phrase as the screen shows it.
+    pub fn render(&self, language: Language) -> String {
+        self.0.iter().map(|part| part.render(language)).collect()
+    }
+}
+
+impl Part {
+    fn render(&self, language: Language) -> String {
+        match self {
+            Part::Prompt { id, args } => {
+                let args: Vec<String> = args.iter().map(|a| a.render(language)).collect();
+                prompts::format(id, language, &args.iter().map(String::as_str).collect::<Vec<_>>())
+            }
+            Part::Text(text) | Part::Code(text) => text.clone(),
+            Part::Number(n) => n.to_string(),
+            Part::Personal(phrase) => phrase.render(language),
+        }
+    }
+}
+
+/// Short sounds that confirm an action without words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Earcon {
+    /// The voice focus moved to another item.
+    Focus,
+    /// An item was activated.
+    Activate,
+    /// Something was refused or is wrong.
+    Error,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Sound {
+    Say(Phrase),
+    Earcon(Earcon),
+}
+
+/// Rate and volume in steps from the default (0), each in `-STEPS..=STEPS`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct VoiceSettings {
+    pub rate: i8,
+    pub volume: i8,
+}
+
+impl VoiceSettings {
+    pub const STEPS: i8 = 3;
+}
+
+/// Something to say now, replacing whatever is being said.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Utterance {
+    pub language: Language,
+    pub settings: VoiceSettings,
+    /// `Personal` parts are spoken (private listening) or replaced by a neutral prompt.
+    pub private: bool,
+    pub sounds: Vec<Sound>,
+}

@@ -1,0 +1,21 @@
+//! Speech output: the core's [`Utterance`](crate::core::speech::Utterance)s become a
+//! sequence of [`Segment`]s (voice-pack clips, live text-to-speech, earcons) played by one
+//! speaker, each new utterance interrupting the one before.
+
+use std::path::PathBuf;
+
+use crate::core::profile::Language;
+use crate::core::speech::Earcon;
+
+pub mod numbers;
+pub mod voice_pack;
+
+/// One piece of audio of an utterance, in the order it is played.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Segment {
+    /// A recorded clip of the voice pack (an Ogg Vorbis file).
+    Clip(PathBuf),
+    /// Text read by live text-to-speech in the utterance's language.
+    Speak { text: String, language: Language },
+    Earcon(Earcon),
+}
