@@ -10,6 +10,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 #[path = "src/core/prompt_file.rs"]
+#[allow(dead_code)] // the spoken forms are read by the kiosk, not here
 mod prompt_file;
 use prompt_file::{CatalogFile, Prompt};
 

@@ -99,6 +99,9 @@ impl Controller {
 
     /// Calls the API off the UI thread, then feeds the answer back as an event.
     fn run(self: &Rc<Self>, effect: Effect) {
+        if let Effect::Speak(_) | Effect::StopSpeech | Effect::PauseSpeech | Effect::ResumeSpeech = effect {
+            return; // the speaker is wired in next
+        }
         let api = self.api.clone();
         let (answer, answered) = tokio::sync::oneshot::channel();
         std::thread::spawn(move || {
@@ -107,6 +110,7 @@ impl Controller {
                 Effect::IssueTicket { request, idempotency_key } => {
                     Event::TicketIssued(api.issue_ticket(&request, &idempotency_key))
                 }
+                _ => unreachable!("speech effects are handled above"),
             };
             let _ = answer.send(event);
         });
@@ -140,14 +144,14 @@ impl Controller {
         }
 
         window.set_page(page_kind(view.page));
-        window.set_page_title(view.title.into());
-        window.set_prompt(view.prompt.into());
-        window.set_error(view.error.into());
+        window.set_page_title(view.title.shown.into());
+        window.set_prompt(view.prompt.shown.into());
+        window.set_error(view.error.shown.into());
         if shown.as_ref().map(|v| &v.items) != Some(&view.items) {
             window.set_items(model(view.items.into_iter().map(|i| ItemData {
                 id: i.id.into(),
-                label: i.label.into(),
-                detail: i.detail.into(),
+                label: i.label.shown.into(),
+                detail: i.detail.shown.into(),
             })));
         }
         if shown.as_ref().map(|v| &v.lines) != Some(&view.lines) {
@@ -157,8 +161,8 @@ impl Controller {
                     view::LineStyle::Body => LineStyle::Body,
                     view::LineStyle::Field => LineStyle::Field,
                 },
-                text: l.text.into(),
-                value: l.value.into(),
+                text: l.text.shown.into(),
+                value: l.value.shown.into(),
             })));
         }
         if let Some(entry) = view.entry {
@@ -171,11 +175,11 @@ impl Controller {
         }
         if let Some(ticket) = view.ticket {
             window.set_ticket(TicketData {
-                number: ticket.number.into(),
-                service: ticket.service.into(),
-                window: ticket.window.into(),
-                people_ahead: ticket.people_ahead.into(),
-                wait: ticket.wait.into(),
+                number: ticket.number.shown.into(),
+                service: ticket.service.shown.into(),
+                window: ticket.window.shown.into(),
+                people_ahead: ticket.people_ahead.shown.into(),
+                wait: ticket.wait.shown.into(),
             });
         }
         window.set_can_go_back(view.can_go_back);

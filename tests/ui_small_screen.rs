@@ -279,8 +279,8 @@ fn visit(ui: &KioskUi, size: (u32, u32), words: &Words, failures: &mut Vec<Strin
         look(window, size, &at("home-long"), &[], failures);
         let items = ui.view().items.into_iter().map(|i| ItemData {
             id: i.id.into(),
-            label: i.label.into(),
-            detail: i.detail.into(),
+            label: i.label.shown.into(),
+            detail: i.detail.shown.into(),
         });
         window.set_items(ModelRc::new(VecModel::from(items.collect::<Vec<_>>())));
     }

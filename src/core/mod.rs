@@ -11,9 +11,12 @@ mod prompt_file;
 pub mod prompts;
 pub mod speech;
 pub mod view;
+pub mod voice;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod voice_tests;
 
 use service_api::model::{
     ApiError, Bilingual, Catalog, MaterialForm, NewTicket, Priority, Service, Step, Ticket,
@@ -21,7 +24,9 @@ use service_api::model::{
 };
 
 use profile::{Language, Profile};
-use view::{EntryView, Item, Line, LineStyle, Page, TicketView, View};
+use speech::{Earcon, Phrase, Sound, Utterance, VoiceSettings};
+use view::{EntryView, Item, Line, LineStyle, Page, Text, TicketView, View};
+use voice::{NavKey, Target};
 
 /// Something the resident (or the world) did.
 #[derive(Clone, Debug, PartialEq)]
@@ -38,6 +43,13 @@ pub enum Event {
     MoreTime,
     /// Seconds passed.
     Tick(u32),
+    /// A key of the tactile keypad: starts voice navigation, then steps through the screen.
+    Nav(NavKey),
+    /// The Help button held down: starts voice navigation.
+    HelpHeld,
+    /// Headphones plugged in (true) or out, where the hardware reports it: plugging them in
+    /// starts voice navigation in private listening.
+    Headphones(bool),
     CatalogLoaded(Result<Catalog, ApiFailure>),
     TicketIssued(Result<Ticket, ApiFailure>),
 }
@@ -70,6 +82,20 @@ impl BarAction {
             _ => return None,
         })
     }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            BarAction::Home => "home",
+            BarAction::Back => "back",
+            BarAction::Help => "help",
+            BarAction::SignLanguage => "sign-language",
+            BarAction::CallStaff => "call-staff",
+            BarAction::TextSize => "text-size",
+            BarAction::Contrast => "contrast",
+            BarAction::Language => "language",
+            BarAction::Voice => "voice",
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -93,6 +119,14 @@ impl EntryKey {
             }
         }
     }
+
+    pub fn name(self) -> String {
+        match self {
+            EntryKey::Char(c) => c.to_string(),
+            EntryKey::Delete => "delete".into(),
+            EntryKey::Clear => "clear".into(),
+        }
+    }
 }
 
 /// Why a call to the service API failed.
@@ -110,6 +144,11 @@ pub enum Effect {
     LoadCatalog,
     /// The key stays the same when the resident retries, so a ticket is never issued twice.
     IssueTicket { request: NewTicket, idempotency_key: String },
+    /// Say this now, interrupting whatever is being said.
+    Speak(Utterance),
+    StopSpeech,
+    PauseSpeech,
+    ResumeSpeech,
 }
 
 /// How long a resident may stay idle.
@@ -195,6 +234,13 @@ struct Session {
     /// The request to repeat from the "unavailable" page.
     pending: Option<Effect>,
     idle_secs: u32,
+    /// The voice navigation focus: a [`voice::Stop`]'s focus id; `None` at the screen's start.
+    focus: Option<String>,
+    /// Help presses in a row: the second explains the whole kiosk.
+    help_presses: u32,
+    /// The last thing said, for the Repeat key.
+    last_said: Vec<Sound>,
+    speech_paused: bool,
 }
 
 impl Session {
@@ -209,6 +255,10 @@ impl Session {
             after_catalog: None,
             pending: None,
             idle_secs: 0,
+            focus: None,
+            help_presses: 0,
+            last_said: Vec::new(),
+            speech_paused: false,
         }
     }
 
@@ -230,6 +280,12 @@ pub struct Kiosk {
     key_prefix: String,
     requests: u64,
     session: Session,
+    /// Headphones are plugged in: personal data may be spoken.
+    headphones: bool,
+    /// The kiosk's only audio output is private (a handset), so speech is always private.
+    private_output: bool,
+    /// Something was activated during the event being handled (for the earcon).
+    acted: bool,
 }
 
 impl Kiosk {
@@ -243,7 +299,15 @@ impl Kiosk {
             key_prefix: key_prefix.into(),
             requests: 0,
             session: Session::new(default_language, Screen::Home),
+            headphones: false,
+            private_output: false,
+            acted: false,
         }
+    }
+
+    /// Declares the kiosk's audio output private (a handset or headphones only).
+    pub fn set_private_output(&mut self, private: bool) {
+        self.private_output = private;
     }
 
     /// Loads the catalog in the background while the home screen shows.
@@ -256,17 +320,36 @@ impl Kiosk {
     }
 
     pub fn handle(&mut self, event: Event) -> Vec<Effect> {
-        if !matches!(event, Event::Tick(_) | Event::CatalogLoaded(_) | Event::TicketIssued(_)) {
+        let resident = !matches!(
+            event,
+            Event::Tick(_) | Event::CatalogLoaded(_) | Event::TicketIssued(_) | Event::Headphones(_)
+        );
+        let before = Snapshot::of(self);
+        if resident {
             self.session.idle_secs = 0;
         }
-        match event {
-            Event::Activate(id) => self.activate(&id),
-            Event::Bar(action) => self.bar(action),
-            Event::Key(key) => {
-                self.key(key);
+        self.acted = false;
+        if before.idle && resident && self.session.profile.voice {
+            return self.follow(before); // the resident is back: say the screen again
+        }
+        if self.session.profile.voice {
+            // Touch and confirm: the first touch of an item says it, the second activates it.
+            if let Some(effects) = touched(&event).and_then(|target| self.touch(target)) {
+                return effects;
+            }
+        }
+        let mut effects = match event {
+            Event::Activate(id) => self.perform(Target::Item(id)),
+            Event::Bar(action) => self.perform(Target::Bar(action)),
+            Event::Key(key) => self.perform(Target::Key(key)),
+            Event::Touched | Event::MoreTime => vec![],
+            Event::Nav(key) => self.nav(key),
+            Event::HelpHeld => self.nav(NavKey::Help),
+            Event::Headphones(plugged) => {
+                self.headphones = plugged;
+                self.session.profile.voice |= plugged;
                 vec![]
             }
-            Event::Touched | Event::MoreTime => vec![],
             Event::Tick(secs) => self.tick(secs),
             Event::CatalogLoaded(result) => {
                 self.catalog_loaded(result);
@@ -276,10 +359,24 @@ impl Kiosk {
                 self.ticket_issued(result);
                 vec![]
             }
-        }
+        };
+        effects.extend(self.follow(before));
+        effects
     }
 
     // --- events ---
+
+    fn perform(&mut self, target: Target) -> Vec<Effect> {
+        self.acted = true;
+        match target {
+            Target::Item(id) => self.activate(&id),
+            Target::Bar(action) => self.bar(action),
+            Target::Key(key) => {
+                self.key(key);
+                vec![]
+            }
+        }
+    }
 
     fn activate(&mut self, id: &str) -> Vec<Effect> {
         let screen = self.session.screen.clone();
@@ -552,6 +649,166 @@ impl Kiosk {
         self.session.after_catalog = None;
     }
 
+    // --- voice navigation ---
+
+    /// A first touch of an item in voice mode: focus it and say it. `None` when it is
+    /// already in focus (so the touch activates it) or is not on the screen.
+    fn touch(&mut self, target: Target) -> Option<Vec<Effect>> {
+        let stops = voice::stops(&self.view());
+        let index = stops.iter().position(|s| s.target.as_ref() == Some(&target))?;
+        if self.session.focus.as_deref() == Some(stops[index].focus_id.as_str()) {
+            return None;
+        }
+        Some(self.focus(&stops, index))
+    }
+
+    fn focus(&mut self, stops: &[voice::Stop], index: usize) -> Vec<Effect> {
+        self.session.focus = Some(stops[index].focus_id.clone());
+        let mut sounds = vec![Sound::Earcon(Earcon::Focus)];
+        sounds.extend(voice::describe(stops, index));
+        self.say(sounds)
+    }
+
+    fn nav(&mut self, key: NavKey) -> Vec<Effect> {
+        let profile = &mut self.session.profile;
+        if !profile.voice {
+            profile.voice = true; // any key starts voice mode; `follow` welcomes the resident
+            return vec![];
+        }
+        if key != NavKey::Help {
+            self.session.help_presses = 0;
+        }
+        let view = self.view();
+        let stops = voice::stops(&view);
+        let focused = self.session.focus.as_ref().and_then(|id| stops.iter().position(|s| &s.focus_id == id));
+        let last = stops.len() - 1;
+        let settings = &mut self.session.profile.voice_settings;
+        let (setting, change, said) = match key {
+            NavKey::Down => return self.focus(&stops, focused.map_or(0, |i| if i == last { 0 } else { i + 1 })),
+            NavKey::Up => return self.focus(&stops, focused.map_or(last, |i| if i == 0 { last } else { i - 1 })),
+            NavKey::Enter => {
+                return match focused.and_then(|i| stops[i].target.clone()) {
+                    Some(target) => self.perform(target),
+                    None => {
+                        let sounds = match focused {
+                            Some(i) => voice::describe(&stops, i),
+                            None => voice::announce(&view, &stops),
+                        };
+                        self.say(sounds)
+                    }
+                };
+            }
+            NavKey::Back if view.can_go_back => return self.perform(Target::Bar(BarAction::Back)),
+            NavKey::Back => return self.say_prompt("voice.no-back"),
+            NavKey::Help => {
+                self.session.help_presses += 1;
+                if self.session.help_presses >= 2 {
+                    self.session.help_presses = 0;
+                    return self.say_prompt("voice.help.general");
+                }
+                let stop = &stops[focused.unwrap_or(0)];
+                let mut sounds: Vec<Sound> = stop.phrases.iter().cloned().map(Sound::Say).collect();
+                sounds.push(Sound::Say(voice::help(stop)));
+                return self.say(sounds);
+            }
+            NavKey::WhereAmI => {
+                let here = match focused {
+                    Some(i) => voice::position(i, stops.len()),
+                    None => Phrase::prompt("voice.at-start"),
+                };
+                return self.say(vec![Sound::Say(view.title.phrase.clone()), Sound::Say(here)]);
+            }
+            NavKey::Repeat => {
+                let sounds = self.session.last_said.clone();
+                return self.say(sounds);
+            }
+            NavKey::Pause => {
+                self.session.speech_paused = !self.session.speech_paused;
+                return vec![if self.session.speech_paused { Effect::PauseSpeech } else { Effect::ResumeSpeech }];
+            }
+            NavKey::Type(key) => {
+                self.key(key);
+                return vec![];
+            }
+            NavKey::RateDown => (&mut settings.rate, -1, "voice.slower"),
+            NavKey::RateUp => (&mut settings.rate, 1, "voice.faster"),
+            NavKey::VolumeDown => (&mut settings.volume, -1, "voice.quieter"),
+            NavKey::VolumeUp => (&mut settings.volume, 1, "voice.louder"),
+        };
+        let wanted = *setting + change;
+        if wanted.abs() > VoiceSettings::STEPS {
+            return self.say_prompt("voice.limit");
+        }
+        *setting = wanted;
+        self.say_prompt(said)
+    }
+
+    /// What voice navigation says after an event changed something on screen.
+    fn follow(&mut self, before: Snapshot) -> Vec<Effect> {
+        let voice = self.session.profile.voice;
+        if !voice {
+            return if before.voice { vec![Effect::StopSpeech] } else { vec![] };
+        }
+        let view = self.view();
+        let stops = voice::stops(&view);
+        let mut sounds = Vec::new();
+        if self.acted {
+            sounds.push(Sound::Earcon(Earcon::Activate));
+        }
+        let now = Snapshot::of(self);
+        if !before.voice || now.screen != before.screen || now.language != before.language || now.idle != before.idle {
+            self.session.focus = None;
+            if !before.voice {
+                sounds.push(Sound::Say(Phrase::prompt("voice.welcome")));
+            }
+            sounds.extend(voice::announce(&view, &stops));
+        } else if now.error != before.error && now.error.is_some() {
+            sounds = vec![Sound::Earcon(Earcon::Error), Sound::Say(view.error.phrase.clone())];
+        } else if now.typed != before.typed {
+            sounds.push(Sound::Say(self.typed_echo(&before.typed)));
+        } else if let Some(index) = self.session.focus.as_ref().and_then(|id| stops.iter().position(|s| &s.focus_id == id)) {
+            if !self.acted && now.profile == before.profile {
+                return vec![];
+            }
+            sounds.extend(voice::describe(&stops, index)); // a setting changed: say its new value
+        } else {
+            return vec![];
+        }
+        self.say(sounds)
+    }
+
+    /// What typing on the keypad says: never the characters of a masked entry, and the
+    /// characters of any entry only in private listening.
+    fn typed_echo(&self, before: &str) -> Phrase {
+        let typed = &self.session.typed;
+        let masked = self.view().entry.is_some_and(|e| e.masked);
+        match typed.chars().last() {
+            _ if typed.is_empty() && !before.is_empty() => Phrase::prompt("keypad.clear"),
+            _ if typed.len() < before.len() => Phrase::prompt("keypad.delete"),
+            Some(c) if !masked && self.private() => Phrase::code(c.to_string()),
+            _ => Phrase::prompt("voice.star"),
+        }
+    }
+
+    fn private(&self) -> bool {
+        self.headphones || self.private_output
+    }
+
+    fn say_prompt(&mut self, id: &str) -> Vec<Effect> {
+        self.say(vec![Sound::Say(Phrase::prompt(id))])
+    }
+
+    fn say(&mut self, sounds: Vec<Sound>) -> Vec<Effect> {
+        self.session.last_said = sounds.clone();
+        let profile = self.session.profile;
+        vec![Effect::Speak(Utterance {
+            language: profile.language,
+            settings: profile.voice_settings,
+            private: self.private(),
+            sounds,
+        })]
+    }
+
     // --- catalog look-ups ---
 
     fn catalog(&self) -> &Catalog {
@@ -567,18 +824,19 @@ impl Kiosk {
 
     pub fn view(&self) -> View {
         let lang = self.session.profile.language;
-        let t = |id: &str| prompts::text(id, lang);
-        let button = |id: &str, prompt: &str| Item { id: id.into(), label: t(prompt), detail: String::new() };
+        let t = |id: &str| Text::new(Phrase::prompt(id), lang);
+        let button = |id: &str, prompt: &str| Item { id: id.into(), label: t(prompt), detail: Text::default() };
         let mut view = View {
             page: Page::Message,
-            title: String::new(),
-            prompt: String::new(),
+            title: Text::default(),
+            prompt: Text::default(),
             items: Vec::new(),
             lines: Vec::new(),
             entry: None,
             ticket: None,
             error: self.session.error.map(t).unwrap_or_default(),
             can_go_back: !self.session.history.is_empty() && self.session.pending.is_none(),
+            voice_focus: String::new(),
             idle_warning: self
                 .session
                 .idle_secs
@@ -614,7 +872,7 @@ impl Kiosk {
                     .catalog()
                     .categories
                     .iter()
-                    .map(|c| Item { id: c.code.clone(), label: pick(&c.name, lang), detail: String::new() })
+                    .map(|c| Item { id: c.code.clone(), label: said(&c.name, lang), detail: Text::default() })
                     .collect();
             }
             Screen::GuideServices { category } => {
@@ -624,7 +882,7 @@ impl Kiosk {
                     .categories
                     .iter()
                     .find(|c| &c.code == category)
-                    .map(|c| pick(&c.name, lang))
+                    .map(|c| said(&c.name, lang))
                     .unwrap_or_default();
                 view.prompt = t("guide-services.prompt");
                 view.items = self.service_items(|s| &s.category == category, lang);
@@ -632,7 +890,7 @@ impl Kiosk {
             Screen::Guide { service } => {
                 if let Some(service) = self.service(service) {
                     view.page = Page::Guide;
-                    view.title = pick(&service.name, lang);
+                    view.title = said(&service.name, lang);
                     view.prompt = t("guide.prompt");
                     view.lines = guide_lines(service, lang);
                     view.items = vec![button(action::TAKE_NUMBER, "guide.take-number")];
@@ -647,14 +905,14 @@ impl Kiosk {
                 view.page = Page::Ticket;
                 view.title = t("ticket.title");
                 view.prompt = t("ticket.prompt");
-                let people = ticket.people_ahead.to_string();
-                let minutes = ticket.estimated_wait_minutes.to_string();
+                let count = |n: i64| Phrase::number(n.max(0) as u64);
+                let with = |id: &str, arg: Phrase| Text::new(Phrase::prompt_with(id, vec![arg]), lang);
                 view.ticket = Some(TicketView {
-                    number: ticket.number.clone(),
-                    service: pick(&ticket.service_name, lang),
-                    window: prompts::format("ticket.window", lang, &[&pick(&ticket.window, lang)]),
-                    people_ahead: prompts::format("ticket.people-ahead", lang, &[&people]),
-                    wait: prompts::format("ticket.wait", lang, &[&minutes]),
+                    number: Text::new(Phrase::code(&ticket.number), lang),
+                    service: said(&ticket.service_name, lang),
+                    window: with("ticket.window", Phrase::text(pick(&ticket.window, lang))),
+                    people_ahead: with("ticket.people-ahead", count(ticket.people_ahead)),
+                    wait: with("ticket.wait", count(ticket.estimated_wait_minutes)),
                 });
                 view.items = vec![button(action::FINISH, "ticket.finish")];
             }
@@ -663,7 +921,7 @@ impl Kiosk {
                 view.prompt = t("help.prompt");
                 view.lines = ["help.tap", "help.text", "help.staff", "help.privacy"]
                     .iter()
-                    .map(|id| Line { style: LineStyle::Body, text: t(id), value: String::new() })
+                    .map(|id| Line { style: LineStyle::Body, text: t(id), value: Text::default() })
                     .collect();
                 view.items = vec![button(action::CLOSE, "help.close")];
             }
@@ -684,9 +942,12 @@ impl Kiosk {
             }
             Screen::Refused(message) => {
                 view.title = t("refused.title");
-                view.prompt = pick(message, lang);
+                view.prompt = said(message, lang);
                 view.items = vec![button(action::HOME, "later.home")];
             }
+        }
+        if let (true, Some(focus)) = (view.profile.voice, &self.session.focus) {
+            view.voice_focus = focus.clone();
         }
         view
     }
@@ -696,25 +957,21 @@ impl Kiosk {
             .services
             .iter()
             .filter(|s| keep(s))
-            .map(|s| Item {
-                id: s.code.clone(),
-                label: pick(&s.name, lang),
-                detail: pick(&s.department, lang),
-            })
+            .map(|s| Item { id: s.code.clone(), label: said(&s.name, lang), detail: said(&s.department, lang) })
             .collect()
     }
 
     fn step_view(&self, service: &Service, index: usize, view: &mut View) {
         let lang = self.session.profile.language;
-        let t = |id: &str| prompts::text(id, lang);
-        let button = |id: &str, prompt: &str| Item { id: id.into(), label: t(prompt), detail: String::new() };
+        let t = |id: &str| Text::new(Phrase::prompt(id), lang);
+        let button = |id: &str, prompt: &str| Item { id: id.into(), label: t(prompt), detail: Text::default() };
         let Some(step) = service.flow.get(index) else { return };
-        view.title = pick(step.title(), lang);
+        view.title = said(step.title(), lang);
         match step {
             Step::Info { body, .. } => {
                 view.page = Page::Info;
-                view.prompt = pick(&service.name, lang);
-                view.lines = body_lines(&pick(body, lang));
+                view.prompt = said(&service.name, lang);
+                view.lines = body_lines(&pick(body, lang), lang);
                 view.items = vec![button(action::NEXT, "step.next")];
             }
             Step::Choice { options, .. } => {
@@ -722,7 +979,7 @@ impl Kiosk {
                 view.prompt = t("step.choose");
                 view.items = options
                     .iter()
-                    .map(|o| Item { id: o.id.clone(), label: pick(&o.label, lang), detail: String::new() })
+                    .map(|o| Item { id: o.id.clone(), label: said(&o.label, lang), detail: Text::default() })
                     .collect();
             }
             Step::YesNo { .. } => {
@@ -739,6 +996,8 @@ impl Kiosk {
                 let typed = &self.session.typed;
                 view.entry = Some(EntryView {
                     shown: if *masked { "*".repeat(typed.len()) } else { typed.clone() },
+                    typed_len: typed.len(),
+                    masked: *masked,
                     expected_len: entry::expected_len(*entry),
                     allows_x: *entry == service_api::model::EntryKind::IdNumber,
                     optional: *optional,
@@ -760,23 +1019,59 @@ impl Kiosk {
 
     /// The confirm page's rows: the service, then each question with its answer.
     fn summary(&self, service: &Service, lang: Language) -> Vec<Line> {
-        let field = |text: String, value: String| Line { style: LineStyle::Field, text, value };
-        let mut lines = vec![field(prompts::text("confirm.service", lang), pick(&service.name, lang))];
+        let field = |text: Text, value: Text| Line { style: LineStyle::Field, text, value };
+        let t = |id: &str| Text::new(Phrase::prompt(id), lang);
+        let mut lines = vec![field(t("confirm.service"), said(&service.name, lang))];
         for step in &service.flow {
             let answer = self.session.answer(step.id());
             let value = match step {
                 Step::Choice { options, .. } => answer
                     .and_then(|a| options.iter().find(|o| o.id == a))
-                    .map(|o| pick(&o.label, lang)),
-                Step::YesNo { .. } => answer.map(|a| prompts::text(&format!("step.{a}"), lang)),
-                Step::Entry { masked, .. } => answer.map(|a| if *masked { mask(a) } else { a.to_string() }),
+                    .map(|o| said(&o.label, lang)),
+                Step::YesNo { .. } => answer.map(|a| t(&format!("step.{a}"))),
+                Step::Entry { masked, .. } => answer.map(|a| typed_answer(a, *masked, lang)),
                 _ => continue,
             };
-            let value = value.unwrap_or_else(|| prompts::text("confirm.not-given", lang));
-            lines.push(field(pick(step.summary_label(), lang), value));
+            lines.push(field(said(step.summary_label(), lang), value.unwrap_or_else(|| t("confirm.not-given"))));
         }
         lines
     }
+}
+
+/// What voice navigation compares before and after an event.
+struct Snapshot {
+    voice: bool,
+    language: Language,
+    profile: Profile,
+    screen: Screen,
+    error: Option<&'static str>,
+    typed: String,
+    idle: bool,
+}
+
+impl Snapshot {
+    fn of(kiosk: &Kiosk) -> Snapshot {
+        let s = &kiosk.session;
+        Snapshot {
+            voice: s.profile.voice,
+            language: s.profile.language,
+            profile: s.profile,
+            screen: s.screen.clone(),
+            error: s.error,
+            typed: s.typed.clone(),
+            idle: s.idle_secs >= kiosk.idle.timeout_secs,
+        }
+    }
+}
+
+/// The item a touch event lands on.
+fn touched(event: &Event) -> Option<Target> {
+    Some(match event {
+        Event::Activate(id) => Target::Item(id.clone()),
+        Event::Bar(action) => Target::Bar(*action),
+        Event::Key(key) => Target::Key(*key),
+        _ => return None,
+    })
 }
 
 fn pick(text: &Bilingual, lang: Language) -> String {
@@ -786,50 +1081,63 @@ fn pick(text: &Bilingual, lang: Language) -> String {
     }
 }
 
-/// Hides all but the last four characters of a masked answer on the summary.
-fn mask(value: &str) -> String {
-    let keep = value.len().saturating_sub(4);
-    format!("{}{}", "*".repeat(keep), &value[keep..])
+/// Text from the catalog or the API, which speech reads with live TTS.
+fn said(text: &Bilingual, lang: Language) -> Text {
+    Text::new(Phrase::text(pick(text, lang)), lang)
 }
 
-fn body_lines(text: &str) -> Vec<Line> {
+/// What the resident typed, as the summary shows it: a masked answer hides all but its last
+/// four characters, and speech reads only those, and only in private listening.
+fn typed_answer(value: &str, masked: bool, lang: Language) -> Text {
+    if !masked {
+        return Text::new(Phrase::code(value).personal(), lang);
+    }
+    let keep = value.len().saturating_sub(4);
+    let tail = &value[keep..];
+    Text {
+        shown: format!("{}{tail}", "*".repeat(keep)),
+        phrase: Phrase::prompt_with("voice.ends-with", vec![Phrase::code(tail)]).personal(),
+    }
+}
+
+fn body_lines(text: &str, lang: Language) -> Vec<Line> {
     text.lines()
         .filter(|l| !l.trim().is_empty())
-        .map(|l| Line { style: LineStyle::Body, text: l.trim().to_string(), value: String::new() })
+        .map(|l| Line { style: LineStyle::Body, text: Text::new(Phrase::text(l.trim()), lang), value: Text::default() })
         .collect()
 }
 
 /// A service guide as lines: department, materials, conditions, time limit, fee, type.
 fn guide_lines(service: &Service, lang: Language) -> Vec<Line> {
-    let t = |id: &str| prompts::text(id, lang);
-    let heading = |text: String| Line { style: LineStyle::Heading, text, value: String::new() };
-    let body = |text: String| Line { style: LineStyle::Body, text, value: String::new() };
-    let field = |label: &str, value: String| Line { style: LineStyle::Field, text: t(label), value };
+    let text = |phrase: Phrase| Text::new(phrase, lang);
+    let heading = |id: &str| Line { style: LineStyle::Heading, text: text(Phrase::prompt(id)), value: Text::default() };
+    let body = |phrase: Phrase| Line { style: LineStyle::Body, text: text(phrase), value: Text::default() };
+    let field = |label: &str, value: Text| Line { style: LineStyle::Field, text: text(Phrase::prompt(label)), value };
 
-    let mut lines = vec![field("guide.department", pick(&service.department, lang))];
-    lines.push(heading(t("guide.materials")));
+    let mut lines = vec![field("guide.department", said(&service.department, lang))];
+    lines.push(heading("guide.materials"));
     for (n, material) in service.materials.iter().enumerate() {
-        let form = t(match material.form {
+        let form = Phrase::prompt(match material.form {
             MaterialForm::Original => "material.original",
             MaterialForm::Copy => "material.copy",
             MaterialForm::OriginalAndCopy => "material.original-and-copy",
         });
-        let need = t(if material.required { "material.required" } else { "material.optional" });
-        let copies = prompts::format("material.copies", lang, &[&material.copies.to_string()]);
-        let name = pick(&material.name, lang);
-        let number = (n + 1).to_string();
-        lines.push(body(prompts::format("material.line", lang, &[&number, &name, &form, &copies, &need])));
+        let need = Phrase::prompt(if material.required { "material.required" } else { "material.optional" });
+        let copies = Phrase::prompt_with("material.copies", vec![Phrase::number(material.copies as u64)]);
+        let name = Phrase::text(pick(&material.name, lang));
+        let number = Phrase::number(n as u64 + 1);
+        lines.push(body(Phrase::prompt_with("material.line", vec![number, name, form, copies, need])));
     }
     if !service.conditions.is_empty() {
-        lines.push(heading(t("guide.conditions")));
-        lines.extend(service.conditions.iter().map(|c| body(pick(c, lang))));
+        lines.push(heading("guide.conditions"));
+        lines.extend(service.conditions.iter().map(|c| body(Phrase::text(pick(c, lang)))));
     }
-    lines.push(field("guide.time-limit", pick(&service.time_limit, lang)));
-    lines.push(field("guide.fee", pick(&service.fee, lang)));
+    lines.push(field("guide.time-limit", said(&service.time_limit, lang)));
+    lines.push(field("guide.fee", said(&service.fee, lang)));
     let kind = match service.window_type {
         WindowType::Immediate => "guide.immediate",
         WindowType::Promised => "guide.promised",
     };
-    lines.push(field("guide.window-type", t(kind)));
+    lines.push(field("guide.window-type", text(Phrase::prompt(kind))));
     lines
 }

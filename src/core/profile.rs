@@ -1,5 +1,7 @@
 //! The resident's accessibility profile: chosen per session, reset for the next resident.
 
+use super::speech::VoiceSettings;
+
 /// The two languages of the kiosk. Chinese is the default.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Language {
@@ -72,10 +74,18 @@ pub struct Profile {
     pub text_size: TextSize,
     pub high_contrast: bool,
     pub voice: bool,
+    /// Speech rate and volume, back to the defaults for each resident (EN 301 549 5.1.3.13).
+    pub voice_settings: VoiceSettings,
 }
 
 impl Profile {
     pub fn new(language: Language) -> Profile {
-        Profile { language, text_size: TextSize::Standard, high_contrast: false, voice: false }
+        Profile {
+            language,
+            text_size: TextSize::Standard,
+            high_contrast: false,
+            voice: false,
+            voice_settings: VoiceSettings::default(),
+        }
     }
 }

@@ -11,7 +11,7 @@ fn text(zh: &str, en: &str) -> Bilingual {
 }
 
 /// A catalog with one service whose flow has every kind of step.
-fn catalog() -> Catalog {
+pub(super) fn catalog() -> Catalog {
     let option = |id: &str, zh: &str, en: &str| ChoiceOption { id: id.into(), label: text(zh, en) };
     let service = Service {
         code: "residence-permit".into(),
@@ -66,7 +66,7 @@ fn catalog() -> Catalog {
     Catalog { categories: vec![Category { code: "household".into(), name: text("户籍证照", "Household and IDs") }], services: vec![service] }
 }
 
-fn ticket(priority: Priority) -> Ticket {
+pub(super) fn ticket(priority: Priority) -> Ticket {
     Ticket {
         id: "t1".into(),
         number: "H007".into(),
@@ -82,7 +82,7 @@ fn ticket(priority: Priority) -> Ticket {
 }
 
 /// A kiosk on its home screen with the test catalog.
-fn kiosk() -> Kiosk {
+pub(super) fn kiosk() -> Kiosk {
     let mut kiosk = Kiosk::new(Language::Zh, IdlePolicy::default(), "k1");
     assert_eq!(kiosk.view().page, Page::Home, "home needs no catalog: it shows at once");
     assert_eq!(kiosk.start(), vec![Effect::LoadCatalog]);
@@ -102,7 +102,7 @@ fn type_keys(kiosk: &mut Kiosk, keys: &str) {
 }
 
 /// Walks the flow up to the confirm page, answering as an elderly first-timer.
-fn walk_to_confirm(kiosk: &mut Kiosk) {
+pub(super) fn walk_to_confirm(kiosk: &mut Kiosk) {
     activate(kiosk, home::TAKE_NUMBER);
     activate(kiosk, "residence-permit");
     assert_eq!(kiosk.view().page, Page::Info);
@@ -136,7 +136,7 @@ fn a_whole_ticket_flow() {
 
     walk_to_confirm(&mut kiosk);
     let lines = kiosk.view().lines;
-    let fields: Vec<_> = lines.iter().map(|l| (l.text.as_str(), l.value.as_str())).collect();
+    let fields: Vec<_> = lines.iter().map(|l| (&*l.text, &*l.value)).collect();
     assert_eq!(
         fields,
         [
@@ -325,7 +325,7 @@ fn guides_go_category_service_guide_and_can_take_a_number() {
     let view = kiosk.view();
     assert_eq!(view.page, Page::Guide);
     assert_eq!(view.title, "居住证办理");
-    let texts: Vec<_> = view.lines.iter().map(|l| l.text.as_str()).collect();
+    let texts: Vec<_> = view.lines.iter().map(|l| &*l.text).collect();
     assert!(texts.contains(&"需要带的材料"));
     assert!(texts.contains(&"1. 居民身份证（原件和复印件，1份，必须提供）"), "{texts:?}");
     assert!(texts.contains(&"在本市居住半年以上"));
@@ -344,15 +344,16 @@ fn profile_changes_apply_at_once() {
     kiosk.handle(Event::Bar(BarAction::TextSize));
     kiosk.handle(Event::Bar(BarAction::TextSize));
     kiosk.handle(Event::Bar(BarAction::Contrast));
-    kiosk.handle(Event::Bar(BarAction::Voice));
     let profile = kiosk.profile();
     assert_eq!(profile.text_size, TextSize::Largest);
-    assert!(profile.high_contrast && profile.voice);
+    assert!(profile.high_contrast);
     activate(&mut kiosk, home::GUIDES);
     activate(&mut kiosk, "household");
     activate(&mut kiosk, "residence-permit");
-    let texts: Vec<_> = kiosk.view().lines.iter().map(|l| l.text.clone()).collect();
+    let texts: Vec<_> = kiosk.view().lines.iter().map(|l| l.text.shown.clone()).collect();
     assert!(texts.contains(&"1. Resident ID card (original and photocopy, copies: 1, required)".to_string()), "{texts:?}");
+    kiosk.handle(Event::Bar(BarAction::Voice));
+    assert!(kiosk.profile().voice);
 }
 
 #[test]

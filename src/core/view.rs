@@ -1,8 +1,44 @@
-//! What the screen shows, resolved to text in the session's language. The core produces a
-//! [`View`] after every event; the UI adapter copies it into Slint properties, and tests
-//! read it directly.
+//! What the screen shows, resolved to text in the session's language, each text with the
+//! phrase speech says for it. The core produces a [`View`] after every event; the UI adapter
+//! copies it into Slint properties, voice navigation reads it aloud, and tests read it directly.
 
-use super::profile::Profile;
+use std::fmt;
+use std::ops::Deref;
+
+use super::profile::{Language, Profile};
+use super::speech::Phrase;
+
+/// Visible text and the phrase it was rendered from.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Text {
+    pub shown: String,
+    pub phrase: Phrase,
+}
+
+impl Text {
+    pub fn new(phrase: Phrase, language: Language) -> Text {
+        Text { shown: phrase.render(language), phrase }
+    }
+}
+
+impl Deref for Text {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.shown
+    }
+}
+
+impl PartialEq<&str> for Text {
+    fn eq(&self, other: &&str) -> bool {
+        self.shown == *other
+    }
+}
+
+impl fmt::Display for Text {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(&self.shown)
+    }
+}
 
 /// Which page component shows the view. One page per kind of step, plus the fixed pages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,18 +67,18 @@ pub enum Page {
 pub struct Item {
     /// Sent back in [`super::Event::Activate`].
     pub id: String,
-    pub label: String,
+    pub label: Text,
     /// A second, smaller line (a department, "required, 1 copy", ...). May be empty.
-    pub detail: String,
+    pub detail: Text,
 }
 
 /// A read-only line of a guide, summary or info page.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Line {
     pub style: LineStyle,
-    pub text: String,
+    pub text: Text,
     /// The value of a [`LineStyle::Field`] ("服务事项" → "社保参保登记"); empty otherwise.
-    pub value: String,
+    pub value: Text,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,6 +93,10 @@ pub enum LineStyle {
 pub struct EntryView {
     /// What is typed, with each character replaced by `*` when the step is masked.
     pub shown: String,
+    /// How many characters are typed.
+    pub typed_len: usize,
+    /// Whether the step hides what is typed (ID numbers): speech never reads it.
+    pub masked: bool,
     /// How many characters are expected (18 for an ID number, 11 for a phone).
     pub expected_len: usize,
     /// Whether the X key is offered (ID numbers end in X sometimes).
@@ -68,27 +108,29 @@ pub struct EntryView {
 /// A queue ticket, as shown very large.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TicketView {
-    pub number: String,
-    pub service: String,
-    pub window: String,
-    pub people_ahead: String,
-    pub wait: String,
+    pub number: Text,
+    pub service: Text,
+    pub window: Text,
+    pub people_ahead: Text,
+    pub wait: Text,
 }
 
 /// Everything a page needs.
 #[derive(Clone, Debug, PartialEq)]
 pub struct View {
     pub page: Page,
-    pub title: String,
+    pub title: Text,
     /// One sentence saying what to do here.
-    pub prompt: String,
+    pub prompt: Text,
     pub items: Vec<Item>,
     pub lines: Vec<Line>,
     pub entry: Option<EntryView>,
     pub ticket: Option<TicketView>,
     /// A problem to fix on this page (wrong check digit, ...), shown in a banner. May be empty.
-    pub error: String,
+    pub error: Text,
     pub can_go_back: bool,
+    /// The focus id of the stop voice navigation is on (see [`super::voice`]); empty when none.
+    pub voice_focus: String,
     /// Seconds left before the session is wiped, while the idle warning shows.
     pub idle_warning: Option<u32>,
     pub profile: Profile,

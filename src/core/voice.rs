@@ -1,0 +1,220 @@
+//! Voice navigation (EZ Access): the screen as a list of stops in reading order, stepped
+//! through with Up and Down, activated with Enter (the green diamond) or by touching an item
+//! twice, and explained with Help. This module says what a view's stops are and how each
+//! is spoken; [`super::Kiosk`] keeps the focus and decides when to speak.
+
+use super::speech::{Phrase, Sound};
+use super::view::{Page, View};
+use super::{BarAction, EntryKey};
+
+/// The keys of the tactile keypad (or a USB keyboard standing in for it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NavKey {
+    Up,
+    Down,
+    /// The green diamond: activate the item in focus.
+    Enter,
+    /// Explain the item in focus; pressed twice, how the kiosk works.
+    Help,
+    Back,
+    WhereAmI,
+    Repeat,
+    /// Pause or resume speech.
+    Pause,
+    RateDown,
+    RateUp,
+    VolumeDown,
+    VolumeUp,
+    /// A digit (or X, or delete) typed on the keypad: goes into the entry in progress.
+    Type(EntryKey),
+}
+
+impl NavKey {
+    pub fn parse(name: &str) -> Option<NavKey> {
+        Some(match name {
+            "up" => NavKey::Up,
+            "down" => NavKey::Down,
+            "enter" => NavKey::Enter,
+            "help" => NavKey::Help,
+            "back" => NavKey::Back,
+            "where-am-i" => NavKey::WhereAmI,
+            "repeat" => NavKey::Repeat,
+            "pause" => NavKey::Pause,
+            "rate-down" => NavKey::RateDown,
+            "rate-up" => NavKey::RateUp,
+            "volume-down" => NavKey::VolumeDown,
+            "volume-up" => NavKey::VolumeUp,
+            _ => NavKey::Type(EntryKey::parse(name)?),
+        })
+    }
+}
+
+/// What activating a stop does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    Item(String),
+    Bar(BarAction),
+    Key(EntryKey),
+}
+
+/// Something voice navigation stops on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stop {
+    /// The id the screen draws the focus ring around.
+    pub focus_id: String,
+    /// What it says, in order.
+    pub phrases: Vec<Phrase>,
+    /// What activating it does; `None` for text to read.
+    pub target: Option<Target>,
+}
+
+impl Stop {
+    fn text(focus_id: impl Into<String>, phrases: Vec<Phrase>) -> Stop {
+        Stop { focus_id: focus_id.into(), phrases, target: None }
+    }
+
+    fn action(focus_id: impl Into<String>, phrases: Vec<Phrase>, target: Target) -> Stop {
+        Stop { focus_id: focus_id.into(), phrases, target: Some(target) }
+    }
+}
+
+/// The focus id of what activating `target` touches on screen.
+pub fn focus_id(target: &Target) -> String {
+    match target {
+        Target::Item(id) => format!("item:{id}"),
+        Target::Bar(action) => format!("bar:{}", action.name()),
+        Target::Key(key) => format!("key:{}", key.name()),
+    }
+}
+
+/// The view's stops in reading order: the page's text, its entry or ticket, its buttons,
+/// then the global bar.
+pub fn stops(view: &View) -> Vec<Stop> {
+    let mut stops = vec![Stop::text("title", vec![view.title.phrase.clone(), view.prompt.phrase.clone()])];
+    if !view.error.is_empty() {
+        stops.push(Stop::text("error", vec![view.error.phrase.clone()]));
+    }
+    for (n, line) in view.lines.iter().enumerate() {
+        let mut phrases = vec![line.text.phrase.clone()];
+        if !line.value.is_empty() {
+            phrases.push(line.value.phrase.clone());
+        }
+        stops.push(Stop::text(format!("line:{n}"), phrases));
+    }
+    if let Some(ticket) = &view.ticket {
+        let phrases = [&ticket.number, &ticket.service, &ticket.window, &ticket.people_ahead, &ticket.wait];
+        let mut phrases: Vec<Phrase> = phrases.iter().map(|t| t.phrase.clone()).collect();
+        phrases.insert(0, Phrase::prompt("ticket.number"));
+        stops.push(Stop::text("ticket", phrases));
+    }
+    if let Some(entry) = &view.entry {
+        stops.push(Stop::text("entry", vec![typed_count(entry.typed_len, entry.expected_len)]));
+        let mut keys: Vec<EntryKey> = "123456789".chars().map(EntryKey::Char).collect();
+        if entry.allows_x {
+            keys.push(EntryKey::Char('X'));
+        }
+        keys.extend([EntryKey::Char('0'), EntryKey::Delete, EntryKey::Clear]);
+        stops.extend(keys.into_iter().map(|key| {
+            let target = Target::Key(key);
+            Stop::action(focus_id(&target), vec![key_phrase(key)], target)
+        }));
+    }
+    for item in &view.items {
+        let mut phrases = vec![item.label.phrase.clone()];
+        if !item.detail.is_empty() {
+            phrases.push(item.detail.phrase.clone());
+        }
+        let target = Target::Item(item.id.clone());
+        stops.push(Stop::action(focus_id(&target), phrases, target));
+    }
+    stops.extend(bar_stops(view));
+    stops
+}
+
+fn bar_stops(view: &View) -> Vec<Stop> {
+    let profile = view.profile;
+    let on_off = |on: bool| Phrase::prompt(if on { "bar.on" } else { "bar.off" });
+    let mut bar = vec![(BarAction::Home, vec![])];
+    if view.can_go_back {
+        bar.push((BarAction::Back, vec![]));
+    }
+    bar.extend([
+        (BarAction::Help, vec![]),
+        (BarAction::SignLanguage, vec![]),
+        (BarAction::CallStaff, vec![]),
+        (BarAction::TextSize, vec![Phrase::prompt(profile.text_size.prompt_id())]),
+        (BarAction::Contrast, vec![on_off(profile.high_contrast)]),
+        (BarAction::Language, vec![]),
+        (BarAction::Voice, vec![on_off(profile.voice)]),
+    ]);
+    bar.into_iter()
+        .map(|(action, value)| {
+            let target = Target::Bar(action);
+            let mut phrases = vec![Phrase::prompt(format!("bar.{}", action.name()))];
+            phrases.extend(value);
+            Stop::action(focus_id(&target), phrases, target)
+        })
+        .collect()
+}
+
+fn key_phrase(key: EntryKey) -> Phrase {
+    match key {
+        EntryKey::Char(c) => match c.to_digit(10) {
+            Some(d) => Phrase::number(d.into()),
+            None => Phrase::code(c.to_string()),
+        },
+        EntryKey::Delete => Phrase::prompt("keypad.delete"),
+        EntryKey::Clear => Phrase::prompt("keypad.clear"),
+    }
+}
+
+fn typed_count(typed: usize, expected: usize) -> Phrase {
+    Phrase::prompt_with("entry.typed", vec![Phrase::number(typed as u64), Phrase::number(expected as u64)])
+}
+
+/// The idle warning, which any key or touch dismisses.
+fn idle_warning(seconds: u32) -> Vec<Phrase> {
+    let seconds = Phrase::prompt_with("idle.seconds", vec![Phrase::number(seconds.into())]);
+    vec![Phrase::prompt("idle.title"), seconds, Phrase::prompt("voice.any-key")]
+}
+
+/// What a stop says when voice navigation reaches it: its text and where it is.
+pub fn describe(stops: &[Stop], index: usize) -> Vec<Sound> {
+    let mut sounds: Vec<Sound> = stops[index].phrases.iter().cloned().map(Sound::Say).collect();
+    sounds.push(Sound::Say(position(index, stops.len())));
+    sounds
+}
+
+/// "第2项，共5项".
+pub fn position(index: usize, count: usize) -> Phrase {
+    Phrase::prompt_with("voice.position", vec![Phrase::number(index as u64 + 1), Phrase::number(count as u64)])
+}
+
+/// What a screen says on arrival: its title and what to do, what went wrong, the ticket in
+/// full, and how many stops it has.
+pub fn announce(view: &View, stops: &[Stop]) -> Vec<Sound> {
+    if let Some(seconds) = view.idle_warning {
+        return idle_warning(seconds).into_iter().map(Sound::Say).collect();
+    }
+    let mut phrases = stops[0].phrases.clone();
+    if !view.error.is_empty() {
+        phrases.push(view.error.phrase.clone());
+    }
+    let read_at_once = |stop: &&Stop| stop.focus_id == "ticket" || stop.focus_id == "entry";
+    if let Some(stop) = stops.iter().find(read_at_once) {
+        phrases.extend(stop.phrases.iter().cloned());
+    }
+    if view.page != Page::Busy {
+        phrases.push(Phrase::prompt_with("voice.count", vec![Phrase::number(stops.len() as u64)]));
+    }
+    phrases.into_iter().filter(|p| !p.is_empty()).map(Sound::Say).collect()
+}
+
+/// What Help says about a stop.
+pub fn help(stop: &Stop) -> Phrase {
+    let kind = match stop.target {
+        Some(_) => "voice.help.action",
+        None => "voice.help.text",
+    };
+    Phrase::prompt(kind)
+}
