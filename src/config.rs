@@ -38,6 +38,9 @@ pub struct Flags {
     /// Seconds without a touch before the kiosk warns, then clears the session
     #[arg(long, value_name = "SECONDS")]
     pub idle_timeout: Option<u32>,
+    /// The recorded voice pack (the repository's `voices/` by default)
+    #[arg(long, value_name = "DIR")]
+    pub voices_dir: Option<PathBuf>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -50,6 +53,10 @@ pub struct Config {
     pub fullscreen: bool,
     pub data_dir: PathBuf,
     pub idle_timeout_secs: u32,
+    pub voices_dir: PathBuf,
+    /// The kiosk's only audio output is private (a handset or headphones): personal data
+    /// may always be spoken. Otherwise only while headphones are reported plugged in.
+    pub private_audio: bool,
 }
 
 /// A configuration value that cannot be used.
@@ -99,6 +106,8 @@ impl Config {
             fullscreen: true,
             data_dir,
             idle_timeout_secs: 60,
+            voices_dir: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/voices")),
+            private_audio: false,
         }
     }
 
@@ -124,6 +133,12 @@ impl Config {
                         .ok_or_else(|| error(key, format!("expected true or false, found {}", value.type_str())))?
                 }
                 "data_dir" => self.data_dir = PathBuf::from(as_str()?),
+                "voices_dir" => self.voices_dir = PathBuf::from(as_str()?),
+                "private_audio" => {
+                    self.private_audio = value
+                        .as_bool()
+                        .ok_or_else(|| error(key, format!("expected true or false, found {}", value.type_str())))?
+                }
                 "idle_timeout_secs" => {
                     let secs = value
                         .as_integer()
@@ -133,7 +148,7 @@ impl Config {
                 _ => {
                     return Err(error(
                         key,
-                        "unknown key (known: api_url, kiosk_id, token, language, fullscreen, data_dir, idle_timeout_secs)"
+                        "unknown key (known: api_url, kiosk_id, token, language, fullscreen, data_dir, idle_timeout_secs, voices_dir, private_audio)"
                             .into(),
                     ))
                 }
@@ -161,6 +176,9 @@ impl Config {
         }
         if let Some(dir) = &flags.data_dir {
             self.data_dir = dir.clone();
+        }
+        if let Some(dir) = &flags.voices_dir {
+            self.voices_dir = dir.clone();
         }
         if let Some(secs) = flags.idle_timeout {
             self.idle_timeout_secs = parse_idle_timeout(secs.into()).map_err(|r| error("--idle-timeout", r))?;
@@ -224,7 +242,8 @@ mod tests {
     fn a_file_sets_every_key() {
         let config = load_file(
             "api_url = \"http://10.0.0.5:8080/\"\nkiosk_id = \"hall-2\"\ntoken = \"t0k\"\nlanguage = \"en\"\n\
-             fullscreen = false\ndata_dir = \"/var/lib/kiosk\"\nidle_timeout_secs = 90\n",
+             fullscreen = false\ndata_dir = \"/var/lib/kiosk\"\nidle_timeout_secs = 90\n\
+             voices_dir = \"/opt/kiosk/voices\"\nprivate_audio = true\n",
         )
         .unwrap();
         assert_eq!(config.api_url.as_deref(), Some("http://10.0.0.5:8080"));
@@ -233,6 +252,8 @@ mod tests {
         assert!(!config.fullscreen);
         assert_eq!(config.data_dir, PathBuf::from("/var/lib/kiosk"));
         assert_eq!(config.idle_timeout_secs, 90);
+        assert_eq!(config.voices_dir, PathBuf::from("/opt/kiosk/voices"));
+        assert!(config.private_audio);
     }
 
     #[test]

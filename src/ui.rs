@@ -12,7 +12,9 @@ use slint::{ComponentHandle, ModelRc, VecModel};
 use crate::api::ApiClient;
 use crate::core::profile::Language;
 use crate::core::view::{self, View};
+use crate::core::voice::NavKey;
 use crate::core::{prompts, BarAction, Effect, EntryKey, Event, Kiosk};
+use crate::speech::Voice;
 
 slint::include_modules!();
 
@@ -26,18 +28,20 @@ struct Controller {
     kiosk: RefCell<Kiosk>,
     window: slint::Weak<AppWindow>,
     api: Arc<ApiClient>,
+    voice: Box<dyn Voice>,
     /// The view on screen, so unchanged lists keep their scroll position.
     shown: RefCell<Option<View>>,
     idle_clock: slint::Timer,
 }
 
 impl KioskUi {
-    pub fn new(kiosk: Kiosk, api: ApiClient) -> Result<KioskUi, slint::PlatformError> {
+    pub fn new(kiosk: Kiosk, api: ApiClient, voice: Box<dyn Voice>) -> Result<KioskUi, slint::PlatformError> {
         let window = AppWindow::new()?;
         let controller = Rc::new(Controller {
             kiosk: RefCell::new(kiosk),
             window: window.as_weak(),
             api: Arc::new(api),
+            voice,
             shown: RefCell::new(None),
             idle_clock: slint::Timer::default(),
         });
@@ -45,10 +49,21 @@ impl KioskUi {
         let c = controller.clone();
         window.on_activate(move |id| c.dispatch(Event::Activate(id.into())));
         let c = controller.clone();
-        window.on_bar(move |name| {
-            if let Some(action) = BarAction::parse(&name) {
-                c.dispatch(Event::Bar(action));
+        window.on_bar(move |name| match name.as_str() {
+            "help-held" => c.dispatch(Event::HelpHeld),
+            name => {
+                if let Some(action) = BarAction::parse(name) {
+                    c.dispatch(Event::Bar(action));
+                }
             }
+        });
+        let c = controller.clone();
+        window.on_nav_key(move |text| match keypad_key(&text) {
+            Some(key) => {
+                c.dispatch(Event::Nav(key));
+                true
+            }
+            None => false,
         });
         let c = controller.clone();
         window.on_key(move |name| {
@@ -97,10 +112,14 @@ impl Controller {
         }
     }
 
-    /// Calls the API off the UI thread, then feeds the answer back as an event.
+    /// Speaks, or calls the API off the UI thread and feeds the answer back as an event.
     fn run(self: &Rc<Self>, effect: Effect) {
-        if let Effect::Speak(_) | Effect::StopSpeech | Effect::PauseSpeech | Effect::ResumeSpeech = effect {
-            return; // the speaker is wired in next
+        match &effect {
+            Effect::Speak(utterance) => return self.voice.say(utterance),
+            Effect::StopSpeech => return self.voice.stop(),
+            Effect::PauseSpeech => return self.voice.pause(),
+            Effect::ResumeSpeech => return self.voice.resume(),
+            Effect::LoadCatalog | Effect::IssueTicket { .. } => {}
         }
         let api = self.api.clone();
         let (answer, answered) = tokio::sync::oneshot::channel();
@@ -110,7 +129,7 @@ impl Controller {
                 Effect::IssueTicket { request, idempotency_key } => {
                     Event::TicketIssued(api.issue_ticket(&request, &idempotency_key))
                 }
-                _ => unreachable!("speech effects are handled above"),
+                _ => unreachable!("speech is not an API call"),
             };
             let _ = answer.send(event);
         });
@@ -131,6 +150,8 @@ impl Controller {
             return; // most timer ticks change nothing
         }
         let profile = view.profile;
+        let focus_item = view.voice_focus.strip_prefix("item:");
+        let focus_index = focus_item.and_then(|id| view.items.iter().position(|i| i.id == id));
 
         if shown.as_ref().map(|v| v.profile.language) != Some(profile.language) {
             // The source strings are Chinese; "" selects them.
@@ -188,7 +209,37 @@ impl Controller {
         window.set_text_size_name(prompts::text(profile.text_size.prompt_id(), profile.language).into());
         window.set_high_contrast(profile.high_contrast);
         window.set_voice_on(profile.voice);
+        window.set_voice_focus_item(focus_index.map_or(-1, |i| i as i32));
+        window.set_voice_focus(view.voice_focus.into());
     }
+}
+
+/// The keys of an EZ-Access keypad, or of a USB keyboard standing in for it: arrows step,
+/// Enter activates, Escape goes back, F1-F8 help, where-am-I, repeat, pause, rate and
+/// volume; digits and X type into an entry.
+fn keypad_key(text: &str) -> Option<NavKey> {
+    use slint::platform::Key;
+    let mut chars = text.chars();
+    let (Some(c), None) = (chars.next(), chars.next()) else { return None };
+    let key = |k: Key| char::from(k);
+    Some(match c {
+        c if c == key(Key::UpArrow) || c == key(Key::Backtab) => NavKey::Up,
+        c if c == key(Key::DownArrow) || c == key(Key::Tab) => NavKey::Down,
+        c if c == key(Key::Return) || c == ' ' => NavKey::Enter,
+        c if c == key(Key::Escape) => NavKey::Back,
+        c if c == key(Key::F1) => NavKey::Help,
+        c if c == key(Key::F2) => NavKey::WhereAmI,
+        c if c == key(Key::F3) => NavKey::Repeat,
+        c if c == key(Key::F4) => NavKey::Pause,
+        c if c == key(Key::F5) => NavKey::RateDown,
+        c if c == key(Key::F6) => NavKey::RateUp,
+        c if c == key(Key::F7) || c == '-' => NavKey::VolumeDown,
+        c if c == key(Key::F8) || c == '+' => NavKey::VolumeUp,
+        c if c == key(Key::Backspace) => NavKey::Type(EntryKey::Delete),
+        'x' | 'X' => NavKey::Type(EntryKey::Char('X')),
+        c if c.is_ascii_digit() => NavKey::Type(EntryKey::Char(c)),
+        _ => return None,
+    })
 }
 
 fn model<T: Clone + 'static>(items: impl Iterator<Item = T>) -> ModelRc<T> {

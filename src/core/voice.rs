@@ -113,7 +113,7 @@ pub fn stops(view: &View) -> Vec<Stop> {
         if entry.allows_x {
             keys.push(EntryKey::Char('X'));
         }
-        keys.extend([EntryKey::Char('0'), EntryKey::Delete, EntryKey::Clear]);
+        keys.extend([EntryKey::Char('0'), EntryKey::Delete]);
         stops.extend(keys.into_iter().map(|key| {
             let target = Target::Key(key);
             Stop::action(focus_id(&target), vec![key_phrase(key)], target)
@@ -164,7 +164,7 @@ fn key_phrase(key: EntryKey) -> Phrase {
             None => Phrase::code(c.to_string()),
         },
         EntryKey::Delete => Phrase::prompt("keypad.delete"),
-        EntryKey::Clear => Phrase::prompt("keypad.clear"),
+        EntryKey::Clear => Phrase::prompt("keypad.clear"), // not on the keypad, never a stop
     }
 }
 

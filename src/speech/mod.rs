@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use crate::core::profile::Language;
-use crate::core::speech::Earcon;
+use crate::core::speech::{Earcon, Utterance};
 
 pub mod numbers;
 pub mod voice_pack;
@@ -18,4 +18,13 @@ pub enum Segment {
     /// Text read by live text-to-speech in the utterance's language.
     Speak { text: String, language: Language },
     Earcon(Earcon),
+}
+
+/// Where the kiosk's speech goes: the speaker, or a recorder in tests.
+pub trait Voice {
+    /// Says the utterance, interrupting whatever is being said.
+    fn say(&self, utterance: &Utterance);
+    fn stop(&self);
+    fn pause(&self);
+    fn resume(&self);
 }

@@ -1,7 +1,9 @@
 //! What the UI tests share: the headless platform, waiting on the event loop, and PNGs.
 #![allow(dead_code)] // each test binary uses its own share of these helpers
 
+use std::cell::RefCell;
 use std::path::Path;
+use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use i_slint_backend_testing::{TestingBackend, TestingBackendOptions};
@@ -9,7 +11,9 @@ use slint::ComponentHandle;
 
 use kiosk::api::ApiClient;
 use kiosk::core::profile::Language;
+use kiosk::core::speech::{Sound, Utterance};
 use kiosk::core::{IdlePolicy, Kiosk};
+use kiosk::speech::Voice;
 use kiosk::ui::{AppWindow, KioskUi};
 use service_api::EmbeddedServer;
 
@@ -33,11 +37,44 @@ pub struct TestApi {
 
 /// A Chinese kiosk window (not shown yet) on its own embedded service API.
 pub fn start_kiosk(idle: IdlePolicy) -> (TestApi, KioskUi) {
+    let (api, ui, _) = start_speaking_kiosk(idle);
+    (api, ui)
+}
+
+/// [`start_kiosk`], with what the kiosk says recorded instead of played.
+pub fn start_speaking_kiosk(idle: IdlePolicy) -> (TestApi, KioskUi, Said) {
     let dir = tempfile::tempdir().unwrap();
     let server = EmbeddedServer::start(&dir.path().join("api.sqlite"), "kiosk-test", "secret").unwrap();
     let api = ApiClient::new(&server.base_url, "secret");
-    let ui = KioskUi::new(Kiosk::new(Language::Zh, idle, "ui-test"), api).unwrap();
-    (TestApi { _server: server, _dir: dir }, ui)
+    let said = Said::default();
+    let ui = KioskUi::new(Kiosk::new(Language::Zh, idle, "ui-test"), api, Box::new(said.clone())).unwrap();
+    (TestApi { _server: server, _dir: dir }, ui, said)
+}
+
+/// A voice that records what it is asked to say, rendered as the screen would show it.
+#[derive(Clone, Default)]
+pub struct Said(Rc<RefCell<Vec<String>>>);
+
+impl Said {
+    /// Everything said so far, one string per utterance; clears the record.
+    pub fn take(&self) -> Vec<String> {
+        std::mem::take(&mut self.0.borrow_mut())
+    }
+}
+
+impl Voice for Said {
+    fn say(&self, utterance: &Utterance) {
+        let words = utterance.sounds.iter().map(|sound| match sound {
+            Sound::Say(phrase) => phrase.render(utterance.language),
+            Sound::Earcon(earcon) => format!("<{earcon:?}>"),
+        });
+        self.0.borrow_mut().push(words.collect::<Vec<_>>().join(" "));
+    }
+    fn stop(&self) {
+        self.0.borrow_mut().push("<stop>".into());
+    }
+    fn pause(&self) {}
+    fn resume(&self) {}
 }
 
 /// Runs the event loop until `done` holds, so API answers from worker threads arrive.

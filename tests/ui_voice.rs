@@ -1,0 +1,148 @@
+//! Voice navigation through the real window on Slint's testing backend: keys of the tactile
+//! keypad as key events, touch-and-confirm as pointer taps, Help held down, and the focus
+//! ring drawn around the item being spoken. What the kiosk says is recorded, not played
+//! (the speaker's own tests play and capture real audio).
+//!
+//! The testing backend's event loop can start once per process, so this file holds one test.
+
+use std::time::Duration;
+
+use i_slint_backend_testing::ElementHandle;
+use slint::platform::{Key, PointerEventButton, WindowEvent};
+use slint::{ComponentHandle, LogicalPosition};
+
+use kiosk::core::IdlePolicy;
+use kiosk::ui::{AppWindow, PageKind};
+
+mod common;
+use common::{init_headless_platform, start_speaking_kiosk, wait_until, write_png};
+
+fn key(window: &AppWindow, key: impl Into<slint::SharedString>) {
+    let text = key.into();
+    window.window().dispatch_event(WindowEvent::KeyPressed { text: text.clone() });
+    window.window().dispatch_event(WindowEvent::KeyReleased { text });
+}
+
+fn centre(window: &AppWindow, label: &str) -> LogicalPosition {
+    window.window().take_snapshot().expect("draw the page");
+    let element = ElementHandle::find_by_accessible_label(window, label)
+        .next()
+        .unwrap_or_else(|| panic!("no {label:?} on {:?}", window.get_page_title()));
+    let (pos, size) = (element.absolute_position(), element.size());
+    LogicalPosition::new(pos.x + size.width / 2.0, pos.y + size.height / 2.0)
+}
+
+/// Presses the pointer on `label`, holds it for `hold`, and lifts it, on the running event loop.
+fn touch(window: &AppWindow, label: &str, hold: Duration) {
+    let position = centre(window, label);
+    let button = PointerEventButton::Left;
+    window.window().dispatch_event(WindowEvent::PointerPressed { position, button });
+    let weak = window.as_weak();
+    slint::Timer::single_shot(hold, move || {
+        let window = weak.upgrade().unwrap();
+        window.window().dispatch_event(WindowEvent::PointerReleased { position, button });
+        window.window().dispatch_event(WindowEvent::PointerExited);
+        slint::quit_event_loop().unwrap();
+    });
+    slint::run_event_loop().unwrap();
+}
+
+fn tap(window: &AppWindow, label: &str) {
+    touch(window, label, Duration::from_millis(50));
+}
+
+/// Pixels of the focus ring's colour inside the element labelled `label`.
+fn ring_pixels(window: &AppWindow, label: &str) -> usize {
+    let snapshot = window.window().take_snapshot().expect("snapshot");
+    let element = ElementHandle::find_by_accessible_label(window, label).next().unwrap();
+    let (pos, size) = (element.absolute_position(), element.size());
+    let width = snapshot.width();
+    let mut count = 0;
+    for y in pos.y as u32..(pos.y + size.height) as u32 {
+        for x in pos.x as u32..(pos.x + size.width) as u32 {
+            let p = snapshot.as_slice()[(y * width + x) as usize];
+            if (p.r, p.g, p.b) == (0xd9, 0x48, 0x0f) {
+                count += 1;
+            }
+        }
+    }
+    if let Some(dir) = std::env::var_os("KIOSK_SCREENSHOTS") {
+        write_png(&snapshot, &std::path::Path::new(&dir).join("voice-focus.png"));
+    }
+    count
+}
+
+#[test]
+fn voice_navigation_by_keys_touch_and_help() {
+    init_headless_platform();
+    let (_api, ui, said) = start_speaking_kiosk(IdlePolicy::default());
+    let window = &ui.window;
+    window.window().set_size(slint::PhysicalSize::new(1920, 1080));
+    window.show().unwrap();
+    ui.start();
+    wait_until(window, "the catalog", |w| w.get_items().iter().count() == 5);
+
+    // Help held down starts voice mode and says how to use it; it does not open help.
+    touch(window, "帮助", Duration::from_millis(1800));
+    assert!(window.get_voice_on());
+    assert_eq!(window.get_page(), PageKind::Home);
+    let welcome = said.take();
+    assert_eq!(welcome.len(), 1, "{welcome:?}");
+    assert!(welcome[0].starts_with("语音导航已开启"), "{welcome:?}");
+    assert!(welcome[0].contains("自助服务") || welcome[0].contains("本页共"), "{welcome:?}");
+
+    // Down steps: the title, then the first tile, with the focus ring around it.
+    key(window, Key::DownArrow);
+    assert_eq!(window.get_voice_focus(), "title");
+    key(window, Key::DownArrow);
+    assert_eq!(window.get_voice_focus(), "item:take-number");
+    let spoken = said.take();
+    assert!(spoken[1].contains("取号排队") && spoken[1].contains("第2项"), "{spoken:?}");
+    assert!(ring_pixels(window, "取号排队") > 2000, "the focus ring is drawn around the tile");
+    assert_eq!(ring_pixels(window, "办事指南"), 0, "and nowhere else");
+
+    // F1 explains the item in focus; F1 again explains the kiosk.
+    key(window, Key::F1);
+    key(window, Key::F1);
+    let help = said.take();
+    assert!(help[0].contains("按绿色菱形确认键选择"), "{help:?}");
+    assert!(help[1].starts_with("使用方法"), "{help:?}");
+    assert_eq!(window.get_page(), PageKind::Home);
+
+    // Touch and confirm: the first tap says the tile, the second opens it.
+    tap(window, "办事指南");
+    assert_eq!(window.get_page(), PageKind::Home);
+    assert_eq!(window.get_voice_focus(), "item:guides");
+    assert!(said.take()[0].contains("办事指南"));
+    tap(window, "办事指南");
+    assert_eq!(window.get_page(), PageKind::List);
+    let arrival = said.take();
+    assert!(arrival[0].contains("请选择类别") || arrival[0].contains("办事指南"), "{arrival:?}");
+
+    // Enter on the focused tile of a long list turns the list to its page.
+    key(window, Key::Escape);
+    assert_eq!(window.get_page(), PageKind::Home, "Escape is the keypad's Back");
+    key(window, Key::DownArrow);
+    key(window, Key::DownArrow);
+    key(window, Key::Return);
+    wait_until(window, "the services", |w| w.get_page() == PageKind::List);
+    let items = window.get_items().iter().count();
+    for _ in 0..items + 1 {
+        key(window, Key::DownArrow);
+    }
+    assert_eq!(window.get_voice_focus_item() as usize, items - 1, "on the last service");
+    let last = window.get_items().iter().last().unwrap().label;
+    assert!(ring_pixels(window, &last) > 1000, "the last service's page shows, ringed");
+
+    // The voice button turns speech off, and the ring goes with it.
+    for _ in 0..60 {
+        if window.get_voice_focus() == "bar:voice" {
+            break;
+        }
+        key(window, Key::DownArrow);
+    }
+    key(window, Key::Return);
+    assert!(!window.get_voice_on());
+    assert_eq!(window.get_voice_focus(), "");
+    assert_eq!(said.take().last().map(String::as_str), Some("<stop>"));
+}
