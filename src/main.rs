@@ -1,3 +1,4 @@
+use std::path::Path;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -17,12 +18,28 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    skip_compose_table(&config.data_dir);
     match run(&config) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("kiosk: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// The kiosk has its own keypad, so it needs no compose sequences (dead keys). Without this,
+/// Xlib's input method and xkbcommon each parse the locale's Compose table (some 5,700 lines)
+/// before the window shows. Called before any thread starts, as it sets the environment.
+fn skip_compose_table(data_dir: &Path) {
+    if std::env::var_os("XCOMPOSEFILE").is_some() {
+        return;
+    }
+    let file = data_dir.join("XCompose");
+    // Not empty: xkbcommon cannot map an empty file.
+    let written = || std::fs::create_dir_all(data_dir).and_then(|()| std::fs::write(&file, "# No compose sequences.\n"));
+    if file.exists() || written().is_ok() {
+        std::env::set_var("XCOMPOSEFILE", &file);
     }
 }
 
