@@ -36,7 +36,12 @@ fn the_manifest_matches_the_files() {
     for entry in &manifest.clip {
         assert_eq!(entry.file, format!("{}/{}.ogg", entry.lang, entry.key), "{entry:?}");
         assert!(voices().join(&entry.file).is_file(), "{} is listed but missing", entry.file);
-        assert_eq!(entry.sha256, text_hash(&entry.text), "{}: the hash is not that of its text", entry.file);
+        assert_eq!(
+            entry.sha256,
+            text_hash(&entry.text),
+            "{}: the hash is not that of its text",
+            entry.file
+        );
         assert!(["espeak-ng", "recorded"].contains(&entry.source.as_str()), "{entry:?}");
         listed.insert(entry.file.clone());
     }
@@ -77,10 +82,15 @@ fn clips_are_speech_that_starts_at_once() {
         assert!((tail as f32 / rate as f32) < 0.05, "{name}: silent for {tail} samples at the end");
         // Mandarin is about 3 to 6 syllables a second; a clip far off that is misread.
         if clip.language == Language::Zh {
-            let syllables = clip.text.chars().filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c)).count();
+            let syllables =
+                clip.text.chars().filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c)).count();
             if syllables >= 2 {
                 let per_syllable = seconds / syllables as f32;
-                assert!((0.12..0.45).contains(&per_syllable), "{name}: {per_syllable} s a syllable in {:?}", clip.text);
+                assert!(
+                    (0.12..0.45).contains(&per_syllable),
+                    "{name}: {per_syllable} s a syllable in {:?}",
+                    clip.text
+                );
             }
         }
     }
