@@ -7,8 +7,13 @@ use std::path::PathBuf;
 use crate::core::profile::Language;
 use crate::core::speech::{Earcon, Utterance};
 
+pub mod earcon;
 pub mod numbers;
+pub mod output;
+pub mod speaker;
 pub mod voice_pack;
+
+pub use speaker::{Speaker, SpeechProblem};
 
 /// One piece of audio of an utterance, in the order it is played.
 #[derive(Clone, Debug, PartialEq, Eq)]
