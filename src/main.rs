@@ -6,6 +6,8 @@ use clap::Parser;
 use kiosk::api::ApiClient;
 use kiosk::config::{Config, Flags};
 use kiosk::core::{IdlePolicy, Kiosk};
+use kiosk::speech::voice_pack::VoicePack;
+use kiosk::speech::Speaker;
 use kiosk::ui::KioskUi;
 use slint::ComponentHandle;
 use service_api::EmbeddedServer;
@@ -43,6 +45,14 @@ fn skip_compose_table(data_dir: &Path) {
     }
 }
 
+/// The sound device and speech service; what is missing shows as a notice to staff.
+fn speaker(config: &Config) -> Speaker {
+    let pack = VoicePack::load(&config.voices_dir)
+        .map_err(|e| eprintln!("kiosk: voice pack: {e}"))
+        .ok();
+    Speaker::open(pack)
+}
+
 fn run(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
     // Without a configured API the kiosk serves the reference API itself, on loopback, and
     // talks to it over HTTP exactly as to a remote one. The server opens its database on its
@@ -66,7 +76,9 @@ fn run(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
 
     let idle = IdlePolicy { timeout_secs: config.idle_timeout_secs, ..IdlePolicy::default() };
     let key_prefix = format!("{}-{}", config.kiosk_id, uuid::Uuid::new_v4().simple());
-    let ui = KioskUi::new(Kiosk::new(config.language, idle, key_prefix), api)?;
+    let mut kiosk = Kiosk::new(config.language, idle, key_prefix);
+    kiosk.set_private_output(config.private_audio);
+    let ui = KioskUi::new(kiosk, api, Box::new(speaker(config)))?;
     ui.window.window().set_fullscreen(config.fullscreen);
     ui.start();
     ui.window.run()?;

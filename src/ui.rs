@@ -14,7 +14,7 @@ use crate::core::profile::Language;
 use crate::core::view::{self, View};
 use crate::core::voice::NavKey;
 use crate::core::{prompts, BarAction, Effect, EntryKey, Event, Kiosk};
-use crate::speech::Voice;
+use crate::speech::{SpeechProblem, Voice};
 
 slint::include_modules!();
 
@@ -80,9 +80,11 @@ impl KioskUi {
         controller.idle_clock.start(slint::TimerMode::Repeated, Duration::from_secs(1), move || {
             if let Some(c) = c.upgrade() {
                 c.dispatch(Event::Tick(1));
+                c.show_staff_notice();
             }
         });
         controller.render();
+        controller.show_staff_notice();
         Ok(KioskUi { window, controller })
     }
 
@@ -140,6 +142,31 @@ impl Controller {
             }
         });
         spawned.expect("the UI event loop runs");
+    }
+
+    /// What keeps speech from working, for the center's staff, in the kiosk's language.
+    fn show_staff_notice(&self) {
+        let Some(window) = self.window.upgrade() else { return };
+        let language = self.kiosk.borrow().profile().language;
+        let notices: Vec<String> = self
+            .voice
+            .problems()
+            .iter()
+            .map(|problem| {
+                let id = match problem {
+                    SpeechProblem::NoAudioDevice(_) => "notice.no-audio",
+                    SpeechProblem::NoSpeechDaemon(_) => "notice.no-speech-service",
+                    SpeechProblem::NoVoice(_) => "notice.no-voice",
+                    SpeechProblem::BadClip(_) => "notice.bad-clip",
+                    SpeechProblem::NoVoicePack => "notice.no-voice-pack",
+                };
+                prompts::text(id, language)
+            })
+            .collect();
+        let notice = notices.join("\n");
+        if window.get_staff_notice() != notice.as_str() {
+            window.set_staff_notice(notice.into());
+        }
     }
 
     fn render(&self) {

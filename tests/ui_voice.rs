@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use i_slint_backend_testing::ElementHandle;
 use slint::platform::{Key, PointerEventButton, WindowEvent};
-use slint::{ComponentHandle, LogicalPosition};
+use slint::{ComponentHandle, LogicalPosition, Model};
 
 use kiosk::core::IdlePolicy;
 use kiosk::ui::{AppWindow, PageKind};
@@ -80,7 +80,7 @@ fn voice_navigation_by_keys_touch_and_help() {
     window.window().set_size(slint::PhysicalSize::new(1920, 1080));
     window.show().unwrap();
     ui.start();
-    wait_until(window, "the catalog", |w| w.get_items().iter().count() == 5);
+    wait_until(window, "the home tiles", |w| w.get_items().row_count() == 5);
 
     // Help held down starts voice mode and says how to use it; it does not open help.
     touch(window, "帮助", Duration::from_millis(1800));
@@ -126,7 +126,7 @@ fn voice_navigation_by_keys_touch_and_help() {
     key(window, Key::DownArrow);
     key(window, Key::Return);
     wait_until(window, "the services", |w| w.get_page() == PageKind::List);
-    let items = window.get_items().iter().count();
+    let items = window.get_items().row_count();
     for _ in 0..items + 1 {
         key(window, Key::DownArrow);
     }

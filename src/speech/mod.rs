@@ -32,4 +32,24 @@ pub trait Voice {
     fn stop(&self);
     fn pause(&self);
     fn resume(&self);
+    /// What keeps speech from working fully now, for a notice to staff.
+    fn problems(&self) -> Vec<SpeechProblem>;
+}
+
+impl Voice for Speaker {
+    fn say(&self, utterance: &Utterance) {
+        Speaker::say(self, utterance)
+    }
+    fn stop(&self) {
+        Speaker::stop(self)
+    }
+    fn pause(&self) {
+        Speaker::pause(self)
+    }
+    fn resume(&self) {
+        Speaker::resume(self)
+    }
+    fn problems(&self) -> Vec<SpeechProblem> {
+        Speaker::problems(self)
+    }
 }

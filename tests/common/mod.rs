@@ -13,7 +13,7 @@ use kiosk::api::ApiClient;
 use kiosk::core::profile::Language;
 use kiosk::core::speech::{Sound, Utterance};
 use kiosk::core::{IdlePolicy, Kiosk};
-use kiosk::speech::Voice;
+use kiosk::speech::{SpeechProblem, Voice};
 use kiosk::ui::{AppWindow, KioskUi};
 use service_api::EmbeddedServer;
 
@@ -75,6 +75,9 @@ impl Voice for Said {
     }
     fn pause(&self) {}
     fn resume(&self) {}
+    fn problems(&self) -> Vec<SpeechProblem> {
+        Vec::new()
+    }
 }
 
 /// Runs the event loop until `done` holds, so API answers from worker threads arrive.
