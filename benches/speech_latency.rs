@@ -11,8 +11,11 @@
 //! speech daemon's synthesis, and the device buffer; it errs late by at most the capture's
 //! own delivery delay. The clip is an Ogg Vorbis tone; the speech, "您好" with espeak-ng.
 //!
-//! Run: `cargo bench --bench speech_latency` (needs the packages of
-//! scripts/install-system-packages; starts its own PulseAudio and speech-dispatcher).
+//! Run: `cargo bench --profile dev --bench speech_latency` (the project's one profile: the
+//! bench profile would build every dependency again); needs the packages of
+//! scripts/install-system-packages and starts its own PulseAudio and speech-dispatcher.
+//! Measured on the 2-core build machine: clip 15.7 ms median, 18.8 ms worst; live speech
+//! 13.8 ms median, 28.4 ms worst.
 
 #[path = "../tests/audio_rig/mod.rs"]
 mod audio_rig;
