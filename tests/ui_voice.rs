@@ -106,7 +106,7 @@ fn voice_navigation_by_keys_touch_and_help() {
     key(window, Key::F1);
     let help = said.take();
     assert!(help[0].contains("按绿色菱形确认键选择"), "{help:?}");
-    assert!(help[1].starts_with("使用方法"), "{help:?}");
+    assert!(help[1].starts_with("上下键移动"), "{help:?}");
     assert_eq!(window.get_page(), PageKind::Home);
 
     // Touch and confirm: the first tap says the tile, the second opens it.
