@@ -9,7 +9,9 @@
 //! `start + n / rate`, `start` taken from the chunk that arrived with the least delay. The
 //! figure includes everything a resident waits for: the speaker's thread, decoding or the
 //! speech daemon's synthesis, and the device buffer; it errs late by at most the capture's
-//! own delivery delay. The clip is an Ogg Vorbis tone; the speech, "您好" with espeak-ng.
+//! own delivery delay. What is said is what a screen change says: the voice pack's clip of
+//! the home screen's title (`home.title`), and a service name from the catalog, which only
+//! live speech can read (espeak-ng through speech-dispatcher).
 //!
 //! Run: `cargo bench --profile dev --bench speech_latency` (the project's one profile: the
 //! bench profile would build every dependency again); needs the packages of
@@ -24,18 +26,25 @@ use std::time::{Duration, Instant};
 
 use audio_rig::{Part, Rig};
 use kiosk::core::profile::Language;
-use kiosk::core::speech::VoiceSettings;
-use kiosk::speech::{Segment, Speaker};
+use kiosk::core::speech::{Phrase, Sound, Utterance, VoiceSettings};
+use kiosk::speech::voice_pack::VoicePack;
+use kiosk::speech::Speaker;
 
 const RUNS: usize = 20;
 const LOUD: i16 = 300;
 
 fn main() {
     let rig = Rig::start(Part::Present, Part::Present);
-    let clip = rig.tone_clip("clip", 440.0, 200, 0.3);
-    let speaker = Speaker::open(None);
-    let clip = || vec![Segment::Clip(clip.clone())];
-    let speech = || vec![Segment::Speak { text: "您好".into(), language: Language::Zh }];
+    let voices = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("voices");
+    let speaker = Speaker::open(Some(VoicePack::load(&voices).expect("the voice pack")));
+    let say = |phrase: Phrase| Utterance {
+        language: Language::Zh,
+        settings: VoiceSettings::default(),
+        private: false,
+        sounds: vec![Sound::Say(phrase)],
+    };
+    let clip = || say(Phrase::prompt("home.title"));
+    let speech = || say(Phrase::text("居住证办理"));
 
     // one unmeasured run each: the first sentence also chooses the voice
     latency(&rig, &speaker, clip());
@@ -51,11 +60,11 @@ fn main() {
     println!("live TTS (speech-dispatcher, espeak-ng) {}  150 ms", figures(&mut speeches));
 }
 
-fn latency(rig: &Rig, speaker: &Speaker, segments: Vec<Segment>) -> Duration {
+fn latency(rig: &Rig, speaker: &Speaker, utterance: Utterance) -> Duration {
     let capture = rig.capture();
     let from = capture.len();
     let asked = Instant::now();
-    speaker.play(segments, VoiceSettings::default());
+    speaker.say(&utterance);
     let first = capture.wait_for_sound(from, LOUD, Duration::from_secs(5)).expect("no sound within 5 s");
     let latency = capture.time_of(first).saturating_duration_since(asked);
     while speaker.is_speaking() {

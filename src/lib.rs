@@ -3,11 +3,13 @@
 //! - [`core`]: the pure flow engine, session and accessibility profile;
 //! - [`api`]: the HTTP client of the center's service API;
 //! - [`config`]: the TOML file and command-line flags;
+//! - [`headphones`]: the headphone jack, which starts voice navigation;
 //! - [`speech`]: the voice pack, live text-to-speech and earcons behind one speaker;
 //! - [`ui`]: the thin adapter between the core and the Slint UI.
 
 pub mod api;
 pub mod config;
 pub mod core;
+pub mod headphones;
 pub mod speech;
 pub mod ui;

@@ -1,11 +1,13 @@
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::mpsc;
 
 use clap::Parser;
 
 use kiosk::api::ApiClient;
 use kiosk::config::{Config, Flags};
-use kiosk::core::{IdlePolicy, Kiosk};
+use kiosk::core::{Event, IdlePolicy, Kiosk};
+use kiosk::headphones;
 use kiosk::speech::voice_pack::VoicePack;
 use kiosk::speech::Speaker;
 use kiosk::ui::KioskUi;
@@ -53,6 +55,20 @@ fn speaker(config: &Config) -> Speaker {
     Speaker::open(pack)
 }
 
+/// Plugging headphones in (where the sound chip reports its jack) starts voice navigation
+/// in private listening.
+fn watch_headphones(events: mpsc::Sender<Event>) {
+    for jack in headphones::jacks(Path::new("/sys/class/input"), Path::new("/dev/input")) {
+        let events = events.clone();
+        std::thread::spawn(move || {
+            let watched = headphones::watch(&jack, |plugged| drop(events.send(Event::Headphones(plugged))));
+            if let Err(e) = watched {
+                eprintln!("kiosk: headphone jack {}: {e}", jack.display());
+            }
+        });
+    }
+}
+
 fn run(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
     // Without a configured API the kiosk serves the reference API itself, on loopback, and
     // talks to it over HTTP exactly as to a remote one. The server opens its database on its
@@ -81,6 +97,7 @@ fn run(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
     let ui = KioskUi::new(kiosk, api, Box::new(speaker(config)))?;
     ui.window.window().set_fullscreen(config.fullscreen);
     ui.start();
+    watch_headphones(ui.events());
     ui.window.run()?;
     if let Some(server) = embedded {
         drop(server.join()); // stops the server

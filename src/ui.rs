@@ -4,7 +4,7 @@
 
 use std::cell::RefCell;
 use std::rc::Rc;
-use std::sync::Arc;
+use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
 use slint::{ComponentHandle, ModelRc, VecModel};
@@ -29,6 +29,8 @@ struct Controller {
     window: slint::Weak<AppWindow>,
     api: Arc<ApiClient>,
     voice: Box<dyn Voice>,
+    /// Events from other threads (the headphone jack), taken in at each tick.
+    outside: (mpsc::Sender<Event>, mpsc::Receiver<Event>),
     /// The view on screen, so unchanged lists keep their scroll position.
     shown: RefCell<Option<View>>,
     idle_clock: slint::Timer,
@@ -42,6 +44,7 @@ impl KioskUi {
             window: window.as_weak(),
             api: Arc::new(api),
             voice,
+            outside: mpsc::channel(),
             shown: RefCell::new(None),
             idle_clock: slint::Timer::default(),
         });
@@ -79,6 +82,9 @@ impl KioskUi {
         let c = Rc::downgrade(&controller);
         controller.idle_clock.start(slint::TimerMode::Repeated, Duration::from_secs(1), move || {
             if let Some(c) = c.upgrade() {
+                while let Ok(event) = c.outside.1.try_recv() {
+                    c.dispatch(event);
+                }
                 c.dispatch(Event::Tick(1));
                 c.show_staff_notice();
             }
@@ -93,6 +99,11 @@ impl KioskUi {
         let effects = self.controller.kiosk.borrow_mut().start();
         self.controller.render();
         self.controller.run_all(effects);
+    }
+
+    /// Where other threads send events; they are handled within a second.
+    pub fn events(&self) -> mpsc::Sender<Event> {
+        self.controller.outside.0.clone()
     }
 
     /// What the screen shows now.

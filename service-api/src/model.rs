@@ -267,6 +267,9 @@ pub struct Ticket {
     pub estimated_wait_minutes: i64,
     /// Window that serves (or will serve) it, e.g. `3号窗口` / "Window 3".
     pub window: Bilingual,
+    /// That window's number, for announcing it; `None` while no window serves the service.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window_number: Option<i64>,
     /// Unix milliseconds.
     pub issued_at: i64,
 }

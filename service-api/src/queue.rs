@@ -183,8 +183,10 @@ impl Db {
         } else {
             (0, 0)
         };
+        let (window_number, window) = self.ticket_window(&row).await?;
         Ok(Ticket {
-            window: self.ticket_window(&row).await?,
+            window,
+            window_number,
             id: row.id,
             number: row.number,
             service_code: row.service_code,
@@ -242,23 +244,24 @@ impl Db {
 
     /// The window that called the ticket, otherwise the lowest-numbered open window serving
     /// its service (or, all closed, the lowest-numbered one).
-    async fn ticket_window(&self, row: &TicketRow) -> Result<Bilingual, ApiFailure> {
-        let name: Option<(String, String)> = match row.window_number {
-            Some(number) => sqlx::query_as("SELECT name_zh, name_en FROM windows WHERE number = $1")
+    /// The ticket's window: its number and name, or "to be assigned".
+    async fn ticket_window(&self, row: &TicketRow) -> Result<(Option<i64>, Bilingual), ApiFailure> {
+        let window: Option<(i64, String, String)> = match row.window_number {
+            Some(number) => sqlx::query_as("SELECT number, name_zh, name_en FROM windows WHERE number = $1")
                 .bind(number)
                 .fetch_optional(&self.pool)
                 .await?,
             None => sqlx::query_as(
-                "SELECT w.name_zh, w.name_en FROM windows w JOIN window_services ws ON ws.window_number = w.number
+                "SELECT w.number, w.name_zh, w.name_en FROM windows w JOIN window_services ws ON ws.window_number = w.number
                  WHERE ws.service_code = $1 ORDER BY w.is_open DESC, w.number LIMIT 1",
             )
             .bind(&row.service_code)
             .fetch_optional(&self.pool)
             .await?,
         };
-        Ok(name.map_or_else(
-            || Bilingual::new("待分配", "To be assigned"),
-            |(zh, en)| Bilingual { zh, en },
+        Ok(window.map_or_else(
+            || (None, Bilingual::new("待分配", "To be assigned")),
+            |(number, zh, en)| (Some(number), Bilingual { zh, en }),
         ))
     }
 

@@ -910,7 +910,7 @@ impl Kiosk {
                 view.ticket = Some(TicketView {
                     number: Text::new(Phrase::code(&ticket.number), lang),
                     service: said(&ticket.service_name, lang),
-                    window: with("ticket.window", Phrase::text(pick(&ticket.window, lang))),
+                    window: window_text(ticket, lang),
                     people_ahead: with("ticket.people-ahead", count(ticket.people_ahead)),
                     wait: with("ticket.wait", count(ticket.estimated_wait_minutes)),
                 });
@@ -1078,6 +1078,19 @@ fn pick(text: &Bilingual, lang: Language) -> String {
     match lang {
         Language::Zh => text.zh.clone(),
         Language::En => text.en.clone(),
+    }
+}
+
+/// The ticket's window as shown (its name from the API) and as said: from number clips where
+/// the API gives the number, the way queue announcers say it.
+fn window_text(ticket: &Ticket, lang: Language) -> Text {
+    let name = Text::new(Phrase::prompt_with("ticket.window", vec![Phrase::text(pick(&ticket.window, lang))]), lang);
+    match ticket.window_number {
+        Some(number) => {
+            let said = Phrase::prompt_with("ticket.window-number", vec![Phrase::number(number.max(0) as u64)]);
+            Text { shown: name.shown, phrase: Phrase::prompt_with("ticket.window", vec![said]) }
+        }
+        None => name,
     }
 }
 

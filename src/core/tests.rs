@@ -77,6 +77,7 @@ pub(super) fn ticket(priority: Priority) -> Ticket {
         people_ahead: 3,
         estimated_wait_minutes: 24,
         window: text("3号窗口", "Window 3"),
+        window_number: Some(3),
         issued_at: 0,
     }
 }

@@ -109,7 +109,9 @@ pub fn stops(view: &View) -> Vec<Stop> {
     }
     if let Some(entry) = &view.entry {
         stops.push(Stop::text("entry", vec![typed_count(entry.typed_len, entry.expected_len)]));
-        let mut keys: Vec<EntryKey> = "123456789".chars().map(EntryKey::Char).collect();
+        // In the screen's order: 清空 beside the entry, then the keypad.
+        let mut keys = vec![EntryKey::Clear];
+        keys.extend("123456789".chars().map(EntryKey::Char));
         if entry.allows_x {
             keys.push(EntryKey::Char('X'));
         }
@@ -164,7 +166,7 @@ fn key_phrase(key: EntryKey) -> Phrase {
             None => Phrase::code(c.to_string()),
         },
         EntryKey::Delete => Phrase::prompt("keypad.delete"),
-        EntryKey::Clear => Phrase::prompt("keypad.clear"), // not on the keypad, never a stop
+        EntryKey::Clear => Phrase::prompt("keypad.clear"),
     }
 }
 

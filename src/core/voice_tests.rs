@@ -137,7 +137,7 @@ fn a_blind_resident_takes_a_number_with_the_keypad_alone_and_hears_the_ticket() 
 
     let effects = kiosk.handle(Event::TicketIssued(Ok(ticket(Priority::Elderly))));
     let ticket = words(said(&effects));
-    for expected in ["ticket.title", "ticket.number", "H007", "居住证办理", "3号窗口", "ticket.people-ahead", "3", "ticket.wait", "24"] {
+    for expected in ["ticket.title", "ticket.number", "H007", "居住证办理", "ticket.window-number", "ticket.people-ahead", "3", "ticket.wait", "24"] {
         assert!(ticket.contains(&expected.to_string()), "the ticket is spoken in full: {expected} in {ticket:?}");
     }
     assert_eq!(press(&mut kiosk, NavKey::Repeat), ticket, "and can be repeated");
