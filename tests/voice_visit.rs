@@ -515,14 +515,18 @@ fn a_resident_who_cannot_see_the_screen_takes_a_number_with_the_keypad_and_hears
         assert_eq!(words[words.len() - 3], "voice.position", "utterance {i}:\n{}", report());
     }
 
-    // The ticket in full, as the screen shows it: number, service, window, people ahead, wait.
+    // The ticket in full, number first, as the screen shows it: number, service, window (its
+    // number from digit clips), people ahead, wait; then what to do.
     let spoken = &transcript[ticket];
     assert_eq!(said[ticket].key, None, "said when the ticket came from the API");
-    assert_eq!(spoken[..5], ["ticket.title", "ticket.prompt", "ticket.number", shown.number.as_str(), SERVICE_NAME]);
+    assert_eq!(spoken[..4], ["ticket.title", "ticket.number", shown.number.as_str(), SERVICE_NAME]);
     assert!(shown.number.starts_with('C'), "a number of the service's queue: {}", shown.number);
-    let (window_name, ahead, wait) = (&spoken[6], &spoken[8], &spoken[10]);
-    assert_eq!([&spoken[5], &spoken[7], &spoken[9], &spoken[11]], ["ticket.window", "ticket.people-ahead", "ticket.wait", "voice.count"]);
-    assert!(shown.window.contains(window_name.as_str()) && window_name.ends_with("窗口"), "{window_name}");
+    let (window, ahead, wait) = (&spoken[6], &spoken[8], &spoken[10]);
+    assert_eq!(
+        [&spoken[4], &spoken[5], &spoken[7], &spoken[9], &spoken[11], &spoken[12]],
+        ["ticket.window", "ticket.window-number", "ticket.people-ahead", "ticket.wait", "ticket.prompt", "voice.count"]
+    );
+    assert!(shown.window.contains(&format!("{window}号窗口")), "{window}");
     assert!(shown.people_ahead.contains(ahead.as_str()) && shown.wait.contains(wait.as_str()), "{spoken:?}");
 
     // Masked entry: only the neutral clip for each character, never a digit.
@@ -539,7 +543,7 @@ fn a_resident_who_cannot_see_the_screen_takes_a_number_with_the_keypad_and_hears
     // English: the same ticket, in English clips and the English voice.
     let english_said = &said[english];
     assert_eq!(english_said.utterance.language, Language::En);
-    assert_eq!(transcript[english][..5], ["<Activate>", "ticket.title", "ticket.prompt", "ticket.number", shown.number.as_str()]);
+    assert_eq!(transcript[english][..5], ["<Activate>", "ticket.title", "ticket.number", shown.number.as_str(), "Pension eligibility certification"]);
     for segment in &english_said.segments {
         match segment {
             Segment::Clip(path) => assert!(path.starts_with(voices().join("en")), "{}", path.display()),

@@ -192,20 +192,20 @@ pub fn position(index: usize, count: usize) -> Phrase {
     Phrase::prompt_with("voice.position", vec![Phrase::number(index as u64 + 1), Phrase::number(count as u64)])
 }
 
-/// What a screen says on arrival: its title and what to do, what went wrong, the ticket in
-/// full, and how many stops it has.
+/// What a screen says on arrival: its title, the ticket in full (its number first, before
+/// anything else), what to do, what went wrong, what is typed, and how many stops it has.
 pub fn announce(view: &View, stops: &[Stop]) -> Vec<Sound> {
     if let Some(seconds) = view.idle_warning {
         return idle_warning(seconds).into_iter().map(Sound::Say).collect();
     }
-    let mut phrases = stops[0].phrases.clone();
+    let stop = |id: &str| stops.iter().find(|s| s.focus_id == id).map(|s| s.phrases.clone()).unwrap_or_default();
+    let mut phrases = vec![view.title.phrase.clone()];
+    phrases.extend(stop("ticket"));
+    phrases.push(view.prompt.phrase.clone());
     if !view.error.is_empty() {
         phrases.push(view.error.phrase.clone());
     }
-    let read_at_once = |stop: &&Stop| stop.focus_id == "ticket" || stop.focus_id == "entry";
-    if let Some(stop) = stops.iter().find(read_at_once) {
-        phrases.extend(stop.phrases.iter().cloned());
-    }
+    phrases.extend(stop("entry"));
     if view.page != Page::Busy {
         phrases.push(Phrase::prompt_with("voice.count", vec![Phrase::number(stops.len() as u64)]));
     }
