@@ -16,8 +16,8 @@
 //! Run: `cargo bench --profile dev --bench speech_latency` (the project's one profile: the
 //! bench profile would build every dependency again); needs the packages of
 //! scripts/install-system-packages and starts its own PulseAudio and speech-dispatcher.
-//! Measured on the 2-core build machine: clip 15.7 ms median, 18.8 ms worst; live speech
-//! 13.8 ms median, 28.4 ms worst.
+//! Measured on the 2-core build machine: clip 16.6 ms median, 25.2 ms worst; live speech
+//! 40.5 ms median, 47.0 ms worst.
 
 #[path = "../tests/audio_rig/mod.rs"]
 mod audio_rig;
