@@ -51,11 +51,25 @@ fn tap(window: &AppWindow, label: &str) {
     touch(window, label, Duration::from_millis(50));
 }
 
-/// Pixels of the focus ring's colour inside the element labelled `label`.
+/// Presses Down until the stop `focus` is spoken.
+fn focus_on(window: &AppWindow, focus: impl Fn(&str) -> bool) {
+    for _ in 0..100 {
+        if focus(&window.get_voice_focus()) {
+            return;
+        }
+        key(window, Key::DownArrow);
+    }
+    panic!("never reached; at {:?}", window.get_voice_focus());
+}
+
+/// Pixels of the focus ring's colour inside the element labelled `label`, or anywhere.
 fn ring_pixels(window: &AppWindow, label: &str) -> usize {
     let snapshot = window.window().take_snapshot().expect("snapshot");
-    let element = ElementHandle::find_by_accessible_label(window, label).next().unwrap();
-    let (pos, size) = (element.absolute_position(), element.size());
+    let (pos, size) = match ElementHandle::find_by_accessible_label(window, label).next() {
+        Some(element) => (element.absolute_position(), element.size()),
+        None if label.is_empty() => (LogicalPosition::new(0.0, 0.0), window.window().size().to_logical(1.0)),
+        None => panic!("no {label:?}"),
+    };
     let width = snapshot.width();
     let mut count = 0;
     for y in pos.y as u32..(pos.y + size.height) as u32 {
@@ -134,13 +148,25 @@ fn voice_navigation_by_keys_touch_and_help() {
     let last = window.get_items().iter().last().unwrap().label;
     assert!(ring_pixels(window, &last) > 1000, "the last service's page shows, ringed");
 
-    // The voice button turns speech off, and the ring goes with it.
-    for _ in 0..60 {
-        if window.get_voice_focus() == "bar:voice" {
-            break;
-        }
-        key(window, Key::DownArrow);
+    // A long guide in the largest text turns its page to the line being spoken.
+    focus_on(window, |f| f == "bar:text-size");
+    key(window, Key::Return);
+    key(window, Key::Return);
+    focus_on(window, |f| f == "bar:home");
+    key(window, Key::Return);
+    focus_on(window, |f| f == "item:guides");
+    key(window, Key::Return);
+    for _ in 0..2 {
+        focus_on(window, |f| f.starts_with("item:"));
+        key(window, Key::Return);
     }
+    assert_eq!(window.get_page(), PageKind::Guide);
+    let last_line = format!("line:{}", window.get_lines().row_count() - 1);
+    focus_on(window, |f| f == last_line);
+    assert!(ring_pixels(window, "") > 1000, "the last line of the guide shows, ringed");
+
+    // The voice button turns speech off, and the ring goes with it.
+    focus_on(window, |f| f == "bar:voice");
     key(window, Key::Return);
     assert!(!window.get_voice_on());
     assert_eq!(window.get_voice_focus(), "");
