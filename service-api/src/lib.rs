@@ -9,6 +9,7 @@ mod error;
 mod http;
 pub mod model;
 mod queue;
+pub mod receipt;
 mod store;
 
 pub use embedded::EmbeddedServer;
