@@ -34,7 +34,7 @@ use audio_rig::{seconds, windows, Part, Rig, RATE, WINDOW};
 use common::init_headless_platform;
 use kiosk::api::ApiClient;
 use kiosk::core::profile::Language;
-use kiosk::core::speech::{Part as PhrasePart, Phrase, Sound, Utterance};
+use kiosk::core::speech::Utterance;
 use kiosk::core::{IdlePolicy, Kiosk};
 use kiosk::speech::voice_pack::VoicePack;
 use kiosk::speech::{earcon, Segment, Speaker, SpeechProblem, Voice};
@@ -142,35 +142,6 @@ impl Voice for Recorder {
     fn problems(&self) -> Vec<SpeechProblem> {
         self.speaker.with(Speaker::problems)
     }
-}
-
-/// An utterance as words: prompt ids, with their arguments after them, texts, numbers and
-/// codes; `personal` before what only private listening may say; `<Earcon>`s.
-fn words(utterance: &Utterance) -> Vec<String> {
-    fn phrase(p: &Phrase, out: &mut Vec<String>) {
-        for part in &p.0 {
-            match part {
-                PhrasePart::Prompt { id, args } => {
-                    out.push(id.clone());
-                    args.iter().for_each(|a| phrase(a, out));
-                }
-                PhrasePart::Text(t) | PhrasePart::Code(t) => out.push(t.clone()),
-                PhrasePart::Number(n) => out.push(n.to_string()),
-                PhrasePart::Personal(inner) => {
-                    out.push("personal".into());
-                    phrase(inner, out);
-                }
-            }
-        }
-    }
-    let mut out = Vec::new();
-    for sound in &utterance.sounds {
-        match sound {
-            Sound::Say(p) => phrase(p, &mut out),
-            Sound::Earcon(e) => out.push(format!("<{e:?}>")),
-        }
-    }
-    out
 }
 
 fn clip(language: &str, key: &str) -> Segment {
@@ -430,7 +401,7 @@ fn a_resident_who_cannot_see_the_screen_takes_a_number_with_the_keypad_and_hears
 
     let log = log.borrow();
     let said = &log.said;
-    let transcript: Vec<Vec<String>> = said.iter().map(|s| words(&s.utterance)).collect();
+    let transcript: Vec<Vec<String>> = said.iter().map(|s| s.utterance.transcript()).collect();
     let report = || {
         said.iter()
             .zip(&transcript)

@@ -756,7 +756,8 @@ impl Kiosk {
             sounds.push(Sound::Earcon(Earcon::Activate));
         }
         let now = Snapshot::of(self);
-        if !before.voice || now.screen != before.screen || now.language != before.language || now.idle != before.idle {
+        let language_changed = now.profile.language != before.profile.language;
+        if !before.voice || now.screen != before.screen || language_changed || now.idle != before.idle {
             self.session.focus = None;
             if !before.voice {
                 sounds.push(Sound::Say(Phrase::prompt("voice.welcome")));
@@ -765,7 +766,8 @@ impl Kiosk {
         } else if now.error != before.error && now.error.is_some() {
             sounds = vec![Sound::Earcon(Earcon::Error), Sound::Say(view.error.phrase.clone())];
         } else if now.typed != before.typed {
-            sounds.push(Sound::Say(self.typed_echo(&before.typed)));
+            let masked = view.entry.as_ref().is_some_and(|e| e.masked);
+            sounds.push(Sound::Say(self.typed_echo(&before.typed, masked)));
         } else if let Some(index) = self.session.focus.as_ref().and_then(|id| stops.iter().position(|s| &s.focus_id == id)) {
             if !self.acted && now.profile == before.profile {
                 return vec![];
@@ -779,9 +781,8 @@ impl Kiosk {
 
     /// What typing on the keypad says: never the characters of a masked entry, and the
     /// characters of any entry only in private listening.
-    fn typed_echo(&self, before: &str) -> Phrase {
+    fn typed_echo(&self, before: &str, masked: bool) -> Phrase {
         let typed = &self.session.typed;
-        let masked = self.view().entry.is_some_and(|e| e.masked);
         match typed.chars().last() {
             _ if typed.is_empty() && !before.is_empty() => Phrase::prompt("keypad.clear"),
             _ if typed.len() < before.len() => Phrase::prompt("keypad.delete"),
@@ -1041,7 +1042,6 @@ impl Kiosk {
 /// What voice navigation compares before and after an event.
 struct Snapshot {
     voice: bool,
-    language: Language,
     profile: Profile,
     screen: Screen,
     error: Option<&'static str>,
@@ -1054,7 +1054,6 @@ impl Snapshot {
         let s = &kiosk.session;
         Snapshot {
             voice: s.profile.voice,
-            language: s.profile.language,
             profile: s.profile,
             screen: s.screen.clone(),
             error: s.error,

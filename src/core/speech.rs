@@ -111,3 +111,35 @@ pub struct Utterance {
     pub private: bool,
     pub sounds: Vec<Sound>,
 }
+
+impl Utterance {
+    /// What it says as words, for tests and logs: prompt ids with their arguments after
+    /// them, texts, numbers and codes; `personal` before what only private listening may
+    /// say; `<Earcon>`s.
+    pub fn transcript(&self) -> Vec<String> {
+        fn phrase(p: &Phrase, out: &mut Vec<String>) {
+            for part in &p.0 {
+                match part {
+                    Part::Prompt { id, args } => {
+                        out.push(id.clone());
+                        args.iter().for_each(|a| phrase(a, out));
+                    }
+                    Part::Text(t) | Part::Code(t) => out.push(t.clone()),
+                    Part::Number(n) => out.push(n.to_string()),
+                    Part::Personal(inner) => {
+                        out.push("personal".into());
+                        phrase(inner, out);
+                    }
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for sound in &self.sounds {
+            match sound {
+                Sound::Say(p) => phrase(p, &mut out),
+                Sound::Earcon(e) => out.push(format!("<{e:?}>")),
+            }
+        }
+        out
+    }
+}

@@ -4,7 +4,7 @@
 use service_api::model::Priority;
 
 use super::profile::Language;
-use super::speech::{Earcon, Part, Phrase, Sound, Utterance, VoiceSettings};
+use super::speech::{Earcon, Part, Sound, Utterance, VoiceSettings};
 use super::tests::{kiosk, ticket};
 use super::view::Page;
 use super::voice::NavKey;
@@ -21,36 +21,8 @@ fn said(effects: &[Effect]) -> &Utterance {
     utterance
 }
 
-/// An utterance as words: prompt ids, with `{…}` around their arguments, and texts.
-fn words(utterance: &Utterance) -> Vec<String> {
-    fn phrase(p: &Phrase, out: &mut Vec<String>) {
-        for part in &p.0 {
-            match part {
-                Part::Prompt { id, args } => {
-                    out.push(id.clone());
-                    args.iter().for_each(|a| phrase(a, out));
-                }
-                Part::Text(t) | Part::Code(t) => out.push(t.clone()),
-                Part::Number(n) => out.push(n.to_string()),
-                Part::Personal(inner) => {
-                    out.push("personal".into());
-                    phrase(inner, out);
-                }
-            }
-        }
-    }
-    let mut out = Vec::new();
-    for sound in &utterance.sounds {
-        match sound {
-            Sound::Say(p) => phrase(p, &mut out),
-            Sound::Earcon(e) => out.push(format!("<{e:?}>")),
-        }
-    }
-    out
-}
-
 fn press(kiosk: &mut Kiosk, key: NavKey) -> Vec<String> {
-    words(said(&kiosk.handle(Event::Nav(key))))
+    said(&kiosk.handle(Event::Nav(key))).transcript()
 }
 
 /// A kiosk in voice mode on its home screen.
@@ -64,6 +36,16 @@ fn voice_kiosk() -> Kiosk {
 fn choose(kiosk: &mut Kiosk, id: &str) -> Vec<Effect> {
     kiosk.handle(Event::Activate(id.into()));
     kiosk.handle(Event::Activate(id.into()))
+}
+
+/// Goes to the ID-number step by touch and confirm, and types `digits` on the keypad.
+fn type_id_number(kiosk: &mut Kiosk, digits: &str) {
+    for id in [home::TAKE_NUMBER, "residence-permit", action::NEXT, "normal", action::YES] {
+        choose(kiosk, id);
+    }
+    for c in digits.chars() {
+        kiosk.handle(Event::Nav(NavKey::Type(EntryKey::Char(c))));
+    }
 }
 
 /// Presses Down until the stop saying `label` is in focus.
@@ -80,7 +62,7 @@ fn focus_on(kiosk: &mut Kiosk, label: &str) {
 fn any_key_starts_voice_mode_and_says_how_to_use_it() {
     let mut kiosk = kiosk();
     let effects = kiosk.handle(Event::Nav(NavKey::Enter));
-    let words = words(said(&effects));
+    let words = said(&effects).transcript();
     assert_eq!(words[..3], ["voice.welcome", "home.title", "home.prompt"]);
     assert!(words.contains(&"voice.count".to_string()));
     assert!(kiosk.profile().voice);
@@ -136,7 +118,7 @@ fn a_blind_resident_takes_a_number_with_the_keypad_alone_and_hears_the_ticket() 
     assert!(effects.iter().any(|e| matches!(e, Effect::IssueTicket { .. })));
 
     let effects = kiosk.handle(Event::TicketIssued(Ok(ticket(Priority::Elderly))));
-    let ticket = words(said(&effects));
+    let ticket = said(&effects).transcript();
     for expected in ["ticket.title", "ticket.number", "H007", "居住证办理", "ticket.window-number", "ticket.people-ahead", "3", "ticket.wait", "24"] {
         assert!(ticket.contains(&expected.to_string()), "the ticket is spoken in full: {expected} in {ticket:?}");
     }
@@ -146,16 +128,16 @@ fn a_blind_resident_takes_a_number_with_the_keypad_alone_and_hears_the_ticket() 
 #[test]
 fn touch_and_confirm_says_an_item_first_and_activates_it_on_the_second_touch() {
     let mut kiosk = voice_kiosk();
-    let first = words(said(&kiosk.handle(Event::Activate(home::GUIDES.into()))));
+    let first = said(&kiosk.handle(Event::Activate(home::GUIDES.into()))).transcript();
     assert_eq!(first[..2], ["<Focus>", "home.guides"]);
     assert_eq!(kiosk.view().page, Page::Home);
-    let second = words(said(&kiosk.handle(Event::Activate(home::GUIDES.into()))));
+    let second = said(&kiosk.handle(Event::Activate(home::GUIDES.into()))).transcript();
     assert_eq!(second[..2], ["<Activate>", "guides.title"]);
 
     // The bar works the same way: the first touch of the contrast button only says it.
     kiosk.handle(Event::Bar(BarAction::Contrast));
     assert!(!kiosk.profile().high_contrast);
-    let toggled = words(said(&kiosk.handle(Event::Bar(BarAction::Contrast))));
+    let toggled = said(&kiosk.handle(Event::Bar(BarAction::Contrast))).transcript();
     assert!(kiosk.profile().high_contrast);
     assert_eq!(toggled[1..3], ["bar.contrast", "bar.on"], "a setting says its new value");
 }
@@ -163,12 +145,7 @@ fn touch_and_confirm_says_an_item_first_and_activates_it_on_the_second_touch() {
 #[test]
 fn typing_speaks_digits_only_in_private_listening_and_never_for_masked_entries() {
     let mut kiosk = voice_kiosk();
-    for id in [home::TAKE_NUMBER, "residence-permit", action::NEXT, "normal", action::YES] {
-        choose(&mut kiosk, id);
-    }
-    for c in "11010519491231002X".chars() {
-        kiosk.handle(Event::Nav(NavKey::Type(EntryKey::Char(c))));
-    }
+    type_id_number(&mut kiosk, "11010519491231002X");
     kiosk.handle(Event::Nav(NavKey::Enter)); // focus at the start: says the page again
     focus_on(&mut kiosk, "entry.done");
     press(&mut kiosk, NavKey::Enter);
@@ -192,13 +169,8 @@ fn personal_data_on_the_summary_is_marked_for_private_listening_only() {
 #[test]
 fn errors_are_spoken_with_the_error_sound() {
     let mut kiosk = voice_kiosk();
-    for id in [home::TAKE_NUMBER, "residence-permit", action::NEXT, "normal", action::YES] {
-        choose(&mut kiosk, id);
-    }
-    for c in "110105194912310021".chars() {
-        kiosk.handle(Event::Nav(NavKey::Type(EntryKey::Char(c))));
-    }
-    let error = words(said(&choose(&mut kiosk, action::ENTRY_DONE)));
+    type_id_number(&mut kiosk, "110105194912310021");
+    let error = said(&choose(&mut kiosk, action::ENTRY_DONE)).transcript();
     assert_eq!(error, ["<Error>", "entry.error.id-check-digit"]);
 }
 
@@ -240,14 +212,14 @@ fn the_spoken_language_follows_the_screen() {
     let effects = kiosk.handle(Event::Nav(NavKey::Enter));
     let utterance = said(&effects);
     assert_eq!(utterance.language, Language::En);
-    assert_eq!(words(utterance)[1], "home.title", "the screen is announced again, in English");
+    assert_eq!(utterance.transcript()[1], "home.title", "the screen is announced again, in English");
 }
 
 #[test]
 fn the_idle_warning_is_spoken_and_any_key_dismisses_it() {
     let mut kiosk = voice_kiosk();
     let effects = kiosk.handle(Event::Tick(60));
-    assert_eq!(words(said(&effects)), ["idle.title", "idle.seconds", "30", "voice.any-key"]);
+    assert_eq!(said(&effects).transcript(), ["idle.title", "idle.seconds", "30", "voice.any-key"]);
     assert_eq!(kiosk.handle(Event::Tick(1)), [], "the countdown is not read every second");
     let back = press(&mut kiosk, NavKey::Down);
     assert_eq!(back[0], "home.title", "the screen is announced again");
@@ -270,6 +242,6 @@ fn headphones_start_voice_mode_in_private_listening() {
     let effects = kiosk.handle(Event::Headphones(true));
     let utterance = said(&effects);
     assert!(utterance.private);
-    assert_eq!(words(utterance)[0], "voice.welcome");
+    assert_eq!(utterance.transcript()[0], "voice.welcome");
     assert_eq!(said(&kiosk.handle(Event::Nav(NavKey::Down))).sounds[0], Sound::Earcon(Earcon::Focus));
 }
