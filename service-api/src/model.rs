@@ -167,6 +167,9 @@ pub enum EntryKind {
     IdNumber,
     /// 11-digit mainland mobile number.
     Phone,
+    /// 12-digit number printed under a pre-review receipt's QR code, last digit a Luhn check
+    /// digit (see [`crate::receipt::is_receipt_number`]).
+    ReceiptNumber,
 }
 
 /// The whole catalog a kiosk loads at start.
@@ -284,6 +287,53 @@ pub struct Window {
     pub open: bool,
     /// Ticket now called or being served there.
     pub current_ticket: Option<String>,
+}
+
+/// Body of `POST /v1/receipts`: the pre-review system asks for a receipt after reviewing an
+/// application online.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewReceipt {
+    pub service_code: String,
+    /// Masked as the receipt shows it, e.g. `张*明`.
+    pub applicant: String,
+    /// Indices into the service's materials of those still missing; empty: complete.
+    #[serde(default)]
+    pub missing_materials: Vec<u8>,
+    /// Days the receipt stays valid (1 to 90).
+    pub valid_days: u32,
+}
+
+/// A receipt as issued: the token its QR code carries and the number printed under it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuedReceipt {
+    /// 32 hex characters.
+    pub id: String,
+    /// 12 digits, for typing on the kiosk's keypad when the code will not scan.
+    pub number: String,
+    /// `R1.…`, see [`crate::receipt`].
+    pub token: String,
+    /// Unix seconds.
+    pub expires_at: i64,
+}
+
+/// Body of `POST /v1/receipts/redeem`: the scanned token, or the typed number. Exactly one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RedeemReceipt {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+}
+
+/// A receipt redeemed (once) into a fast-track ticket.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RedeemedReceipt {
+    pub receipt_number: String,
+    pub applicant: String,
+    /// Priority `fast_track`, for the receipt's service.
+    pub ticket: Ticket,
+    /// The materials still to bring to the window; empty when the application is complete.
+    pub missing_materials: Vec<Bilingual>,
 }
 
 /// Error body of every failed request: a stable code and a message in both languages.

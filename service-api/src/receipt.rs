@@ -75,6 +75,14 @@ impl Receipt {
         Ok(receipt)
     }
 
+    /// The 12-digit number printed under the QR code: 11 digits from the receipt id and a
+    /// Luhn check digit, so a mistyped digit is caught before the API is asked.
+    pub fn number(&self) -> String {
+        let head = u64::from_be_bytes(self.id[..8].try_into().expect("8 bytes")) % 100_000_000_000;
+        let digits = format!("{head:011}");
+        format!("{digits}{}", luhn_check_digit(&digits))
+    }
+
     fn encode(&self) -> Vec<u8> {
         let mut out = vec![VERSION];
         out.extend(self.id);
@@ -113,6 +121,28 @@ impl Receipt {
             applicant,
         })
     }
+}
+
+/// Whether `value` has the form of a receipt number: 12 digits with a valid check digit.
+pub fn is_receipt_number(value: &str) -> bool {
+    value.len() == 12
+        && value.bytes().all(|b| b.is_ascii_digit())
+        && luhn_check_digit(&value[..11]) == value.as_bytes()[11] as char
+}
+
+fn luhn_check_digit(digits: &str) -> char {
+    // Doubling every second digit from the right catches any single wrong digit and most
+    // swaps of neighbours.
+    let sum: u32 = digits
+        .bytes()
+        .rev()
+        .enumerate()
+        .map(|(i, b)| {
+            let d = u32::from(b - b'0');
+            if i % 2 == 0 { if d * 2 > 9 { d * 2 - 9 } else { d * 2 } } else { d }
+        })
+        .sum();
+    char::from_digit((10 - sum % 10) % 10, 10).expect("a digit")
 }
 
 struct Reader<'a>(&'a [u8]);
@@ -154,6 +184,20 @@ mod tests {
         let token = receipt().sign(&key());
         assert!(token.len() < 200, "{} characters", token.len());
         assert_eq!(Receipt::verify(&token, &key().verifying_key(), 1_800_000_100), Ok(receipt()));
+    }
+
+    #[test]
+    fn the_receipt_number_catches_a_mistyped_digit() {
+        let number = receipt().number();
+        assert_eq!(number.len(), 12);
+        assert!(is_receipt_number(&number));
+        assert!(!is_receipt_number("12345678901")); // 11 digits
+        assert!(is_receipt_number("000000000000"));
+        for i in 0..12 {
+            let mut typo = number.clone().into_bytes();
+            typo[i] = b'0' + (typo[i] - b'0' + 1) % 10;
+            assert!(!is_receipt_number(std::str::from_utf8(&typo).unwrap()), "digit {i}");
+        }
     }
 
     #[test]

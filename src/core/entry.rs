@@ -9,6 +9,7 @@ pub fn expected_len(kind: EntryKind) -> usize {
     match kind {
         EntryKind::IdNumber => 18,
         EntryKind::Phone => 11,
+        EntryKind::ReceiptNumber => 12,
     }
 }
 
@@ -16,6 +17,9 @@ pub fn validate(kind: EntryKind, value: &str) -> Result<(), EntryError> {
     match kind {
         EntryKind::IdNumber => validate_id_number(value),
         EntryKind::Phone => validate_phone(value),
+        EntryKind::ReceiptNumber if service_api::receipt::is_receipt_number(value) => Ok(()),
+        EntryKind::ReceiptNumber if value.len() != 12 => Err("entry.error.receipt-length"),
+        EntryKind::ReceiptNumber => Err("entry.error.receipt-check-digit"),
     }
 }
 

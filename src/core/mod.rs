@@ -138,6 +138,15 @@ pub enum ApiFailure {
     Refused(ApiError),
 }
 
+/// Why the camera gives no picture.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CameraProblem {
+    /// No camera is connected, or it cannot be opened (busy, no permission).
+    NotConnected,
+    /// It stopped giving frames mid-scan (unplugged, driver error).
+    Stopped,
+}
+
 /// Work for the adapters.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Effect {
@@ -993,6 +1002,7 @@ impl Kiosk {
                 view.prompt = t(match entry {
                     service_api::model::EntryKind::IdNumber => "entry.prompt.id-number",
                     service_api::model::EntryKind::Phone => "entry.prompt.phone",
+                    service_api::model::EntryKind::ReceiptNumber => "entry.prompt.receipt-number",
                 });
                 let typed = &self.session.typed;
                 view.entry = Some(EntryView {
