@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use service_api::model::{ApiError, Catalog, NewTicket, Ticket};
+use service_api::model::{ApiError, Catalog, NewTicket, RedeemReceipt, RedeemedReceipt, Ticket};
 
 use crate::core::ApiFailure;
 
@@ -36,12 +36,25 @@ impl ApiClient {
     }
 
     pub fn issue_ticket(&self, request: &NewTicket, idempotency_key: &str) -> Result<Ticket, ApiFailure> {
+        self.post("/v1/tickets", request, idempotency_key)
+    }
+
+    pub fn redeem_receipt(&self, request: &RedeemReceipt, idempotency_key: &str) -> Result<RedeemedReceipt, ApiFailure> {
+        self.post("/v1/receipts/redeem", request, idempotency_key)
+    }
+
+    fn post<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &impl serde::Serialize,
+        idempotency_key: &str,
+    ) -> Result<T, ApiFailure> {
         let response = self
             .agent
-            .post(format!("{}/v1/tickets", self.base_url))
+            .post(format!("{}{path}", self.base_url))
             .header("Authorization", &self.authorization)
             .header("Idempotency-Key", idempotency_key)
-            .send_json(request);
+            .send_json(body);
         read(response)
     }
 }

@@ -132,7 +132,8 @@ impl Controller {
             Effect::StopSpeech => return self.voice.stop(),
             Effect::PauseSpeech => return self.voice.pause(),
             Effect::ResumeSpeech => return self.voice.resume(),
-            Effect::LoadCatalog | Effect::IssueTicket { .. } => {}
+            Effect::OpenCamera | Effect::CloseCamera => return, // wired with the scanner
+            Effect::LoadCatalog | Effect::IssueTicket { .. } | Effect::RedeemReceipt { .. } => {}
         }
         let api = self.api.clone();
         let (answer, answered) = tokio::sync::oneshot::channel();
@@ -141,6 +142,9 @@ impl Controller {
                 Effect::LoadCatalog => Event::CatalogLoaded(api.catalog()),
                 Effect::IssueTicket { request, idempotency_key } => {
                     Event::TicketIssued(api.issue_ticket(&request, &idempotency_key))
+                }
+                Effect::RedeemReceipt { request, idempotency_key } => {
+                    Event::ReceiptRedeemed(api.redeem_receipt(&request, &idempotency_key))
                 }
                 _ => unreachable!("speech is not an API call"),
             };
@@ -297,5 +301,6 @@ fn page_kind(page: view::Page) -> PageKind {
         Page::Guide => PageKind::Guide,
         Page::Message => PageKind::Message,
         Page::Busy => PageKind::Busy,
+        Page::Scan => PageKind::Scan,
     }
 }

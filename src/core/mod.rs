@@ -9,18 +9,22 @@ pub mod entry;
 pub mod profile;
 mod prompt_file;
 pub mod prompts;
+mod receipts;
 pub mod speech;
 pub mod view;
 pub mod voice;
 
 #[cfg(test)]
+mod receipt_tests;
+#[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod voice_tests;
 
+use ed25519_dalek::VerifyingKey;
 use service_api::model::{
-    ApiError, Bilingual, Catalog, MaterialForm, NewTicket, Priority, Service, Step, Ticket,
-    WindowType,
+    ApiError, Bilingual, Catalog, EntryKind, MaterialForm, NewTicket, Priority, RedeemReceipt, RedeemedReceipt,
+    Service, Step, Ticket, WindowType,
 };
 
 use profile::{Language, Profile};
@@ -50,8 +54,12 @@ pub enum Event {
     /// Headphones plugged in (true) or out, where the hardware reports it: plugging them in
     /// starts voice navigation in private listening.
     Headphones(bool),
+    /// The camera read a QR code at `now` (unix seconds, for the receipt's expiry).
+    CodeRead { payload: String, now: u32 },
+    CameraFailed(CameraProblem),
     CatalogLoaded(Result<Catalog, ApiFailure>),
     TicketIssued(Result<Ticket, ApiFailure>),
+    ReceiptRedeemed(Result<RedeemedReceipt, ApiFailure>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -153,6 +161,12 @@ pub enum Effect {
     LoadCatalog,
     /// The key stays the same when the resident retries, so a ticket is never issued twice.
     IssueTicket { request: NewTicket, idempotency_key: String },
+    /// Like a ticket, a receipt is redeemed once however often the resident retries.
+    RedeemReceipt { request: RedeemReceipt, idempotency_key: String },
+    /// Start the camera and the QR decoder, feeding [`Event::CodeRead`] and
+    /// [`Event::CameraFailed`]; only while the scan screen shows.
+    OpenCamera,
+    CloseCamera,
     /// Say this now, interrupting whatever is being said.
     Speak(Utterance),
     StopSpeech,
@@ -202,6 +216,7 @@ pub mod action {
     pub const HOME: &str = "home";
     pub const TAKE_NUMBER: &str = "take-number";
     pub const CLOSE: &str = "close";
+    pub const ENTER_NUMBER: &str = "enter-number";
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -218,6 +233,14 @@ enum Screen {
     Help,
     /// A capability this kiosk does not offer yet: sends the resident to the front desk.
     NotYet,
+    /// The camera looks for a receipt's QR code.
+    Scan,
+    /// The camera cannot be used: the receipt number can be typed instead.
+    NoCamera(CameraProblem),
+    /// Typing the receipt number printed under its QR code.
+    ReceiptNumber,
+    /// A receipt redeemed into a fast-track ticket.
+    Receipt(Box<RedeemedReceipt>),
     /// Waiting for the service API.
     Busy,
     /// The API could not be reached; `Retry` repeats the pending request.
@@ -243,6 +266,8 @@ struct Session {
     /// The request to repeat from the "unavailable" page.
     pending: Option<Effect>,
     idle_secs: u32,
+    /// Seconds on the scan screen without a receipt read, for its hints.
+    scan_secs: u32,
     /// The voice navigation focus: a [`voice::Stop`]'s focus id; `None` at the screen's start.
     focus: Option<String>,
     /// Help presses in a row: the second explains the whole kiosk.
@@ -264,6 +289,7 @@ impl Session {
             after_catalog: None,
             pending: None,
             idle_secs: 0,
+            scan_secs: 0,
             focus: None,
             help_presses: 0,
             last_said: Vec::new(),
@@ -295,6 +321,8 @@ pub struct Kiosk {
     private_output: bool,
     /// Something was activated during the event being handled (for the earcon).
     acted: bool,
+    /// The service API's public key, to check scanned receipts offline.
+    receipt_key: Option<VerifyingKey>,
 }
 
 impl Kiosk {
@@ -311,6 +339,7 @@ impl Kiosk {
             headphones: false,
             private_output: false,
             acted: false,
+            receipt_key: None,
         }
     }
 
@@ -331,7 +360,12 @@ impl Kiosk {
     pub fn handle(&mut self, event: Event) -> Vec<Effect> {
         let resident = !matches!(
             event,
-            Event::Tick(_) | Event::CatalogLoaded(_) | Event::TicketIssued(_) | Event::Headphones(_)
+            Event::Tick(_)
+                | Event::CatalogLoaded(_)
+                | Event::TicketIssued(_)
+                | Event::ReceiptRedeemed(_)
+                | Event::CameraFailed(_)
+                | Event::Headphones(_)
         );
         let before = Snapshot::of(self);
         if resident {
@@ -368,7 +402,21 @@ impl Kiosk {
                 self.ticket_issued(result);
                 vec![]
             }
+            Event::CodeRead { payload, now } => self.code_read(&payload, now),
+            Event::CameraFailed(problem) => {
+                self.camera_failed(problem);
+                vec![]
+            }
+            Event::ReceiptRedeemed(result) => {
+                self.receipt_redeemed(result);
+                vec![]
+            }
         };
+        match (before.camera, self.camera_wanted()) {
+            (false, true) => effects.push(Effect::OpenCamera),
+            (true, false) => effects.push(Effect::CloseCamera),
+            _ => {}
+        }
         effects.extend(self.follow(before));
         effects
     }
@@ -393,7 +441,8 @@ impl Kiosk {
             Screen::Home => match id {
                 home::TAKE_NUMBER => return self.open(Screen::Services),
                 home::GUIDES => return self.open(Screen::GuideCategories),
-                home::SCAN_RECEIPT | home::PENSION | home::CALL_STAFF => self.go(Screen::NotYet),
+                home::SCAN_RECEIPT => self.start_scan(),
+                home::PENSION | home::CALL_STAFF => self.go(Screen::NotYet),
                 _ => {}
             },
             Screen::Services => {
@@ -423,6 +472,9 @@ impl Kiosk {
                     self.session.screen = Screen::Busy;
                     return vec![effect];
                 }
+            }
+            Screen::Scan | Screen::NoCamera(_) | Screen::ReceiptNumber | Screen::Receipt(_) => {
+                return self.activate_receipt_screen(&screen, id)
             }
             _ => {}
         }
@@ -476,8 +528,7 @@ impl Kiosk {
                 // The phone step's number goes with the ticket, for the SMS when it is called.
                 let contact_phone = self.session.answer(PHONE_STEP).map(str::to_string);
                 let request = NewTicket { service_code: service.to_string(), priority, contact_phone };
-                self.requests += 1;
-                let idempotency_key = format!("{}-{}", self.key_prefix, self.requests);
+                let idempotency_key = self.next_idempotency_key();
                 self.request(Effect::IssueTicket { request, idempotency_key })
             }
             Some(step) => {
@@ -489,6 +540,11 @@ impl Kiosk {
                 vec![]
             }
         }
+    }
+
+    fn next_idempotency_key(&mut self) -> String {
+        self.requests += 1;
+        format!("{}-{}", self.key_prefix, self.requests)
     }
 
     fn start_flow(&mut self, service: &str) {
@@ -515,12 +571,20 @@ impl Kiosk {
         vec![]
     }
 
+    /// What the entry on screen accepts, if there is one.
+    fn entry_kind(&self) -> Option<EntryKind> {
+        match &self.session.screen {
+            Screen::ReceiptNumber => Some(EntryKind::ReceiptNumber),
+            Screen::Step { service, index } => match self.service(service)?.flow.get(*index)? {
+                Step::Entry { entry, .. } => Some(*entry),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     fn key(&mut self, key: EntryKey) {
-        let Screen::Step { service, index } = &self.session.screen else { return };
-        let Some(Step::Entry { entry, .. }) = self.service(service).and_then(|s| s.flow.get(*index)) else {
-            return;
-        };
-        let entry = *entry;
+        let Some(entry) = self.entry_kind() else { return };
         let typed = &mut self.session.typed;
         match key {
             EntryKey::Char(c) if entry::accepts(entry, typed.len(), c) => typed.push(c),
@@ -538,6 +602,9 @@ impl Kiosk {
             return vec![];
         }
         self.session.idle_secs += secs;
+        if self.session.screen == Screen::Scan {
+            self.session.scan_secs += secs;
+        }
         if self.session.idle_secs >= self.idle.timeout_secs + self.idle.warning_secs {
             self.reset()
         } else {
@@ -755,10 +822,15 @@ impl Kiosk {
     /// What voice navigation says after an event changed something on screen.
     fn follow(&mut self, before: Snapshot) -> Vec<Effect> {
         let voice = self.session.profile.voice;
-        if !voice {
-            return if before.voice { vec![Effect::StopSpeech] } else { vec![] };
-        }
         let view = self.view();
+        if !voice {
+            let mut effects = if before.voice { vec![Effect::StopSpeech] } else { vec![] };
+            let sounds = self.unasked(&before, &view);
+            if !sounds.is_empty() {
+                effects.extend(self.say(sounds));
+            }
+            return effects;
+        }
         let stops = voice::stops(&view);
         let mut sounds = Vec::new();
         if self.acted {
@@ -774,6 +846,8 @@ impl Kiosk {
             sounds.extend(voice::announce(&view, &stops));
         } else if now.error != before.error && now.error.is_some() {
             sounds = vec![Sound::Earcon(Earcon::Error), Sound::Say(view.error.phrase.clone())];
+        } else if let (true, Some(hint)) = (now.hint != before.hint, now.hint) {
+            sounds = vec![Sound::Say(Phrase::prompt(hint))];
         } else if now.typed != before.typed {
             let masked = view.entry.as_ref().is_some_and(|e| e.masked);
             sounds.push(Sound::Say(self.typed_echo(&before.typed, masked)));
@@ -786,6 +860,26 @@ impl Kiosk {
             return vec![];
         }
         self.say(sounds)
+    }
+
+    /// What the kiosk says with voice navigation off: the screens a resident may not be
+    /// looking at (the scan screen, held at a camera, and its hints), a receipt's result,
+    /// and every problem.
+    fn unasked(&self, before: &Snapshot, view: &View) -> Vec<Sound> {
+        let now = Snapshot::of(self);
+        let speaks = matches!(
+            self.session.screen,
+            Screen::Scan | Screen::NoCamera(_) | Screen::Receipt(_) | Screen::Refused(_) | Screen::Unavailable
+        );
+        if now.screen != before.screen && speaks {
+            voice::summary(view)
+        } else if now.error != before.error && now.error.is_some() {
+            vec![Sound::Earcon(Earcon::Error), Sound::Say(view.error.phrase.clone())]
+        } else if let (true, Some(hint)) = (now.hint != before.hint, now.hint) {
+            vec![Sound::Say(Phrase::prompt(hint))]
+        } else {
+            vec![]
+        }
     }
 
     /// What typing on the keypad says: never the characters of a masked entry, and the
@@ -915,15 +1009,7 @@ impl Kiosk {
                 view.page = Page::Ticket;
                 view.title = t("ticket.title");
                 view.prompt = t("ticket.prompt");
-                let count = |n: i64| Phrase::number(n.max(0) as u64);
-                let with = |id: &str, arg: Phrase| Text::new(Phrase::prompt_with(id, vec![arg]), lang);
-                view.ticket = Some(TicketView {
-                    number: Text::new(Phrase::code(&ticket.number), lang),
-                    service: said(&ticket.service_name, lang),
-                    window: window_text(ticket, lang),
-                    people_ahead: with("ticket.people-ahead", count(ticket.people_ahead)),
-                    wait: with("ticket.wait", count(ticket.estimated_wait_minutes)),
-                });
+                view.ticket = Some(ticket_view(ticket, lang));
                 view.items = vec![button(action::FINISH, "ticket.finish")];
             }
             Screen::Help => {
@@ -939,6 +1025,9 @@ impl Kiosk {
                 view.title = t("later.title");
                 view.prompt = t("later.prompt");
                 view.items = vec![button(action::HOME, "later.home")];
+            }
+            Screen::Scan | Screen::NoCamera(_) | Screen::ReceiptNumber | Screen::Receipt(_) => {
+                self.receipt_view(&mut view)
             }
             Screen::Busy => {
                 view.page = Page::Busy;
@@ -1057,6 +1146,8 @@ struct Snapshot {
     error: Option<&'static str>,
     typed: String,
     idle: bool,
+    hint: Option<&'static str>,
+    camera: bool,
 }
 
 impl Snapshot {
@@ -1069,6 +1160,8 @@ impl Snapshot {
             error: s.error,
             typed: s.typed.clone(),
             idle: s.idle_secs >= kiosk.idle.timeout_secs,
+            hint: kiosk.scan_hint(),
+            camera: kiosk.camera_wanted(),
         }
     }
 }
@@ -1087,6 +1180,18 @@ fn pick(text: &Bilingual, lang: Language) -> String {
     match lang {
         Language::Zh => text.zh.clone(),
         Language::En => text.en.clone(),
+    }
+}
+
+fn ticket_view(ticket: &Ticket, lang: Language) -> TicketView {
+    let count = |n: i64| Phrase::number(n.max(0) as u64);
+    let with = |id: &str, arg: Phrase| Text::new(Phrase::prompt_with(id, vec![arg]), lang);
+    TicketView {
+        number: Text::new(Phrase::code(&ticket.number), lang),
+        service: said(&ticket.service_name, lang),
+        window: window_text(ticket, lang),
+        people_ahead: with("ticket.people-ahead", count(ticket.people_ahead)),
+        wait: with("ticket.wait", count(ticket.estimated_wait_minutes)),
     }
 }
 

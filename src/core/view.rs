@@ -60,6 +60,8 @@ pub enum Page {
     Message,
     /// Waiting for the service API.
     Busy,
+    /// The camera preview with its framing guide, looking for a receipt's QR code.
+    Scan,
 }
 
 /// Something the resident can activate, in reading order.

@@ -4,7 +4,7 @@
 //! is spoken; [`super::Kiosk`] keeps the focus and decides when to speak.
 
 use super::speech::{Phrase, Sound};
-use super::view::{Page, View};
+use super::view::{Page, TicketView, View};
 use super::{BarAction, EntryKey};
 
 /// The keys of the tactile keypad (or a USB keyboard standing in for it).
@@ -102,10 +102,7 @@ pub fn stops(view: &View) -> Vec<Stop> {
         stops.push(Stop::text(format!("line:{n}"), phrases));
     }
     if let Some(ticket) = &view.ticket {
-        let phrases = [&ticket.number, &ticket.service, &ticket.window, &ticket.people_ahead, &ticket.wait];
-        let mut phrases: Vec<Phrase> = phrases.iter().map(|t| t.phrase.clone()).collect();
-        phrases.insert(0, Phrase::prompt("ticket.number"));
-        stops.push(Stop::text("ticket", phrases));
+        stops.push(Stop::text("ticket", ticket_phrases(ticket)));
     }
     if let Some(entry) = &view.entry {
         stops.push(Stop::text("entry", vec![typed_count(entry.typed_len, entry.expected_len)]));
@@ -131,6 +128,14 @@ pub fn stops(view: &View) -> Vec<Stop> {
     }
     stops.extend(bar_stops(view));
     stops
+}
+
+/// The ticket in full, its number first.
+fn ticket_phrases(ticket: &TicketView) -> Vec<Phrase> {
+    let parts = [&ticket.number, &ticket.service, &ticket.window, &ticket.people_ahead, &ticket.wait];
+    let mut phrases = vec![Phrase::prompt("ticket.number")];
+    phrases.extend(parts.iter().map(|t| t.phrase.clone()));
+    phrases
 }
 
 fn bar_stops(view: &View) -> Vec<Stop> {
@@ -192,22 +197,34 @@ pub fn position(index: usize, count: usize) -> Phrase {
     Phrase::prompt_with("voice.position", vec![Phrase::number(index as u64 + 1), Phrase::number(count as u64)])
 }
 
-/// What a screen says on arrival: its title, the ticket in full (its number first, before
-/// anything else), what to do, what went wrong, what is typed, and how many stops it has.
+/// What a screen says on arrival in voice navigation: its [`summary`] and how many stops it
+/// has.
 pub fn announce(view: &View, stops: &[Stop]) -> Vec<Sound> {
     if let Some(seconds) = view.idle_warning {
         return idle_warning(seconds).into_iter().map(Sound::Say).collect();
     }
-    let stop = |id: &str| stops.iter().find(|s| s.focus_id == id).map(|s| s.phrases.clone()).unwrap_or_default();
-    let mut phrases = vec![view.title.phrase.clone()];
-    phrases.extend(stop("ticket"));
-    phrases.push(view.prompt.phrase.clone());
-    if !view.error.is_empty() {
-        phrases.push(view.error.phrase.clone());
-    }
-    phrases.extend(stop("entry"));
+    let mut sounds = summary(view);
     if view.page != Page::Busy {
-        phrases.push(Phrase::prompt_with("voice.count", vec![Phrase::number(stops.len() as u64)]));
+        sounds.push(Sound::Say(Phrase::prompt_with("voice.count", vec![Phrase::number(stops.len() as u64)])));
+    }
+    sounds
+}
+
+/// A screen in brief: its title, the ticket in full (its number first, before anything
+/// else), what to do, what went wrong, what is typed, and a ticket page's lines (the
+/// materials a receipt still lacks).
+pub fn summary(view: &View) -> Vec<Sound> {
+    let mut phrases = vec![view.title.phrase.clone()];
+    if let Some(ticket) = &view.ticket {
+        phrases.extend(ticket_phrases(ticket));
+    }
+    phrases.push(view.prompt.phrase.clone());
+    phrases.push(view.error.phrase.clone());
+    if let Some(entry) = &view.entry {
+        phrases.push(typed_count(entry.typed_len, entry.expected_len));
+    }
+    if view.page == Page::Ticket {
+        phrases.extend(view.lines.iter().map(|line| line.text.phrase.clone()));
     }
     phrases.into_iter().filter(|p| !p.is_empty()).map(Sound::Say).collect()
 }
