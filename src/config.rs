@@ -5,6 +5,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use clap::Parser;
+use ed25519_dalek::VerifyingKey;
 
 use crate::core::profile::Language;
 
@@ -41,6 +42,16 @@ pub struct Flags {
     /// The recorded voice pack (the repository's `voices/` by default)
     #[arg(long, value_name = "DIR")]
     pub voices_dir: Option<PathBuf>,
+    /// Play an image, or a folder of images, as the camera (demo mode, tests)
+    #[arg(long, value_name = "PATH")]
+    pub camera_file: Option<PathBuf>,
+    /// Which camera to use: 0 for /dev/video0 (the default), 1 for /dev/video1...
+    #[arg(long, value_name = "INDEX")]
+    pub camera_device: Option<u32>,
+    /// The service API's public key for receipts, 64 hex digits (the embedded API's own is used
+    /// when no API URL is set)
+    #[arg(long, value_name = "HEX")]
+    pub receipt_public_key: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -57,6 +68,12 @@ pub struct Config {
     /// The kiosk's only audio output is private (a handset or headphones): personal data
     /// may always be spoken. Otherwise only while headphones are reported plugged in.
     pub private_audio: bool,
+    /// Images played as the camera, instead of the camera device.
+    pub camera_file: Option<PathBuf>,
+    pub camera_device: u32,
+    /// The key scanned receipts are checked with; for a remote API (the embedded API gives
+    /// its own).
+    pub receipt_public_key: Option<VerifyingKey>,
 }
 
 /// A configuration value that cannot be used.
@@ -108,6 +125,9 @@ impl Config {
             idle_timeout_secs: 60,
             voices_dir: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/voices")),
             private_audio: false,
+            camera_file: None,
+            camera_device: 0,
+            receipt_public_key: None,
         }
     }
 
@@ -139,6 +159,17 @@ impl Config {
                         .as_bool()
                         .ok_or_else(|| error(key, format!("expected true or false, found {}", value.type_str())))?
                 }
+                "camera_file" => self.camera_file = Some(parse_camera_file(&as_str()?).map_err(|r| error(key, r))?),
+                "camera_device" => {
+                    let index = value
+                        .as_integer()
+                        .and_then(|i| u32::try_from(i).ok())
+                        .ok_or_else(|| error(key, format!("expected a device number (0, 1, ...), found {value}")))?;
+                    self.camera_device = index;
+                }
+                "receipt_public_key" => {
+                    self.receipt_public_key = Some(parse_public_key(&as_str()?).map_err(|r| error(key, r))?)
+                }
                 "idle_timeout_secs" => {
                     let secs = value
                         .as_integer()
@@ -148,7 +179,7 @@ impl Config {
                 _ => {
                     return Err(error(
                         key,
-                        "unknown key (known: api_url, kiosk_id, token, language, fullscreen, data_dir, idle_timeout_secs, voices_dir, private_audio)"
+                        "unknown key (known: api_url, kiosk_id, token, language, fullscreen, data_dir, idle_timeout_secs, voices_dir, private_audio, camera_file, camera_device, receipt_public_key)"
                             .into(),
                     ))
                 }
@@ -179,6 +210,15 @@ impl Config {
         }
         if let Some(dir) = &flags.voices_dir {
             self.voices_dir = dir.clone();
+        }
+        if let Some(path) = &flags.camera_file {
+            self.camera_file = Some(parse_camera_file(&path.to_string_lossy()).map_err(|r| error("--camera-file", r))?);
+        }
+        if let Some(index) = flags.camera_device {
+            self.camera_device = index;
+        }
+        if let Some(key) = &flags.receipt_public_key {
+            self.receipt_public_key = Some(parse_public_key(key).map_err(|r| error("--receipt-public-key", r))?);
         }
         if let Some(secs) = flags.idle_timeout {
             self.idle_timeout_secs = parse_idle_timeout(secs.into()).map_err(|r| error("--idle-timeout", r))?;
@@ -220,6 +260,26 @@ fn parse_language(code: &str) -> Result<Language, String> {
     Language::parse(code).ok_or_else(|| format!("\"{code}\" is not a kiosk language (zh or en)"))
 }
 
+fn parse_camera_file(path: &str) -> Result<PathBuf, String> {
+    let path = PathBuf::from(path);
+    if path.exists() {
+        Ok(path)
+    } else {
+        Err(format!("{} does not exist", path.display()))
+    }
+}
+
+fn parse_public_key(hex: &str) -> Result<VerifyingKey, String> {
+    let bytes: Option<Vec<u8>> = (0..hex.len())
+        .step_by(2)
+        .map(|i| hex.get(i..i + 2).and_then(|pair| u8::from_str_radix(pair, 16).ok()))
+        .collect();
+    let bytes: [u8; 32] = bytes
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| format!("expected 64 hex digits, as `service-api receipt-key` prints, found \"{hex}\""))?;
+    VerifyingKey::from_bytes(&bytes).map_err(|_| "not a valid Ed25519 public key".into())
+}
+
 fn parse_idle_timeout(secs: i64) -> Result<u32, String> {
     match u32::try_from(secs) {
         Ok(s) if s >= MIN_IDLE_TIMEOUT => Ok(s),
@@ -243,7 +303,8 @@ mod tests {
         let config = load_file(
             "api_url = \"http://10.0.0.5:8080/\"\nkiosk_id = \"hall-2\"\ntoken = \"t0k\"\nlanguage = \"en\"\n\
              fullscreen = false\ndata_dir = \"/var/lib/kiosk\"\nidle_timeout_secs = 90\n\
-             voices_dir = \"/opt/kiosk/voices\"\nprivate_audio = true\n",
+             voices_dir = \"/opt/kiosk/voices\"\nprivate_audio = true\ncamera_file = \"/\"\ncamera_device = 2\n\
+             receipt_public_key = \"d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a\"\n",
         )
         .unwrap();
         assert_eq!(config.api_url.as_deref(), Some("http://10.0.0.5:8080"));
@@ -254,6 +315,9 @@ mod tests {
         assert_eq!(config.idle_timeout_secs, 90);
         assert_eq!(config.voices_dir, PathBuf::from("/opt/kiosk/voices"));
         assert!(config.private_audio);
+        assert_eq!(config.camera_file, Some(PathBuf::from("/")));
+        assert_eq!(config.camera_device, 2);
+        assert_eq!(config.receipt_public_key.unwrap().to_bytes()[..2], [0xd7, 0x5a]);
     }
 
     #[test]
@@ -268,6 +332,11 @@ mod tests {
         assert_eq!(load_file("api_url = \"ftp://x\"\n").unwrap_err().key, "api_url");
         assert_eq!(load_file("colour = 3\n").unwrap_err().key, "colour");
         assert!(load_file("language = \n").unwrap_err().reason.contains("line 1"));
+        assert_eq!(load_file("camera_file = \"/no/such/images\"\n").unwrap_err().key, "camera_file");
+        assert_eq!(load_file("camera_device = -1\n").unwrap_err().key, "camera_device");
+        let error = load_file("receipt_public_key = \"abc\"\n").unwrap_err();
+        assert_eq!(error.key, "receipt_public_key");
+        assert!(error.reason.contains("64 hex digits"), "{error}");
     }
 
     #[test]
