@@ -18,8 +18,8 @@ use serde::de::DeserializeOwned;
 
 use crate::error::ApiFailure;
 use crate::model::{
-    Catalog, Health, IssuedReceipt, NewReceipt, NewTicket, RedeemReceipt, RedeemedReceipt,
-    Service, Ticket, Window,
+    Catalog, Health, IssuedReceipt, NewReceipt, NewTicket, RedeemReceipt, RedeemedReceipt, Service,
+    Ticket, Window,
 };
 use crate::queue::Transition;
 use crate::store::{hash_token, Db, Role, SavedAnswer};

@@ -238,7 +238,10 @@ fn receipt(command: ReceiptCommand) -> CliResult {
             println!("expires_at: {}", issued.expires_at);
         }
         ReceiptCommand::PublicKey { db, key } => {
-            println!("{}", hex::encode(key.load(db.as_deref())?.verifying_key().as_bytes()));
+            println!(
+                "{}",
+                hex::encode(key.load(db.as_deref())?.verifying_key().as_bytes())
+            );
         }
     }
     Ok(())

@@ -105,7 +105,9 @@ impl Db {
                 });
             }
         }
-        Err(ApiFailure::internal("no free receipt number after several tries"))
+        Err(ApiFailure::internal(
+            "no free receipt number after several tries",
+        ))
     }
 
     /// Redeems a receipt, given by its token or its number, for a fast-track ticket: once.
@@ -157,13 +159,17 @@ impl Db {
         .execute(&mut *tx)
         .await?;
         if claimed.rows_affected() == 0 {
-            let redeemed_at: i64 = sqlx::query_scalar("SELECT redeemed_at FROM receipts WHERE id = $1")
-                .bind(&row.id)
-                .fetch_one(&mut *tx)
-                .await?;
-            return Err(ApiFailure::receipt_already_redeemed(&china_time(redeemed_at)));
+            let redeemed_at: i64 =
+                sqlx::query_scalar("SELECT redeemed_at FROM receipts WHERE id = $1")
+                    .bind(&row.id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            return Err(ApiFailure::receipt_already_redeemed(&china_time(
+                redeemed_at,
+            )));
         }
-        let ticket_id = insert_ticket(&mut tx, &service, Priority::FastTrack, None, issued_by).await?;
+        let ticket_id =
+            insert_ticket(&mut tx, &service, Priority::FastTrack, None, issued_by).await?;
         sqlx::query("UPDATE receipts SET ticket_id = $1 WHERE id = $2")
             .bind(&ticket_id)
             .bind(&row.id)
@@ -186,7 +192,11 @@ impl Db {
     }
 
     /// The receipt whose `column` (`id` or `number`) is `value`.
-    async fn receipt_row(&self, column: &'static str, value: &str) -> Result<ReceiptRow, ApiFailure> {
+    async fn receipt_row(
+        &self,
+        column: &'static str,
+        value: &str,
+    ) -> Result<ReceiptRow, ApiFailure> {
         sqlx::query_as(&format!(
             "SELECT id, number, service_code, applicant, missing_materials, expires_at
              FROM receipts WHERE {column} = $1"

@@ -157,7 +157,8 @@ impl Db {
         }
         let id = {
             let mut conn = self.pool.acquire().await?;
-            insert_ticket(&mut conn, &service, new.priority, new.contact_phone.as_deref(), issued_by).await?
+            let phone = new.contact_phone.as_deref();
+            insert_ticket(&mut conn, &service, new.priority, phone, issued_by).await?
         };
         self.ticket(&id).await
     }

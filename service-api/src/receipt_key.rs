@@ -30,7 +30,10 @@ pub fn load_receipt_key(file: &Path) -> Result<SigningKey, Error> {
             ))
         }),
         Err(e) if e.kind() == ErrorKind::NotFound => create(file),
-        Err(e) => Err(e).context(format!("cannot read the receipt signing key {}", file.display())),
+        Err(e) => Err(e).context(format!(
+            "cannot read the receipt signing key {}",
+            file.display()
+        )),
     }
 }
 
@@ -53,11 +56,17 @@ fn create(file: &Path) -> Result<SigningKey, Error> {
         Ok(mut out) => {
             writeln!(out, "{}", hex::encode(seed))
                 .and_then(|()| out.sync_all())
-                .context(format!("cannot write the receipt signing key {}", file.display()))?;
+                .context(format!(
+                    "cannot write the receipt signing key {}",
+                    file.display()
+                ))?;
             Ok(SigningKey::from_bytes(&seed))
         }
         Err(e) if e.kind() == ErrorKind::AlreadyExists => load_receipt_key(file),
-        Err(e) => Err(e).context(format!("cannot create the receipt signing key {}", file.display())),
+        Err(e) => Err(e).context(format!(
+            "cannot create the receipt signing key {}",
+            file.display()
+        )),
     }
 }
 
@@ -85,9 +94,15 @@ mod tests {
         let file = dir.path().join("bad.key");
         std::fs::write(&file, "not a key").unwrap();
         let message = load_receipt_key(&file).unwrap_err().to_string();
-        assert!(message.contains("bad.key") && message.contains("64 hex"), "{message}");
+        assert!(
+            message.contains("bad.key") && message.contains("64 hex"),
+            "{message}"
+        );
         // A directory cannot be read as a file.
         let message = load_receipt_key(dir.path()).unwrap_err().to_string();
-        assert!(message.contains(&dir.path().display().to_string()), "{message}");
+        assert!(
+            message.contains(&dir.path().display().to_string()),
+            "{message}"
+        );
     }
 }
