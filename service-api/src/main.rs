@@ -104,6 +104,7 @@ enum ReceiptCommand {
     /// Issue a receipt straight into the database (as POST /v1/receipts does) and print its
     /// number and token.
     Issue {
+        /// sqlx URL (`postgres://...`, `sqlite://...`) or the path of a SQLite file.
         #[arg(long)]
         db: String,
         #[command(flatten)]
