@@ -5,17 +5,21 @@ use std::path::Path;
 use std::sync::mpsc;
 use std::thread::JoinHandle;
 
+use ed25519_dalek::VerifyingKey;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 use crate::error::{Context, Error};
+use crate::receipt_key::{load_receipt_key, receipt_key_beside};
 use crate::store::{add_token, database_url, open_database, Db, Role};
 
-/// A reference server on 127.0.0.1 with its own thread and tokio runtime, over a SQLite file.
-/// Dropping it shuts the server down and joins the thread.
+/// A reference server on 127.0.0.1 with its own thread and tokio runtime, over a SQLite file,
+/// signing receipts with the key in [`crate::RECEIPT_KEY_FILE`] next to it (created if
+/// missing). Dropping it shuts the server down and joins the thread.
 pub struct EmbeddedServer {
     /// e.g. `http://127.0.0.1:41234`, without a trailing slash.
     pub base_url: String,
+    receipt_public_key: VerifyingKey,
     stop: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
 }
@@ -44,6 +48,8 @@ impl EmbeddedServer {
         if let Some(dir) = db_file.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).context(format!("cannot create {}", dir.display()))?;
         }
+        let receipt_key = load_receipt_key(&receipt_key_beside(db_file))?;
+        let receipt_public_key = receipt_key.verifying_key();
         let url = database_url(&db_file.to_string_lossy());
         let (kiosk_id, kiosk_token) = (kiosk_id.to_owned(), kiosk_token.to_owned());
         let (ready_tx, ready_rx) = mpsc::channel::<Result<SocketAddr, Error>>();
@@ -67,7 +73,7 @@ impl EmbeddedServer {
                     // The listener is bound, so connections are already accepted (queued).
                     let _ = ready_tx.send(Ok(addr));
                     let shutdown = async { drop(stopped.await) };
-                    if let Err(e) = axum::serve(listener, crate::router(db))
+                    if let Err(e) = axum::serve(listener, crate::router(db, receipt_key))
                         .with_graceful_shutdown(shutdown)
                         .await
                     {
@@ -82,6 +88,7 @@ impl EmbeddedServer {
         match ready {
             Ok(addr) => Ok(EmbeddedServer {
                 base_url: format!("http://{addr}"),
+                receipt_public_key,
                 stop: Some(stop),
                 thread: Some(thread),
             }),
@@ -90,6 +97,11 @@ impl EmbeddedServer {
                 Err(e)
             }
         }
+    }
+
+    /// The key that verifies this server's receipts, for checking a scanned code offline.
+    pub fn receipt_public_key(&self) -> VerifyingKey {
+        self.receipt_public_key
     }
 }
 

@@ -82,12 +82,13 @@ impl ApiFailure {
         )
     }
 
-    pub fn forbidden() -> Self {
+    /// `who` may do this (zh, en), e.g. ("工作人员", "staff").
+    pub fn forbidden((zh, en): (&str, &str)) -> Self {
         Self::new(
             StatusCode::FORBIDDEN,
             "forbidden",
-            "此操作仅限工作人员",
-            "Only staff may do this",
+            format!("此操作仅限{zh}"),
+            format!("Only {en} may do this"),
         )
     }
 
@@ -149,6 +150,64 @@ impl ApiFailure {
         )
     }
 
+    /// A scanned receipt that is damaged, altered or not one of this center's.
+    pub fn receipt_invalid() -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "receipt_invalid",
+            "无法识别此回执，可能已损坏或被修改。请到前台咨询工作人员。",
+            "This receipt cannot be read: it may be damaged or altered. Staff at the front desk can help.",
+        )
+    }
+
+    /// A typed receipt number whose check digit is wrong: most likely a typo.
+    pub fn receipt_number_invalid() -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "receipt_invalid",
+            "回执编号有误，请核对回执上的12位编号后重新输入。",
+            "This receipt number is not valid. Please check the 12 digits on your receipt and type them again.",
+        )
+    }
+
+    pub fn receipt_expired() -> Self {
+        Self::new(
+            StatusCode::GONE,
+            "receipt_expired",
+            "此回执已过有效期。请重新在线预审，或到前台咨询工作人员。",
+            "This receipt has expired. Please apply for pre-review online again, or ask staff at the front desk.",
+        )
+    }
+
+    pub fn receipt_not_found() -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "receipt_not_found",
+            "本中心没有此回执的记录。请核对编号，或到前台咨询工作人员。",
+            "This center has no record of this receipt. Please check the number, or ask staff at the front desk.",
+        )
+    }
+
+    /// `when` in China time, as [`crate::store::china_time`] writes it.
+    pub fn receipt_already_redeemed(when: &str) -> Self {
+        Self::new(
+            StatusCode::CONFLICT,
+            "receipt_already_redeemed",
+            format!("此回执已于 {when} 取过号，每张回执只能取号一次。如有疑问，请到前台咨询工作人员。"),
+            format!("This receipt was already used for a ticket on {when} (Beijing time); each receipt gives one ticket. Staff at the front desk can help."),
+        )
+    }
+
+    /// The receipt's service was withdrawn from the catalog after the receipt was issued.
+    pub fn receipt_service_withdrawn(code: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "unknown_service",
+            format!("此回执的办理事项（{code}）本中心已不再受理。请到前台咨询工作人员。"),
+            format!("The service of this receipt ({code}) is no longer offered here. Staff at the front desk can help."),
+        )
+    }
+
     /// The cause goes to the server's log, not to the client.
     pub fn internal(cause: impl fmt::Display) -> Self {
         eprintln!("service-api: internal error: {cause}");
@@ -170,6 +229,14 @@ impl From<sqlx::Error> for ApiFailure {
 impl From<serde_json::Error> for ApiFailure {
     fn from(e: serde_json::Error) -> Self {
         ApiFailure::internal(e)
+    }
+}
+
+/// The library's callers (the CLI) get the code and both messages.
+impl From<ApiFailure> for Error {
+    fn from(failure: ApiFailure) -> Self {
+        let ApiError { code, message } = failure.body;
+        Error::new(format!("{code}: {} / {}", message.zh, message.en))
     }
 }
 

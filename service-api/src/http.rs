@@ -13,10 +13,14 @@ use axum::middleware::{from_fn_with_state, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{self, MethodRouter};
 use axum::{Extension, Json, Router};
+use ed25519_dalek::SigningKey;
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiFailure;
-use crate::model::{Catalog, Health, NewTicket, Service, Ticket, Window};
+use crate::model::{
+    Catalog, Health, IssuedReceipt, NewReceipt, NewTicket, RedeemReceipt, RedeemedReceipt, Service,
+    Ticket, Window,
+};
 use crate::queue::Transition;
 use crate::store::{hash_token, Db, Role, SavedAnswer};
 
@@ -27,9 +31,32 @@ pub const OPENAPI: &str = include_str!("../openapi.json");
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Access {
     Public,
-    /// Any valid token: kiosk or staff.
+    /// Kiosk or staff tokens.
     Kiosk,
     Staff,
+    /// The pre-review system's tokens.
+    Prereview,
+}
+
+impl Access {
+    fn allows(self, role: Role) -> bool {
+        match self {
+            Access::Public => true,
+            Access::Kiosk => matches!(role, Role::Kiosk | Role::Staff),
+            Access::Staff => role == Role::Staff,
+            Access::Prereview => role == Role::Prereview,
+        }
+    }
+
+    /// Who may call such a route (zh, en), for the `forbidden` answer.
+    fn who(self) -> (&'static str, &'static str) {
+        match self {
+            Access::Public => ("所有人", "anyone"),
+            Access::Kiosk => ("自助终端和工作人员", "kiosks and staff"),
+            Access::Staff => ("工作人员", "staff"),
+            Access::Prereview => ("预审系统", "the pre-review system"),
+        }
+    }
 }
 
 struct Endpoint {
@@ -85,6 +112,8 @@ fn endpoints() -> Vec<Endpoint> {
         Endpoint::post("/v1/windows/{number}/open", Staff, open_window),
         Endpoint::post("/v1/windows/{number}/close", Staff, close_window),
         Endpoint::post("/v1/windows/{number}/call-next", Staff, call_next),
+        Endpoint::post("/v1/receipts", Prereview, issue_receipt),
+        Endpoint::post("/v1/receipts/redeem", Kiosk, redeem_receipt),
     ]
 }
 
@@ -93,10 +122,12 @@ pub fn routes() -> Vec<(&'static str, &'static str)> {
     endpoints().iter().map(|e| (e.method, e.path)).collect()
 }
 
-/// The API over a database: `axum::serve(listener, router(db))`.
-pub fn router(db: Db) -> Router {
+/// The API over a database, signing receipts with `receipt_key`:
+/// `axum::serve(listener, router(db, key))`.
+pub fn router(db: Db, receipt_key: SigningKey) -> Router {
     let state = AppState {
         db,
+        receipt_key: Arc::new(receipt_key),
         key_locks: KeyLocks::default(),
     };
     let mut router = Router::new();
@@ -120,6 +151,7 @@ pub fn router(db: Db) -> Router {
 #[derive(Clone)]
 struct AppState {
     db: Db,
+    receipt_key: Arc<SigningKey>,
     key_locks: KeyLocks,
 }
 
@@ -129,6 +161,13 @@ struct Caller {
     role: Role,
     name: String,
     token_hash: String,
+}
+
+impl Caller {
+    /// Who issued a ticket or receipt, as stored with it: `kiosk:kiosk-01`.
+    fn issued_by(&self) -> String {
+        format!("{}:{}", self.role.as_str(), self.name)
+    }
 }
 
 async fn authenticate(
@@ -143,8 +182,8 @@ async fn authenticate(
         .token(&token_hash)
         .await?
         .ok_or_else(ApiFailure::unauthorized)?;
-    if access == Access::Staff && role != Role::Staff {
-        return Err(ApiFailure::forbidden());
+    if !access.allows(role) {
+        return Err(ApiFailure::forbidden(access.who()));
     }
     req.extensions_mut().insert(Caller {
         role,
@@ -318,10 +357,9 @@ async fn issue_ticket(
     Extension(caller): Extension<Caller>,
     ApiJson(new): ApiJson<NewTicket>,
 ) -> Result<(StatusCode, Json<Ticket>), ApiFailure> {
-    let issued_by = format!("{}:{}", caller.role.as_str(), caller.name);
     Ok((
         StatusCode::CREATED,
-        Json(state.db.issue_ticket(&new, &issued_by).await?),
+        Json(state.db.issue_ticket(&new, &caller.issued_by()).await?),
     ))
 }
 
@@ -370,4 +408,30 @@ async fn call_next(
     ApiPath(number): ApiPath<i64>,
 ) -> ApiResult<Ticket> {
     Ok(Json(state.db.call_next(number).await?))
+}
+
+async fn issue_receipt(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    ApiJson(new): ApiJson<NewReceipt>,
+) -> Result<(StatusCode, Json<IssuedReceipt>), ApiFailure> {
+    let issued = state
+        .db
+        .issue_receipt(&new, &state.receipt_key, &caller.issued_by())
+        .await?;
+    Ok((StatusCode::CREATED, Json(issued)))
+}
+
+async fn redeem_receipt(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    ApiJson(request): ApiJson<RedeemReceipt>,
+) -> ApiResult<RedeemedReceipt> {
+    let key = state.receipt_key.verifying_key();
+    Ok(Json(
+        state
+            .db
+            .redeem_receipt(&request, &key, &caller.issued_by())
+            .await?,
+    ))
 }

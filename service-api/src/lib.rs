@@ -8,16 +8,34 @@ mod embedded;
 mod error;
 mod http;
 pub mod model;
+mod prereview;
 mod queue;
 pub mod receipt;
+mod receipt_key;
 mod store;
 
 pub use embedded::EmbeddedServer;
 pub use error::Error;
 pub use http::{router, routes, OPENAPI};
-pub use store::{add_token, database_url, open_database, Db, Role};
+pub use prereview::MAX_APPLICANT_CHARS;
+pub use receipt_key::{load_receipt_key, receipt_key_beside, RECEIPT_KEY_FILE};
+pub use store::{add_token, database_url, open_database, sqlite_file, Db, Role};
+
+use ed25519_dalek::SigningKey;
+use model::{IssuedReceipt, NewReceipt};
 
 /// A new random bearer token (48 hex characters).
 pub fn generate_token() -> String {
     store::random_hex(24)
+}
+
+/// Issues a receipt straight into the database, as `POST /v1/receipts` does; `issued_by`
+/// is stored with it (e.g. `cli:operator`).
+pub async fn issue_receipt(
+    db: &Db,
+    key: &SigningKey,
+    new: &NewReceipt,
+    issued_by: &str,
+) -> Result<IssuedReceipt, Error> {
+    Ok(db.issue_receipt(new, key, issued_by).await?)
 }

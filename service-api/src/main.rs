@@ -1,11 +1,19 @@
-//! `service-api`: run the reference server, manage tokens, and work a window from a terminal.
+//! `service-api`: run the reference server, manage tokens, issue receipts, and work a window
+//! from a terminal.
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
+use ed25519_dalek::SigningKey;
+use image::{ImageFormat, Luma};
+use qrcode::{EcLevel, QrCode};
 use serde::de::DeserializeOwned;
-use service_api::model::{ApiError, Ticket, Window};
-use service_api::{add_token, database_url, generate_token, open_database, router, Role};
+use service_api::model::{ApiError, NewReceipt, Ticket, Window};
+use service_api::{
+    add_token, database_url, generate_token, issue_receipt, load_receipt_key, open_database,
+    receipt_key_beside, router, sqlite_file, Role,
+};
 
 #[derive(Parser)]
 #[command(
@@ -26,11 +34,18 @@ enum Command {
         db: String,
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: String,
+        #[command(flatten)]
+        key: ReceiptKey,
     },
     /// Manage bearer tokens.
     Token {
         #[command(subcommand)]
         command: TokenCommand,
+    },
+    /// Pre-review receipts.
+    Receipt {
+        #[command(subcommand)]
+        command: ReceiptCommand,
     },
     /// Staff actions over HTTP, against a local or remote server.
     Staff {
@@ -62,6 +77,65 @@ enum TokenCommand {
     },
 }
 
+/// The Ed25519 key the server signs receipts with.
+#[derive(Args)]
+struct ReceiptKey {
+    /// Key file (64 hex characters; created with mode 0600 when missing). Default:
+    /// receipt-signing.key next to the SQLite database file; required with a database URL.
+    #[arg(long = "receipt-key", value_name = "FILE")]
+    file: Option<PathBuf>,
+}
+
+impl ReceiptKey {
+    fn load(&self, db: Option<&str>) -> Result<SigningKey, Box<dyn std::error::Error>> {
+        let file = match (&self.file, db.and_then(sqlite_file)) {
+            (Some(file), _) => file.clone(),
+            (None, Some(db_file)) => receipt_key_beside(db_file),
+            (None, None) => {
+                return Err("give the receipt signing key's file with --receipt-key (a database URL has no directory to keep it in)".into())
+            }
+        };
+        Ok(load_receipt_key(&file)?)
+    }
+}
+
+#[derive(Subcommand)]
+enum ReceiptCommand {
+    /// Issue a receipt straight into the database (as POST /v1/receipts does) and print its
+    /// number and token.
+    Issue {
+        /// sqlx URL (`postgres://...`, `sqlite://...`) or the path of a SQLite file.
+        #[arg(long)]
+        db: String,
+        #[command(flatten)]
+        key: ReceiptKey,
+        /// Service code, e.g. residence-permit.
+        #[arg(long)]
+        service: String,
+        /// Masked applicant name, e.g. 张*明.
+        #[arg(long)]
+        applicant: String,
+        /// Indices of the missing materials in the service's list, e.g. 0,2.
+        #[arg(long, value_delimiter = ',')]
+        missing: Vec<u8>,
+        /// Days the receipt stays valid (1 to 90).
+        #[arg(long)]
+        valid_days: u32,
+        /// Also write the QR code to this PNG file.
+        #[arg(long, value_name = "FILE")]
+        png: Option<PathBuf>,
+    },
+    /// Print the public key that verifies the receipts, as 64 hex characters, for the
+    /// configuration of kiosks that check receipts offline.
+    PublicKey {
+        /// The server's database: its key is the file next to it.
+        #[arg(long, required_unless_present = "file")]
+        db: Option<String>,
+        #[command(flatten)]
+        key: ReceiptKey,
+    },
+}
+
 #[derive(Subcommand)]
 enum StaffAction {
     /// List the windows.
@@ -82,7 +156,9 @@ enum StaffAction {
 
 fn main() -> ExitCode {
     let result = match Cli::parse().command {
-        Command::Serve { db, listen } => block_on(serve(db, listen)),
+        Command::Serve { db, listen, key } => key
+            .load(Some(&db))
+            .and_then(|key| block_on(serve(db, listen, key))),
         Command::Token {
             command:
                 TokenCommand::Add {
@@ -92,6 +168,7 @@ fn main() -> ExitCode {
                     token,
                 },
         } => block_on(token_add(db, role, name, token)),
+        Command::Receipt { command } => receipt(command),
         Command::Staff { api, token, action } => staff(&api, &token, action),
     };
     match result {
@@ -105,18 +182,20 @@ fn main() -> ExitCode {
 
 type CliResult = Result<(), Box<dyn std::error::Error>>;
 
-fn block_on(work: impl std::future::Future<Output = CliResult>) -> CliResult {
+fn block_on<T>(
+    work: impl std::future::Future<Output = Result<T, Box<dyn std::error::Error>>>,
+) -> Result<T, Box<dyn std::error::Error>> {
     tokio::runtime::Runtime::new()?.block_on(work)
 }
 
-async fn serve(db: String, listen: String) -> CliResult {
+async fn serve(db: String, listen: String, receipt_key: SigningKey) -> CliResult {
     let db = open_database(&database_url(&db)).await?;
     let listener = tokio::net::TcpListener::bind(&listen)
         .await
         .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
     println!("service-api listening on http://{}", listener.local_addr()?);
     let shutdown = async { drop(tokio::signal::ctrl_c().await) };
-    axum::serve(listener, router(db))
+    axum::serve(listener, router(db, receipt_key))
         .with_graceful_shutdown(shutdown)
         .await?;
     Ok(())
@@ -127,6 +206,61 @@ async fn token_add(db: String, role: Role, name: String, token: Option<String>) 
     let token = token.unwrap_or_else(generate_token);
     add_token(&db, role, &name, &token).await?;
     println!("{token}");
+    Ok(())
+}
+
+fn receipt(command: ReceiptCommand) -> CliResult {
+    match command {
+        ReceiptCommand::Issue {
+            db,
+            key,
+            service,
+            applicant,
+            missing,
+            valid_days,
+            png,
+        } => {
+            let key = key.load(Some(&db))?;
+            let new = NewReceipt {
+                service_code: service,
+                applicant,
+                missing_materials: missing,
+                valid_days,
+            };
+            let issued = block_on(async {
+                let db = open_database(&database_url(&db)).await?;
+                Ok(issue_receipt(&db, &key, &new, "cli:receipt-issue").await?)
+            })?;
+            if let Some(png) = png {
+                write_qr_png(&issued.token, &png)?;
+            }
+            println!("number: {}", issued.number);
+            println!("token: {}", issued.token);
+            println!("expires_at: {}", issued.expires_at);
+        }
+        ReceiptCommand::PublicKey { db, key } => {
+            println!(
+                "{}",
+                hex::encode(key.load(db.as_deref())?.verifying_key().as_bytes())
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The token's QR code: error correction M (a smudge or a crease still scans), 8 pixels a
+/// module and the standard quiet zone of 4 modules, enough for a phone camera or a kiosk
+/// scanner reading a phone screen or a print.
+fn write_qr_png(token: &str, file: &Path) -> CliResult {
+    let code = QrCode::with_error_correction_level(token, EcLevel::M)?;
+    let image = code
+        .render::<Luma<u8>>()
+        .module_dimensions(8, 8)
+        .quiet_zone(true)
+        .build();
+    image
+        .save_with_format(file, ImageFormat::Png)
+        .map_err(|e| format!("cannot write {}: {e}", file.display()))?;
     Ok(())
 }
 

@@ -1,8 +1,10 @@
 //! The queue: issuing tickets, calling them to windows, moving them through
 //! issued -> called -> serving -> done / no_show, and the live wait estimates.
 
+use sqlx::AnyConnection;
+
 use crate::error::ApiFailure;
-use crate::model::{Bilingual, NewTicket, Priority, Ticket, TicketStatus, Window};
+use crate::model::{Bilingual, NewTicket, Priority, Service, Ticket, TicketStatus, Window};
 use crate::store::{china_day, now_ms, random_hex, Db};
 
 /// Columns read into a [`TicketRow`].
@@ -77,6 +79,69 @@ fn estimate_minutes(people_ahead: i64, average_minutes: f64, open_windows: i64) 
     ((people_ahead + 1) as f64 * average_minutes / open_windows.max(1) as f64).ceil() as i64
 }
 
+/// Numbers and stores a new ticket on `conn`, which may be in a transaction (a receipt's
+/// redemption issues its ticket in its own); returns the ticket's id.
+pub(crate) async fn insert_ticket(
+    conn: &mut AnyConnection,
+    service: &Service,
+    priority: Priority,
+    contact_phone: Option<&str>,
+    issued_by: &str,
+) -> Result<String, ApiFailure> {
+    let now = now_ms();
+    let day = china_day(now);
+    let (seq, issued_at) = next_number(conn, &service.ticket_prefix, day, now).await?;
+    let id = random_hex(8);
+    sqlx::query(
+        "INSERT INTO tickets (id, day, seq, number, service_code, priority, priority_rank, status, issued_by, issued_at, contact_phone)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(&id)
+    .bind(day)
+    .bind(seq)
+    .bind(format!("{}{seq:03}", service.ticket_prefix))
+    .bind(&service.code)
+    .bind(priority.as_str())
+    .bind(priority_rank(priority))
+    .bind(TicketStatus::Issued.as_str())
+    .bind(issued_by)
+    .bind(issued_at)
+    .bind(contact_phone)
+    .execute(&mut *conn)
+    .await?;
+    Ok(id)
+}
+
+/// Takes the next number of a prefix for the day, and its issue time. The single
+/// UPDATE ... RETURNING is atomic on both engines, so concurrent requests never share a
+/// number; the time never goes back within a counter, so first come (issued_at, then
+/// seq) is number order even when requests race.
+async fn next_number(
+    conn: &mut AnyConnection,
+    prefix: &str,
+    day: i64,
+    now: i64,
+) -> Result<(i64, i64), ApiFailure> {
+    sqlx::query(
+        "INSERT INTO ticket_counters (prefix, day, last_number, last_issued_at) VALUES ($1, $2, 0, 0)
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(prefix)
+    .bind(day)
+    .execute(&mut *conn)
+    .await?;
+    Ok(sqlx::query_as(
+        "UPDATE ticket_counters SET last_number = last_number + 1,
+         last_issued_at = CASE WHEN last_issued_at > $3 THEN last_issued_at ELSE $3 END
+         WHERE prefix = $1 AND day = $2 RETURNING last_number, last_issued_at",
+    )
+    .bind(prefix)
+    .bind(day)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
 impl Db {
     pub(crate) async fn issue_ticket(
         &self,
@@ -90,58 +155,12 @@ impl Db {
                 return Err(ApiFailure::invalid_request(format!("contact_phone {phone:?} is not an 11-digit mobile number")));
             }
         }
-        let now = now_ms();
-        let day = china_day(now);
-        let (seq, issued_at) = self.next_number(&service.ticket_prefix, day, now).await?;
-        let id = random_hex(8);
-        sqlx::query(
-            "INSERT INTO tickets (id, day, seq, number, service_code, priority, priority_rank, status, issued_by, issued_at, contact_phone)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(&id)
-        .bind(day)
-        .bind(seq)
-        .bind(format!("{}{seq:03}", service.ticket_prefix))
-        .bind(&service.code)
-        .bind(new.priority.as_str())
-        .bind(priority_rank(new.priority))
-        .bind(TicketStatus::Issued.as_str())
-        .bind(issued_by)
-        .bind(issued_at)
-        .bind(&new.contact_phone)
-        .execute(&self.pool)
-        .await?;
+        let id = {
+            let mut conn = self.pool.acquire().await?;
+            let phone = new.contact_phone.as_deref();
+            insert_ticket(&mut conn, &service, new.priority, phone, issued_by).await?
+        };
         self.ticket(&id).await
-    }
-
-    /// Takes the next number of a prefix for the day, and its issue time. The single
-    /// UPDATE ... RETURNING is atomic on both engines, so concurrent requests never share a
-    /// number; the time never goes back within a counter, so first come (issued_at, then
-    /// seq) is number order even when requests race.
-    async fn next_number(
-        &self,
-        prefix: &str,
-        day: i64,
-        now: i64,
-    ) -> Result<(i64, i64), ApiFailure> {
-        sqlx::query(
-            "INSERT INTO ticket_counters (prefix, day, last_number, last_issued_at) VALUES ($1, $2, 0, 0)
-             ON CONFLICT DO NOTHING",
-        )
-        .bind(prefix)
-        .bind(day)
-        .execute(&self.pool)
-        .await?;
-        Ok(sqlx::query_as(
-            "UPDATE ticket_counters SET last_number = last_number + 1,
-             last_issued_at = CASE WHEN last_issued_at > $3 THEN last_issued_at ELSE $3 END
-             WHERE prefix = $1 AND day = $2 RETURNING last_number, last_issued_at",
-        )
-        .bind(prefix)
-        .bind(day)
-        .bind(now)
-        .fetch_one(&self.pool)
-        .await?)
     }
 
     pub(crate) async fn ticket(&self, id: &str) -> Result<Ticket, ApiFailure> {

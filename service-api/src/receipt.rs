@@ -111,7 +111,7 @@ impl Receipt {
         let applicant = reader.text()?;
         let count = reader.take(1)?[0] as usize;
         let missing_materials = reader.take(count)?.to_vec();
-        let consistent = (incomplete == 1) == !missing_materials.is_empty() && incomplete <= 1;
+        let consistent = incomplete == u8::from(!missing_materials.is_empty());
         (consistent && reader.0.is_empty() && !service_code.is_empty()).then_some(Receipt {
             id,
             service_code,

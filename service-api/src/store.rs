@@ -1,6 +1,7 @@
 //! The database: opening and migrating it, the demo seed, tokens, the catalog and saved
 //! idempotent answers. Every statement is plain SQL that runs on SQLite and PostgreSQL alike.
 
+use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use rand::RngCore;
@@ -19,11 +20,13 @@ pub struct Db {
     pub(crate) pool: AnyPool,
 }
 
-/// What a bearer token may do: a kiosk issues and follows tickets; staff may also run windows.
+/// What a bearer token may do: a kiosk issues and follows tickets and redeems receipts; staff
+/// may also run windows; the pre-review system only issues receipts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Role {
     Kiosk,
     Staff,
+    Prereview,
 }
 
 impl Role {
@@ -31,11 +34,12 @@ impl Role {
         match self {
             Role::Kiosk => "kiosk",
             Role::Staff => "staff",
+            Role::Prereview => "prereview",
         }
     }
 
     fn parse(s: &str) -> Option<Role> {
-        [Role::Kiosk, Role::Staff]
+        [Role::Kiosk, Role::Staff, Role::Prereview]
             .into_iter()
             .find(|r| r.as_str() == s)
     }
@@ -44,11 +48,16 @@ impl Role {
 /// Turns a `--db` argument into a sqlx URL: URLs pass through, anything else is taken as the
 /// path of a SQLite file, created if missing.
 pub fn database_url(db: &str) -> String {
-    if db.contains("://") || db.starts_with("sqlite:") {
-        db.to_owned()
-    } else {
-        format!("sqlite://{db}?mode=rwc")
+    match sqlite_file(db) {
+        Some(_) => format!("sqlite://{db}?mode=rwc"),
+        None => db.to_owned(),
     }
+}
+
+/// The SQLite file a `--db` argument names, unless it is a URL.
+pub fn sqlite_file(db: &str) -> Option<&Path> {
+    let is_url = db.contains("://") || db.starts_with("sqlite:");
+    (!is_url).then(|| Path::new(db))
 }
 
 /// Opens (creating if needed) the database at a sqlx URL (`sqlite://path?mode=rwc` or
@@ -72,7 +81,7 @@ pub async fn open_database(url: &str) -> Result<Db, Error> {
     Ok(db)
 }
 
-/// Adds (or replaces) a bearer token with a role (Kiosk or Staff) and a name (e.g. kiosk id).
+/// Adds (or replaces) a bearer token with a role and a name (e.g. kiosk id).
 /// A name has one token per role: adding a new one revokes the old. Only a SHA-256 hash of
 /// the token is stored.
 pub async fn add_token(db: &Db, role: Role, name: &str, token: &str) -> Result<(), Error> {
@@ -115,9 +124,40 @@ pub(crate) fn now_ms() -> i64 {
         .map_or(0, |d| d.as_millis() as i64)
 }
 
+/// Unix seconds, as receipts count time.
+pub(crate) fn now_secs() -> u32 {
+    (now_ms() / 1000) as u32
+}
+
 /// The day number (days since 1970-01-01) in China time (UTC+8), which numbers restart on.
 pub(crate) fn china_day(unix_ms: i64) -> i64 {
     (unix_ms + 8 * 3_600_000).div_euclid(86_400_000)
+}
+
+/// `YYYY-MM-DD HH:MM` in China time, for messages to residents.
+pub(crate) fn china_time(unix_secs: i64) -> String {
+    let day = china_day(unix_secs * 1000);
+    let minute_of_day = (unix_secs + 8 * 3600).rem_euclid(86_400) / 60;
+    // Civil date from a day number: Howard Hinnant's days_from_civil, inverted.
+    let z = day + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day_of_month = day_of_year - (153 * month_index + 2) / 5 + 1;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day_of_month:02} {:02}:{:02}",
+        minute_of_day / 60,
+        minute_of_day % 60
+    )
 }
 
 /// A saved answer to a POST with an Idempotency-Key.
@@ -217,12 +257,18 @@ impl Db {
     }
 
     pub(crate) async fn service(&self, code: &str) -> Result<Service, ApiFailure> {
+        self.find_service(code)
+            .await?
+            .ok_or_else(|| ApiFailure::unknown_service(code))
+    }
+
+    /// The service with this code, if the catalog has it.
+    pub(crate) async fn find_service(&self, code: &str) -> Result<Option<Service>, ApiFailure> {
         let body: Option<String> = sqlx::query_scalar("SELECT body FROM services WHERE code = $1")
             .bind(code)
             .fetch_optional(&self.pool)
             .await?;
-        let body = body.ok_or_else(|| ApiFailure::unknown_service(code))?;
-        Ok(serde_json::from_str(&body)?)
+        Ok(body.map(|b| serde_json::from_str(&b)).transpose()?)
     }
 
     pub(crate) async fn saved_answer(
@@ -338,6 +384,14 @@ mod tests {
             redacted("postgres://sa@db/center"),
             "postgres://sa@db/center"
         );
+    }
+
+    #[test]
+    fn china_time_is_beijing_wall_clock() {
+        assert_eq!(china_time(0), "1970-01-01 08:00");
+        // 2024-02-29 16:30 UTC: a leap day, already 00:30 on 1 March in Beijing.
+        assert_eq!(china_time(1_709_224_200), "2024-03-01 00:30");
+        assert_eq!(china_time(1_800_000_000), "2027-01-15 16:00");
     }
 
     #[test]

@@ -233,23 +233,33 @@ fn documented_auth_and_headers_match_the_server() {
         let anonymous = call(&t.client(None), &method, &url);
         assert_eq!(anonymous.status, 401, "{method} {path} without a token");
         doc.check_reply(&method, &path, &anonymous);
-        let as_kiosk = call(&t.kiosk, &method, &url);
-        if tags == ["staff"] {
-            assert_eq!(
-                as_kiosk.status, 403,
-                "{method} {path} is documented as staff only"
-            );
-            doc.check_reply(&method, &path, &as_kiosk);
-        } else {
-            assert_eq!(tags, ["kiosk"], "{method} {path}");
-            assert!(
-                as_kiosk.status != 401 && as_kiosk.status != 403,
-                "{method} {path} is documented for kiosks"
-            );
-            assert!(
-                !op["responses"]["403"].is_object(),
-                "{method} {path} documents a 403 it never sends"
-            );
+        let [tag] = tags[..] else {
+            panic!("{method} {path} has tags {tags:?}, not one")
+        };
+        for (role, client) in [
+            ("kiosk", &t.kiosk),
+            ("staff", &t.staff),
+            ("prereview", &t.prereview),
+        ] {
+            let allowed = match tag {
+                "kiosk" => role != "prereview",
+                "staff" | "prereview" => role == tag,
+                other => panic!("{method} {path}: unknown tag {other}"),
+            };
+            let reply = call(client, &method, &url);
+            if allowed {
+                assert!(
+                    reply.status != 401 && reply.status != 403,
+                    "{method} {path} is documented for {role} tokens: {}",
+                    reply.body
+                );
+            } else {
+                assert_eq!(
+                    reply.status, 403,
+                    "{method} {path} is not for {role} tokens"
+                );
+                doc.check_reply(&method, &path, &reply);
+            }
         }
     }
 }
@@ -341,4 +351,63 @@ fn answers_match_the_documented_schemas() {
     assert_eq!(window("open", "3").status, 200);
     assert_eq!(window("open", "99").status, 404);
     assert_eq!(window("open", "three").status, 400);
+
+    // Receipts: issued, redeemed, and each way of failing.
+    let new_receipt = serde_json::to_value(service_api::model::NewReceipt {
+        service_code: "residence-permit".into(),
+        applicant: "张*明".into(),
+        missing_materials: vec![0, 2],
+        valid_days: 30,
+    })
+    .unwrap();
+    doc.check(
+        &new_receipt,
+        doc.json_schema(&doc.operation("POST", "/v1/receipts")["requestBody"]),
+        "NewReceipt",
+    )
+    .unwrap();
+    let issue = |body: Value| post(&t.prereview, "/v1/receipts", "/v1/receipts", Some(&body));
+    let receipt = issue(new_receipt.clone()).body;
+    assert_eq!(
+        issue(json!({"service_code": "nope", "applicant": "张*明", "valid_days": 1})).status,
+        404
+    );
+    assert_eq!(
+        issue(json!({"service_code": SOCIAL, "applicant": "张*明", "valid_days": 91})).status,
+        400
+    );
+
+    let redeem_schema =
+        doc.json_schema(&doc.operation("POST", "/v1/receipts/redeem")["requestBody"]);
+    let redeem = |body: Value| {
+        doc.check(&body, redeem_schema, "RedeemReceipt").unwrap();
+        post(
+            &t.kiosk,
+            "/v1/receipts/redeem",
+            "/v1/receipts/redeem",
+            Some(&body),
+        )
+    };
+    let by_token = json!({"token": receipt["token"]});
+    assert_eq!(redeem(by_token.clone()).status, 200);
+    assert_eq!(redeem(by_token).status, 409);
+    assert_eq!(redeem(json!({"number": "000000000001"})).status, 400);
+    assert_eq!(redeem(json!({"number": "000000000000"})).status, 404);
+    let expired = service_api::receipt::Receipt {
+        id: [3; 16],
+        service_code: SOCIAL.into(),
+        issued_at: 1_000_000_000,
+        expires_at: 1_000_086_400,
+        missing_materials: vec![],
+        applicant: "李*".into(),
+    };
+    assert_eq!(
+        redeem(json!({"token": expired.sign(&t.receipt_key())})).status,
+        410
+    );
+    let both = json!({"token": receipt["token"], "number": receipt["number"]});
+    assert!(doc.check(&both, redeem_schema, "RedeemReceipt").is_err());
+    let reply = t.kiosk.post("/v1/receipts/redeem", Some(&both), None);
+    doc.check_reply("POST", "/v1/receipts/redeem", &reply);
+    assert_eq!(reply.code(), "invalid_request");
 }

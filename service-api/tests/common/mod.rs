@@ -3,23 +3,31 @@
 
 use std::path::PathBuf;
 
-use serde_json::Value;
-use service_api::{add_token, database_url, open_database, EmbeddedServer, Role};
+use ed25519_dalek::SigningKey;
+use serde_json::{json, Value};
+use service_api::model::IssuedReceipt;
+use service_api::{
+    add_token, database_url, load_receipt_key, open_database, receipt_key_beside, EmbeddedServer,
+    Role,
+};
 
 pub const KIOSK_TOKEN: &str = "kiosk-token-for-tests";
 pub const STAFF_TOKEN: &str = "staff-token-for-tests";
+pub const PREREVIEW_TOKEN: &str = "prereview-token-for-tests";
 
 pub struct TestServer {
     pub server: EmbeddedServer,
     pub kiosk: Client,
     pub staff: Client,
+    pub prereview: Client,
     pub db_file: PathBuf,
     // Declared last so the server stops before the directory goes.
     _dir: tempfile::TempDir,
 }
 
 impl TestServer {
-    /// An embedded server with the kiosk token, plus a staff token added through the library.
+    /// An embedded server with the kiosk token, plus staff and prereview tokens added through
+    /// the library.
     pub fn start() -> TestServer {
         let dir = tempfile::tempdir().unwrap();
         let db_file = dir.path().join("center.db");
@@ -27,26 +35,41 @@ impl TestServer {
         let test = TestServer {
             kiosk: Client::new(&server.base_url, Some(KIOSK_TOKEN)),
             staff: Client::new(&server.base_url, Some(STAFF_TOKEN)),
+            prereview: Client::new(&server.base_url, Some(PREREVIEW_TOKEN)),
             server,
             db_file,
             _dir: dir,
         };
         test.add_token(Role::Staff, "staff-1", STAFF_TOKEN);
+        test.add_token(Role::Prereview, "prereview-1", PREREVIEW_TOKEN);
         test
     }
 
     /// Adds a token through a second connection pool on the same file.
     pub fn add_token(&self, role: Role, name: &str, token: &str) {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async {
-            let db = open_database(&database_url(&self.db_file.to_string_lossy()))
-                .await
-                .unwrap();
+        block_on(async {
+            let db = open_database(&self.db_url()).await.unwrap();
             add_token(&db, role, name, token).await.unwrap();
         });
+    }
+
+    /// Runs plain SQL on the server's database, e.g. to withdraw a service.
+    pub fn sql(&self, statements: &[&str]) {
+        block_on(async {
+            let pool = sqlx::SqlitePool::connect(&self.db_url()).await.unwrap();
+            for statement in statements {
+                sqlx::query(statement).execute(&pool).await.unwrap();
+            }
+        });
+    }
+
+    fn db_url(&self) -> String {
+        database_url(&self.db_file.to_string_lossy())
+    }
+
+    /// The key the server signs receipts with, read from its file.
+    pub fn receipt_key(&self) -> SigningKey {
+        load_receipt_key(&receipt_key_beside(&self.db_file)).unwrap()
     }
 
     pub fn client(&self, token: Option<&str>) -> Client {
@@ -134,6 +157,31 @@ impl Client {
         assert_eq!(r.status, 201, "{}", r.body);
         r.body
     }
+
+    /// Issues a receipt (with a prereview token) and checks it was created.
+    pub fn issue_receipt(&self, service: &str, missing: &[u8], valid_days: u32) -> IssuedReceipt {
+        let r = self.post(
+            "/v1/receipts",
+            Some(&json!({"service_code": service, "applicant": "张*明",
+                         "missing_materials": missing, "valid_days": valid_days})),
+            None,
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+        serde_json::from_value(r.body).unwrap()
+    }
+
+    /// Redeems a receipt by token or number (`{"token": ...}` or `{"number": ...}`).
+    pub fn redeem(&self, body: Value, key: Option<&str>) -> Reply {
+        self.post("/v1/receipts/redeem", Some(&body), key)
+    }
+}
+
+fn block_on<F: std::future::Future>(work: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(work)
 }
 
 fn reply(mut response: ureq::http::Response<ureq::Body>) -> Reply {
