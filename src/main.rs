@@ -73,20 +73,24 @@ fn run(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
     // Without a configured API the kiosk serves the reference API itself, on loopback, and
     // talks to it over HTTP exactly as to a remote one. The server opens its database on its
     // own thread while the window is built; requests wait in the bound port's backlog.
-    let (embedded, api) = match (&config.api_url, &config.token) {
-        (Some(url), Some(token)) => (None, ApiClient::new(url, token)),
+    let (embedded, api, receipt_key) = match (&config.api_url, &config.token) {
+        (Some(url), Some(token)) => (None, ApiClient::new(url, token), config.receipt_public_key),
         _ => {
             let token = config.token.clone().unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string());
             let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
             let api = ApiClient::new(&format!("http://{}", listener.local_addr()?), &token);
             let db = config.data_dir.join("service-api.sqlite");
+            // Read (or made) here, before the server starts, so scanning can check receipts
+            // with the key the embedded server signs them with.
+            std::fs::create_dir_all(&config.data_dir)?;
+            let receipt_key = service_api::load_receipt_key(&service_api::receipt_key_beside(&db))?.verifying_key();
             let kiosk_id = config.kiosk_id.clone();
             let server = std::thread::spawn(move || {
                 EmbeddedServer::start_on(listener, &db, &kiosk_id, &token)
                     .map_err(|e| eprintln!("kiosk: cannot start the embedded service API on {}: {e}", db.display()))
                     .ok()
             });
-            (Some(server), api)
+            (Some(server), api, Some(receipt_key))
         }
     };
 
@@ -94,6 +98,10 @@ fn run(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
     let key_prefix = format!("{}-{}", config.kiosk_id, uuid::Uuid::new_v4().simple());
     let mut kiosk = Kiosk::new(config.language, idle, key_prefix);
     kiosk.set_private_output(config.private_audio);
+    if receipt_key.is_none() {
+        eprintln!("kiosk: no receipt_public_key configured: scanned receipts cannot be checked, typed receipt numbers still work");
+    }
+    kiosk.set_receipt_key(receipt_key);
     let ui = KioskUi::new(kiosk, api, Box::new(speaker(config)))?;
     ui.window.window().set_fullscreen(config.fullscreen);
     ui.start();
