@@ -101,7 +101,9 @@ impl Drop for Scanner {
 fn read_frames(mut source: Box<dyn FrameSource>, shared: &Shared) {
     let mut sequence = 0;
     while !shared.mailbox.is_stopping() {
-        match source.next_frame() {
+        // A camera library that panics has stopped giving frames as surely as one that errs.
+        let next = panic::catch_unwind(AssertUnwindSafe(|| source.next_frame()));
+        match next.unwrap_or(Err(CameraProblem::Stopped)) {
             Ok(image) => {
                 sequence += 1;
                 let image = Arc::new(image);

@@ -306,6 +306,23 @@ fn a_camera_stopping_mid_scan_is_reported_once_after_it_is_released() {
     assert_eq!(seen.lock().unwrap().last(), Some(&10), "the last frame is decoded");
 }
 
+struct PanickingSource;
+
+impl FrameSource for PanickingSource {
+    fn next_frame(&mut self) -> Result<RgbImage, CameraProblem> {
+        panic!("a camera library bug");
+    }
+}
+
+#[test]
+fn a_panicking_camera_is_a_stopped_camera() {
+    let (decoder, _) = fake_decoder(Duration::ZERO, |_| None);
+    let (_scanner, events) = start(PanickingSource, decoder);
+    let received: Vec<_> =
+        std::iter::from_fn(|| events.recv_timeout(Duration::from_secs(2)).ok()).collect();
+    assert_eq!(received, [ScanEvent::Failed(CameraProblem::Stopped)]);
+}
+
 #[test]
 fn dropping_the_scanner_releases_the_camera_promptly() {
     let (source, dropped) = CountingSource::new(30);
