@@ -6,6 +6,7 @@
 //! - [`config`]: the TOML file and command-line flags;
 //! - [`headphones`]: the headphone jack, which starts voice navigation;
 //! - [`scan`]: reading QR codes from camera frames;
+//! - [`scanner`]: the scan screen's live preview and QR reading on worker threads;
 //! - [`speech`]: the voice pack, live text-to-speech and earcons behind one speaker;
 //! - [`ui`]: the thin adapter between the core and the Slint UI.
 
@@ -15,5 +16,6 @@ pub mod config;
 pub mod core;
 pub mod headphones;
 pub mod scan;
+pub mod scanner;
 pub mod speech;
 pub mod ui;
