@@ -1,5 +1,13 @@
 //! Reading QR codes from camera frames.
 
+mod rqrr_decoder;
+#[cfg(feature = "zxing")]
+mod zxing_decoder;
+
+pub use rqrr_decoder::{Binarize, Rung, RqrrDecoder, Scale, LADDER};
+#[cfg(feature = "zxing")]
+pub use zxing_decoder::ZxingDecoder;
+
 use image::GrayImage;
 
 /// A QR decoder: the text of the first code found in `image`, if any.
