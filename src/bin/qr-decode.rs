@@ -11,16 +11,22 @@ use std::time::Instant;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let mut decoder: Box<dyn QrDecoder> = match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
-        [] => Box::new(RqrrDecoder::default()),
-        ["--ladder", list] => {
-            let ladder = list.split(',').map(str::parse::<Rung>).collect::<Result<Vec<_>, _>>();
-            Box::new(RqrrDecoder::with_ladder(ladder.unwrap_or_else(|e| usage(&e))))
-        }
-        #[cfg(feature = "zxing")]
-        ["--zxing"] => Box::new(kiosk::scan::ZxingDecoder),
-        _ => usage(&format!("unexpected arguments {args:?}")),
-    };
+    let mut decoder: Box<dyn QrDecoder> =
+        match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
+            [] => Box::new(RqrrDecoder::default()),
+            ["--ladder", list] => {
+                let ladder = list
+                    .split(',')
+                    .map(str::parse::<Rung>)
+                    .collect::<Result<Vec<_>, _>>();
+                Box::new(RqrrDecoder::with_ladder(
+                    ladder.unwrap_or_else(|e| usage(&e)),
+                ))
+            }
+            #[cfg(feature = "zxing")]
+            ["--zxing"] => Box::new(kiosk::scan::ZxingDecoder),
+            _ => usage(&format!("unexpected arguments {args:?}")),
+        };
     let mut out = io::stdout().lock();
     for path in io::stdin().lock().lines() {
         let path = path.expect("stdin is text");
@@ -34,12 +40,17 @@ fn main() {
         };
         let start = Instant::now();
         // The kiosk's scanner worker guards every decoder the same way: rqrr can panic.
-        let payload = panic::catch_unwind(AssertUnwindSafe(|| decoder.decode(&image))).unwrap_or_else(|_| {
-            eprintln!("{path}: the decoder panicked");
-            None
-        });
+        let payload = panic::catch_unwind(AssertUnwindSafe(|| decoder.decode(&image)))
+            .unwrap_or_else(|_| {
+                eprintln!("{path}: the decoder panicked");
+                None
+            });
         let micros = start.elapsed().as_micros();
-        let escaped = payload.unwrap_or_default().replace('\\', "\\\\").replace('\t', "\\t").replace('\n', "\\n");
+        let escaped = payload
+            .unwrap_or_default()
+            .replace('\\', "\\\\")
+            .replace('\t', "\\t")
+            .replace('\n', "\\n");
         writeln!(out, "{path}\t{escaped}\t{micros}").expect("stdout");
         out.flush().expect("stdout");
     }

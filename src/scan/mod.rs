@@ -4,7 +4,7 @@ mod rqrr_decoder;
 #[cfg(feature = "zxing")]
 mod zxing_decoder;
 
-pub use rqrr_decoder::{Binarize, Rung, RqrrDecoder, Scale, LADDER};
+pub use rqrr_decoder::{Binarize, RqrrDecoder, Rung, Scale, LADDER};
 #[cfg(feature = "zxing")]
 pub use zxing_decoder::ZxingDecoder;
 
