@@ -5,6 +5,7 @@ use std::sync::mpsc;
 use clap::Parser;
 
 use kiosk::api::ApiClient;
+use kiosk::camera::{self, CameraChoice};
 use kiosk::config::{Config, Flags};
 use kiosk::core::{Event, IdlePolicy, Kiosk};
 use kiosk::headphones;
@@ -102,7 +103,11 @@ fn run(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
         eprintln!("kiosk: no receipt_public_key configured: scanned receipts cannot be checked, typed receipt numbers still work");
     }
     kiosk.set_receipt_key(receipt_key);
-    let ui = KioskUi::new(kiosk, api, Box::new(speaker(config)))?;
+    let camera = match &config.camera_file {
+        Some(path) => CameraChoice::Files(path.clone()),
+        None => CameraChoice::Device(config.camera_device),
+    };
+    let ui = KioskUi::new(kiosk, api, Box::new(speaker(config)), Box::new(move || camera::open(&camera)))?;
     ui.window.window().set_fullscreen(config.fullscreen);
     ui.start();
     watch_headphones(ui.events());

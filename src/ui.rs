@@ -2,21 +2,30 @@
 //! view becomes window properties, and the core's effects run on worker threads whose
 //! results come back to the UI thread as events.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::sync::{mpsc, Arc};
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use slint::{ComponentHandle, ModelRc, VecModel};
 
 use crate::api::ApiClient;
+use crate::camera::{FrameSource, OpenError};
 use crate::core::profile::Language;
 use crate::core::view::{self, View};
 use crate::core::voice::NavKey;
-use crate::core::{prompts, BarAction, Effect, EntryKey, Event, Kiosk};
+use crate::core::{prompts, BarAction, CameraProblem, Effect, EntryKey, Event, Kiosk};
+use crate::scan::QrDecoder;
+use crate::scanner::{ScanEvent, Scanner};
 use crate::speech::{SpeechProblem, Voice};
 
 slint::include_modules!();
+
+/// Opens the scan screen's camera: the configured device or images (see [`crate::camera::open`]).
+pub type CameraOpener = Box<dyn Fn() -> Result<Box<dyn FrameSource>, OpenError>>;
+
+/// How often the scan screen's preview looks for a new frame (and takes in scanned codes).
+const PREVIEW_EVERY: Duration = Duration::from_millis(33);
 
 /// The kiosk's window with the core behind it.
 pub struct KioskUi {
@@ -29,15 +38,27 @@ struct Controller {
     window: slint::Weak<AppWindow>,
     api: Arc<ApiClient>,
     voice: Box<dyn Voice>,
-    /// Events from other threads (the headphone jack), taken in at each tick.
+    /// Events from other threads (the headphone jack, the scanner), taken in at each tick
+    /// and, while the camera is on, at each preview frame.
     outside: (mpsc::Sender<Event>, mpsc::Receiver<Event>),
+    open_camera: CameraOpener,
+    /// The camera and QR decoder, while the scan screen shows.
+    scanner: RefCell<Option<Scanner>>,
+    preview_clock: slint::Timer,
+    /// The sequence number of the frame on screen.
+    previewed: Cell<u64>,
     /// The view on screen, so unchanged lists keep their scroll position.
     shown: RefCell<Option<View>>,
     idle_clock: slint::Timer,
 }
 
 impl KioskUi {
-    pub fn new(kiosk: Kiosk, api: ApiClient, voice: Box<dyn Voice>) -> Result<KioskUi, slint::PlatformError> {
+    pub fn new(
+        kiosk: Kiosk,
+        api: ApiClient,
+        voice: Box<dyn Voice>,
+        open_camera: CameraOpener,
+    ) -> Result<KioskUi, slint::PlatformError> {
         let window = AppWindow::new()?;
         let controller = Rc::new(Controller {
             kiosk: RefCell::new(kiosk),
@@ -45,6 +66,10 @@ impl KioskUi {
             api: Arc::new(api),
             voice,
             outside: mpsc::channel(),
+            open_camera,
+            scanner: RefCell::new(None),
+            preview_clock: slint::Timer::default(),
+            previewed: Cell::new(0),
             shown: RefCell::new(None),
             idle_clock: slint::Timer::default(),
         });
@@ -82,9 +107,7 @@ impl KioskUi {
         let c = Rc::downgrade(&controller);
         controller.idle_clock.start(slint::TimerMode::Repeated, Duration::from_secs(1), move || {
             if let Some(c) = c.upgrade() {
-                while let Ok(event) = c.outside.1.try_recv() {
-                    c.dispatch(event);
-                }
+                c.take_outside_events();
                 c.dispatch(Event::Tick(1));
                 c.show_staff_notice();
             }
@@ -132,7 +155,8 @@ impl Controller {
             Effect::StopSpeech => return self.voice.stop(),
             Effect::PauseSpeech => return self.voice.pause(),
             Effect::ResumeSpeech => return self.voice.resume(),
-            Effect::OpenCamera | Effect::CloseCamera => return, // wired with the scanner
+            Effect::OpenCamera => return self.open_camera(),
+            Effect::CloseCamera => return self.close_camera(),
             Effect::LoadCatalog | Effect::IssueTicket { .. } | Effect::RedeemReceipt { .. } => {}
         }
         let api = self.api.clone();
@@ -157,6 +181,65 @@ impl Controller {
             }
         });
         spawned.expect("the UI event loop runs");
+    }
+
+    fn take_outside_events(self: &Rc<Self>) {
+        while let Ok(event) = self.outside.1.try_recv() {
+            self.dispatch(event);
+        }
+    }
+
+    /// Starts the camera and the QR decoder, and the preview that shows the camera's frames.
+    fn open_camera(self: &Rc<Self>) {
+        let source = match (self.open_camera)() {
+            Ok(source) => source,
+            Err(e) => {
+                eprintln!("kiosk: camera: {e}");
+                return self.dispatch(Event::CameraFailed(CameraProblem::from(e)));
+            }
+        };
+        let events = self.outside.0.clone();
+        let scanner = Scanner::start(source, crate::scan::decoder(), move |event| {
+            let event = match event {
+                ScanEvent::Read(payload) => Event::CodeRead { payload, now: unix_seconds() },
+                ScanEvent::Failed(problem) => Event::CameraFailed(problem),
+            };
+            let _ = events.send(event);
+        });
+        *self.scanner.borrow_mut() = Some(scanner);
+        self.previewed.set(0);
+        let c = Rc::downgrade(self);
+        self.preview_clock.start(slint::TimerMode::Repeated, PREVIEW_EVERY, move || {
+            if let Some(c) = c.upgrade() {
+                c.show_newest_frame();
+                c.take_outside_events();
+            }
+        });
+    }
+
+    /// Releases the camera (waiting for its threads) and blanks the preview.
+    fn close_camera(&self) {
+        self.preview_clock.stop();
+        drop(self.scanner.borrow_mut().take());
+        if let Some(window) = self.window.upgrade() {
+            window.set_camera_preview(slint::Image::default());
+        }
+    }
+
+    /// The camera's newest frame, mirrored so that moving the phone feels like a mirror.
+    fn show_newest_frame(&self) {
+        let frame = self.scanner.borrow().as_ref().and_then(Scanner::latest_frame);
+        let (Some((number, image)), Some(window)) = (frame, self.window.upgrade()) else { return };
+        if number == self.previewed.replace(number) {
+            return;
+        }
+        let mirrored = image::imageops::flip_horizontal(image.as_ref());
+        let pixels = slint::SharedPixelBuffer::<slint::Rgb8Pixel>::clone_from_slice(
+            mirrored.as_raw(),
+            mirrored.width(),
+            mirrored.height(),
+        );
+        window.set_camera_preview(slint::Image::from_rgb8(pixels));
     }
 
     /// What keeps speech from working, for the center's staff, in the kiosk's language.
@@ -254,6 +337,12 @@ impl Controller {
         window.set_voice_focus_item(focus_index.map_or(-1, |i| i as i32));
         window.set_voice_focus(view.voice_focus.into());
     }
+}
+
+/// For a receipt's expiry.
+fn unix_seconds() -> u32 {
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+    u32::try_from(now.as_secs()).unwrap_or(u32::MAX)
 }
 
 /// The keys of an EZ-Access keypad, or of a USB keyboard standing in for it: arrows step,

@@ -14,7 +14,7 @@ use kiosk::core::{IdlePolicy, Kiosk};
 use kiosk::ui::{AppWindow, KioskUi, PageKind};
 
 mod common;
-use common::{init_headless_platform, start_kiosk, wait_until, write_png};
+use common::{init_headless_platform, screenshot, start_kiosk, wait_until};
 
 fn find(window: &AppWindow, label: &str) -> ElementHandle {
     let found: Vec<_> = ElementHandle::find_by_accessible_label(window, label).collect();
@@ -90,13 +90,6 @@ fn audit(window: &AppWindow) {
     }
 }
 
-/// Saves the screen as `<dir>/<name>.png` when `KIOSK_SCREENSHOTS=<dir>` is set
-/// (`KIOSK_SCREENSHOTS=docs cargo test --test ui_headless` refreshes the README's pictures).
-fn screenshot(window: &AppWindow, name: &str) {
-    let Some(dir) = std::env::var_os("KIOSK_SCREENSHOTS") else { return };
-    let snapshot = window.window().take_snapshot().expect("snapshot");
-    write_png(&snapshot, &std::path::Path::new(&dir).join(format!("{name}.png")));
-}
 
 #[test]
 fn a_visit_by_labels_touch_and_default_actions() {
@@ -196,7 +189,7 @@ fn a_dead_api_and_an_idle_resident() {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let api = ApiClient::new(&format!("http://127.0.0.1:{port}"), "secret");
     let idle = IdlePolicy { timeout_secs: 1, warning_secs: 20 };
-    let ui = KioskUi::new(Kiosk::new(Language::Zh, idle, "dead-api"), api, Box::new(common::Said::default())).unwrap();
+    let ui = KioskUi::new(Kiosk::new(Language::Zh, idle, "dead-api"), api, Box::new(common::Said::default()), common::no_camera()).unwrap();
     let window = &ui.window;
     window.window().set_size(slint::PhysicalSize::new(1280, 720));
     window.show().unwrap();

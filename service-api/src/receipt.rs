@@ -39,7 +39,7 @@ pub enum ReceiptError {
     NotAReceipt,
     /// Looks like a receipt but does not decode: damaged or altered.
     Malformed,
-    /// The signature is not the service API's: forged or altered.
+    /// The signature is missing or not the service API's: forged or altered.
     BadSignature,
     Expired,
 }
@@ -59,7 +59,8 @@ impl Receipt {
             return Err(ReceiptError::Oversized);
         }
         let body = token.strip_prefix(PREFIX).ok_or(ReceiptError::NotAReceipt)?;
-        let (payload, signature) = body.split_once('.').ok_or(ReceiptError::Malformed)?;
+        // No signature at all is as bad as a wrong one: anyone can write a payload.
+        let (payload, signature) = body.split_once('.').ok_or(ReceiptError::BadSignature)?;
         let payload = BASE64.decode(payload).map_err(|_| ReceiptError::Malformed)?;
         let signature: [u8; 64] = BASE64
             .decode(signature)
@@ -210,6 +211,8 @@ mod tests {
         assert_eq!(verify(&"R1.".repeat(300)), Err(ReceiptError::Oversized));
         assert_eq!(verify("R1.!!!.???"), Err(ReceiptError::Malformed));
         assert_eq!(verify(&token[..token.len() - 3]), Err(ReceiptError::Malformed));
+        let unsigned = token.rsplit_once('.').unwrap().0;
+        assert_eq!(verify(unsigned), Err(ReceiptError::BadSignature));
 
         // Another service code under the original signature: altered.
         let (_, signature) = token.rsplit_once('.').unwrap();

@@ -89,6 +89,7 @@ fn every_bad_code_has_its_reason_on_screen_and_in_speech_and_the_camera_stays_on
         (&"R1.".repeat(300) as &str, "scan.error.oversized"),
         (&token[..token.len() - 5], "scan.error.damaged"),
         (&receipt().sign(&other_key), "scan.error.forged"),
+        (token.rsplit_once('.').unwrap().0, "scan.error.forged"),
         (&format!("{}.{signature}", Receipt { service_code: "legal-aid".into(), ..receipt() }.sign(&signing_key()).rsplit_once('.').unwrap().0), "scan.error.forged"),
         (&expired, "scan.error.expired"),
     ];

@@ -10,11 +10,12 @@ use i_slint_backend_testing::{TestingBackend, TestingBackendOptions};
 use slint::ComponentHandle;
 
 use kiosk::api::ApiClient;
+use kiosk::camera::OpenError;
 use kiosk::core::profile::Language;
 use kiosk::core::speech::{Sound, Utterance};
 use kiosk::core::{IdlePolicy, Kiosk};
 use kiosk::speech::{SpeechProblem, Voice};
-use kiosk::ui::{AppWindow, KioskUi};
+use kiosk::ui::{AppWindow, CameraOpener, KioskUi};
 use service_api::EmbeddedServer;
 
 /// Slint's testing backend with the software renderer (for snapshots) and a real event loop
@@ -47,8 +48,13 @@ pub fn start_speaking_kiosk(idle: IdlePolicy) -> (TestApi, KioskUi, Said) {
     let server = EmbeddedServer::start(&dir.path().join("api.sqlite"), "kiosk-test", "secret").unwrap();
     let api = ApiClient::new(&server.base_url, "secret");
     let said = Said::default();
-    let ui = KioskUi::new(Kiosk::new(Language::Zh, idle, "ui-test"), api, Box::new(said.clone())).unwrap();
+    let ui = KioskUi::new(Kiosk::new(Language::Zh, idle, "ui-test"), api, Box::new(said.clone()), no_camera()).unwrap();
     (TestApi { _server: server, _dir: dir }, ui, said)
+}
+
+/// A camera that is not there.
+pub fn no_camera() -> CameraOpener {
+    Box::new(|| Err(OpenError("no camera in this test".into())))
 }
 
 /// A voice that records what it is asked to say, rendered as the screen would show it.
@@ -100,6 +106,20 @@ pub fn wait_until(window: &AppWindow, what: &str, done: impl Fn(&AppWindow) -> b
         window.get_page(),
         window.get_page_title()
     );
+}
+
+/// Activates the control labelled `label` as a screen reader would.
+pub fn press(window: &AppWindow, label: &str) {
+    let found = i_slint_backend_testing::ElementHandle::find_by_accessible_label(window, label).next();
+    let element = found.unwrap_or_else(|| panic!("no element labelled {label:?} on page {:?}", window.get_page_title()));
+    element.invoke_accessible_default_action();
+}
+
+/// Saves the window as `NAME.png` in `$KIOSK_SCREENSHOTS`, when that is set (for `docs/`).
+pub fn screenshot(window: &AppWindow, name: &str) {
+    let Some(dir) = std::env::var_os("KIOSK_SCREENSHOTS") else { return };
+    let snapshot = window.window().take_snapshot().expect("snapshot");
+    write_png(&snapshot, &Path::new(&dir).join(format!("{name}.png")));
 }
 
 /// Writes a window snapshot as an RGBA PNG.
