@@ -15,7 +15,6 @@ use crate::core::profile::Language;
 use crate::core::view::{self, View};
 use crate::core::voice::NavKey;
 use crate::core::{prompts, BarAction, CameraProblem, Effect, EntryKey, Event, Kiosk};
-use crate::scan::QrDecoder;
 use crate::scanner::{ScanEvent, Scanner};
 use crate::speech::{SpeechProblem, Voice};
 

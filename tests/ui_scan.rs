@@ -5,16 +5,19 @@
 
 mod common;
 
+use std::cell::{Cell, RefCell};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::time::Duration;
 
 use image::{GrayImage, Luma, RgbImage};
-use slint::ComponentHandle;
+use slint::{ComponentHandle, Model};
 
 use kiosk::api::ApiClient;
 use kiosk::camera::{FileCamera, FrameSource};
 use kiosk::core::profile::Language;
 use kiosk::core::{IdlePolicy, Kiosk};
-use kiosk::ui::{CameraOpener, KioskUi, PageKind};
+use kiosk::ui::{AppWindow, CameraOpener, KioskUi, PageKind};
 use service_api::model::{IssuedReceipt, NewReceipt};
 use service_api::EmbeddedServer;
 
@@ -93,10 +96,6 @@ fn blank_frame(dir: &Path) -> PathBuf {
     path
 }
 
-fn files(paths: Vec<PathBuf>) -> CameraOpener {
-    Box::new(move || Ok(Box::new(FileCamera::from_files(&paths)?) as Box<dyn FrameSource>))
-}
-
 /// One test: the testing backend is set up once per process, on one thread.
 #[test]
 fn scanning_receipts() {
@@ -136,15 +135,42 @@ fn a_minted_receipt_scans_into_a_fast_track_ticket_once() {
 }
 
 fn a_code_that_is_not_a_receipt_is_named_and_the_camera_stays_on() {
-    let setup = start(|dir| files(vec![frame_with_code("https://pay.example.com/order/8812", dir, "pay.png")]));
+    let setup = start(|dir| {
+        let code = frame_with_code("https://pay.example.com/order/8812", dir, "pay.png");
+        Box::new(move || Ok(Box::new(FileCamera::from_files(&[code.clone()])?.with_frame_rate(30)) as Box<dyn FrameSource>))
+    });
     let window = &setup.ui.window;
     press(window, "扫描预审回执");
     wait_until(window, "the reason", |w| w.get_error() != "");
     assert_eq!(window.get_page(), PageKind::Scan);
     assert!(window.get_error().contains("不是预审回执"));
-    wait_until(window, "a preview frame", |w| w.get_camera_preview().size().width == 640);
-    common::screenshot(window, "scan");
     assert!(setup.said.take().iter().any(|s| s.starts_with("<Error> 这个二维码不是预审回执")));
+
+    let shown = preview_frames_in(window, Duration::from_secs(2));
+    assert!(shown >= 30, "{shown} preview frames in 2 s from a 30 fps camera: want at least 15 fps");
+
+    wait_until(window, "the first hint", |w| w.get_lines().row_count() == 1);
+    assert_eq!(window.get_lines().row_data(0).unwrap().text, "请把二维码放在离摄像头大约20厘米的地方，拿稳不动");
+    assert!(setup.said.take().contains(&"请把二维码放在离摄像头大约20厘米的地方，拿稳不动".to_string()));
+    common::screenshot(window, "scan");
+}
+
+/// How many different camera frames the scan page shows in `period`.
+fn preview_frames_in(window: &AppWindow, period: Duration) -> usize {
+    let count = Rc::new(Cell::new(0));
+    let last = Rc::new(RefCell::new(window.get_camera_preview()));
+    let (weak, counted, seen) = (window.as_weak(), count.clone(), last.clone());
+    let poll = slint::Timer::default();
+    poll.start(slint::TimerMode::Repeated, Duration::from_millis(4), move || {
+        let now = weak.upgrade().unwrap().get_camera_preview();
+        if *seen.borrow() != now {
+            counted.set(counted.get() + 1);
+            *seen.borrow_mut() = now;
+        }
+    });
+    slint::Timer::single_shot(period, || slint::quit_event_loop().unwrap());
+    slint::run_event_loop().unwrap();
+    count.get()
 }
 
 fn without_a_camera_the_typed_receipt_number_gets_the_ticket() {

@@ -117,12 +117,14 @@ impl Kiosk {
         let t = |id: &str| Text::new(Phrase::prompt(id), lang);
         let button = |id: &str, prompt: &str| Item { id: id.into(), label: t(prompt), detail: Text::default() };
         let body = |text: Text| Line { style: LineStyle::Body, text, value: Text::default() };
+        let heading = |text: Text| Line { style: LineStyle::Heading, text, value: Text::default() };
         match &self.session.screen {
             Screen::Scan => {
                 view.page = Page::Scan;
                 view.title = t("scan.title");
                 view.prompt = t("scan.prompt");
-                view.lines = self.scan_hint().map(|hint| body(t(hint))).into_iter().collect();
+                // A heading: large and bold, for a resident glancing over from the camera.
+                view.lines = self.scan_hint().map(|hint| heading(t(hint))).into_iter().collect();
                 view.items = vec![button(action::ENTER_NUMBER, "scan.enter-number")];
             }
             Screen::NoCamera(problem) => {
@@ -156,9 +158,8 @@ impl Kiosk {
                 view.lines = if redeemed.missing_materials.is_empty() {
                     vec![body(t("receipt.complete"))]
                 } else {
-                    let heading = Line { style: LineStyle::Heading, text: t("receipt.missing"), value: Text::default() };
                     let names = redeemed.missing_materials.iter().map(|m| body(super::said(m, lang)));
-                    std::iter::once(heading).chain(names).collect()
+                    std::iter::once(heading(t("receipt.missing"))).chain(names).collect()
                 };
                 view.items = vec![button(action::FINISH, "ticket.finish")];
             }
