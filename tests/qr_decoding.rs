@@ -18,9 +18,10 @@ fn rqrr_ladder_reads_generated_frames_without_misreads_or_false_positives() {
 
 #[cfg(feature = "zxing")]
 #[test]
-fn zxing_reads_generated_frames_without_misreads_or_false_positives() {
-    // measured: 238 of 252 codes (94.4%), docs/qr-benchmark.md
-    check("zxing-cpp", &mut kiosk::scan::ZxingDecoder, 0.94);
+fn the_kiosk_decoder_reads_generated_frames_without_misreads_or_false_positives() {
+    // measured: 242 of 252 codes (96.0%): zxing-cpp alone reads 238, zxing-cpp's Python
+    // package 239; docs/qr-benchmark.md
+    check("kiosk (zxing-cpp + rqrr)", kiosk::scan::decoder().as_mut(), 0.955);
 }
 
 /// The set, written once per test run; kept in the target dir to look at after a failure.

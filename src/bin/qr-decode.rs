@@ -1,8 +1,9 @@
 //! Decodes QR codes in the images whose paths come on stdin, one a line, and prints
 //! `path<TAB>payload<TAB>microseconds` for each (payload empty when none is found; tab,
 //! newline and backslash in it escaped as \t, \n, \\). The time covers decoding only, not
-//! loading the file. `--ladder work-rqrr,full-adaptive,...` replaces the default ladder;
-//! `--zxing` (built with the `zxing` feature) uses zxing-cpp instead of rqrr.
+//! loading the file. With no option it is the kiosk's own decoder (`kiosk::scan::decoder`);
+//! `--rqrr` is rqrr with its default ladder, `--ladder work-rqrr,full-adaptive,...` rqrr with
+//! another ladder, and `--zxing` (built with the `zxing` feature) zxing-cpp alone.
 
 use kiosk::scan::{QrDecoder, RqrrDecoder, Rung};
 use std::io::{self, BufRead, Write};
@@ -13,7 +14,8 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut decoder: Box<dyn QrDecoder> =
         match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
-            [] => Box::new(RqrrDecoder::default()),
+            [] => kiosk::scan::decoder(),
+            ["--rqrr"] => Box::new(RqrrDecoder::default()),
             ["--ladder", list] => {
                 let ladder = list
                     .split(',')
@@ -57,6 +59,6 @@ fn main() {
 }
 
 fn usage(problem: &str) -> ! {
-    eprintln!("{problem}\nusage: qr-decode [--ladder RUNG,RUNG... | --zxing] < paths\nrungs: SCALE-THRESHOLD, SCALE work|full|double, THRESHOLD rqrr|adaptive|inverted");
+    eprintln!("{problem}\nusage: qr-decode [--rqrr | --ladder RUNG,RUNG... | --zxing] < paths\nrungs: SCALE-THRESHOLD, SCALE work|full|double, THRESHOLD rqrr|adaptive|inverted");
     std::process::exit(2)
 }
