@@ -121,10 +121,11 @@ fn a_good_receipt_is_redeemed_into_a_fast_track_ticket_and_its_missing_materials
     assert_eq!(view.page, Page::Ticket);
     assert_eq!(view.ticket.as_ref().unwrap().number, "H007");
     let lines: Vec<&str> = view.lines.iter().map(|l| l.text.shown.as_str()).collect();
-    assert_eq!(lines, ["还需补充以下材料：", "居民身份证"]);
+    assert_eq!(lines, ["1、居民身份证"]);
+    assert_eq!(view.prompt, "请记好号码，并补齐下面列出的材料");
     let said = spoken(&effects);
     assert_eq!(said[..3], ["receipt.title", "ticket.number", "H007"], "the number comes first");
-    assert!(said.ends_with(&["receipt.missing".to_string(), "居民身份证".to_string()]), "{said:?}");
+    assert!(said.ends_with(&["receipt.prompt.missing".into(), "receipt.material".into(), "1".into(), "居民身份证".into()]), "{said:?}");
     assert!(!view.can_go_back, "nothing to go back to: the receipt is used");
 
     kiosk.handle(Event::Activate(action::FINISH.into()));

@@ -117,13 +117,13 @@ impl Kiosk {
         let t = |id: &str| Text::new(Phrase::prompt(id), lang);
         let button = |id: &str, prompt: &str| Item { id: id.into(), label: t(prompt), detail: Text::default() };
         let body = |text: Text| Line { style: LineStyle::Body, text, value: Text::default() };
-        let heading = |text: Text| Line { style: LineStyle::Heading, text, value: Text::default() };
         match &self.session.screen {
             Screen::Scan => {
                 view.page = Page::Scan;
                 view.title = t("scan.title");
                 view.prompt = t("scan.prompt");
                 // A heading: large and bold, for a resident glancing over from the camera.
+                let heading = |text: Text| Line { style: LineStyle::Heading, text, value: Text::default() };
                 view.lines = self.scan_hint().map(|hint| heading(t(hint))).into_iter().collect();
                 view.items = vec![button(action::ENTER_NUMBER, "scan.enter-number")];
             }
@@ -151,15 +151,18 @@ impl Kiosk {
                 view.items = vec![button(action::ENTRY_DONE, "entry.done")];
             }
             Screen::Receipt(redeemed) => {
+                let missing = &redeemed.missing_materials;
                 view.page = Page::Ticket;
                 view.title = t("receipt.title");
-                view.prompt = t("receipt.prompt");
+                view.prompt = t(if missing.is_empty() { "receipt.prompt" } else { "receipt.prompt.missing" });
                 view.ticket = Some(super::ticket_view(&redeemed.ticket, lang));
-                view.lines = if redeemed.missing_materials.is_empty() {
+                // No heading above them: at the largest text it would take a page of its own.
+                view.lines = if missing.is_empty() {
                     vec![body(t("receipt.complete"))]
                 } else {
-                    let names = redeemed.missing_materials.iter().map(|m| body(super::said(m, lang)));
-                    std::iter::once(heading(t("receipt.missing"))).chain(names).collect()
+                    let numbered = |(n, name)| Phrase::prompt_with("receipt.material", vec![Phrase::number(n as u64 + 1), name]);
+                    let names = missing.iter().map(|m| Phrase::text(super::pick(m, lang))).enumerate();
+                    names.map(|item| body(Text::new(numbered(item), lang))).collect()
                 };
                 view.items = vec![button(action::FINISH, "ticket.finish")];
             }
