@@ -122,9 +122,10 @@ impl Kiosk {
                 view.page = Page::Scan;
                 view.title = t("scan.title");
                 view.prompt = t("scan.prompt");
-                // A heading: large and bold, for a resident glancing over from the camera.
+                // What the yellow frame is for, then the hint: large and bold, for a resident
+                // glancing over from the camera.
                 let heading = |text: Text| Line { style: LineStyle::Heading, text, value: Text::default() };
-                view.lines = self.scan_hint().map(|hint| heading(t(hint))).into_iter().collect();
+                view.lines = vec![self.scan_hint().map_or_else(|| body(t("scan.frame")), |hint| heading(t(hint)))];
                 view.items = vec![button(action::ENTER_NUMBER, "scan.enter-number")];
             }
             Screen::NoCamera(problem) => {

@@ -2,7 +2,7 @@
 #![allow(dead_code)] // each test binary uses its own share of these helpers
 
 use std::cell::RefCell;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
@@ -10,12 +10,13 @@ use i_slint_backend_testing::{TestingBackend, TestingBackendOptions};
 use slint::ComponentHandle;
 
 use kiosk::api::ApiClient;
-use kiosk::camera::OpenError;
+use kiosk::camera::{FileCamera, FrameSource, OpenError};
 use kiosk::core::profile::Language;
 use kiosk::core::speech::{Sound, Utterance};
 use kiosk::core::{IdlePolicy, Kiosk};
 use kiosk::speech::{SpeechProblem, Voice};
 use kiosk::ui::{AppWindow, CameraOpener, KioskUi};
+use service_api::model::{IssuedReceipt, NewReceipt};
 use service_api::EmbeddedServer;
 
 /// Slint's testing backend with the software renderer (for snapshots) and a real event loop
@@ -32,8 +33,32 @@ pub fn init_headless_platform() {
 /// The embedded service API on a temporary SQLite file; dropping it stops the server, then
 /// removes the file.
 pub struct TestApi {
-    _server: EmbeddedServer,
-    _dir: tempfile::TempDir,
+    pub server: EmbeddedServer,
+    pub dir: tempfile::TempDir,
+}
+
+impl TestApi {
+    pub fn db_file(&self) -> PathBuf {
+        self.dir.path().join("api.sqlite")
+    }
+
+    /// A receipt for a residence permit with its first material missing, issued into the
+    /// database as the pre-review system's endpoint does.
+    pub fn issue_receipt(&self) -> IssuedReceipt {
+        let key = service_api::load_receipt_key(&service_api::receipt_key_beside(&self.db_file())).unwrap();
+        let new = NewReceipt {
+            service_code: "residence-permit".into(),
+            applicant: "张*明".into(),
+            missing_materials: vec![0],
+            valid_days: 30,
+        };
+        let url = service_api::database_url(&self.db_file().to_string_lossy());
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(async {
+            let db = service_api::open_database(&url).await.unwrap();
+            service_api::issue_receipt(&db, &key, &new, "ui-test").await.unwrap()
+        })
+    }
 }
 
 /// A Chinese kiosk window (not shown yet) on its own embedded service API.
@@ -44,12 +69,57 @@ pub fn start_kiosk(idle: IdlePolicy) -> (TestApi, KioskUi) {
 
 /// [`start_kiosk`], with what the kiosk says recorded instead of played.
 pub fn start_speaking_kiosk(idle: IdlePolicy) -> (TestApi, KioskUi, Said) {
+    start_kiosk_with_camera(idle, |_| no_camera())
+}
+
+/// [`start_speaking_kiosk`] with a camera, given the test's folder for its images. The kiosk
+/// checks receipts with its API's key.
+pub fn start_kiosk_with_camera(idle: IdlePolicy, camera: impl Fn(&Path) -> CameraOpener) -> (TestApi, KioskUi, Said) {
     let dir = tempfile::tempdir().unwrap();
     let server = EmbeddedServer::start(&dir.path().join("api.sqlite"), "kiosk-test", "secret").unwrap();
     let api = ApiClient::new(&server.base_url, "secret");
     let said = Said::default();
-    let ui = KioskUi::new(Kiosk::new(Language::Zh, idle, "ui-test"), api, Box::new(said.clone()), no_camera()).unwrap();
-    (TestApi { _server: server, _dir: dir }, ui, said)
+    let mut kiosk = Kiosk::new(Language::Zh, idle, "ui-test");
+    kiosk.set_receipt_key(Some(server.receipt_public_key()));
+    let ui = KioskUi::new(kiosk, api, Box::new(said.clone()), camera(dir.path())).unwrap();
+    (TestApi { server, dir }, ui, said)
+}
+
+/// A 640x480 webcam frame of a grey desk with the QR code of `payload` held in it, about 3.5
+/// pixels per module (a phone some 25 cm away), saved as `dir/name`.
+pub fn frame_with_code(payload: &str, dir: &Path, name: &str) -> PathBuf {
+    let code = qrcode::QrCode::new(payload.as_bytes()).unwrap();
+    let modules = code.to_colors();
+    let width = code.width() as i64;
+    let scale = 3.5_f32;
+    let mut frame = image::RgbImage::from_pixel(640, 480, image::Rgb([120, 118, 110]));
+    let side = ((width + 8) as f32 * scale) as u32;
+    let (left, top) = (320 - side / 2, 240 - side / 2);
+    for y in 0..side {
+        for x in 0..side {
+            let module = |v: u32| (v as f32 / scale) as i64 - 4;
+            let (mx, my) = (module(x), module(y));
+            let inside = (0..width).contains(&mx) && (0..width).contains(&my);
+            let dark = inside && modules[(my * width + mx) as usize] == qrcode::Color::Dark;
+            let shade = if dark { 30 } else { 225 };
+            frame.put_pixel(left + x, top + y, image::Rgb([shade, shade, shade]));
+        }
+    }
+    let path = dir.join(name);
+    frame.save(&path).unwrap();
+    path
+}
+
+/// A grey frame with nothing to read, saved as `dir/blank.png`.
+pub fn blank_frame(dir: &Path) -> PathBuf {
+    let path = dir.join("blank.png");
+    image::GrayImage::from_pixel(640, 480, image::Luma([128])).save(&path).unwrap();
+    path
+}
+
+/// A camera that plays `frames` in a loop at `fps`.
+pub fn files_camera(frames: Vec<PathBuf>, fps: u32) -> CameraOpener {
+    Box::new(move || Ok(Box::new(FileCamera::from_files(&frames)?.with_frame_rate(fps)) as Box<dyn FrameSource>))
 }
 
 /// A camera that is not there.
