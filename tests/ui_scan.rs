@@ -128,7 +128,7 @@ fn without_a_camera_the_typed_receipt_number_gets_the_ticket() {
 fn a_camera_that_stops_mid_scan_leaves_the_typed_number() {
     let (_api, ui, _said) = start_kiosk_with_camera(IdlePolicy::default(), |dir| {
         let blank = common::blank_frame(dir);
-        Box::new(move || Ok(Box::new(FileCamera::from_files(&[blank.clone()])?.play_once()) as Box<dyn FrameSource>))
+        Box::new(move || Ok(Box::new(FileCamera::from_files(std::slice::from_ref(&blank))?.play_once()) as Box<dyn FrameSource>))
     });
     shown(&ui);
     let window = &ui.window;

@@ -445,21 +445,15 @@ impl Kiosk {
                 home::PENSION | home::CALL_STAFF => self.go(Screen::NotYet),
                 _ => {}
             },
-            Screen::Services => {
-                if self.service(id).is_some() {
-                    self.start_flow(id);
-                }
-            }
+            Screen::Services if self.service(id).is_some() => self.start_flow(id),
             Screen::GuideCategories => {
                 let known = self.catalog().categories.iter().any(|c| c.code == id);
                 if known {
                     self.go(Screen::GuideServices { category: id.to_string() });
                 }
             }
-            Screen::GuideServices { .. } => {
-                if self.service(id).is_some() {
-                    self.go(Screen::Guide { service: id.to_string() });
-                }
+            Screen::GuideServices { .. } if self.service(id).is_some() => {
+                self.go(Screen::Guide { service: id.to_string() })
             }
             Screen::Guide { service } if id == action::TAKE_NUMBER => self.start_flow(&service),
             Screen::Step { service, index } => return self.activate_step(&service, index, id),
