@@ -1,6 +1,6 @@
 use std::path::Path;
 use std::process::ExitCode;
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc};
 
 use clap::Parser;
 
@@ -107,7 +107,7 @@ fn run(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
         Some(path) => CameraChoice::Files(path.clone()),
         None => CameraChoice::Device(config.camera_device),
     };
-    let ui = KioskUi::new(kiosk, api, Box::new(speaker(config)), Box::new(move || camera::open(&camera)))?;
+    let ui = KioskUi::new(kiosk, api, Box::new(speaker(config)), Arc::new(move || camera::open(&camera)))?;
     ui.window.window().set_fullscreen(config.fullscreen);
     ui.start();
     watch_headphones(ui.events());

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use image::RgbImage;
 
-use crate::camera::{CameraProblem, FrameSource};
+use crate::camera::{CameraProblem, FrameSource, OpenError};
 use crate::scan::QrDecoder;
 
 /// A payload seen again before it has been out of sight this long is not reported again, so a
@@ -53,6 +53,17 @@ impl Scanner {
         decoder: Box<dyn QrDecoder>,
         on_event: impl Fn(ScanEvent) + Send + 'static,
     ) -> Scanner {
+        Scanner::open(move || Ok(source), decoder, on_event)
+    }
+
+    /// [`Scanner::start`] with a camera that `open` opens on the camera thread, so a webcam
+    /// that takes its time to open never holds up the screen. A camera that does not open is
+    /// reported as `Failed(NotConnected)`.
+    pub fn open(
+        open: impl FnOnce() -> Result<Box<dyn FrameSource>, OpenError> + Send + 'static,
+        decoder: Box<dyn QrDecoder>,
+        on_event: impl Fn(ScanEvent) + Send + 'static,
+    ) -> Scanner {
         let shared = Arc::new(Shared {
             preview: Mutex::new(None),
             mailbox: Mailbox::default(),
@@ -62,7 +73,14 @@ impl Scanner {
             let shared = Arc::clone(&shared);
             thread::Builder::new()
                 .name("camera".into())
-                .spawn(move || read_frames(source, &shared))
+                .spawn(move || match open() {
+                    Ok(source) => read_frames(source, &shared),
+                    Err(e) => {
+                        eprintln!("kiosk: camera: {e}");
+                        let problem = CameraProblem::from(e);
+                        shared.mailbox.update(|slot| slot.camera_problem = Some(problem));
+                    }
+                })
                 .expect("cannot start the camera thread")
         };
         let decoding = {

@@ -14,14 +14,15 @@ use crate::camera::{FrameSource, OpenError};
 use crate::core::profile::Language;
 use crate::core::view::{self, View};
 use crate::core::voice::NavKey;
-use crate::core::{prompts, BarAction, CameraProblem, Effect, EntryKey, Event, Kiosk};
+use crate::core::{prompts, BarAction, Effect, EntryKey, Event, Kiosk};
 use crate::scanner::{ScanEvent, Scanner};
 use crate::speech::{SpeechProblem, Voice};
 
 slint::include_modules!();
 
-/// Opens the scan screen's camera: the configured device or images (see [`crate::camera::open`]).
-pub type CameraOpener = Box<dyn Fn() -> Result<Box<dyn FrameSource>, OpenError>>;
+/// Opens the scan screen's camera: the configured device or images (see [`crate::camera::open`]),
+/// on the scanner's camera thread.
+pub type CameraOpener = Arc<dyn Fn() -> Result<Box<dyn FrameSource>, OpenError> + Send + Sync>;
 
 /// How often the scan screen's preview looks for a new frame (and takes in scanned codes).
 const PREVIEW_EVERY: Duration = Duration::from_millis(33);
@@ -190,15 +191,9 @@ impl Controller {
 
     /// Starts the camera and the QR decoder, and the preview that shows the camera's frames.
     fn open_camera(self: &Rc<Self>) {
-        let source = match (self.open_camera)() {
-            Ok(source) => source,
-            Err(e) => {
-                eprintln!("kiosk: camera: {e}");
-                return self.dispatch(Event::CameraFailed(CameraProblem::from(e)));
-            }
-        };
         let events = self.outside.0.clone();
-        let scanner = Scanner::start(source, crate::scan::decoder(), move |event| {
+        let open = self.open_camera.clone();
+        let scanner = Scanner::open(move || open(), crate::scan::decoder(), move |event| {
             let event = match event {
                 ScanEvent::Read(payload) => Event::CodeRead { payload, now: unix_seconds() },
                 ScanEvent::Failed(problem) => Event::CameraFailed(problem),

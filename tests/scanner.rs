@@ -11,7 +11,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use image::{GrayImage, Rgb, RgbImage};
-use kiosk::camera::{self, CameraChoice, CameraProblem, FileCamera, FrameSource};
+use kiosk::camera::{self, CameraChoice, CameraProblem, FileCamera, FrameSource, OpenError};
 use kiosk::scan::QrDecoder;
 use kiosk::scanner::{ScanEvent, Scanner};
 
@@ -335,4 +335,22 @@ fn dropping_the_scanner_releases_the_camera_promptly() {
     assert!(started.elapsed() < Duration::from_millis(600), "drop took {:?}", started.elapsed());
     assert!(dropped.load(Ordering::SeqCst), "the camera was not released");
     assert!(events.try_iter().next().is_none(), "no Failed when the kiosk stops the scan");
+}
+
+#[test]
+fn a_camera_that_does_not_open_is_reported_from_the_camera_thread() {
+    let (decoder, _) = fake_decoder(Duration::ZERO, |_| None);
+    let (events_sent, events) = mpsc::channel();
+    let opening_thread = std::thread::current().id();
+    let _scanner = Scanner::open(
+        move || {
+            assert_ne!(std::thread::current().id(), opening_thread, "opened off the caller's thread");
+            Err(OpenError("camera 0: no such device".into()))
+        },
+        decoder,
+        move |event| drop(events_sent.send(event)),
+    );
+    let received: Vec<_> =
+        std::iter::from_fn(|| events.recv_timeout(Duration::from_secs(2)).ok()).collect();
+    assert_eq!(received, [ScanEvent::Failed(CameraProblem::NotConnected)]);
 }

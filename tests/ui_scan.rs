@@ -8,6 +8,7 @@ mod common;
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
+use std::sync::Arc;
 use std::time::Duration;
 
 use slint::{ComponentHandle, Model};
@@ -40,7 +41,7 @@ fn a_minted_receipt_scans_into_a_fast_track_ticket_once() {
     // The camera shows the receipt the server issues below, once the scan screen opens it.
     let (api, ui, said) = start_kiosk_with_camera(IdlePolicy::default(), |dir| {
         let receipt = dir.join("receipt.png");
-        Box::new(move || Ok(Box::new(FileCamera::open(&receipt)?) as Box<dyn FrameSource>))
+        Arc::new(move || Ok(Box::new(FileCamera::open(&receipt)?) as Box<dyn FrameSource>))
     });
     shown(&ui);
     let issued = api.issue_receipt();
@@ -109,13 +110,13 @@ fn preview_frames_in(window: &AppWindow, period: Duration) -> usize {
 fn without_a_camera_the_typed_receipt_number_gets_the_ticket() {
     // The real webcam path (nokhwa), on a device number no machine has.
     let (api, ui, said) = start_kiosk_with_camera(IdlePolicy::default(), |_| {
-        Box::new(|| camera::open(&CameraChoice::Device(99)))
+        Arc::new(|| camera::open(&CameraChoice::Device(99)))
     });
     shown(&ui);
     let issued = api.issue_receipt();
     let window = &ui.window;
     press(window, "扫描预审回执");
-    assert_eq!(window.get_page_title(), "摄像头暂时不能使用");
+    wait_until(window, "the camera's absence", |w| w.get_page_title() == "摄像头暂时不能使用");
     assert!(said.take().iter().any(|s| s.contains("没有找到摄像头")), "said, with voice navigation off");
     press(window, "输入回执编号");
     for digit in issued.number.chars() {
@@ -128,7 +129,7 @@ fn without_a_camera_the_typed_receipt_number_gets_the_ticket() {
 fn a_camera_that_stops_mid_scan_leaves_the_typed_number() {
     let (_api, ui, _said) = start_kiosk_with_camera(IdlePolicy::default(), |dir| {
         let blank = common::blank_frame(dir);
-        Box::new(move || Ok(Box::new(FileCamera::from_files(std::slice::from_ref(&blank))?.play_once()) as Box<dyn FrameSource>))
+        Arc::new(move || Ok(Box::new(FileCamera::from_files(std::slice::from_ref(&blank))?.play_once()) as Box<dyn FrameSource>))
     });
     shown(&ui);
     let window = &ui.window;

@@ -4,6 +4,7 @@
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use i_slint_backend_testing::{TestingBackend, TestingBackendOptions};
@@ -119,12 +120,12 @@ pub fn blank_frame(dir: &Path) -> PathBuf {
 
 /// A camera that plays `frames` in a loop at `fps`.
 pub fn files_camera(frames: Vec<PathBuf>, fps: u32) -> CameraOpener {
-    Box::new(move || Ok(Box::new(FileCamera::from_files(&frames)?.with_frame_rate(fps)) as Box<dyn FrameSource>))
+    Arc::new(move || Ok(Box::new(FileCamera::from_files(&frames)?.with_frame_rate(fps)) as Box<dyn FrameSource>))
 }
 
 /// A camera that is not there.
 pub fn no_camera() -> CameraOpener {
-    Box::new(|| Err(OpenError("no camera in this test".into())))
+    Arc::new(|| Err(OpenError("no camera in this test".into())))
 }
 
 /// A voice that records what it is asked to say, rendered as the screen would show it.
