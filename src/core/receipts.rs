@@ -10,7 +10,7 @@ use super::view::{EntryView, Item, Line, LineStyle, Page, Text, View};
 use super::{action, ApiFailure, CameraProblem, Effect, Kiosk, Screen};
 
 /// Seconds between scanning hints; after the last hint the keypad is offered.
-pub const HINT_EVERY_SECS: u32 = 5;
+const HINT_EVERY_SECS: u32 = 5;
 /// The hints, in the order a resident gets them while nothing decodes.
 const HINTS: [&str; 4] = ["scan.hint.distance", "scan.hint.brightness", "scan.hint.glare", "scan.hint.keypad"];
 
