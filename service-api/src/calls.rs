@@ -126,7 +126,9 @@ fn unavailable_message(reason: UnavailableReason, hours: Option<ServiceHours>) -
         ),
         (UnavailableReason::OutsideHours, Some(hours)) => (
             format!("手语视频服务时间为每天 {hours}（北京时间），现在不在服务时间内。"),
-            format!("Sign-language video is available daily {hours} (Beijing time); it is closed now."),
+            format!(
+                "Sign-language video is available daily {hours} (Beijing time); it is closed now."
+            ),
         ),
         (UnavailableReason::OutsideHours, None) => (
             "现在不在手语视频服务时间内。".to_owned(),
@@ -173,7 +175,7 @@ impl CallRow {
     }
 }
 
-/// A kiosk's action on its interpreter call (an interpreter's accept is
+/// What either end does to a call once it is made (an interpreter's accept is
 /// [`Db::accept_interpreter_call`]).
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum CallAction {
@@ -185,7 +187,8 @@ pub(crate) enum CallAction {
 }
 
 impl CallAction {
-    /// (statuses it applies to, status it gives, time column it sets, past participle)
+    /// (the one or two statuses it applies to, status it gives, time column it sets, past
+    /// participle for messages)
     fn spec(
         self,
     ) -> (
@@ -224,6 +227,7 @@ impl Db {
         let now = now_ms();
         self.expire_queued_calls(now).await?;
         let requested_by = caller.issued_by();
+        // One call per kiosk: whatever it still had open is over.
         for (from, to) in [(Queued, Cancelled), (Assigned, Ended), (InCall, Ended)] {
             sqlx::query(
                 "UPDATE interpreter_calls SET status = $1, ended_at = $2
@@ -324,7 +328,10 @@ impl Db {
         if moved.rows_affected() == 1 || call.status == to {
             Ok(call)
         } else {
-            Err(ApiFailure::call_invalid_transition(call.status.as_str(), done))
+            Err(ApiFailure::call_invalid_transition(
+                call.status.as_str(),
+                done,
+            ))
         }
     }
 
@@ -370,10 +377,15 @@ impl Db {
         .execute(&self.pool)
         .await;
         match accepted {
-            Ok(done) if done.rows_affected() == 1 => self.interpreter_call_by_id(id, settings).await,
+            Ok(done) if done.rows_affected() == 1 => {
+                self.interpreter_call_by_id(id, settings).await
+            }
             Ok(_) => {
                 let call = self.interpreter_call_by_id(id, settings).await?;
-                Err(ApiFailure::call_invalid_transition(call.status.as_str(), "accepted"))
+                Err(ApiFailure::call_invalid_transition(
+                    call.status.as_str(),
+                    "accepted",
+                ))
             }
             Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
                 Err(ApiFailure::interpreter_busy())
@@ -404,9 +416,10 @@ impl Db {
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        let on_duty_now: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM interpreters WHERE on_duty = 1")
-            .fetch_one(&mut *tx)
-            .await?;
+        let on_duty_now: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM interpreters WHERE on_duty = 1")
+                .fetch_one(&mut *tx)
+                .await?;
         if on_duty_now == 0 {
             sqlx::query(
                 "UPDATE interpreter_calls SET status = $1, unavailable_reason = $2, ended_at = $3
@@ -499,7 +512,10 @@ impl Db {
         settings: &CallSettings,
     ) -> Result<InterpreterCall, ApiFailure> {
         let status = InterpreterCallStatus::parse(&row.status).ok_or_else(|| {
-            ApiFailure::internal(format!("interpreter call {} has status {}", row.id, row.status))
+            ApiFailure::internal(format!(
+                "interpreter call {} has status {}",
+                row.id, row.status
+            ))
         })?;
         let unavailable_reason = match &row.unavailable_reason {
             Some(reason) => Some(UnavailableReason::parse(reason).ok_or_else(|| {
@@ -659,9 +675,7 @@ impl Db {
 }
 
 fn staff_call_view(row: StaffCallRow) -> Result<StaffCall, ApiFailure> {
-    let broken = |what: &str| {
-        ApiFailure::internal(format!("staff call {} has {what}", row.id))
-    };
+    let broken = |what: &str| ApiFailure::internal(format!("staff call {} has {what}", row.id));
     Ok(StaffCall {
         reason: StaffCallReason::parse(&row.reason).ok_or_else(|| broken(&row.reason))?,
         status: StaffCallStatus::parse(&row.status).ok_or_else(|| broken(&row.status))?,
@@ -695,7 +709,14 @@ mod tests {
         let night: ServiceHours = "22:00-06:00".parse().unwrap();
         assert!(night.contains(at(23, 0)) && night.contains(at(5, 59)));
         assert!(!night.contains(at(6, 0)) && !night.contains(at(12, 0)));
-        for bad in ["8-17", "08:30", "08:30-08:30", "24:00-08:00", "08:60-09:00", ""] {
+        for bad in [
+            "8-17",
+            "08:30",
+            "08:30-08:30",
+            "24:00-08:00",
+            "08:60-09:00",
+            "",
+        ] {
             assert!(bad.parse::<ServiceHours>().is_err(), "{bad}");
         }
     }

@@ -130,16 +130,32 @@ fn endpoints() -> Vec<Endpoint> {
         Endpoint::post("/v1/interpreter-calls", Kiosk, request_interpreter),
         Endpoint::get("/v1/interpreter-calls", Interpreter, interpreter_calls),
         Endpoint::get("/v1/interpreter-calls/{id}", Call, interpreter_call),
-        Endpoint::post("/v1/interpreter-calls/{id}/cancel", Kiosk, cancel_interpreter_call),
-        Endpoint::post("/v1/interpreter-calls/{id}/started", Kiosk, start_interpreter_call),
-        Endpoint::post("/v1/interpreter-calls/{id}/accept", Interpreter, accept_interpreter_call),
+        Endpoint::post(
+            "/v1/interpreter-calls/{id}/cancel",
+            Kiosk,
+            cancel_interpreter_call,
+        ),
+        Endpoint::post(
+            "/v1/interpreter-calls/{id}/started",
+            Kiosk,
+            start_interpreter_call,
+        ),
+        Endpoint::post(
+            "/v1/interpreter-calls/{id}/accept",
+            Interpreter,
+            accept_interpreter_call,
+        ),
         Endpoint::post("/v1/interpreter-calls/{id}/end", Call, end_interpreter_call),
         Endpoint::post("/v1/interpreters/me/on-duty", Interpreter, go_on_duty),
         Endpoint::post("/v1/interpreters/me/off-duty", Interpreter, go_off_duty),
         Endpoint::post("/v1/staff-calls", Kiosk, request_staff),
         Endpoint::get("/v1/staff-calls", Staff, open_staff_calls),
         Endpoint::get("/v1/staff-calls/{id}", Kiosk, staff_call),
-        Endpoint::post("/v1/staff-calls/{id}/acknowledge", Staff, acknowledge_staff_call),
+        Endpoint::post(
+            "/v1/staff-calls/{id}/acknowledge",
+            Staff,
+            acknowledge_staff_call,
+        ),
     ]
 }
 
@@ -513,7 +529,10 @@ async fn interpreter_call(
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<InterpreterCall> {
     Ok(Json(
-        state.db.interpreter_call(&id, &caller, &state.calls).await?,
+        state
+            .db
+            .interpreter_call(&id, &caller, &state.calls)
+            .await?,
     ))
 }
 

@@ -378,9 +378,9 @@ fn interpreter(remote: &Remote, action: InterpreterAction) -> CliResult {
         InterpreterAction::Accept { call_id } => print_interpreter_call(
             &client.post(&format!("/v1/interpreter-calls/{call_id}/accept"))?,
         ),
-        InterpreterAction::End { call_id } => print_interpreter_call(
-            &client.post(&format!("/v1/interpreter-calls/{call_id}/end"))?,
-        ),
+        InterpreterAction::End { call_id } => {
+            print_interpreter_call(&client.post(&format!("/v1/interpreter-calls/{call_id}/end"))?)
+        }
     }
     Ok(())
 }
