@@ -9,13 +9,15 @@ use ed25519_dalek::VerifyingKey;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
+use crate::calls::CallSettings;
 use crate::error::{Context, Error};
 use crate::receipt_key::{load_receipt_key, receipt_key_beside};
 use crate::store::{add_token, database_url, open_database, Db, Role};
 
 /// A reference server on 127.0.0.1 with its own thread and tokio runtime, over a SQLite file,
 /// signing receipts with the key in [`crate::RECEIPT_KEY_FILE`] next to it (created if
-/// missing). Dropping it shuts the server down and joins the thread.
+/// missing). Interpreter calls take [`CallSettings::default`]: any hour, rooms on
+/// meet.jit.si. Dropping it shuts the server down and joins the thread.
 pub struct EmbeddedServer {
     /// e.g. `http://127.0.0.1:41234`, without a trailing slash.
     pub base_url: String,
@@ -73,7 +75,7 @@ impl EmbeddedServer {
                     // The listener is bound, so connections are already accepted (queued).
                     let _ = ready_tx.send(Ok(addr));
                     let shutdown = async { drop(stopped.await) };
-                    if let Err(e) = axum::serve(listener, crate::router(db, receipt_key))
+                    if let Err(e) = axum::serve(listener, crate::router(db, receipt_key, CallSettings::default()))
                         .with_graceful_shutdown(shutdown)
                         .await
                     {

@@ -150,6 +150,35 @@ impl ApiFailure {
         )
     }
 
+    /// An interpreter or staff call whose status does not allow `action` (e.g. "accepted").
+    pub fn call_invalid_transition(status: &str, action: &str) -> Self {
+        Self::new(
+            StatusCode::CONFLICT,
+            "invalid_transition",
+            format!("此呼叫当前状态为 {status}，不能执行此操作"),
+            format!("This call is {status}; it cannot be {action}"),
+        )
+    }
+
+    /// The interpreter already has a call: to accept another or go off duty, end it first.
+    pub fn interpreter_busy() -> Self {
+        Self::new(
+            StatusCode::CONFLICT,
+            "interpreter_busy",
+            "您还有未结束的呼叫，请先结束它",
+            "You still have a call; end it first",
+        )
+    }
+
+    pub fn interpreter_off_duty() -> Self {
+        Self::new(
+            StatusCode::CONFLICT,
+            "interpreter_off_duty",
+            "请先上岗，再接听呼叫",
+            "Go on duty before accepting calls",
+        )
+    }
+
     /// A scanned receipt that is damaged, altered or not one of this center's.
     pub fn receipt_invalid() -> Self {
         Self::new(

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use axum::body::Body;
-use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
 use axum::handler::Handler;
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::request::Parts;
@@ -15,11 +15,14 @@ use axum::routing::{self, MethodRouter};
 use axum::{Extension, Json, Router};
 use ed25519_dalek::SigningKey;
 use serde::de::DeserializeOwned;
+use serde::Deserialize;
 
+use crate::calls::{CallAction, CallSettings};
 use crate::error::ApiFailure;
 use crate::model::{
-    Catalog, Health, IssuedReceipt, NewReceipt, NewTicket, RedeemReceipt, RedeemedReceipt, Service,
-    Ticket, Window,
+    Catalog, Health, Interpreter, InterpreterCall, InterpreterCallStatus, IssuedReceipt,
+    NewReceipt, NewStaffCall, NewTicket, RedeemReceipt, RedeemedReceipt, Service, StaffCall,
+    StaffCallStatus, Ticket, Window,
 };
 use crate::queue::Transition;
 use crate::store::{hash_token, Db, Role, SavedAnswer};
@@ -36,6 +39,9 @@ enum Access {
     Staff,
     /// The pre-review system's tokens.
     Prereview,
+    Interpreter,
+    /// Both ends of an interpreter call: kiosk, staff or interpreter tokens.
+    Call,
 }
 
 impl Access {
@@ -45,6 +51,8 @@ impl Access {
             Access::Kiosk => matches!(role, Role::Kiosk | Role::Staff),
             Access::Staff => role == Role::Staff,
             Access::Prereview => role == Role::Prereview,
+            Access::Interpreter => role == Role::Interpreter,
+            Access::Call => role != Role::Prereview,
         }
     }
 
@@ -55,6 +63,11 @@ impl Access {
             Access::Kiosk => ("自助终端和工作人员", "kiosks and staff"),
             Access::Staff => ("工作人员", "staff"),
             Access::Prereview => ("预审系统", "the pre-review system"),
+            Access::Interpreter => ("手语翻译员", "sign-language interpreters"),
+            Access::Call => (
+                "自助终端、工作人员和手语翻译员",
+                "kiosks, staff and sign-language interpreters",
+            ),
         }
     }
 }
@@ -114,6 +127,35 @@ fn endpoints() -> Vec<Endpoint> {
         Endpoint::post("/v1/windows/{number}/call-next", Staff, call_next),
         Endpoint::post("/v1/receipts", Prereview, issue_receipt),
         Endpoint::post("/v1/receipts/redeem", Kiosk, redeem_receipt),
+        Endpoint::post("/v1/interpreter-calls", Kiosk, request_interpreter),
+        Endpoint::get("/v1/interpreter-calls", Interpreter, interpreter_calls),
+        Endpoint::get("/v1/interpreter-calls/{id}", Call, interpreter_call),
+        Endpoint::post(
+            "/v1/interpreter-calls/{id}/cancel",
+            Kiosk,
+            cancel_interpreter_call,
+        ),
+        Endpoint::post(
+            "/v1/interpreter-calls/{id}/started",
+            Kiosk,
+            start_interpreter_call,
+        ),
+        Endpoint::post(
+            "/v1/interpreter-calls/{id}/accept",
+            Interpreter,
+            accept_interpreter_call,
+        ),
+        Endpoint::post("/v1/interpreter-calls/{id}/end", Call, end_interpreter_call),
+        Endpoint::post("/v1/interpreters/me/on-duty", Interpreter, go_on_duty),
+        Endpoint::post("/v1/interpreters/me/off-duty", Interpreter, go_off_duty),
+        Endpoint::post("/v1/staff-calls", Kiosk, request_staff),
+        Endpoint::get("/v1/staff-calls", Staff, open_staff_calls),
+        Endpoint::get("/v1/staff-calls/{id}", Kiosk, staff_call),
+        Endpoint::post(
+            "/v1/staff-calls/{id}/acknowledge",
+            Staff,
+            acknowledge_staff_call,
+        ),
     ]
 }
 
@@ -122,12 +164,13 @@ pub fn routes() -> Vec<(&'static str, &'static str)> {
     endpoints().iter().map(|e| (e.method, e.path)).collect()
 }
 
-/// The API over a database, signing receipts with `receipt_key`:
-/// `axum::serve(listener, router(db, key))`.
-pub fn router(db: Db, receipt_key: SigningKey) -> Router {
+/// The API over a database, signing receipts with `receipt_key` and answering interpreter
+/// calls as `calls` says: `axum::serve(listener, router(db, key, CallSettings::default()))`.
+pub fn router(db: Db, receipt_key: SigningKey, calls: CallSettings) -> Router {
     let state = AppState {
         db,
         receipt_key: Arc::new(receipt_key),
+        calls: Arc::new(calls),
         key_locks: KeyLocks::default(),
     };
     let mut router = Router::new();
@@ -152,20 +195,22 @@ pub fn router(db: Db, receipt_key: SigningKey) -> Router {
 struct AppState {
     db: Db,
     receipt_key: Arc<SigningKey>,
+    calls: Arc<CallSettings>,
     key_locks: KeyLocks,
 }
 
 /// The authenticated caller, put in the request's extensions by [`authenticate`].
 #[derive(Clone, Debug)]
-struct Caller {
-    role: Role,
-    name: String,
+pub(crate) struct Caller {
+    pub role: Role,
+    /// The token's name: a kiosk's id, a staff member's or an interpreter's name.
+    pub name: String,
     token_hash: String,
 }
 
 impl Caller {
-    /// Who issued a ticket or receipt, as stored with it: `kiosk:kiosk-01`.
-    fn issued_by(&self) -> String {
+    /// Who issued a ticket, receipt or call, as stored with it: `kiosk:kiosk-01`.
+    pub fn issued_by(&self) -> String {
         format!("{}:{}", self.role.as_str(), self.name)
     }
 }
@@ -327,6 +372,26 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath
     }
 }
 
+/// Query parameters, with rejections (e.g. an unknown status) as JSON.
+struct ApiQuery<T>(T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiFailure;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(value)) => Ok(ApiQuery(value)),
+            Err(rejection) => Err(ApiFailure::invalid_request(rejection.body_text())),
+        }
+    }
+}
+
+/// `?status=...` of a list of calls; absent, the default of the list.
+#[derive(Deserialize)]
+struct StatusFilter<S> {
+    status: Option<S>,
+}
+
 type ApiResult<T> = Result<Json<T>, ApiFailure>;
 
 async fn openapi() -> impl IntoResponse {
@@ -434,4 +499,137 @@ async fn redeem_receipt(
             .redeem_receipt(&request, &key, &caller.issued_by())
             .await?,
     ))
+}
+
+async fn request_interpreter(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+) -> Result<(StatusCode, Json<InterpreterCall>), ApiFailure> {
+    let call = state.db.request_interpreter(&caller, &state.calls).await?;
+    Ok((StatusCode::CREATED, Json(call)))
+}
+
+async fn interpreter_calls(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    ApiQuery(filter): ApiQuery<StatusFilter<InterpreterCallStatus>>,
+) -> ApiResult<Vec<InterpreterCall>> {
+    let status = filter.status.unwrap_or(InterpreterCallStatus::Queued);
+    Ok(Json(
+        state
+            .db
+            .interpreter_calls(status, &caller, &state.calls)
+            .await?,
+    ))
+}
+
+async fn interpreter_call(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<InterpreterCall> {
+    Ok(Json(
+        state
+            .db
+            .interpreter_call(&id, &caller, &state.calls)
+            .await?,
+    ))
+}
+
+async fn move_interpreter_call(
+    state: AppState,
+    caller: Caller,
+    id: String,
+    action: CallAction,
+) -> ApiResult<InterpreterCall> {
+    Ok(Json(
+        state
+            .db
+            .move_interpreter_call(&id, action, &caller, &state.calls)
+            .await?,
+    ))
+}
+
+async fn cancel_interpreter_call(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<InterpreterCall> {
+    move_interpreter_call(state, caller, id, CallAction::Cancel).await
+}
+
+async fn start_interpreter_call(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<InterpreterCall> {
+    move_interpreter_call(state, caller, id, CallAction::Start).await
+}
+
+async fn end_interpreter_call(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<InterpreterCall> {
+    move_interpreter_call(state, caller, id, CallAction::End).await
+}
+
+async fn accept_interpreter_call(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<InterpreterCall> {
+    Ok(Json(
+        state
+            .db
+            .accept_interpreter_call(&id, &caller, &state.calls)
+            .await?,
+    ))
+}
+
+async fn go_on_duty(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+) -> ApiResult<Interpreter> {
+    Ok(Json(state.db.set_on_duty(&caller.name, true).await?))
+}
+
+async fn go_off_duty(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+) -> ApiResult<Interpreter> {
+    Ok(Json(state.db.set_on_duty(&caller.name, false).await?))
+}
+
+async fn request_staff(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    ApiJson(new): ApiJson<NewStaffCall>,
+) -> Result<(StatusCode, Json<StaffCall>), ApiFailure> {
+    let call = state.db.request_staff(&new, &caller).await?;
+    Ok((StatusCode::CREATED, Json(call)))
+}
+
+async fn open_staff_calls(
+    State(state): State<AppState>,
+    ApiQuery(filter): ApiQuery<StatusFilter<StaffCallStatus>>,
+) -> ApiResult<Vec<StaffCall>> {
+    let status = filter.status.unwrap_or(StaffCallStatus::Sent);
+    Ok(Json(state.db.open_staff_calls(status).await?))
+}
+
+async fn staff_call(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<StaffCall> {
+    Ok(Json(state.db.staff_call(&id, &caller).await?))
+}
+
+async fn acknowledge_staff_call(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<StaffCall> {
+    Ok(Json(state.db.acknowledge_staff_call(&id, &caller).await?))
 }

@@ -4,6 +4,7 @@
 //! A kiosk with no API URL configured runs an [`EmbeddedServer`]; a city runs `service-api
 //! serve` on PostgreSQL. Clients always talk HTTP: see `openapi.json` for the contract.
 
+mod calls;
 mod embedded;
 mod error;
 mod http;
@@ -14,6 +15,9 @@ pub mod receipt;
 mod receipt_key;
 mod store;
 
+pub use calls::{
+    CallSettings, ServiceHours, DEFAULT_CALL_MINUTES, DEFAULT_VIDEO_BASE_URL, MAX_QUEUE_MINUTES,
+};
 pub use embedded::EmbeddedServer;
 pub use error::Error;
 pub use http::{router, routes, OPENAPI};

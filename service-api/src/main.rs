@@ -1,5 +1,5 @@
-//! `service-api`: run the reference server, manage tokens, issue receipts, and work a window
-//! from a terminal.
+//! `service-api`: run the reference server, manage tokens, issue receipts, and work a window,
+//! staff calls or interpreter calls from a terminal.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -9,10 +9,13 @@ use ed25519_dalek::SigningKey;
 use image::{ImageFormat, Luma};
 use qrcode::{EcLevel, QrCode};
 use serde::de::DeserializeOwned;
-use service_api::model::{ApiError, NewReceipt, Ticket, Window};
+use service_api::model::{
+    ApiError, Interpreter, InterpreterCall, NewReceipt, StaffCall, Ticket, Window,
+};
 use service_api::{
     add_token, database_url, generate_token, issue_receipt, load_receipt_key, open_database,
-    receipt_key_beside, router, sqlite_file, Role,
+    receipt_key_beside, router, sqlite_file, CallSettings, Role, ServiceHours,
+    DEFAULT_VIDEO_BASE_URL,
 };
 
 #[derive(Parser)]
@@ -36,6 +39,14 @@ enum Command {
         listen: String,
         #[command(flatten)]
         key: ReceiptKey,
+        /// Base URL of the video platform; an interpreter call's join URL is this, `/` and an
+        /// unguessable room name.
+        #[arg(long, value_name = "URL", default_value = DEFAULT_VIDEO_BASE_URL)]
+        video_base_url: String,
+        /// Daily hours (Beijing time) when interpreters can be called, e.g. 08:30-17:30;
+        /// outside them a call is answered as unavailable. Default: any time.
+        #[arg(long, value_name = "HH:MM-HH:MM")]
+        interpreter_hours: Option<ServiceHours>,
     },
     /// Manage bearer tokens.
     Token {
@@ -49,26 +60,42 @@ enum Command {
     },
     /// Staff actions over HTTP, against a local or remote server.
     Staff {
-        /// Base URL of the API, e.g. http://127.0.0.1:8080
-        #[arg(long, env = "SERVICE_API_URL")]
-        api: String,
-        /// A staff token.
-        #[arg(long, env = "SERVICE_API_TOKEN", hide_env_values = true)]
-        token: String,
+        #[command(flatten)]
+        remote: Remote,
         #[command(subcommand)]
         action: StaffAction,
     },
+    /// A sign-language interpreter's actions over HTTP.
+    Interpreter {
+        #[command(flatten)]
+        remote: Remote,
+        #[command(subcommand)]
+        action: InterpreterAction,
+    },
+}
+
+/// The server to act on, and as whom.
+#[derive(Args)]
+struct Remote {
+    /// Base URL of the API, e.g. http://127.0.0.1:8080
+    #[arg(long, env = "SERVICE_API_URL")]
+    api: String,
+    /// A staff token for `staff`, an interpreter token for `interpreter`.
+    #[arg(long, env = "SERVICE_API_TOKEN", hide_env_values = true)]
+    token: String,
 }
 
 #[derive(Subcommand)]
 enum TokenCommand {
-    /// Add (or replace) the token of a kiosk or a staff member and print it.
+    /// Add (or replace) the token of a kiosk, a staff member, the pre-review system or an
+    /// interpreter and print it.
     Add {
         #[arg(long)]
         db: String,
         #[arg(long, value_enum)]
         role: Role,
-        /// Kiosk id or staff name; adding a token again for the same role and name replaces it.
+        /// Kiosk id, staff name or interpreter's display name; adding a token again for the
+        /// same role and name replaces it.
         #[arg(long)]
         name: String,
         /// The token; a random one is generated when not given.
@@ -152,13 +179,42 @@ enum StaffAction {
     Finish { ticket_id: String },
     /// The called resident did not come.
     NoShow { ticket_id: String },
+    /// List the staff calls nobody has answered yet, oldest first.
+    Calls,
+    /// Answer a staff call: on the way.
+    Ack { call_id: String },
+}
+
+#[derive(Subcommand)]
+enum InterpreterAction {
+    /// Go on duty: take calls.
+    OnDuty,
+    /// Go off duty (end your call first).
+    OffDuty,
+    /// List the queued calls, next first.
+    Queue,
+    /// Accept a queued call; prints its join URL.
+    Accept { call_id: String },
+    /// End your call.
+    End { call_id: String },
 }
 
 fn main() -> ExitCode {
     let result = match Cli::parse().command {
-        Command::Serve { db, listen, key } => key
-            .load(Some(&db))
-            .and_then(|key| block_on(serve(db, listen, key))),
+        Command::Serve {
+            db,
+            listen,
+            key,
+            video_base_url,
+            interpreter_hours,
+        } => {
+            let calls = CallSettings {
+                video_base_url,
+                interpreter_hours,
+            };
+            key.load(Some(&db))
+                .and_then(|key| block_on(serve(db, listen, key, calls)))
+        }
         Command::Token {
             command:
                 TokenCommand::Add {
@@ -169,7 +225,8 @@ fn main() -> ExitCode {
                 },
         } => block_on(token_add(db, role, name, token)),
         Command::Receipt { command } => receipt(command),
-        Command::Staff { api, token, action } => staff(&api, &token, action),
+        Command::Staff { remote, action } => staff(&remote, action),
+        Command::Interpreter { remote, action } => interpreter(&remote, action),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -188,14 +245,19 @@ fn block_on<T>(
     tokio::runtime::Runtime::new()?.block_on(work)
 }
 
-async fn serve(db: String, listen: String, receipt_key: SigningKey) -> CliResult {
+async fn serve(
+    db: String,
+    listen: String,
+    receipt_key: SigningKey,
+    calls: CallSettings,
+) -> CliResult {
     let db = open_database(&database_url(&db)).await?;
     let listener = tokio::net::TcpListener::bind(&listen)
         .await
         .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
     println!("service-api listening on http://{}", listener.local_addr()?);
     let shutdown = async { drop(tokio::signal::ctrl_c().await) };
-    axum::serve(listener, router(db, receipt_key))
+    axum::serve(listener, router(db, receipt_key, calls))
         .with_graceful_shutdown(shutdown)
         .await?;
     Ok(())
@@ -264,8 +326,8 @@ fn write_qr_png(token: &str, file: &Path) -> CliResult {
     Ok(())
 }
 
-fn staff(api: &str, token: &str, action: StaffAction) -> CliResult {
-    let client = StaffClient::new(api, token);
+fn staff(remote: &Remote, action: StaffAction) -> CliResult {
+    let client = ApiClient::new(remote);
     match action {
         StaffAction::Windows => client
             .get::<Vec<Window>>("/v1/windows")?
@@ -289,8 +351,76 @@ fn staff(api: &str, token: &str, action: StaffAction) -> CliResult {
         StaffAction::NoShow { ticket_id } => {
             print_ticket(&client.post(&format!("/v1/tickets/{ticket_id}/no-show"))?)
         }
+        StaffAction::Calls => client
+            .get::<Vec<StaffCall>>("/v1/staff-calls?status=sent")?
+            .iter()
+            .for_each(print_staff_call),
+        StaffAction::Ack { call_id } => {
+            print_staff_call(&client.post(&format!("/v1/staff-calls/{call_id}/acknowledge"))?)
+        }
     }
     Ok(())
+}
+
+fn interpreter(remote: &Remote, action: InterpreterAction) -> CliResult {
+    let client = ApiClient::new(remote);
+    match action {
+        InterpreterAction::OnDuty => {
+            print_interpreter(&client.post("/v1/interpreters/me/on-duty")?)
+        }
+        InterpreterAction::OffDuty => {
+            print_interpreter(&client.post("/v1/interpreters/me/off-duty")?)
+        }
+        InterpreterAction::Queue => client
+            .get::<Vec<InterpreterCall>>("/v1/interpreter-calls?status=queued")?
+            .iter()
+            .for_each(print_interpreter_call),
+        InterpreterAction::Accept { call_id } => print_interpreter_call(
+            &client.post(&format!("/v1/interpreter-calls/{call_id}/accept"))?,
+        ),
+        InterpreterAction::End { call_id } => {
+            print_interpreter_call(&client.post(&format!("/v1/interpreter-calls/{call_id}/end"))?)
+        }
+    }
+    Ok(())
+}
+
+fn print_staff_call(c: &StaffCall) {
+    let answered = match &c.acknowledged_by {
+        Some(name) => format!("  on the way: {name}"),
+        None => String::new(),
+    };
+    println!(
+        "{}  kiosk {}  {}  {}{answered}",
+        c.id,
+        c.kiosk_id,
+        c.reason.as_str(),
+        c.status.as_str(),
+    );
+}
+
+fn print_interpreter(i: &Interpreter) {
+    println!(
+        "{}  {}  current call: {}",
+        i.name,
+        if i.on_duty {
+            "on duty / 在岗"
+        } else {
+            "off duty / 离岗"
+        },
+        i.current_call.as_deref().unwrap_or("-")
+    );
+}
+
+fn print_interpreter_call(c: &InterpreterCall) {
+    let mut line = format!("{}  kiosk {}  {}", c.id, c.kiosk_id, c.status.as_str());
+    if let (Some(position), Some(wait)) = (c.position, c.expected_wait_minutes) {
+        line += &format!("  position {position}  about {wait} min");
+    }
+    if let Some(url) = &c.join_url {
+        line += &format!("  join {url}");
+    }
+    println!("{line}");
 }
 
 fn print_window(w: &Window) {
@@ -322,23 +452,23 @@ fn print_ticket(t: &Ticket) {
     );
 }
 
-/// The staff side of the API over HTTP; error answers become readable errors.
-struct StaffClient {
+/// The staff and interpreter side of the API over HTTP; error answers become readable errors.
+struct ApiClient {
     agent: ureq::Agent,
     api: String,
     authorization: String,
 }
 
-impl StaffClient {
-    fn new(api: &str, token: &str) -> Self {
+impl ApiClient {
+    fn new(remote: &Remote) -> Self {
         let agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .build()
             .into();
-        StaffClient {
+        ApiClient {
             agent,
-            api: api.trim_end_matches('/').to_owned(),
-            authorization: format!("Bearer {token}"),
+            api: remote.api.trim_end_matches('/').to_owned(),
+            authorization: format!("Bearer {}", remote.token),
         }
     }
 

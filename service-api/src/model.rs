@@ -336,6 +336,208 @@ pub struct RedeemedReceipt {
     pub missing_materials: Vec<Bilingual>,
 }
 
+/// Where an interpreter call is: queued -> assigned -> in_call -> ended, or cancelled (by the
+/// kiosk while queued), or unavailable (no interpreter could take it; see
+/// [`UnavailableReason`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InterpreterCallStatus {
+    Queued,
+    Assigned,
+    InCall,
+    Ended,
+    Cancelled,
+    Unavailable,
+}
+
+impl InterpreterCallStatus {
+    pub const ALL: [InterpreterCallStatus; 6] = [
+        InterpreterCallStatus::Queued,
+        InterpreterCallStatus::Assigned,
+        InterpreterCallStatus::InCall,
+        InterpreterCallStatus::Ended,
+        InterpreterCallStatus::Cancelled,
+        InterpreterCallStatus::Unavailable,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InterpreterCallStatus::Queued => "queued",
+            InterpreterCallStatus::Assigned => "assigned",
+            InterpreterCallStatus::InCall => "in_call",
+            InterpreterCallStatus::Ended => "ended",
+            InterpreterCallStatus::Cancelled => "cancelled",
+            InterpreterCallStatus::Unavailable => "unavailable",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<InterpreterCallStatus> {
+        InterpreterCallStatus::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+}
+
+/// Why no interpreter can take a call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnavailableReason {
+    /// No interpreter was on duty when the call was made, or the last one went off duty
+    /// while it waited.
+    NoInterpreterOnDuty,
+    /// Outside the interpreters' service hours (`serve --interpreter-hours`).
+    OutsideHours,
+    /// Queued for longer than a resident should wait, and nobody accepted it.
+    NoAnswer,
+}
+
+impl UnavailableReason {
+    pub const ALL: [UnavailableReason; 3] = [
+        UnavailableReason::NoInterpreterOnDuty,
+        UnavailableReason::OutsideHours,
+        UnavailableReason::NoAnswer,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnavailableReason::NoInterpreterOnDuty => "no_interpreter_on_duty",
+            UnavailableReason::OutsideHours => "outside_hours",
+            UnavailableReason::NoAnswer => "no_answer",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<UnavailableReason> {
+        UnavailableReason::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+}
+
+/// A kiosk's request for a remote sign-language interpreter (远程手语视频), as the kiosk polls
+/// it and as interpreters see it in their queue.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InterpreterCall {
+    pub id: String,
+    /// Name of the token that made the call (the kiosk's id, or a staff member's name).
+    pub kiosk_id: String,
+    pub status: InterpreterCallStatus,
+    /// 1 = the next call an interpreter takes; only while queued.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<i64>,
+    /// Only while queued; see `openapi.json` for how it is estimated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_wait_minutes: Option<i64>,
+    /// Display name of the interpreter who accepted it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interpreter: Option<String>,
+    /// The video room, `<video base URL>/csc-<32 hex>`; only while assigned or in call. The
+    /// kiosk adds its own settings (Jitsi's `#config...` hash) when it opens the room.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub join_url: Option<String>,
+    /// Only when unavailable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unavailable_reason: Option<UnavailableReason>,
+    /// Only when unavailable: why, and what the resident can do instead (call staff, written
+    /// help), to show and speak as it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unavailable_message: Option<Bilingual>,
+    /// Unix milliseconds, as are the other times.
+    pub created_at: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assigned_at: Option<i64>,
+    /// When the kiosk opened the video.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<i64>,
+    /// When it ended, was cancelled or became unavailable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended_at: Option<i64>,
+}
+
+/// An interpreter's own state, as `POST /v1/interpreters/me/on-duty` and `off-duty` answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Interpreter {
+    /// The display name: the name of the interpreter's token.
+    pub name: String,
+    pub on_duty: bool,
+    /// Id of the call the interpreter has accepted and not yet ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_call: Option<String>,
+}
+
+/// Why a kiosk calls a staff member over (一键呼叫).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StaffCallReason {
+    NeedHelp,
+    Wheelchair,
+    Hearing,
+    Vision,
+}
+
+impl StaffCallReason {
+    pub const ALL: [StaffCallReason; 4] = [
+        StaffCallReason::NeedHelp,
+        StaffCallReason::Wheelchair,
+        StaffCallReason::Hearing,
+        StaffCallReason::Vision,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StaffCallReason::NeedHelp => "need_help",
+            StaffCallReason::Wheelchair => "wheelchair",
+            StaffCallReason::Hearing => "hearing",
+            StaffCallReason::Vision => "vision",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<StaffCallReason> {
+        StaffCallReason::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+}
+
+/// `sent`, then `acknowledged` once a staff member is on the way.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StaffCallStatus {
+    Sent,
+    Acknowledged,
+}
+
+impl StaffCallStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StaffCallStatus::Sent => "sent",
+            StaffCallStatus::Acknowledged => "acknowledged",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<StaffCallStatus> {
+        [StaffCallStatus::Sent, StaffCallStatus::Acknowledged]
+            .into_iter()
+            .find(|p| p.as_str() == s)
+    }
+}
+
+/// Body of `POST /v1/staff-calls`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewStaffCall {
+    pub reason: StaffCallReason,
+}
+
+/// A call for a staff member to come to a kiosk.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffCall {
+    pub id: String,
+    /// Name of the token that made the call: the kiosk's id.
+    pub kiosk_id: String,
+    pub reason: StaffCallReason,
+    pub status: StaffCallStatus,
+    /// Unix milliseconds, as is `acknowledged_at`.
+    pub created_at: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acknowledged_at: Option<i64>,
+    /// Name of the staff member on the way.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acknowledged_by: Option<String>,
+}
+
 /// Error body of every failed request: a stable code and a message in both languages.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiError {

@@ -20,13 +20,16 @@ pub struct Db {
     pub(crate) pool: AnyPool,
 }
 
-/// What a bearer token may do: a kiosk issues and follows tickets and redeems receipts; staff
-/// may also run windows; the pre-review system only issues receipts.
+/// What a bearer token may do: a kiosk issues and follows tickets, redeems receipts and calls
+/// interpreters and staff; staff may also run windows and answer staff calls; the pre-review
+/// system only issues receipts; an interpreter (the token's name is their display name) goes
+/// on and off duty and takes interpreter calls.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Role {
     Kiosk,
     Staff,
     Prereview,
+    Interpreter,
 }
 
 impl Role {
@@ -35,11 +38,12 @@ impl Role {
             Role::Kiosk => "kiosk",
             Role::Staff => "staff",
             Role::Prereview => "prereview",
+            Role::Interpreter => "interpreter",
         }
     }
 
     fn parse(s: &str) -> Option<Role> {
-        [Role::Kiosk, Role::Staff, Role::Prereview]
+        [Role::Kiosk, Role::Staff, Role::Prereview, Role::Interpreter]
             .into_iter()
             .find(|r| r.as_str() == s)
     }

@@ -1,4 +1,5 @@
-//! The `service-api` command: serve, token add, staff actions over HTTP, and receipts.
+//! The `service-api` command: serve, token add, staff and interpreter actions over HTTP, and
+//! receipts.
 
 mod common;
 
@@ -36,6 +37,26 @@ impl Drop for KillOnDrop {
     }
 }
 
+/// `service-api serve` on a free port with these extra arguments; returns the server and its
+/// base URL, read from the line it prints once it listens.
+fn serve(db: &str, args: &[&str]) -> (KillOnDrop, String) {
+    let mut server = KillOnDrop(
+        Command::new(env!("CARGO_BIN_EXE_service-api"))
+            .args(["serve", "--db", db, "--listen", "127.0.0.1:0"])
+            .args(args)
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut line = String::new();
+    BufReader::new(server.0.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let api = line.trim().rsplit(' ').next().unwrap().to_owned();
+    assert!(api.starts_with("http://127.0.0.1:"), "{line}");
+    (server, api)
+}
+
 #[test]
 fn serve_add_tokens_and_work_a_window() {
     let dir = tempfile::tempdir().unwrap();
@@ -60,19 +81,7 @@ fn serve_add_tokens_and_work_a_window() {
     ];
     assert_eq!(stdout(&service_api(&kiosk)).trim(), "kiosk-secret");
 
-    let mut server = KillOnDrop(
-        Command::new(env!("CARGO_BIN_EXE_service-api"))
-            .args(["serve", "--db", db, "--listen", "127.0.0.1:0"])
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap(),
-    );
-    let mut line = String::new();
-    BufReader::new(server.0.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let api = line.trim().rsplit(' ').next().unwrap().to_owned();
-    assert!(api.starts_with("http://127.0.0.1:"), "{line}");
+    let (_server, api) = serve(db, &[]);
 
     let number =
         Client::new(&api, Some("kiosk-secret")).issue("legal-aid", "elderly")["number"].clone();
@@ -171,18 +180,7 @@ fn issue_a_receipt_with_its_qr_code_and_redeem_it_at_a_served_kiosk() {
         "--token",
         "kiosk-secret",
     ]));
-    let mut server = KillOnDrop(
-        Command::new(env!("CARGO_BIN_EXE_service-api"))
-            .args(["serve", "--db", db, "--listen", "127.0.0.1:0"])
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap(),
-    );
-    let mut line = String::new();
-    BufReader::new(server.0.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let api = line.trim().rsplit(' ').next().unwrap().to_owned();
+    let (_server, api) = serve(db, &[]);
     let kiosk = Client::new(&api, Some("kiosk-secret"));
     let r = kiosk.post("/v1/receipts/redeem", Some(&json!({"token": token})), None);
     assert_eq!(
@@ -240,4 +238,97 @@ fn receipt_commands_name_a_bad_key_file_and_refuse_a_bad_receipt() {
     ]);
     assert!(!failed.status.success());
     assert!(String::from_utf8_lossy(&failed.stderr).contains("invalid_request"));
+}
+
+/// Adds a token of `role` named `name` through the CLI; returns the token.
+fn token_add(db: &str, role: &str, name: &str) -> String {
+    stdout(&service_api(&[
+        "token", "add", "--db", db, "--role", role, "--name", name,
+    ]))
+    .trim()
+    .to_owned()
+}
+
+#[test]
+fn interpreters_and_staff_answer_calls_from_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("center.db");
+    let db = db.to_str().unwrap();
+    let interpreter_token = token_add(db, "interpreter", "王丽");
+    let staff_token = token_add(db, "staff", "desk-1");
+    let kiosk = token_add(db, "kiosk", "k1");
+    let (_server, api) = serve(db, &["--video-base-url", "https://video.example.org/rooms/"]);
+    let kiosk = Client::new(&api, Some(&kiosk));
+    let as_role = |command: &str, token: &str, args: &[&str]| {
+        service_api(&[&[command, "--api", &api, "--token", token], args].concat())
+    };
+    let interpreter = |args: &[&str]| as_role("interpreter", &interpreter_token, args);
+    let staff = |args: &[&str]| as_role("staff", &staff_token, args);
+
+    let on = stdout(&interpreter(&["on-duty"]));
+    assert!(on.starts_with("王丽  on duty"), "{on}");
+    let call = kiosk.post("/v1/interpreter-calls", None, None);
+    assert_eq!(call.body["status"], "queued", "{}", call.body);
+    let id = call.body["id"].as_str().unwrap();
+    let queue = stdout(&interpreter(&["queue"]));
+    assert!(
+        queue.starts_with(id) && queue.contains("kiosk k1  queued  position 1  about 1 min"),
+        "{queue}"
+    );
+    let accepted = stdout(&interpreter(&["accept", id]));
+    assert!(
+        accepted.contains("assigned  join https://video.example.org/rooms/csc-"),
+        "{accepted}"
+    );
+    let busy = interpreter(&["off-duty"]);
+    assert!(!busy.status.success());
+    assert!(String::from_utf8_lossy(&busy.stderr).contains("interpreter_busy"));
+    assert!(stdout(&interpreter(&["end", id])).contains("ended"));
+    let off = stdout(&interpreter(&["off-duty"]));
+    assert!(off.contains("off duty") && off.contains("current call: -"), "{off}");
+
+    let sent = kiosk.post("/v1/staff-calls", Some(&json!({"reason": "wheelchair"})), None);
+    let id = sent.body["id"].as_str().unwrap();
+    let calls = stdout(&staff(&["calls"]));
+    assert_eq!(calls.trim(), format!("{id}  kiosk k1  wheelchair  sent"));
+    let acknowledged = stdout(&staff(&["ack", id]));
+    assert!(acknowledged.contains("acknowledged  on the way: desk-1"), "{acknowledged}");
+    assert_eq!(stdout(&staff(&["calls"])), "");
+}
+
+#[test]
+fn serve_answers_interpreter_calls_outside_the_hours_as_unavailable() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("center.db");
+    let db = db.to_str().unwrap();
+    let kiosk = token_add(db, "kiosk", "k1");
+    let interpreter = token_add(db, "interpreter", "王丽");
+    // An hour that starts an hour from now (Beijing time): now is outside it.
+    let now_minutes = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        / 60;
+    let hh_mm = |minutes: u64| {
+        let minute_of_day = (minutes + 8 * 60) % (24 * 60);
+        format!("{:02}:{:02}", minute_of_day / 60, minute_of_day % 60)
+    };
+    let hours = format!("{}-{}", hh_mm(now_minutes + 60), hh_mm(now_minutes + 120));
+    let (_server, api) = serve(db, &["--interpreter-hours", &hours]);
+    Client::new(&api, Some(&interpreter)).post("/v1/interpreters/me/on-duty", None, None);
+    let call = Client::new(&api, Some(&kiosk)).post("/v1/interpreter-calls", None, None);
+    assert_eq!(
+        (call.status, &call.body["status"], &call.body["unavailable_reason"]),
+        (201, &json!("unavailable"), &json!("outside_hours")),
+        "{}",
+        call.body
+    );
+    let message = &call.body["unavailable_message"];
+    assert!(message["zh"].as_str().unwrap().contains(&hours), "{message}");
+    assert!(message["en"].as_str().unwrap().contains(&hours), "{message}");
+    assert!(message["en"].as_str().unwrap().contains("staff"), "{message}");
+
+    let refused = service_api(&["serve", "--db", db, "--interpreter-hours", "8-17"]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("HH:MM-HH:MM"));
 }

@@ -240,10 +240,12 @@ fn documented_auth_and_headers_match_the_server() {
             ("kiosk", &t.kiosk),
             ("staff", &t.staff),
             ("prereview", &t.prereview),
+            ("interpreter", &t.interpreter),
         ] {
             let allowed = match tag {
-                "kiosk" => role != "prereview",
-                "staff" | "prereview" => role == tag,
+                "kiosk" => role == "kiosk" || role == "staff",
+                "call" => role != "prereview",
+                "staff" | "prereview" | "interpreter" => role == tag,
                 other => panic!("{method} {path}: unknown tag {other}"),
             };
             let reply = call(client, &method, &url);
@@ -410,4 +412,74 @@ fn answers_match_the_documented_schemas() {
     let reply = t.kiosk.post("/v1/receipts/redeem", Some(&both), None);
     doc.check_reply("POST", "/v1/receipts/redeem", &reply);
     assert_eq!(reply.code(), "invalid_request");
+}
+
+/// The same walk through the interpreter-call and staff-call routes.
+#[test]
+fn call_answers_match_the_documented_schemas() {
+    let t = TestServer::start();
+    let doc = Doc::load();
+    let get = |client: &Client, template: &str, path: &str, status: u16| {
+        let reply = client.get(path);
+        doc.check_reply("GET", template, &reply);
+        assert_eq!(reply.status, status, "GET {path}: {}", reply.body);
+        reply
+    };
+    let post = |client: &Client, template: &str, path: &str, body: Option<&Value>, status: u16| {
+        let reply = client.post(path, body, None);
+        doc.check_reply("POST", template, &reply);
+        assert_eq!(reply.status, status, "POST {path}: {}", reply.body);
+        reply
+    };
+    let calls = "/v1/interpreter-calls";
+    let unavailable = post(&t.kiosk, calls, calls, None, 201).body;
+    assert_eq!(unavailable["status"], "unavailable");
+    let on_duty = "/v1/interpreters/me/on-duty";
+    let off_duty = "/v1/interpreters/me/off-duty";
+    post(&t.interpreter, on_duty, on_duty, None, 200);
+    let call = post(&t.kiosk, calls, calls, None, 201).body;
+    let id = call["id"].as_str().unwrap();
+    assert_eq!(call["status"], "queued");
+    get(&t.interpreter, calls, "/v1/interpreter-calls?status=queued", 200);
+    get(&t.interpreter, calls, "/v1/interpreter-calls?status=ended", 400);
+    get(&t.interpreter, calls, "/v1/interpreter-calls?status=nonsense", 400);
+    let action = |client: &Client, action: &str, id: &str, status: u16| {
+        post(
+            client,
+            &format!("/v1/interpreter-calls/{{id}}/{action}"),
+            &format!("/v1/interpreter-calls/{id}/{action}"),
+            None,
+            status,
+        )
+    };
+    action(&t.interpreter, "accept", id, 200);
+    let one = "/v1/interpreter-calls/{id}";
+    get(&t.kiosk, one, &format!("/v1/interpreter-calls/{id}"), 200);
+    get(&t.kiosk, one, "/v1/interpreter-calls/nope", 404);
+    post(&t.interpreter, off_duty, off_duty, None, 409);
+    action(&t.kiosk, "started", id, 200);
+    action(&t.kiosk, "cancel", id, 409);
+    action(&t.interpreter, "end", id, 200);
+    post(&t.interpreter, off_duty, off_duty, None, 200);
+    action(&t.interpreter, "accept", "nope", 404);
+
+    let new_call = serde_json::to_value(service_api::model::NewStaffCall {
+        reason: service_api::model::StaffCallReason::Vision,
+    })
+    .unwrap();
+    let staff_calls = "/v1/staff-calls";
+    let request_schema = doc.json_schema(&doc.operation("POST", staff_calls)["requestBody"]);
+    doc.check(&new_call, request_schema, "NewStaffCall").unwrap();
+    let sent = post(&t.kiosk, staff_calls, staff_calls, Some(&new_call), 201).body;
+    let id = sent["id"].as_str().unwrap();
+    post(&t.kiosk, staff_calls, staff_calls, Some(&json!({"reason": "x"})), 400);
+    get(&t.staff, staff_calls, staff_calls, 200);
+    get(&t.staff, staff_calls, "/v1/staff-calls?status=acknowledged", 400);
+    let one = "/v1/staff-calls/{id}";
+    get(&t.kiosk, one, &format!("/v1/staff-calls/{id}"), 200);
+    get(&t.kiosk, one, "/v1/staff-calls/nope", 404);
+    let acknowledge = "/v1/staff-calls/{id}/acknowledge";
+    let path = format!("/v1/staff-calls/{id}/acknowledge");
+    assert_eq!(post(&t.staff, acknowledge, &path, None, 200).body["status"], "acknowledged");
+    post(&t.staff, acknowledge, "/v1/staff-calls/nope/acknowledge", None, 404);
 }

@@ -14,20 +14,23 @@ use service_api::{
 pub const KIOSK_TOKEN: &str = "kiosk-token-for-tests";
 pub const STAFF_TOKEN: &str = "staff-token-for-tests";
 pub const PREREVIEW_TOKEN: &str = "prereview-token-for-tests";
+pub const INTERPRETER_TOKEN: &str = "interpreter-token-for-tests";
 
 pub struct TestServer {
     pub server: EmbeddedServer,
     pub kiosk: Client,
     pub staff: Client,
     pub prereview: Client,
+    /// The interpreter `王丽` (off duty until it says otherwise).
+    pub interpreter: Client,
     pub db_file: PathBuf,
     // Declared last so the server stops before the directory goes.
     _dir: tempfile::TempDir,
 }
 
 impl TestServer {
-    /// An embedded server with the kiosk token, plus staff and prereview tokens added through
-    /// the library.
+    /// An embedded server with the kiosk token, plus staff, prereview and interpreter tokens
+    /// added through the library.
     pub fn start() -> TestServer {
         let dir = tempfile::tempdir().unwrap();
         let db_file = dir.path().join("center.db");
@@ -36,12 +39,14 @@ impl TestServer {
             kiosk: Client::new(&server.base_url, Some(KIOSK_TOKEN)),
             staff: Client::new(&server.base_url, Some(STAFF_TOKEN)),
             prereview: Client::new(&server.base_url, Some(PREREVIEW_TOKEN)),
+            interpreter: Client::new(&server.base_url, Some(INTERPRETER_TOKEN)),
             server,
             db_file,
             _dir: dir,
         };
         test.add_token(Role::Staff, "staff-1", STAFF_TOKEN);
         test.add_token(Role::Prereview, "prereview-1", PREREVIEW_TOKEN);
+        test.add_token(Role::Interpreter, "王丽", INTERPRETER_TOKEN);
         test
     }
 
