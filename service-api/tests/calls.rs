@@ -5,7 +5,7 @@ mod common;
 
 use std::collections::HashSet;
 
-use common::{Client, Reply, TestServer};
+use common::{parsed, refused, Client, Reply, TestServer};
 use serde_json::json;
 use service_api::model::{
     Interpreter, InterpreterCall, InterpreterCallStatus, StaffCall, StaffCallReason,
@@ -14,23 +14,6 @@ use service_api::model::{
 use service_api::{Role, DEFAULT_VIDEO_BASE_URL, MAX_QUEUE_MINUTES};
 
 use InterpreterCallStatus::*;
-
-/// Asserts the error code and that both messages are there.
-fn refused(reply: &Reply, status: u16, code: &str) {
-    assert_eq!(
-        (reply.status, reply.code()),
-        (status, code),
-        "{}",
-        reply.body
-    );
-    assert!(!reply.body["message"]["zh"].as_str().unwrap().is_empty());
-    assert!(!reply.body["message"]["en"].as_str().unwrap().is_empty());
-}
-
-fn parsed<T: serde::de::DeserializeOwned>(reply: Reply, status: u16) -> T {
-    assert_eq!(reply.status, status, "{}", reply.body);
-    serde_json::from_value(reply.body).unwrap()
-}
 
 fn call_interpreter(kiosk: &Client) -> InterpreterCall {
     parsed(kiosk.post("/v1/interpreter-calls", None, None), 201)

@@ -5,7 +5,7 @@ mod common;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use common::{Reply, TestServer};
+use common::{parsed, refused, Reply, TestServer};
 use ed25519_dalek::SigningKey;
 use serde_json::json;
 use service_api::model::{Bilingual, Priority, RedeemedReceipt};
@@ -24,20 +24,7 @@ fn now() -> u32 {
 }
 
 fn redeemed(reply: Reply) -> RedeemedReceipt {
-    assert_eq!(reply.status, 200, "{}", reply.body);
-    serde_json::from_value(reply.body).unwrap()
-}
-
-/// Asserts the error code and that both messages are there for the resident.
-fn refused(reply: &Reply, status: u16, code: &str) {
-    assert_eq!(
-        (reply.status, reply.code()),
-        (status, code),
-        "{}",
-        reply.body
-    );
-    assert!(!reply.body["message"]["zh"].as_str().unwrap().is_empty());
-    assert!(!reply.body["message"]["en"].as_str().unwrap().is_empty());
+    parsed(reply, 200)
 }
 
 #[test]

@@ -97,6 +97,24 @@ impl Reply {
     }
 }
 
+/// The body of a reply with `status`, as `T`.
+pub fn parsed<T: serde::de::DeserializeOwned>(reply: Reply, status: u16) -> T {
+    assert_eq!(reply.status, status, "{}", reply.body);
+    serde_json::from_value(reply.body).unwrap()
+}
+
+/// Asserts the error code and that both messages are there for the resident.
+pub fn refused(reply: &Reply, status: u16, code: &str) {
+    assert_eq!(
+        (reply.status, reply.code()),
+        (status, code),
+        "{}",
+        reply.body
+    );
+    assert!(!reply.body["message"]["zh"].as_str().unwrap().is_empty());
+    assert!(!reply.body["message"]["en"].as_str().unwrap().is_empty());
+}
+
 #[derive(Clone)]
 pub struct Client {
     agent: ureq::Agent,
@@ -171,8 +189,7 @@ impl Client {
                          "missing_materials": missing, "valid_days": valid_days})),
             None,
         );
-        assert_eq!(r.status, 201, "{}", r.body);
-        serde_json::from_value(r.body).unwrap()
+        parsed(r, 201)
     }
 
     /// Redeems a receipt by token or number (`{"token": ...}` or `{"number": ...}`).
