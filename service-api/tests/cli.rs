@@ -168,20 +168,9 @@ fn issue_a_receipt_with_its_qr_code_and_redeem_it_at_a_served_kiosk() {
     assert_eq!(hex::decode(same.trim()).unwrap(), public);
 
     // `serve` signs and verifies with the same key: the receipt redeems there.
-    stdout(&service_api(&[
-        "token",
-        "add",
-        "--db",
-        db,
-        "--role",
-        "kiosk",
-        "--name",
-        "k1",
-        "--token",
-        "kiosk-secret",
-    ]));
+    let kiosk_token = token_add(db, "kiosk", "k1");
     let (_server, api) = serve(db, &[]);
-    let kiosk = Client::new(&api, Some("kiosk-secret"));
+    let kiosk = Client::new(&api, Some(&kiosk_token));
     let r = kiosk.post("/v1/receipts/redeem", Some(&json!({"token": token})), None);
     assert_eq!(
         (r.status, r.body["ticket"]["priority"].as_str()),
