@@ -838,10 +838,8 @@ impl Kiosk {
                 sounds.push(Sound::Say(Phrase::prompt("voice.welcome")));
             }
             sounds.extend(voice::announce(&view, &stops));
-        } else if now.error != before.error && now.error.is_some() {
-            sounds = vec![Sound::Earcon(Earcon::Error), Sound::Say(view.error.phrase.clone())];
-        } else if let (true, Some(hint)) = (now.hint != before.hint, now.hint) {
-            sounds = vec![Sound::Say(Phrase::prompt(hint))];
+        } else if let Some(news) = news(&before, &now, &view) {
+            sounds = news;
         } else if now.typed != before.typed {
             let masked = view.entry.as_ref().is_some_and(|e| e.masked);
             sounds.push(Sound::Say(self.typed_echo(&before.typed, masked)));
@@ -867,12 +865,8 @@ impl Kiosk {
         );
         if now.screen != before.screen && speaks {
             voice::summary(view)
-        } else if now.error != before.error && now.error.is_some() {
-            vec![Sound::Earcon(Earcon::Error), Sound::Say(view.error.phrase.clone())]
-        } else if let (true, Some(hint)) = (now.hint != before.hint, now.hint) {
-            vec![Sound::Say(Phrase::prompt(hint))]
         } else {
-            vec![]
+            news(before, &now, view).unwrap_or_default()
         }
     }
 
@@ -1158,6 +1152,16 @@ impl Snapshot {
             camera: kiosk.camera_wanted(),
         }
     }
+}
+
+/// What is said of a change on the same screen, with voice navigation on or off: a new
+/// problem (with the error sound) or a new scanning hint.
+fn news(before: &Snapshot, now: &Snapshot, view: &View) -> Option<Vec<Sound>> {
+    if now.error != before.error && now.error.is_some() {
+        return Some(vec![Sound::Earcon(Earcon::Error), Sound::Say(view.error.phrase.clone())]);
+    }
+    let hint = now.hint.filter(|_| now.hint != before.hint)?;
+    Some(vec![Sound::Say(Phrase::prompt(hint))])
 }
 
 /// The item a touch event lands on.
