@@ -2,7 +2,10 @@
 
 use std::time::Duration;
 
-use service_api::model::{ApiError, Catalog, NewTicket, RedeemReceipt, RedeemedReceipt, Ticket};
+use service_api::model::{
+    ApiError, Catalog, InterpreterCall, NewStaffCall, NewTicket, RedeemReceipt, RedeemedReceipt, StaffCall,
+    StaffCallReason, Ticket,
+};
 
 use crate::core::ApiFailure;
 
@@ -27,12 +30,7 @@ impl ApiClient {
     }
 
     pub fn catalog(&self) -> Result<Catalog, ApiFailure> {
-        let response = self
-            .agent
-            .get(format!("{}/v1/catalog", self.base_url))
-            .header("Authorization", &self.authorization)
-            .call();
-        read(response)
+        self.get("/v1/catalog")
     }
 
     pub fn issue_ticket(&self, request: &NewTicket, idempotency_key: &str) -> Result<Ticket, ApiFailure> {
@@ -41,6 +39,47 @@ impl ApiClient {
 
     pub fn redeem_receipt(&self, request: &RedeemReceipt, idempotency_key: &str) -> Result<RedeemedReceipt, ApiFailure> {
         self.post("/v1/receipts/redeem", request, idempotency_key)
+    }
+
+    /// Asks for a sign-language interpreter; the key makes a retried request the same call.
+    pub fn request_interpreter(&self, idempotency_key: &str) -> Result<InterpreterCall, ApiFailure> {
+        self.post("/v1/interpreter-calls", &serde_json::json!({}), idempotency_key)
+    }
+
+    pub fn interpreter_call(&self, id: &str) -> Result<InterpreterCall, ApiFailure> {
+        self.get(&format!("/v1/interpreter-calls/{id}"))
+    }
+
+    /// Moves the call on: `started` (the video window is open), `end` or `cancel`.
+    pub fn move_interpreter_call(&self, id: &str, action: &str) -> Result<InterpreterCall, ApiFailure> {
+        let key = format!("{id}-{action}");
+        self.post(&format!("/v1/interpreter-calls/{id}/{action}"), &serde_json::json!({}), &key)
+    }
+
+    /// Cancels the call if it is still queued, or ends it if an interpreter took it (perhaps
+    /// just now, while the resident was leaving).
+    pub fn hang_up(&self, id: &str) -> Result<InterpreterCall, ApiFailure> {
+        match self.move_interpreter_call(id, "cancel") {
+            Err(ApiFailure::Refused(e)) if e.code == "invalid_transition" => self.move_interpreter_call(id, "end"),
+            answer => answer,
+        }
+    }
+
+    pub fn call_staff(&self, reason: StaffCallReason, idempotency_key: &str) -> Result<StaffCall, ApiFailure> {
+        self.post("/v1/staff-calls", &NewStaffCall { reason }, idempotency_key)
+    }
+
+    pub fn staff_call(&self, id: &str) -> Result<StaffCall, ApiFailure> {
+        self.get(&format!("/v1/staff-calls/{id}"))
+    }
+
+    fn get<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T, ApiFailure> {
+        let response = self
+            .agent
+            .get(format!("{}{path}", self.base_url))
+            .header("Authorization", &self.authorization)
+            .call();
+        read(response)
     }
 
     fn post<T: serde::de::DeserializeOwned>(

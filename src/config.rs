@@ -52,6 +52,13 @@ pub struct Flags {
     /// when no API URL is set)
     #[arg(long, value_name = "HEX")]
     pub receipt_public_key: Option<String>,
+    /// The name a sign-language interpreter sees for this kiosk [default: 自助服务机 <kiosk id>]
+    #[arg(long, value_name = "NAME")]
+    pub kiosk_name: Option<String>,
+    /// The command that opens an interpreter's video room, split at spaces; `{url}` is the
+    /// room, `{profile}` an empty folder for the call [default: Chromium in app mode]
+    #[arg(long, value_name = "COMMAND")]
+    pub video_command: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -74,6 +81,10 @@ pub struct Config {
     /// The key scanned receipts are checked with; for a remote API (the embedded API gives
     /// its own).
     pub receipt_public_key: Option<VerifyingKey>,
+    /// `None`: named after its id.
+    pub kiosk_name: Option<String>,
+    /// Opens an interpreter's video room (see [`crate::video::CommandLauncher`]).
+    pub video_command: Vec<String>,
 }
 
 /// A configuration value that cannot be used.
@@ -128,7 +139,14 @@ impl Config {
             camera_file: None,
             camera_device: 0,
             receipt_public_key: None,
+            kiosk_name: None,
+            video_command: crate::video::default_command(),
         }
+    }
+
+    /// The name a sign-language interpreter sees for this kiosk.
+    pub fn display_name(&self) -> String {
+        self.kiosk_name.clone().unwrap_or_else(|| format!("自助服务机 {}", self.kiosk_id))
     }
 
     fn apply_file(&mut self, path: &Path) -> Result<(), ConfigError> {
@@ -170,6 +188,12 @@ impl Config {
                 "receipt_public_key" => {
                     self.receipt_public_key = Some(parse_public_key(&as_str()?).map_err(|r| error(key, r))?)
                 }
+                "kiosk_name" => self.kiosk_name = Some(as_str()?),
+                "video_command" => {
+                    let words = value.as_array().and_then(|a| a.iter().map(|w| w.as_str().map(String::from)).collect());
+                    self.video_command = parse_video_command(words)
+                        .map_err(|r| error(key, r))?;
+                }
                 "idle_timeout_secs" => {
                     let secs = value
                         .as_integer()
@@ -179,7 +203,7 @@ impl Config {
                 _ => {
                     return Err(error(
                         key,
-                        "unknown key (known: api_url, kiosk_id, token, language, fullscreen, data_dir, idle_timeout_secs, voices_dir, private_audio, camera_file, camera_device, receipt_public_key)"
+                        "unknown key (known: api_url, kiosk_id, token, language, fullscreen, data_dir, idle_timeout_secs, voices_dir, private_audio, camera_file, camera_device, receipt_public_key, kiosk_name, video_command)"
                             .into(),
                     ))
                 }
@@ -219,6 +243,13 @@ impl Config {
         }
         if let Some(key) = &flags.receipt_public_key {
             self.receipt_public_key = Some(parse_public_key(key).map_err(|r| error("--receipt-public-key", r))?);
+        }
+        if let Some(name) = &flags.kiosk_name {
+            self.kiosk_name = Some(name.clone());
+        }
+        if let Some(command) = &flags.video_command {
+            let words = command.split_whitespace().map(String::from).collect();
+            self.video_command = parse_video_command(Some(words)).map_err(|r| error("--video-command", r))?;
         }
         if let Some(secs) = flags.idle_timeout {
             self.idle_timeout_secs = parse_idle_timeout(secs.into()).map_err(|r| error("--idle-timeout", r))?;
@@ -280,6 +311,14 @@ fn parse_public_key(hex: &str) -> Result<VerifyingKey, String> {
     VerifyingKey::from_bytes(&bytes).map_err(|_| "not a valid Ed25519 public key".into())
 }
 
+fn parse_video_command(words: Option<Vec<String>>) -> Result<Vec<String>, String> {
+    match words {
+        Some(words) if words.iter().any(|w| w.contains("{url}")) => Ok(words),
+        Some(_) => Err("the command needs {url} somewhere, where the room's address goes".into()),
+        None => Err("expected a list of strings, e.g. [\"chromium\", \"--app={url}\"]".into()),
+    }
+}
+
 fn parse_idle_timeout(secs: i64) -> Result<u32, String> {
     match u32::try_from(secs) {
         Ok(s) if s >= MIN_IDLE_TIMEOUT => Ok(s),
@@ -304,7 +343,8 @@ mod tests {
             "api_url = \"http://10.0.0.5:8080/\"\nkiosk_id = \"hall-2\"\ntoken = \"t0k\"\nlanguage = \"en\"\n\
              fullscreen = false\ndata_dir = \"/var/lib/kiosk\"\nidle_timeout_secs = 90\n\
              voices_dir = \"/opt/kiosk/voices\"\nprivate_audio = true\ncamera_file = \"/\"\ncamera_device = 2\n\
-             receipt_public_key = \"d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a\"\n",
+             receipt_public_key = \"d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a\"\n\
+             kiosk_name = \"大厅 2号机\"\nvideo_command = [\"baresip\", \"-e\", \"/dial {url}\"]\n",
         )
         .unwrap();
         assert_eq!(config.api_url.as_deref(), Some("http://10.0.0.5:8080"));
@@ -318,6 +358,8 @@ mod tests {
         assert_eq!(config.camera_file, Some(PathBuf::from("/")));
         assert_eq!(config.camera_device, 2);
         assert_eq!(config.receipt_public_key.unwrap().to_bytes()[..2], [0xd7, 0x5a]);
+        assert_eq!(config.display_name(), "大厅 2号机");
+        assert_eq!(config.video_command, ["baresip", "-e", "/dial {url}"]);
     }
 
     #[test]
@@ -334,6 +376,8 @@ mod tests {
         assert!(load_file("language = \n").unwrap_err().reason.contains("line 1"));
         assert_eq!(load_file("camera_file = \"/no/such/images\"\n").unwrap_err().key, "camera_file");
         assert_eq!(load_file("camera_device = -1\n").unwrap_err().key, "camera_device");
+        assert_eq!(load_file("video_command = [\"chromium\"]\n").unwrap_err().key, "video_command");
+        assert_eq!(load_file("video_command = \"chromium {url}\"\n").unwrap_err().key, "video_command");
         let error = load_file("receipt_public_key = \"abc\"\n").unwrap_err();
         assert_eq!(error.key, "receipt_public_key");
         assert!(error.reason.contains("64 hex digits"), "{error}");

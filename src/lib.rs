@@ -19,3 +19,4 @@ pub mod scan;
 pub mod scanner;
 pub mod speech;
 pub mod ui;
+pub mod video;

@@ -11,7 +11,8 @@ use kiosk::core::{Event, IdlePolicy, Kiosk};
 use kiosk::headphones;
 use kiosk::speech::voice_pack::VoicePack;
 use kiosk::speech::Speaker;
-use kiosk::ui::KioskUi;
+use kiosk::ui::{Devices, KioskUi};
+use kiosk::video::CommandLauncher;
 use slint::ComponentHandle;
 use service_api::EmbeddedServer;
 
@@ -107,7 +108,12 @@ fn run(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
         Some(path) => CameraChoice::Files(path.clone()),
         None => CameraChoice::Device(config.camera_device),
     };
-    let ui = KioskUi::new(kiosk, api, Box::new(speaker(config)), Arc::new(move || camera::open(&camera)))?;
+    let devices = Devices {
+        voice: Box::new(speaker(config)),
+        camera: Arc::new(move || camera::open(&camera)),
+        video: Box::new(CommandLauncher::new(config.video_command.clone(), config.display_name(), &config.data_dir)),
+    };
+    let ui = KioskUi::new(kiosk, api, devices)?;
     ui.window.window().set_fullscreen(config.fullscreen);
     ui.start();
     watch_headphones(ui.events());

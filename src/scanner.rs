@@ -1,4 +1,5 @@
-//! The scan screen's camera work: a live preview and QR decoding, each on its own thread.
+//! The camera work of the scan screen (a live preview and QR decoding, each on its own thread)
+//! and of the interpreter's waiting screen (the preview alone).
 //!
 //! The camera thread reads frames as fast as the camera gives them and publishes the newest,
 //! for the preview and in a one-slot mailbox for the decoder thread. A new frame replaces one
@@ -62,6 +63,23 @@ impl Scanner {
     pub fn open(
         open: impl FnOnce() -> Result<Box<dyn FrameSource>, OpenError> + Send + 'static,
         decoder: Box<dyn QrDecoder>,
+        on_event: impl Fn(ScanEvent) + Send + 'static,
+    ) -> Scanner {
+        Scanner::spawn(open, Some(decoder), on_event)
+    }
+
+    /// [`Scanner::open`] without decoding: the camera's picture only (a self-view), and its
+    /// failure.
+    pub fn preview(
+        open: impl FnOnce() -> Result<Box<dyn FrameSource>, OpenError> + Send + 'static,
+        on_event: impl Fn(ScanEvent) + Send + 'static,
+    ) -> Scanner {
+        Scanner::spawn(open, None, on_event)
+    }
+
+    fn spawn(
+        open: impl FnOnce() -> Result<Box<dyn FrameSource>, OpenError> + Send + 'static,
+        decoder: Option<Box<dyn QrDecoder>>,
         on_event: impl Fn(ScanEvent) + Send + 'static,
     ) -> Scanner {
         let shared = Arc::new(Shared {
@@ -138,7 +156,7 @@ fn read_frames(mut source: Box<dyn FrameSource>, shared: &Shared) {
     }
 }
 
-fn decode_frames(mut decoder: Box<dyn QrDecoder>, shared: &Shared, on_event: impl Fn(ScanEvent)) {
+fn decode_frames(mut decoder: Option<Box<dyn QrDecoder>>, shared: &Shared, on_event: impl Fn(ScanEvent)) {
     let mut recent = RecentPayloads::default();
     loop {
         let frame = match shared.mailbox.wait() {
@@ -149,6 +167,7 @@ fn decode_frames(mut decoder: Box<dyn QrDecoder>, shared: &Shared, on_event: imp
             }
             Mail::Stop => return,
         };
+        let Some(decoder) = decoder.as_mut() else { continue };
         let gray = image::imageops::grayscale(&*frame);
         drop(frame);
         // Decoders can panic on odd images (rqrr does): skip that frame, keep scanning.

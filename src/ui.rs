@@ -14,9 +14,11 @@ use crate::camera::{FrameSource, OpenError};
 use crate::core::profile::Language;
 use crate::core::view::{self, View};
 use crate::core::voice::NavKey;
-use crate::core::{prompts, BarAction, Effect, EntryKey, Event, Kiosk};
+use crate::core::speech::{Earcon, Sound, Utterance};
+use crate::core::{prompts, BarAction, CameraUse, Effect, EntryKey, Event, Kiosk};
 use crate::scanner::{ScanEvent, Scanner};
 use crate::speech::{SpeechProblem, Voice};
+use crate::video::{Closed, VideoLauncher, VideoWindow};
 
 slint::include_modules!();
 
@@ -24,8 +26,17 @@ slint::include_modules!();
 /// on the scanner's camera thread.
 pub type CameraOpener = Arc<dyn Fn() -> Result<Box<dyn FrameSource>, OpenError> + Send + Sync>;
 
-/// How often the scan screen's preview looks for a new frame (and takes in scanned codes).
+/// How often the camera's preview looks for a new frame (and takes in scanned codes).
 const PREVIEW_EVERY: Duration = Duration::from_millis(33);
+/// How long the window's border flashes with an alert or error sound, its visual counterpart.
+const FLASH_FOR: Duration = Duration::from_millis(1500);
+
+/// What the kiosk speaks, sees and calls through, behind their traits.
+pub struct Devices {
+    pub voice: Box<dyn Voice>,
+    pub camera: CameraOpener,
+    pub video: Box<dyn VideoLauncher>,
+}
 
 /// The kiosk's window with the core behind it.
 pub struct KioskUi {
@@ -38,11 +49,15 @@ struct Controller {
     window: slint::Weak<AppWindow>,
     api: Arc<ApiClient>,
     voice: Box<dyn Voice>,
+    video: Box<dyn VideoLauncher>,
+    /// The interpreter call's video window, while it is open.
+    video_window: RefCell<Option<Box<dyn VideoWindow>>>,
+    flash_clock: slint::Timer,
     /// Events from other threads (the headphone jack, the scanner), taken in at each tick
     /// and, while the camera is on, at each preview frame.
     outside: (mpsc::Sender<Event>, mpsc::Receiver<Event>),
     open_camera: CameraOpener,
-    /// The camera and QR decoder, while the scan screen shows.
+    /// The camera (and the QR decoder on the scan screen), while a screen shows its picture.
     scanner: RefCell<Option<Scanner>>,
     preview_clock: slint::Timer,
     /// The sequence number of the frame on screen.
@@ -53,20 +68,18 @@ struct Controller {
 }
 
 impl KioskUi {
-    pub fn new(
-        kiosk: Kiosk,
-        api: ApiClient,
-        voice: Box<dyn Voice>,
-        open_camera: CameraOpener,
-    ) -> Result<KioskUi, slint::PlatformError> {
+    pub fn new(kiosk: Kiosk, api: ApiClient, devices: Devices) -> Result<KioskUi, slint::PlatformError> {
         let window = AppWindow::new()?;
         let controller = Rc::new(Controller {
             kiosk: RefCell::new(kiosk),
             window: window.as_weak(),
             api: Arc::new(api),
-            voice,
+            voice: devices.voice,
+            video: devices.video,
+            video_window: RefCell::new(None),
+            flash_clock: slint::Timer::default(),
             outside: mpsc::channel(),
-            open_camera,
+            open_camera: devices.camera,
             scanner: RefCell::new(None),
             preview_clock: slint::Timer::default(),
             previewed: Cell::new(0),
@@ -108,6 +121,7 @@ impl KioskUi {
         controller.idle_clock.start(slint::TimerMode::Repeated, Duration::from_secs(1), move || {
             if let Some(c) = c.upgrade() {
                 c.take_outside_events();
+                c.watch_video_window();
                 c.dispatch(Event::Tick(1));
                 c.show_staff_notice();
             }
@@ -151,13 +165,18 @@ impl Controller {
     /// Speaks, or calls the API off the UI thread and feeds the answer back as an event.
     fn run(self: &Rc<Self>, effect: Effect) {
         match &effect {
-            Effect::Speak(utterance) => return self.voice.say(utterance),
+            Effect::Speak(utterance) => {
+                self.show_visually(utterance);
+                return self.voice.say(utterance);
+            }
             Effect::StopSpeech => return self.voice.stop(),
             Effect::PauseSpeech => return self.voice.pause(),
             Effect::ResumeSpeech => return self.voice.resume(),
-            Effect::OpenCamera => return self.open_camera(),
+            Effect::OpenCamera(camera_use) => return self.open_camera(*camera_use),
             Effect::CloseCamera => return self.close_camera(),
-            Effect::LoadCatalog | Effect::IssueTicket { .. } | Effect::RedeemReceipt { .. } => {}
+            Effect::OpenVideoCall { join_url, language } => return self.open_video_window(join_url, *language),
+            Effect::CloseVideoCall => return drop(self.video_window.borrow_mut().take()),
+            _ => {}
         }
         let api = self.api.clone();
         let (answer, answered) = tokio::sync::oneshot::channel();
@@ -170,7 +189,22 @@ impl Controller {
                 Effect::RedeemReceipt { request, idempotency_key } => {
                     Event::ReceiptRedeemed(api.redeem_receipt(&request, &idempotency_key))
                 }
-                _ => unreachable!("speech is not an API call"),
+                Effect::RequestInterpreter { idempotency_key } => {
+                    Event::InterpreterCallUpdated(api.request_interpreter(&idempotency_key))
+                }
+                Effect::PollInterpreterCall { id } => Event::InterpreterCallUpdated(api.interpreter_call(&id)),
+                Effect::ReportVideoStarted { id } => {
+                    Event::InterpreterCallUpdated(api.move_interpreter_call(&id, "started"))
+                }
+                Effect::EndInterpreterCall { id } => Event::InterpreterCallUpdated(api.move_interpreter_call(&id, "end")),
+                Effect::HangUp { id } => Event::InterpreterCallUpdated(api.hang_up(&id)),
+                Effect::SendStaffCall { reason, idempotency_key } => {
+                    Event::StaffCallAnswered { result: api.call_staff(reason, &idempotency_key), idempotency_key }
+                }
+                Effect::PollStaffCall { id, idempotency_key } => {
+                    Event::StaffCallAnswered { result: api.staff_call(&id), idempotency_key }
+                }
+                _ => unreachable!("handled on the UI thread above"),
             };
             let _ = answer.send(event);
         });
@@ -189,17 +223,22 @@ impl Controller {
         }
     }
 
-    /// Starts the camera and the QR decoder, and the preview that shows the camera's frames.
-    fn open_camera(self: &Rc<Self>) {
+    /// Starts the camera (and the QR decoder, to read codes), and the preview that shows the
+    /// camera's frames.
+    fn open_camera(self: &Rc<Self>, camera_use: CameraUse) {
         let events = self.outside.0.clone();
         let open = self.open_camera.clone();
-        let scanner = Scanner::open(move || open(), crate::scan::decoder(), move |event| {
+        let on_event = move |event| {
             let event = match event {
                 ScanEvent::Read(payload) => Event::CodeRead { payload, now: unix_seconds() },
                 ScanEvent::Failed(problem) => Event::CameraFailed(problem),
             };
             let _ = events.send(event);
-        });
+        };
+        let scanner = match camera_use {
+            CameraUse::ReadCodes => Scanner::open(move || open(), crate::scan::decoder(), on_event),
+            CameraUse::SelfView => Scanner::preview(move || open(), on_event),
+        };
         *self.scanner.borrow_mut() = Some(scanner);
         self.previewed.set(0);
         let c = Rc::downgrade(self);
@@ -217,6 +256,51 @@ impl Controller {
         drop(self.scanner.borrow_mut().take());
         if let Some(window) = self.window.upgrade() {
             window.set_camera_preview(slint::Image::default());
+        }
+    }
+
+    /// Opens the interpreter's video room; a launcher that fails is reported like a window that
+    /// failed, at the next tick.
+    fn open_video_window(&self, join_url: &str, language: Language) {
+        match self.video.open(join_url, language) {
+            Ok(window) => *self.video_window.borrow_mut() = Some(window),
+            Err(e) => {
+                eprintln!("kiosk: cannot open the video call: {e}");
+                let _ = self.outside.0.send(Event::VideoCallFailed);
+            }
+        }
+    }
+
+    /// Tells the core when the video window has closed.
+    fn watch_video_window(self: &Rc<Self>) {
+        let closed = self.video_window.borrow_mut().as_mut().and_then(|w| w.closed());
+        if let Some(closed) = closed {
+            self.video_window.borrow_mut().take();
+            self.dispatch(match closed {
+                Closed::Normally => Event::VideoCallClosed,
+                Closed::Failed => Event::VideoCallFailed,
+            });
+        }
+    }
+
+    /// The visual counterparts of speech: the caption strip shows the words, and the
+    /// window's border flashes with the error and alert sounds.
+    fn show_visually(&self, utterance: &Utterance) {
+        let Some(window) = self.window.upgrade() else { return };
+        window.set_caption(utterance.caption().into());
+        let flash = utterance.sounds.iter().find_map(|sound| match sound {
+            Sound::Earcon(Earcon::Error) => Some(Flash::Error),
+            Sound::Earcon(Earcon::Alert) => Some(Flash::Alert),
+            _ => None,
+        });
+        if let Some(flash) = flash {
+            window.set_flash(flash);
+            let weak = self.window.clone();
+            self.flash_clock.start(slint::TimerMode::SingleShot, FLASH_FOR, move || {
+                if let Some(window) = weak.upgrade() {
+                    window.set_flash(Flash::None);
+                }
+            });
         }
     }
 
@@ -283,6 +367,10 @@ impl Controller {
             }
         }
 
+        if shown.as_ref().is_none_or(|v| v.page != view.page || v.title != view.title) {
+            window.set_caption("".into()); // the next screen's words, if it says any, follow
+        }
+        window.set_captions_on(profile.captions);
         window.set_page(page_kind(view.page));
         window.set_page_title(view.title.shown.into());
         window.set_prompt(view.prompt.shown.into());
@@ -341,7 +429,7 @@ fn unix_seconds() -> u32 {
 
 /// The keys of an EZ-Access keypad, or of a USB keyboard standing in for it: arrows step,
 /// Enter activates, Escape goes back, F1-F8 help, where-am-I, repeat, pause, rate and
-/// volume; digits and X type into an entry.
+/// volume, F9 the sign-language interpreter, F10 staff; digits and X type into an entry.
 fn keypad_key(text: &str) -> Option<NavKey> {
     use slint::platform::Key;
     let mut chars = text.chars();
@@ -360,6 +448,8 @@ fn keypad_key(text: &str) -> Option<NavKey> {
         c if c == key(Key::F6) => NavKey::RateUp,
         c if c == key(Key::F7) || c == '-' => NavKey::VolumeDown,
         c if c == key(Key::F8) || c == '+' => NavKey::VolumeUp,
+        c if c == key(Key::F9) => NavKey::SignLanguage,
+        c if c == key(Key::F10) => NavKey::CallStaff,
         c if c == key(Key::Backspace) => NavKey::Type(EntryKey::Delete),
         'x' | 'X' => NavKey::Type(EntryKey::Char('X')),
         c if c.is_ascii_digit() => NavKey::Type(EntryKey::Char(c)),
@@ -385,5 +475,6 @@ fn page_kind(page: view::Page) -> PageKind {
         Page::Message => PageKind::Message,
         Page::Busy => PageKind::Busy,
         Page::Scan => PageKind::Scan,
+        Page::SelfView => PageKind::SelfView,
     }
 }

@@ -189,7 +189,8 @@ fn a_dead_api_and_an_idle_resident() {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let api = ApiClient::new(&format!("http://127.0.0.1:{port}"), "secret");
     let idle = IdlePolicy { timeout_secs: 1, warning_secs: 20 };
-    let ui = KioskUi::new(Kiosk::new(Language::Zh, idle, "dead-api"), api, Box::new(common::Said::default()), common::no_camera()).unwrap();
+    let devices = common::devices(Box::new(common::Said::default()), common::no_camera());
+    let ui = KioskUi::new(Kiosk::new(Language::Zh, idle, "dead-api"), api, devices).unwrap();
     let window = &ui.window;
     window.window().set_size(slint::PhysicalSize::new(1280, 720));
     window.show().unwrap();

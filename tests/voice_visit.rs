@@ -360,7 +360,8 @@ fn a_resident_who_cannot_see_the_screen_takes_a_number_with_the_keypad_and_hears
     let log = Rc::new(RefCell::new(Log::default()));
     let recorder = Recorder { speaker: speaker.clone(), pack: VoicePack::load(&voices()).unwrap(), log: log.clone() };
     let kiosk = Kiosk::new(Language::Zh, IdlePolicy { timeout_secs: 600, warning_secs: 30 }, "voice-visit");
-    let ui = KioskUi::new(kiosk, ApiClient::new(&server.base_url, "secret"), Box::new(recorder), common::no_camera()).unwrap();
+    let devices = common::devices(Box::new(recorder), common::no_camera());
+    let ui = KioskUi::new(kiosk, ApiClient::new(&server.base_url, "secret"), devices).unwrap();
     let window = &ui.window;
     window.window().set_size(slint::PhysicalSize::new(1920, 1080));
     window.show().unwrap();

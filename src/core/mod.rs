@@ -5,6 +5,7 @@
 //! [`Kiosk::view`] says what the screen shows. No UI, network or clock type lives here, so a
 //! test can drive a whole visit with no window and no server.
 
+mod calls;
 pub mod entry;
 pub mod profile;
 mod prompt_file;
@@ -15,6 +16,8 @@ pub mod view;
 pub mod voice;
 
 #[cfg(test)]
+mod call_tests;
+#[cfg(test)]
 mod receipt_tests;
 #[cfg(test)]
 mod tests;
@@ -23,8 +26,8 @@ mod voice_tests;
 
 use ed25519_dalek::VerifyingKey;
 use service_api::model::{
-    ApiError, Bilingual, Catalog, EntryKind, MaterialForm, NewTicket, Priority, RedeemReceipt, RedeemedReceipt,
-    Service, Step, Ticket, WindowType,
+    ApiError, Bilingual, Catalog, EntryKind, InterpreterCall, MaterialForm, NewTicket, Priority, RedeemReceipt,
+    RedeemedReceipt, Service, StaffCall, StaffCallReason, Step, Ticket, WindowType,
 };
 
 use profile::{Language, Profile};
@@ -60,6 +63,14 @@ pub enum Event {
     CatalogLoaded(Result<Catalog, ApiFailure>),
     TicketIssued(Result<Ticket, ApiFailure>),
     ReceiptRedeemed(Result<RedeemedReceipt, ApiFailure>),
+    /// The API's answer about the interpreter call: to the request, a poll, or a report.
+    InterpreterCallUpdated(Result<InterpreterCall, ApiFailure>),
+    /// The video window closed: the resident closed it, or the video platform ended the call.
+    VideoCallClosed,
+    /// The video window could not be opened (the launcher failed).
+    VideoCallFailed,
+    /// The API's answer to sending the staff call with this idempotency key, or to a poll.
+    StaffCallAnswered { idempotency_key: String, result: Result<StaffCall, ApiFailure> },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -73,6 +84,7 @@ pub enum BarAction {
     Contrast,
     Language,
     Voice,
+    Captions,
 }
 
 impl BarAction {
@@ -87,6 +99,7 @@ impl BarAction {
             "contrast" => BarAction::Contrast,
             "language" => BarAction::Language,
             "voice" => BarAction::Voice,
+            "captions" => BarAction::Captions,
             _ => return None,
         })
     }
@@ -102,6 +115,7 @@ impl BarAction {
             BarAction::Contrast => "contrast",
             BarAction::Language => "language",
             BarAction::Voice => "voice",
+            BarAction::Captions => "captions",
         }
     }
 }
@@ -163,15 +177,40 @@ pub enum Effect {
     IssueTicket { request: NewTicket, idempotency_key: String },
     /// Like a ticket, a receipt is redeemed once however often the resident retries.
     RedeemReceipt { request: RedeemReceipt, idempotency_key: String },
-    /// Start the camera and the QR decoder, feeding [`Event::CodeRead`] and
-    /// [`Event::CameraFailed`]; only while the scan screen shows.
-    OpenCamera,
+    /// Start the camera, feeding [`Event::CameraFailed`] and, when it reads codes,
+    /// [`Event::CodeRead`]; only while the scan screen or the interpreter's waiting screen shows.
+    OpenCamera(CameraUse),
     CloseCamera,
+    /// Ask the API for an interpreter; answered by [`Event::InterpreterCallUpdated`], like
+    /// every interpreter effect but the video's.
+    RequestInterpreter { idempotency_key: String },
+    PollInterpreterCall { id: String },
+    /// Tell the API the video window is open.
+    ReportVideoStarted { id: String },
+    EndInterpreterCall { id: String },
+    /// The resident left: cancel the call if it is still queued, or end it.
+    HangUp { id: String },
+    /// Open the call's video room in the video window, in the resident's language; its end
+    /// comes back as [`Event::VideoCallClosed`] or [`Event::VideoCallFailed`].
+    OpenVideoCall { join_url: String, language: Language },
+    CloseVideoCall,
+    /// Answered by [`Event::StaffCallAnswered`], like the poll.
+    SendStaffCall { reason: StaffCallReason, idempotency_key: String },
+    PollStaffCall { id: String, idempotency_key: String },
     /// Say this now, interrupting whatever is being said.
     Speak(Utterance),
     StopSpeech,
     PauseSpeech,
     ResumeSpeech,
+}
+
+/// What the camera is on for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CameraUse {
+    /// The scan screen: a preview and the QR decoder.
+    ReadCodes,
+    /// The interpreter's waiting screen: a preview, so the resident can see they are in frame.
+    SelfView,
 }
 
 /// How long a resident may stay idle.
@@ -217,6 +256,9 @@ pub mod action {
     pub const TAKE_NUMBER: &str = "take-number";
     pub const CLOSE: &str = "close";
     pub const ENTER_NUMBER: &str = "enter-number";
+    pub const CANCEL: &str = "cancel";
+    pub const END_CALL: &str = "end-call";
+    pub const CALL_STAFF: &str = "call-staff";
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -241,6 +283,12 @@ enum Screen {
     ReceiptNumber,
     /// A receipt redeemed into a fast-track ticket.
     Receipt(Box<RedeemedReceipt>),
+    /// The sign-language interpreter call: waiting, in the video call, or why none came.
+    Interpreter,
+    /// Choose why staff should come.
+    StaffReasons,
+    /// The staff call's status, until a staff member is on the way.
+    StaffCall,
     /// Waiting for the service API.
     Busy,
     /// The API could not be reached; `Retry` repeats the pending request.
@@ -275,6 +323,9 @@ struct Session {
     /// The last thing said, for the Repeat key.
     last_said: Vec<Sound>,
     speech_paused: bool,
+    interpreter: Option<calls::InterpreterProgress>,
+    /// The idempotency key of the staff call the staff-call screen shows.
+    staff_call: Option<String>,
 }
 
 impl Session {
@@ -294,6 +345,8 @@ impl Session {
             help_presses: 0,
             last_said: Vec::new(),
             speech_paused: false,
+            interpreter: None,
+            staff_call: None,
         }
     }
 
@@ -323,6 +376,9 @@ pub struct Kiosk {
     acted: bool,
     /// The service API's public key, to check scanned receipts offline.
     receipt_key: Option<VerifyingKey>,
+    /// Staff calls not yet taken by the API, and the one the session watches: kept across
+    /// sessions, so a call made during a network outage is still sent.
+    staff_calls: Vec<calls::StaffCallProgress>,
 }
 
 impl Kiosk {
@@ -340,6 +396,7 @@ impl Kiosk {
             private_output: false,
             acted: false,
             receipt_key: None,
+            staff_calls: Vec::new(),
         }
     }
 
@@ -366,8 +423,13 @@ impl Kiosk {
                 | Event::ReceiptRedeemed(_)
                 | Event::CameraFailed(_)
                 | Event::Headphones(_)
+                | Event::InterpreterCallUpdated(_)
+                | Event::VideoCallClosed
+                | Event::VideoCallFailed
+                | Event::StaffCallAnswered { .. }
         );
         let before = Snapshot::of(self);
+        let call_before = self.session.interpreter.clone();
         if resident {
             self.session.idle_secs = 0;
         }
@@ -411,11 +473,21 @@ impl Kiosk {
                 self.receipt_redeemed(result);
                 vec![]
             }
+            Event::InterpreterCallUpdated(result) => self.interpreter_answered(result),
+            Event::VideoCallClosed => self.video_closed(false),
+            Event::VideoCallFailed => self.video_closed(true),
+            Event::StaffCallAnswered { idempotency_key, result } => {
+                self.staff_call_answered(&idempotency_key, result);
+                vec![]
+            }
         };
-        match (before.camera, self.camera_wanted()) {
-            (false, true) => effects.push(Effect::OpenCamera),
-            (true, false) => effects.push(Effect::CloseCamera),
-            _ => {}
+        effects.extend(self.hang_up_if_left(call_before));
+        let camera = self.camera_use();
+        if before.camera != camera {
+            if before.camera.is_some() {
+                effects.push(Effect::CloseCamera);
+            }
+            effects.extend(camera.map(Effect::OpenCamera));
         }
         effects.extend(self.follow(before));
         effects
@@ -442,7 +514,8 @@ impl Kiosk {
                 home::TAKE_NUMBER => return self.open(Screen::Services),
                 home::GUIDES => return self.open(Screen::GuideCategories),
                 home::SCAN_RECEIPT => self.start_scan(),
-                home::PENSION | home::CALL_STAFF => self.go(Screen::NotYet),
+                home::CALL_STAFF => self.go(Screen::StaffReasons),
+                home::PENSION => self.go(Screen::NotYet),
                 _ => {}
             },
             Screen::Services if self.service(id).is_some() => self.start_flow(id),
@@ -470,6 +543,13 @@ impl Kiosk {
             Screen::Scan | Screen::NoCamera(_) | Screen::ReceiptNumber | Screen::Receipt(_) => {
                 return self.activate_receipt_screen(&screen, id)
             }
+            Screen::Interpreter => return self.activate_interpreter_screen(id),
+            Screen::StaffReasons => {
+                if let Some(reason) = StaffCallReason::parse(id) {
+                    return self.call_staff(reason);
+                }
+            }
+            Screen::StaffCall if id == action::HOME => self.go_home(),
             _ => {}
         }
         vec![]
@@ -556,11 +636,17 @@ impl Kiosk {
                     self.go(Screen::Help)
                 }
             }
-            BarAction::SignLanguage | BarAction::CallStaff => self.go(Screen::NotYet),
+            BarAction::SignLanguage => return self.sign_language(),
+            BarAction::CallStaff => {
+                if self.session.screen != Screen::StaffReasons {
+                    self.go(Screen::StaffReasons)
+                }
+            }
             BarAction::TextSize => profile.text_size = profile.text_size.next(),
             BarAction::Contrast => profile.high_contrast = !profile.high_contrast,
             BarAction::Language => profile.language = profile.language.other(),
             BarAction::Voice => profile.voice = !profile.voice,
+            BarAction::Captions => profile.captions = !profile.captions,
         }
         vec![]
     }
@@ -592,18 +678,22 @@ impl Kiosk {
     }
 
     fn tick(&mut self, secs: u32) -> Vec<Effect> {
+        let mut effects = self.calls_tick(secs);
         if self.session_is_pristine() {
-            return vec![];
+            return effects;
         }
-        self.session.idle_secs += secs;
+        // A resident waiting for an interpreter, or talking to one in the video window,
+        // touches nothing here and is still using the kiosk.
+        if !self.waiting_for_interpreter() {
+            self.session.idle_secs += secs;
+        }
         if self.session.screen == Screen::Scan {
             self.session.scan_secs += secs;
         }
         if self.session.idle_secs >= self.idle.timeout_secs + self.idle.warning_secs {
-            self.reset()
-        } else {
-            vec![]
+            effects.extend(self.reset());
         }
+        effects
     }
 
     /// Nothing of a resident is left: home, default profile, nothing entered.
@@ -617,8 +707,9 @@ impl Kiosk {
 
     /// Wipes the session for the next resident and refreshes the catalog, so a service the
     /// center added shows up without a restart.
-    pub fn reset(&mut self) -> Vec<Effect> {
+    fn reset(&mut self) -> Vec<Effect> {
         self.session = Session::new(self.default_language, Screen::Home);
+        self.forget_finished_staff_calls();
         vec![Effect::LoadCatalog]
     }
 
@@ -717,6 +808,7 @@ impl Kiosk {
         self.session.error = None;
         self.session.pending = None;
         self.session.after_catalog = None;
+        self.session.staff_call = None; // a call not yet sent is still sent (see `calls`)
     }
 
     // --- voice navigation ---
@@ -741,7 +833,9 @@ impl Kiosk {
 
     fn nav(&mut self, key: NavKey) -> Vec<Effect> {
         let profile = &mut self.session.profile;
-        if !profile.voice {
+        // Help from a person comes at once, voice mode or not: a deaf resident needs no speech.
+        let for_help = matches!(key, NavKey::SignLanguage | NavKey::CallStaff);
+        if !profile.voice && !for_help {
             profile.voice = true; // any key starts voice mode; `follow` welcomes the resident
             return vec![];
         }
@@ -800,6 +894,8 @@ impl Kiosk {
                 self.key(key);
                 return vec![];
             }
+            NavKey::SignLanguage => return self.perform(Target::Bar(BarAction::SignLanguage)),
+            NavKey::CallStaff => return self.perform(Target::Bar(BarAction::CallStaff)),
             NavKey::RateDown => (&mut settings.rate, -1, "voice.slower"),
             NavKey::RateUp => (&mut settings.rate, 1, "voice.faster"),
             NavKey::VolumeDown => (&mut settings.volume, -1, "voice.quieter"),
@@ -856,12 +952,18 @@ impl Kiosk {
 
     /// What the kiosk says with voice navigation off: the screens a resident may not be
     /// looking at (the scan screen, held at a camera, and its hints), a receipt's result,
-    /// and every problem.
+    /// the calls for help and their news, and every problem.
     fn unasked(&self, before: &Snapshot, view: &View) -> Vec<Sound> {
         let now = Snapshot::of(self);
         let speaks = matches!(
             self.session.screen,
-            Screen::Scan | Screen::NoCamera(_) | Screen::Receipt(_) | Screen::Refused(_) | Screen::Unavailable
+            Screen::Scan
+                | Screen::NoCamera(_)
+                | Screen::Receipt(_)
+                | Screen::Refused(_)
+                | Screen::Unavailable
+                | Screen::Interpreter
+                | Screen::StaffCall
         );
         if now.screen != before.screen && speaks {
             voice::summary(view)
@@ -1017,6 +1119,7 @@ impl Kiosk {
             Screen::Scan | Screen::NoCamera(_) | Screen::ReceiptNumber | Screen::Receipt(_) => {
                 self.receipt_view(&mut view)
             }
+            Screen::Interpreter | Screen::StaffReasons | Screen::StaffCall => self.calls_view(&mut view),
             Screen::Busy => {
                 view.page = Page::Busy;
                 view.title = t("busy.title");
@@ -1135,7 +1238,9 @@ struct Snapshot {
     typed: String,
     idle: bool,
     hint: Option<&'static str>,
-    camera: bool,
+    camera: Option<CameraUse>,
+    /// The prompt id of a call's state on its screen.
+    call_status: Option<String>,
 }
 
 impl Snapshot {
@@ -1149,16 +1254,23 @@ impl Snapshot {
             typed: s.typed.clone(),
             idle: s.idle_secs >= kiosk.idle.timeout_secs,
             hint: kiosk.scan_hint(),
-            camera: kiosk.camera_wanted(),
+            camera: kiosk.camera_use(),
+            call_status: kiosk.call_status(),
         }
     }
 }
 
 /// What is said of a change on the same screen, with voice navigation on or off: a new
-/// problem (with the error sound) or a new scanning hint.
+/// problem (with the error sound), a call's new state (with the alert sound), or a new
+/// scanning hint.
 fn news(before: &Snapshot, now: &Snapshot, view: &View) -> Option<Vec<Sound>> {
     if now.error != before.error && now.error.is_some() {
         return Some(vec![Sound::Earcon(Earcon::Error), Sound::Say(view.error.phrase.clone())]);
+    }
+    if now.call_status != before.call_status && now.call_status.is_some() {
+        let mut sounds = vec![Sound::Earcon(Earcon::Alert), Sound::Say(view.prompt.phrase.clone())];
+        sounds.extend(view.lines.iter().map(|line| Sound::Say(line.text.phrase.clone())));
+        return Some(sounds);
     }
     let hint = now.hint.filter(|_| now.hint != before.hint)?;
     Some(vec![Sound::Say(Phrase::prompt(hint))])

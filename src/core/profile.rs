@@ -74,6 +74,9 @@ pub struct Profile {
     pub text_size: TextSize,
     pub high_contrast: bool,
     pub voice: bool,
+    /// Everything spoken is also shown in a caption strip; on by itself on the sign-language
+    /// path.
+    pub captions: bool,
     /// Speech rate and volume, back to the defaults for each resident (EN 301 549 5.1.3.13).
     pub voice_settings: VoiceSettings,
 }
@@ -85,6 +88,7 @@ impl Profile {
             text_size: TextSize::Standard,
             high_contrast: false,
             voice: false,
+            captions: false,
             voice_settings: VoiceSettings::default(),
         }
     }

@@ -47,7 +47,16 @@ pub fn ids() -> impl Iterator<Item = &'static str> {
 
 /// [`text`] with `{0}`, `{1}`, ... replaced by `args` in order.
 pub fn format(id: &str, language: Language, args: &[&str]) -> String {
+    fill(text(id, language), args)
+}
+
+/// [`spoken`] with its placeholders filled like [`format`]'s.
+pub fn format_spoken(id: &str, language: Language, args: &[&str]) -> String {
+    fill(spoken(id, language), args)
+}
+
+fn fill(template: String, args: &[&str]) -> String {
     args.iter()
         .enumerate()
-        .fold(text(id, language), |s, (i, arg)| s.replace(&format!("{{{i}}}"), arg))
+        .fold(template, |s, (i, arg)| s.replace(&format!("{{{i}}}"), arg))
 }

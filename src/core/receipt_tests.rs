@@ -32,7 +32,7 @@ fn scanning() -> Kiosk {
     let mut kiosk = kiosk();
     kiosk.set_receipt_key(Some(signing_key().verifying_key()));
     let effects = kiosk.handle(Event::Activate(home::SCAN_RECEIPT.into()));
-    assert!(effects.contains(&Effect::OpenCamera), "{effects:?}");
+    assert!(effects.contains(&Effect::OpenCamera(CameraUse::ReadCodes)), "{effects:?}");
     assert_eq!(kiosk.view().page, Page::Scan);
     kiosk
 }
@@ -191,7 +191,7 @@ fn the_camera_is_on_only_while_the_scan_screen_shows() {
     let effects = kiosk.handle(Event::Activate(action::ENTER_NUMBER.into()));
     assert!(effects.contains(&Effect::CloseCamera));
     let effects = kiosk.handle(Event::Bar(BarAction::Back));
-    assert!(effects.contains(&Effect::OpenCamera), "back to the camera");
+    assert!(effects.contains(&Effect::OpenCamera(CameraUse::ReadCodes)), "back to the camera");
     let effects = kiosk.handle(Event::Bar(BarAction::Help));
     assert!(effects.contains(&Effect::CloseCamera));
     kiosk.handle(Event::Bar(BarAction::Back));

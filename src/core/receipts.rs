@@ -7,7 +7,7 @@ use service_api::receipt::{Receipt, ReceiptError};
 
 use super::speech::Phrase;
 use super::view::{EntryView, Item, Line, LineStyle, Page, Text, View};
-use super::{action, ApiFailure, CameraProblem, Effect, Kiosk, Screen};
+use super::{action, ApiFailure, CameraProblem, CameraUse, Effect, Kiosk, Screen};
 
 /// Seconds between scanning hints; after the last hint the keypad is offered.
 const HINT_EVERY_SECS: u32 = 5;
@@ -26,9 +26,14 @@ impl Kiosk {
         self.go(Screen::Scan);
     }
 
-    /// Whether the camera should be on: only while the scan screen shows.
-    pub(super) fn camera_wanted(&self) -> bool {
-        self.session.screen == Screen::Scan
+    /// What the camera should be on for: reading codes on the scan screen, a self-view while
+    /// waiting for an interpreter; off everywhere else.
+    pub(super) fn camera_use(&self) -> Option<CameraUse> {
+        match self.session.screen {
+            Screen::Scan => Some(CameraUse::ReadCodes),
+            Screen::Interpreter if self.interpreter_page() == Page::SelfView => Some(CameraUse::SelfView),
+            _ => None,
+        }
     }
 
     /// Which hint the scan screen shows: `None` in the first seconds.

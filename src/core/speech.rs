@@ -56,20 +56,44 @@ impl Phrase {
 
     /// The phrase as the screen shows it.
     pub fn render(&self, language: Language) -> String {
-        self.0.iter().map(|part| part.render(language)).collect()
+        self.words(language, Form::Written)
+    }
+
+    /// The phrase as speech says it, in words: the spoken form of each prompt, and a
+    /// personal part only in private listening.
+    pub fn spoken(&self, language: Language, private: bool) -> String {
+        self.words(language, Form::Spoken { private })
+    }
+
+    fn words(&self, language: Language, form: Form) -> String {
+        self.0.iter().map(|part| part.words(language, form)).collect()
     }
 }
 
+/// What speech says instead of a personal part when others may hear it.
+pub const HIDDEN_PROMPT: &str = "voice.hidden";
+
+#[derive(Clone, Copy)]
+enum Form {
+    Written,
+    Spoken { private: bool },
+}
+
 impl Part {
-    fn render(&self, language: Language) -> String {
-        match self {
-            Part::Prompt { id, args } => {
-                let args: Vec<String> = args.iter().map(|a| a.render(language)).collect();
-                prompts::format(id, language, &args.iter().map(String::as_str).collect::<Vec<_>>())
+    fn words(&self, language: Language, form: Form) -> String {
+        match (self, form) {
+            (Part::Prompt { id, args }, _) => {
+                let args: Vec<String> = args.iter().map(|a| a.words(language, form)).collect();
+                let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                match form {
+                    Form::Written => prompts::format(id, language, &args),
+                    Form::Spoken { .. } => prompts::format_spoken(id, language, &args),
+                }
             }
-            Part::Text(text) | Part::Code(text) => text.clone(),
-            Part::Number(n) => n.to_string(),
-            Part::Personal(phrase) => phrase.render(language),
+            (Part::Text(text) | Part::Code(text), _) => text.clone(),
+            (Part::Number(n), _) => n.to_string(),
+            (Part::Personal(_), Form::Spoken { private: false }) => prompts::spoken(HIDDEN_PROMPT, language),
+            (Part::Personal(phrase), _) => phrase.words(language, form),
         }
     }
 }
@@ -83,6 +107,8 @@ pub enum Earcon {
     Activate,
     /// Something was refused or is wrong.
     Error,
+    /// News the resident waited for: an interpreter answered, staff are on the way.
+    Alert,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -113,6 +139,16 @@ pub struct Utterance {
 }
 
 impl Utterance {
+    /// What it says, as the caption strip shows it (EN 301 549 5.1.5): the words exactly as
+    /// spoken, sentence after sentence; the earcons have their own visual counterparts.
+    pub fn caption(&self) -> String {
+        let said = self.sounds.iter().filter_map(|sound| match sound {
+            Sound::Say(phrase) => Some(phrase.spoken(self.language, self.private)),
+            Sound::Earcon(_) => None,
+        });
+        said.filter(|words| !words.is_empty()).collect::<Vec<_>>().join(" ")
+    }
+
     /// What it says as words, for tests and logs: prompt ids with their arguments after
     /// them, texts, numbers and codes; `personal` before what only private listening may
     /// say; `<Earcon>`s.

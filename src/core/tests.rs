@@ -428,7 +428,11 @@ fn help_sign_language_and_staff_call_are_reachable_everywhere() {
     activate(&mut kiosk, action::CLOSE);
     assert_eq!(kiosk.view().page, Page::Confirm, "help returns to where the resident was");
     kiosk.handle(Event::Bar(BarAction::SignLanguage));
-    assert_eq!(kiosk.view().title, "此功能即将开通");
+    assert_eq!(kiosk.view().title, "手语视频服务");
+    kiosk.handle(Event::Bar(BarAction::Back));
+    assert_eq!(kiosk.view().page, Page::Confirm);
+    kiosk.handle(Event::Bar(BarAction::CallStaff));
+    assert_eq!(kiosk.view().title, "呼叫工作人员");
     kiosk.handle(Event::Bar(BarAction::Back));
     assert_eq!(kiosk.view().page, Page::Confirm);
 }

@@ -62,6 +62,8 @@ pub enum Page {
     Busy,
     /// The camera preview with its framing guide, looking for a receipt's QR code.
     Scan,
+    /// The camera preview as a mirror, while waiting for an interpreter.
+    SelfView,
 }
 
 /// Something the resident can activate, in reading order.

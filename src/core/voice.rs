@@ -27,6 +27,10 @@ pub enum NavKey {
     VolumeUp,
     /// A digit (or X, or delete) typed on the keypad: goes into the entry in progress.
     Type(EntryKey),
+    /// Call a sign-language interpreter, voice mode or not.
+    SignLanguage,
+    /// Call staff to the kiosk, voice mode or not.
+    CallStaff,
 }
 
 impl NavKey {
@@ -44,6 +48,8 @@ impl NavKey {
             "rate-up" => NavKey::RateUp,
             "volume-down" => NavKey::VolumeDown,
             "volume-up" => NavKey::VolumeUp,
+            "sign-language" => NavKey::SignLanguage,
+            "call-staff" => NavKey::CallStaff,
             _ => NavKey::Type(EntryKey::parse(name)?),
         })
     }
@@ -153,6 +159,7 @@ fn bar_stops(view: &View) -> Vec<Stop> {
         (BarAction::Contrast, vec![on_off(profile.high_contrast)]),
         (BarAction::Language, vec![]),
         (BarAction::Voice, vec![on_off(profile.voice)]),
+        (BarAction::Captions, vec![on_off(profile.captions)]),
     ]);
     bar.into_iter()
         .map(|(action, value)| {

@@ -1,6 +1,6 @@
 //! Earcons made in code: short tones that confirm an action without words, distinct in pitch
 //! and shape so they can be told apart without looking (focus: one high blip; activate: two
-//! rising notes; error: two falling low notes).
+//! rising notes; error: two falling low notes; alert: three rising high notes).
 
 use crate::core::speech::Earcon;
 
@@ -13,6 +13,7 @@ pub fn samples(earcon: Earcon) -> Vec<f32> {
         Earcon::Focus => &[(1320.0, 40)],
         Earcon::Activate => &[(660.0, 50), (990.0, 60)],
         Earcon::Error => &[(330.0, 60), (220.0, 60)],
+        Earcon::Alert => &[(1047.0, 35), (1319.0, 35), (1568.0, 45)],
     };
     notes.iter().flat_map(|&(frequency, ms)| note(frequency, ms)).collect()
 }
@@ -34,12 +35,14 @@ mod tests {
 
     #[test]
     fn earcons_are_short_and_distinct() {
-        let all = [Earcon::Focus, Earcon::Activate, Earcon::Error].map(samples);
+        let all = [Earcon::Focus, Earcon::Activate, Earcon::Error, Earcon::Alert].map(samples);
         for s in &all {
             let ms = s.len() as u32 * 1000 / SAMPLE_RATE;
             assert!((40..=120).contains(&ms), "{ms} ms");
             assert!(s.iter().all(|x| x.abs() <= 0.5));
         }
-        assert!(all[0] != all[1] && all[1] != all[2] && all[0] != all[2]);
+        for (i, a) in all.iter().enumerate() {
+            assert!(all[i + 1..].iter().all(|b| a != b));
+        }
     }
 }

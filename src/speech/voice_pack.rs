@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 
 use crate::core::profile::Language;
 use crate::core::prompts;
-use crate::core::speech::{Part, Phrase, Sound, Utterance};
+use crate::core::speech::{Part, Phrase, Sound, Utterance, HIDDEN_PROMPT as HIDDEN};
 
 use super::numbers;
 use super::Segment;
@@ -27,8 +27,6 @@ use super::Segment;
 /// The manifest's file name inside the pack directory.
 pub const MANIFEST: &str = "manifest.toml";
 
-/// The prompt said instead of a personal value when listening is not private.
-pub const HIDDEN: &str = "voice.hidden";
 
 /// A clip the catalog needs.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -16,7 +16,8 @@ use kiosk::core::profile::Language;
 use kiosk::core::speech::{Sound, Utterance};
 use kiosk::core::{IdlePolicy, Kiosk};
 use kiosk::speech::{SpeechProblem, Voice};
-use kiosk::ui::{AppWindow, CameraOpener, KioskUi};
+use kiosk::ui::{AppWindow, CameraOpener, Devices, KioskUi};
+use kiosk::video::CommandLauncher;
 use service_api::model::{IssuedReceipt, NewReceipt};
 use service_api::EmbeddedServer;
 
@@ -76,14 +77,32 @@ pub fn start_speaking_kiosk(idle: IdlePolicy) -> (TestApi, KioskUi, Said) {
 /// [`start_speaking_kiosk`] with a camera, given the test's folder for its images. The kiosk
 /// checks receipts with its API's key.
 pub fn start_kiosk_with_camera(idle: IdlePolicy, camera: impl Fn(&Path) -> CameraOpener) -> (TestApi, KioskUi, Said) {
+    start_kiosk_with(idle, camera, |_| vec!["false".into(), "{url}".into()])
+}
+
+/// [`start_kiosk_with_camera`] with a video command (see [`CommandLauncher`]), given the
+/// test's folder.
+pub fn start_kiosk_with(
+    idle: IdlePolicy,
+    camera: impl Fn(&Path) -> CameraOpener,
+    video_command: impl Fn(&Path) -> Vec<String>,
+) -> (TestApi, KioskUi, Said) {
     let dir = tempfile::tempdir().unwrap();
     let server = EmbeddedServer::start(&dir.path().join("api.sqlite"), "kiosk-test", "secret").unwrap();
     let api = ApiClient::new(&server.base_url, "secret");
     let said = Said::default();
     let mut kiosk = Kiosk::new(Language::Zh, idle, "ui-test");
     kiosk.set_receipt_key(Some(server.receipt_public_key()));
-    let ui = KioskUi::new(kiosk, api, Box::new(said.clone()), camera(dir.path())).unwrap();
+    let video = CommandLauncher::new(video_command(dir.path()), "大厅测试机", dir.path());
+    let devices = Devices { voice: Box::new(said.clone()), camera: camera(dir.path()), video: Box::new(video) };
+    let ui = KioskUi::new(kiosk, api, devices).unwrap();
     (TestApi { server, dir }, ui, said)
+}
+
+/// The devices of a kiosk that is not asked for video: its video command would fail.
+pub fn devices(voice: Box<dyn Voice>, camera: CameraOpener) -> Devices {
+    let video = CommandLauncher::new(vec!["false".into(), "{url}".into()], "test", std::env::temp_dir());
+    Devices { voice, camera, video: Box::new(video) }
 }
 
 /// A 640x480 webcam frame of a grey desk with the QR code of `payload` held in it, about 3.5

@@ -1,0 +1,454 @@
+//! Help from a person: a remote sign-language interpreter by video (远程手语视频), and a staff
+//! member called to the kiosk (一键呼叫).
+//!
+//! An interpreter call belongs to the session: leaving its screens (home, the idle reset)
+//! hangs it up and closes the video window, so a call never outlives the resident who made
+//! it. A staff call belongs to the kiosk: one the service API did not take (the network is
+//! down) is kept and sent again until it is, even after the session is wiped, since someone
+//! asked for help at this kiosk.
+
+use service_api::model::{
+    Bilingual, InterpreterCall, InterpreterCallStatus as CallStatus, StaffCall, StaffCallReason, StaffCallStatus,
+};
+
+use super::speech::Phrase;
+use super::view::{Item, Line, LineStyle, Page, Text, View};
+use super::{action, ApiFailure, Effect, Kiosk, Screen};
+
+/// Seconds between asking the service API how a call is going.
+const POLL_EVERY_SECS: u32 = 2;
+/// Seconds between tries to reach an API that did not answer.
+const RETRY_EVERY_SECS: u32 = 5;
+
+/// The written help shown when no interpreter can come: what a deaf resident can do instead.
+const WRITTEN_HELP: [&str; 3] = ["interpreter.help.staff", "interpreter.help.write", "interpreter.help.hours"];
+
+/// The session's interpreter call, from the request to its end.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct InterpreterProgress {
+    /// The same for every try of the request, so a retry never makes a second call.
+    idempotency_key: String,
+    /// The call as the API last described it; `None` until it answered the request.
+    call: Option<InterpreterCall>,
+    /// The API did not answer the last request: shown, and tried again.
+    connection_lost: bool,
+    /// The API refused the call; its message says why.
+    refused: Option<Bilingual>,
+    /// A request or a poll is under way.
+    asking: bool,
+    secs_since_asked: u32,
+    video: Video,
+}
+
+/// The video window of an assigned call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Video {
+    NotOpened,
+    Open,
+    /// The resident (or the platform) closed it, or the call ended.
+    Closed,
+    /// The launcher could not open it.
+    Failed,
+}
+
+/// A staff call, from the press to a staff member's acknowledgement.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct StaffCallProgress {
+    reason: StaffCallReason,
+    idempotency_key: String,
+    /// The call as the API last described it; `None` until the API took it.
+    call: Option<StaffCall>,
+    /// The API did not answer: the call waits in the kiosk and is sent again.
+    connection_lost: bool,
+    /// The API refused it; its message says why.
+    refused: Option<Bilingual>,
+    asking: bool,
+    secs_since_asked: u32,
+}
+
+impl StaffCallProgress {
+    fn sent(&self) -> bool {
+        self.call.is_some() || self.refused.is_some()
+    }
+}
+
+impl Kiosk {
+    // --- the interpreter ---
+
+    /// The sign-language button or key: to the call in progress, or a new call. Captions come
+    /// on, for a resident who may not hear the kiosk.
+    pub(super) fn sign_language(&mut self) -> Vec<Effect> {
+        self.session.profile.captions = true;
+        if self.session.screen == Screen::Interpreter {
+            return vec![];
+        }
+        self.go(Screen::Interpreter);
+        if self.session.interpreter.is_some() {
+            return vec![];
+        }
+        let idempotency_key = self.next_idempotency_key();
+        self.session.interpreter = Some(InterpreterProgress {
+            idempotency_key: idempotency_key.clone(),
+            call: None,
+            connection_lost: false,
+            refused: None,
+            asking: true,
+            secs_since_asked: 0,
+            video: Video::NotOpened,
+        });
+        vec![Effect::RequestInterpreter { idempotency_key }]
+    }
+
+    /// Whether the session has a call that is waiting or under way, as far as the kiosk can
+    /// tell: with the API unreachable, the resident may have gone, and the idle reset may come.
+    pub(super) fn waiting_for_interpreter(&self) -> bool {
+        let live_call = |p: &InterpreterProgress| p.call.as_ref().is_none_or(|c| live(c.status));
+        self.session.interpreter.as_ref().is_some_and(|p| p.refused.is_none() && !p.connection_lost && live_call(p))
+    }
+
+    /// An answer about the interpreter call: to the request, a poll, or a report.
+    pub(super) fn interpreter_answered(&mut self, result: Result<InterpreterCall, ApiFailure>) -> Vec<Effect> {
+        let Some(progress) = self.session.interpreter.as_mut() else {
+            // The resident left while the request was under way: hang that call up too.
+            return match result {
+                Ok(call) if live(call.status) => vec![Effect::HangUp { id: call.id }],
+                _ => vec![],
+            };
+        };
+        progress.asking = false;
+        progress.secs_since_asked = 0;
+        let call = match result {
+            Ok(call) => call,
+            Err(ApiFailure::Unreachable(_)) => {
+                progress.connection_lost = true;
+                return vec![];
+            }
+            Err(ApiFailure::Refused(error)) => {
+                if progress.call.is_none() {
+                    progress.refused = Some(error.message);
+                }
+                return vec![];
+            }
+        };
+        progress.connection_lost = false;
+        // Answers can cross (a poll and a report): never go back to an earlier status.
+        if progress.call.as_ref().is_some_and(|known| rank(call.status) < rank(known.status)) {
+            return vec![];
+        }
+        let mut effects = Vec::new();
+        match (call.status, progress.video) {
+            (CallStatus::Assigned, Video::NotOpened) => match &call.join_url {
+                Some(url) => {
+                    progress.video = Video::Open;
+                    effects.push(Effect::OpenVideoCall {
+                        join_url: url.clone(),
+                        language: self.session.profile.language,
+                    });
+                    effects.push(Effect::ReportVideoStarted { id: call.id.clone() });
+                }
+                None => progress.video = Video::Failed,
+            },
+            (status, Video::Open) if !live(status) => {
+                progress.video = Video::Closed;
+                effects.push(Effect::CloseVideoCall);
+            }
+            _ => {}
+        }
+        progress.call = Some(call);
+        effects
+    }
+
+    /// The video window closed (the resident closed it, or the video platform ended the call),
+    /// or could not open: the call is over, and the kiosk's screen is back.
+    pub(super) fn video_closed(&mut self, failed: bool) -> Vec<Effect> {
+        let Some(progress) = self.session.interpreter.as_mut() else { return vec![] };
+        if progress.video != Video::Open {
+            return vec![];
+        }
+        progress.video = if failed { Video::Failed } else { Video::Closed };
+        match progress.call.as_ref().filter(|c| live(c.status)) {
+            Some(call) => vec![Effect::EndInterpreterCall { id: call.id.clone() }],
+            None => vec![],
+        }
+    }
+
+    pub(super) fn activate_interpreter_screen(&mut self, id: &str) -> Vec<Effect> {
+        match id {
+            action::CANCEL => self.back(),
+            action::END_CALL => {
+                let Some(progress) = self.session.interpreter.as_mut() else { return vec![] };
+                let Some(call) = progress.call.as_ref().filter(|c| live(c.status)) else { return vec![] };
+                let mut effects = vec![Effect::EndInterpreterCall { id: call.id.clone() }];
+                if progress.video == Video::Open {
+                    progress.video = Video::Closed;
+                    effects.push(Effect::CloseVideoCall);
+                }
+                return effects;
+            }
+            action::CALL_STAFF => return self.call_staff(StaffCallReason::Hearing),
+            action::HOME => self.go_home(),
+            _ => {}
+        }
+        vec![]
+    }
+
+    /// Hangs up the call the resident has left (another screen, or a wiped session); `before`
+    /// is the call as it was before the event.
+    pub(super) fn hang_up_if_left(&mut self, before: Option<InterpreterProgress>) -> Vec<Effect> {
+        let Some(before) = before else { return vec![] };
+        let kept = matches!(
+            self.session.screen,
+            Screen::Interpreter | Screen::Help | Screen::StaffReasons | Screen::StaffCall
+        );
+        if kept && self.session.interpreter.is_some() {
+            return vec![];
+        }
+        self.session.interpreter = None;
+        let mut effects = Vec::new();
+        if before.video == Video::Open {
+            effects.push(Effect::CloseVideoCall);
+        }
+        if let Some(call) = before.call.filter(|c| live(c.status)) {
+            effects.push(Effect::HangUp { id: call.id });
+        }
+        effects
+    }
+
+    // --- staff ---
+
+    /// A staff call for `reason`, shown on the staff-call screen.
+    pub(super) fn call_staff(&mut self, reason: StaffCallReason) -> Vec<Effect> {
+        let idempotency_key = self.next_idempotency_key();
+        self.staff_calls.push(StaffCallProgress {
+            reason,
+            idempotency_key: idempotency_key.clone(),
+            call: None,
+            connection_lost: false,
+            refused: None,
+            asking: true,
+            secs_since_asked: 0,
+        });
+        self.session.staff_call = Some(idempotency_key.clone());
+        self.go(Screen::StaffCall);
+        vec![Effect::SendStaffCall { reason, idempotency_key }]
+    }
+
+    /// The API's answer to sending a staff call (`key` is its idempotency key), or to a poll.
+    pub(super) fn staff_call_answered(&mut self, key: &str, result: Result<StaffCall, ApiFailure>) {
+        let Some(progress) = self.staff_calls.iter_mut().find(|p| p.idempotency_key == key) else { return };
+        progress.asking = false;
+        progress.secs_since_asked = 0;
+        match result {
+            Ok(call) => {
+                progress.connection_lost = false;
+                progress.call = Some(call);
+            }
+            Err(ApiFailure::Unreachable(_)) => progress.connection_lost = true,
+            Err(ApiFailure::Refused(error)) if progress.call.is_none() => progress.refused = Some(error.message),
+            Err(ApiFailure::Refused(_)) => {}
+        }
+    }
+
+    /// The staff call the session shows.
+    fn shown_staff_call(&self) -> Option<&StaffCallProgress> {
+        let key = self.session.staff_call.as_ref()?;
+        self.staff_calls.iter().find(|p| &p.idempotency_key == key)
+    }
+
+    /// Forgets the calls that need nothing more: those sent, but the one the session shows.
+    pub(super) fn forget_finished_staff_calls(&mut self) {
+        let shown = self.session.staff_call.clone();
+        self.staff_calls.retain(|p| !p.sent() || shown.as_ref() == Some(&p.idempotency_key));
+    }
+
+    // --- time ---
+
+    /// Retries and polls, each when its time has come.
+    pub(super) fn calls_tick(&mut self, secs: u32) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        if let Some(progress) = self.session.interpreter.as_mut().filter(|p| !p.asking && p.refused.is_none()) {
+            progress.secs_since_asked += secs;
+            let due = |every| progress.secs_since_asked >= every;
+            match &progress.call {
+                None if due(RETRY_EVERY_SECS) => {
+                    progress.asking = true;
+                    effects.push(Effect::RequestInterpreter { idempotency_key: progress.idempotency_key.clone() });
+                }
+                Some(call) if live(call.status) && due(POLL_EVERY_SECS) => {
+                    progress.asking = true;
+                    effects.push(Effect::PollInterpreterCall { id: call.id.clone() });
+                }
+                _ => {}
+            }
+        }
+        self.forget_finished_staff_calls();
+        let shown = self.session.staff_call.clone();
+        for progress in self.staff_calls.iter_mut().filter(|p| !p.asking) {
+            progress.secs_since_asked += secs;
+            let key = progress.idempotency_key.clone();
+            match &progress.call {
+                None if progress.refused.is_none() && progress.secs_since_asked >= RETRY_EVERY_SECS => {
+                    progress.asking = true;
+                    effects.push(Effect::SendStaffCall { reason: progress.reason, idempotency_key: key });
+                }
+                Some(call)
+                    if call.status == StaffCallStatus::Sent
+                        && shown.as_ref() == Some(&key)
+                        && progress.secs_since_asked >= POLL_EVERY_SECS =>
+                {
+                    progress.asking = true;
+                    effects.push(Effect::PollStaffCall { id: call.id.clone(), idempotency_key: key });
+                }
+                _ => {}
+            }
+        }
+        effects
+    }
+
+    // --- the views ---
+
+    /// The prompt id of the call's state on its screen, so that a change is announced.
+    pub(super) fn call_status(&self) -> Option<String> {
+        match self.session.screen {
+            Screen::Interpreter => Some(self.interpreter_state().0.to_string()),
+            Screen::StaffCall => Some(self.staff_call_state().to_string()),
+            _ => None,
+        }
+    }
+
+    pub(super) fn interpreter_page(&self) -> Page {
+        self.interpreter_state().1
+    }
+
+    /// The interpreter screen's state: the prompt id saying it, and the page showing it.
+    fn interpreter_state(&self) -> (&'static str, Page) {
+        let Some(progress) = &self.session.interpreter else { return ("interpreter.ended", Page::Message) };
+        if progress.refused.is_some() {
+            return ("interpreter.refused", Page::Message);
+        }
+        let Some(call) = &progress.call else { return ("interpreter.requesting", Page::SelfView) };
+        match (call.status, progress.video) {
+            (_, Video::Failed) => ("interpreter.video-failed", Page::Message),
+            (CallStatus::Queued, _) => ("interpreter.queued", Page::SelfView),
+            (CallStatus::Assigned | CallStatus::InCall, _) => ("interpreter.in-call", Page::Message),
+            (CallStatus::Unavailable, _) => ("interpreter.unavailable", Page::Message),
+            (CallStatus::Ended | CallStatus::Cancelled, _) => ("interpreter.ended", Page::Message),
+        }
+    }
+
+    fn staff_call_state(&self) -> &'static str {
+        match self.shown_staff_call() {
+            Some(StaffCallProgress { refused: Some(_), .. }) => "staff-call.refused",
+            Some(StaffCallProgress { call: Some(call), .. }) if call.status == StaffCallStatus::Acknowledged => {
+                "staff-call.acknowledged"
+            }
+            Some(StaffCallProgress { call: Some(_), .. }) => "staff-call.sent",
+            Some(StaffCallProgress { connection_lost: true, .. }) => "staff-call.kept",
+            _ => "staff-call.sending",
+        }
+    }
+
+    pub(super) fn calls_view(&self, view: &mut View) {
+        let lang = self.session.profile.language;
+        let t = |id: &str| Text::new(Phrase::prompt(id), lang);
+        let button = |id: &str, prompt: &str| Item { id: id.into(), label: t(prompt), detail: Text::default() };
+        let line = |style, text| Line { style, text, value: Text::default() };
+        match &self.session.screen {
+            Screen::Interpreter => {
+                let (state, page) = self.interpreter_state();
+                let progress = self.session.interpreter.as_ref();
+                let call = progress.and_then(|p| p.call.as_ref());
+                view.page = page;
+                view.title = t("interpreter.title");
+                view.prompt = t(state);
+                match state {
+                    "interpreter.requesting" | "interpreter.queued" => {
+                        if let Some(call) = call {
+                            let ahead = call.position.unwrap_or(1).max(1) as u64 - 1;
+                            let wait = call.expected_wait_minutes.unwrap_or(0).max(0) as u64;
+                            view.lines.push(line(LineStyle::Heading, match ahead {
+                                0 => t("interpreter.next"),
+                                n => Text::new(Phrase::prompt_with("interpreter.ahead", vec![Phrase::number(n)]), lang),
+                            }));
+                            view.lines.push(line(LineStyle::Heading, Text::new(
+                                Phrase::prompt_with("interpreter.wait", vec![Phrase::number(wait)]),
+                                lang,
+                            )));
+                        }
+                        view.lines.push(line(LineStyle::Body, t("interpreter.self-view")));
+                        view.items = vec![button(action::CANCEL, "interpreter.cancel")];
+                    }
+                    "interpreter.in-call" => {
+                        let name = call.and_then(|c| c.interpreter.clone()).unwrap_or_default();
+                        view.lines.push(line(LineStyle::Heading, Text::new(
+                            Phrase::prompt_with("interpreter.with", vec![Phrase::text(name)]),
+                            lang,
+                        )));
+                        view.items = vec![button(action::END_CALL, "interpreter.end")];
+                    }
+                    "interpreter.ended" => view.items = vec![button(action::HOME, "later.home")],
+                    _ => {
+                        // No interpreter: why (the API's own words), then what to do instead.
+                        let why = progress.and_then(|p| p.refused.clone().or_else(|| p.call.as_ref()?.unavailable_message.clone()));
+                        if let Some(why) = why {
+                            view.lines.push(line(LineStyle::Heading, super::said(&why, lang)));
+                        }
+                        view.lines.extend(WRITTEN_HELP.iter().map(|id| line(LineStyle::Body, t(id))));
+                        view.items = vec![button(action::CALL_STAFF, "interpreter.call-staff"), button(action::HOME, "later.home")];
+                    }
+                }
+                if progress.is_some_and(|p| p.connection_lost) {
+                    view.error = t("calls.connection-lost");
+                }
+            }
+            Screen::StaffReasons => {
+                view.page = Page::List;
+                view.title = t("staff-call.title");
+                view.prompt = t("staff-call.choose");
+                view.items = StaffCallReason::ALL
+                    .iter()
+                    .map(|reason| {
+                        let id = reason.as_str();
+                        Item {
+                            id: id.to_string(),
+                            label: t(&format!("staff-call.{id}")),
+                            detail: t(&format!("staff-call.{id}.detail")),
+                        }
+                    })
+                    .collect();
+            }
+            Screen::StaffCall => {
+                let shown = self.shown_staff_call();
+                view.title = t("staff-call.title");
+                view.prompt = match shown.and_then(|p| p.call.as_ref()).and_then(|c| c.acknowledged_by.clone()) {
+                    Some(name) => Text::new(Phrase::prompt_with("staff-call.coming", vec![Phrase::text(name)]), lang),
+                    None => t(self.staff_call_state()),
+                };
+                if let Some(progress) = shown {
+                    let reason = t(&format!("staff-call.{}", progress.reason.as_str()));
+                    view.lines.push(Line { style: LineStyle::Field, text: t("staff-call.reason"), value: reason });
+                    if let Some(refused) = &progress.refused {
+                        view.lines.push(line(LineStyle::Body, super::said(refused, lang)));
+                    }
+                }
+                view.items = vec![button(action::HOME, "later.home")];
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Whether a call in this status is waiting for an interpreter or under way.
+fn live(status: CallStatus) -> bool {
+    matches!(status, CallStatus::Queued | CallStatus::Assigned | CallStatus::InCall)
+}
+
+/// The order of a call's statuses: it only ever moves forward.
+fn rank(status: CallStatus) -> u8 {
+    match status {
+        CallStatus::Queued => 0,
+        CallStatus::Assigned => 1,
+        CallStatus::InCall => 2,
+        CallStatus::Ended | CallStatus::Cancelled | CallStatus::Unavailable => 3,
+    }
+}
