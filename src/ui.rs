@@ -3,6 +3,7 @@
 //! results come back to the UI thread as events.
 
 use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
 use std::rc::Rc;
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -53,6 +54,9 @@ struct Controller {
     /// The interpreter call's video window, while it is open.
     video_window: RefCell<Option<Box<dyn VideoWindow>>>,
     flash_clock: slint::Timer,
+    /// The captions of the utterance being said, after the one shown.
+    captions: RefCell<VecDeque<String>>,
+    caption_clock: slint::Timer,
     /// Events from other threads (the headphone jack, the scanner), taken in at each tick
     /// and, while the camera is on, at each preview frame.
     outside: (mpsc::Sender<Event>, mpsc::Receiver<Event>),
@@ -78,6 +82,8 @@ impl KioskUi {
             video: devices.video,
             video_window: RefCell::new(None),
             flash_clock: slint::Timer::default(),
+            captions: RefCell::new(VecDeque::new()),
+            caption_clock: slint::Timer::default(),
             outside: mpsc::channel(),
             open_camera: devices.camera,
             scanner: RefCell::new(None),
@@ -285,9 +291,10 @@ impl Controller {
 
     /// The visual counterparts of speech: the caption strip shows the words, and the
     /// window's border flashes with the error and alert sounds.
-    fn show_visually(&self, utterance: &Utterance) {
+    fn show_visually(self: &Rc<Self>, utterance: &Utterance) {
         let Some(window) = self.window.upgrade() else { return };
-        window.set_caption(utterance.caption().into());
+        *self.captions.borrow_mut() = utterance.captions().into();
+        self.next_caption(utterance.language);
         let flash = utterance.sounds.iter().find_map(|sound| match sound {
             Sound::Earcon(Earcon::Error) => Some(Flash::Error),
             Sound::Earcon(Earcon::Alert) => Some(Flash::Alert),
@@ -302,6 +309,29 @@ impl Controller {
                 }
             });
         }
+    }
+
+    /// Shows the next caption, and the one after it once this one has had the time it takes
+    /// to say; the last stays until something else is said or the screen changes.
+    fn next_caption(self: &Rc<Self>, language: Language) {
+        let Some(window) = self.window.upgrade() else { return };
+        let Some(caption) = self.captions.borrow_mut().pop_front() else { return };
+        if !self.captions.borrow().is_empty() {
+            let c = Rc::downgrade(self);
+            let shown_for = caption_time(&caption, language);
+            self.caption_clock.start(slint::TimerMode::SingleShot, shown_for, move || {
+                if let Some(c) = c.upgrade() {
+                    c.next_caption(language);
+                }
+            });
+        }
+        window.set_caption(caption.into());
+    }
+
+    fn clear_captions(&self, window: &AppWindow) {
+        self.caption_clock.stop();
+        self.captions.borrow_mut().clear();
+        window.set_caption("".into());
     }
 
     /// The camera's newest frame, mirrored so that moving the phone feels like a mirror.
@@ -368,7 +398,7 @@ impl Controller {
         }
 
         if shown.as_ref().is_none_or(|v| v.page != view.page || v.title != view.title) {
-            window.set_caption("".into()); // the next screen's words, if it says any, follow
+            self.clear_captions(&window); // the next screen's words, if it says any, follow
         }
         window.set_captions_on(profile.captions);
         window.set_page(page_kind(view.page));
@@ -419,6 +449,16 @@ impl Controller {
         window.set_voice_focus_item(focus_index.map_or(-1, |i| i as i32));
         window.set_voice_focus(view.voice_focus.into());
     }
+}
+
+/// How long a caption shows before the next: about as long as saying it takes (Chinese
+/// speech some 4-5 characters a second, English some 14), and never under 1.5 s.
+fn caption_time(caption: &str, language: Language) -> Duration {
+    let per_char = match language {
+        Language::Zh => 220,
+        Language::En => 70,
+    };
+    Duration::from_millis((caption.chars().count() as u64 * per_char).max(1500))
 }
 
 /// For a receipt's expiry.

@@ -5,7 +5,8 @@
 //! and texts do not overlap; the pages' main buttons are not paged away; the five home tiles
 //! share one page on 1920x1080; every line of a guide shows whole on some page; and the
 //! layout is complete before a frame is drawn (drawing one moves nothing). Home tiles are
-//! also checked with long English labels and details that wrap.
+//! also checked with long English labels and details that wrap. Every page has the
+//! sign-language button.
 //!
 //! `KIOSK_SMALL_SCREENSHOTS=<dir>` saves a screenshot of every checked page there.
 //! The testing backend's event loop can start once per process, so this file holds one test.
@@ -164,6 +165,12 @@ fn look(window: &AppWindow, size: (u32, u32), name: &str, on_page: &[&str], fail
     for problem in audit(window, size.0 as f32, size.1 as f32) {
         failures.push(format!("{name}: {problem}"));
     }
+    let sign_language = ["手语服务", "Sign language"].iter().any(|label| {
+        ElementHandle::find_by_accessible_label(window, label).any(|e| e.accessible_role() == Some(AccessibleRole::Button))
+    });
+    if !sign_language {
+        failures.push(format!("{name}: no sign-language button"));
+    }
     for label in on_page {
         let shown = ElementHandle::find_by_accessible_label(window, label)
             .any(|e| e.accessible_role() == Some(AccessibleRole::Button));
@@ -219,6 +226,13 @@ struct Words {
     text_size: &'static str,
     enter_number: &'static str,
     ok: &'static str,
+    sign_language: &'static str,
+    cancel_call: &'static str,
+    call_staff: &'static str,
+    need_help: &'static str,
+    staff_sent: &'static str,
+    back_home: &'static str,
+    captions: &'static str,
 }
 
 const CHINESE: Words = Words {
@@ -243,6 +257,13 @@ const CHINESE: Words = Words {
     text_size: "文字大小",
     enter_number: "输入回执编号",
     ok: "确定",
+    sign_language: "手语服务",
+    cancel_call: "取消呼叫",
+    call_staff: "呼叫工作人员",
+    need_help: "需要帮助",
+    staff_sent: "已通知工作人员，请在这里稍候。",
+    back_home: "返回首页",
+    captions: "关闭字幕",
 };
 
 const ENGLISH: Words = Words {
@@ -267,6 +288,13 @@ const ENGLISH: Words = Words {
     enter_number: "Type the receipt number",
     ok: "OK",
     text_size: "Text size",
+    sign_language: "Sign language",
+    cancel_call: "Cancel the call",
+    call_staff: "Call staff",
+    need_help: "I need help",
+    staff_sent: "Staff have been told. Please wait here.",
+    back_home: "Back to home",
+    captions: "Hide captions",
 };
 
 /// One visit at the current size, text size and language: home, services, the priority
@@ -349,6 +377,22 @@ fn visit(ui: &KioskUi, api: &TestApi, size: (u32, u32), words: &Words, failures:
     }
     press(window, words.finish);
     assert_eq!(window.get_page(), PageKind::Home);
+
+    // Help from a person, from the bar, with the captions that the sign-language path turns on.
+    press(window, words.sign_language);
+    wait_until(window, "an interpreter queue place", |w| w.get_page() == PageKind::SelfView && w.get_lines().row_count() > 1);
+    look(window, size, &at("interpreter"), &[words.cancel_call], failures);
+    press(window, words.cancel_call);
+    press(window, words.call_staff);
+    assert_eq!(window.get_page(), PageKind::List);
+    look(window, size, &at("staff-reasons"), &[words.need_help], failures);
+    press(window, words.need_help);
+    let sent = words.staff_sent;
+    wait_until(window, "the staff call sent", move |w| w.get_prompt() == sent);
+    look(window, size, &at("staff-call"), &[words.back_home], failures);
+    press(window, words.back_home);
+    press(window, words.captions);
+    assert!(!window.get_captions_on());
 }
 
 /// Pages through the guide: every line of it shows whole on some page.
@@ -421,6 +465,9 @@ fn every_page_fits_small_and_large_screens_at_every_text_size() {
     // A camera that sees nothing to read, so the scan page stays.
     let idle = IdlePolicy { timeout_secs: 3600, warning_secs: 30 };
     let (api, ui, _) = start_kiosk_with_camera(idle, |dir| common::files_camera(vec![common::blank_frame(dir)], 15));
+    // An interpreter on duty, so that calls queue.
+    api.add_token(service_api::Role::Interpreter, "王老师", "interpreter-token");
+    api.post("interpreter-token", "/v1/interpreters/me/on-duty");
     let window = &ui.window;
     window.show().unwrap();
     ui.start();

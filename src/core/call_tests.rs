@@ -87,6 +87,11 @@ fn one_press_reaches_the_waiting_screen_with_position_wait_and_self_view() {
     assert_eq!(view.lines[0].style, LineStyle::Heading, "position and wait in big text");
     assert_eq!(view.items[0].id, action::CANCEL);
 
+    // A camera that fails leaves the call, with a warning.
+    kiosk.handle(Event::CameraFailed(CameraProblem::NotConnected));
+    assert!(kiosk.view().error.starts_with("摄像头无法使用"), "{}", kiosk.view().error);
+    assert_eq!(kiosk.view().page, Page::SelfView);
+
     // The keypad's sign-language key works too, voice mode or not.
     let mut other = super::tests::kiosk();
     other.handle(Event::Nav(NavKey::SignLanguage));
@@ -296,17 +301,19 @@ fn a_staff_call_made_during_an_outage_is_kept_and_sent_when_the_api_returns() {
 
 #[test]
 fn captions_show_exactly_what_is_spoken_and_can_be_switched() {
+    // Switched on the Help page (and off on the caption strip).
     let mut kiosk = kiosk();
     assert!(!kiosk.view().profile.captions);
-    kiosk.handle(Event::Bar(BarAction::Captions));
+    kiosk.handle(Event::Bar(BarAction::Help));
+    kiosk.handle(Event::Activate(action::CAPTIONS.into()));
     assert!(kiosk.view().profile.captions);
+    assert_eq!(kiosk.view().items[1].label, "关闭字幕");
+    kiosk.handle(Event::Bar(BarAction::Captions));
+    assert!(!kiosk.view().profile.captions);
     // A spoken screen, in words: the spoken forms, numbers as said.
     let effects = waiting().handle(Event::InterpreterCallUpdated(Ok(call(Status::Assigned))));
     let utterance = utterances(&effects)[0];
-    assert_eq!(
-        utterance.caption(),
-        "翻译员已接通，视频通话在另一个窗口中。通话结束后会回到这里。 翻译员：王老师"
-    );
+    assert_eq!(utterance.captions(), ["翻译员已接通，视频通话在另一个窗口中。通话结束后会回到这里。", "翻译员：王老师"]);
     // Something personal is captioned as it is said: hidden, unless listening is private.
     let secret = Phrase::prompt_with("voice.ends-with", vec![Phrase::code("1234")]).personal();
     let mut utterance = Utterance {
@@ -315,12 +322,12 @@ fn captions_show_exactly_what_is_spoken_and_can_be_switched() {
         private: false,
         sounds: vec![Sound::Earcon(Earcon::Error), Sound::Say(secret)],
     };
-    assert_eq!(utterance.caption(), "内容已隐藏");
+    assert_eq!(utterance.captions(), ["内容已隐藏"]);
     utterance.private = true;
-    assert!(utterance.caption().contains("1234"));
+    assert!(utterance.captions()[0].contains("1234"));
     // The spoken form, not the written one: the language button says what it does.
     let language = Utterance { sounds: vec![Sound::Say(Phrase::prompt("bar.language"))], ..utterance };
-    assert_eq!(language.caption(), "切换为英文");
+    assert_eq!(language.captions(), ["切换为英文"]);
     // The next resident starts without captions.
     let mut kiosk = waiting();
     kiosk.handle(Event::Bar(BarAction::Home));

@@ -375,7 +375,6 @@ impl Kiosk {
                                 lang,
                             )));
                         }
-                        view.lines.push(line(LineStyle::Body, t("interpreter.self-view")));
                         view.items = vec![button(action::CANCEL, "interpreter.cancel")];
                     }
                     "interpreter.in-call" => {

@@ -84,6 +84,7 @@ pub enum BarAction {
     Contrast,
     Language,
     Voice,
+    /// Not in the bar, for want of room: on the Help page and on the caption strip.
     Captions,
 }
 
@@ -259,6 +260,7 @@ pub mod action {
     pub const CANCEL: &str = "cancel";
     pub const END_CALL: &str = "end-call";
     pub const CALL_STAFF: &str = "call-staff";
+    pub const CAPTIONS: &str = "captions";
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -534,6 +536,7 @@ impl Kiosk {
                 self.go_home()
             }
             Screen::Help if id == action::CLOSE => self.back(),
+            Screen::Help if id == action::CAPTIONS => return self.bar(BarAction::Captions),
             Screen::Unavailable if id == action::RETRY => {
                 if let Some(effect) = self.session.pending.clone() {
                     self.session.screen = Screen::Busy;
@@ -1109,7 +1112,8 @@ impl Kiosk {
                     .iter()
                     .map(|id| Line { style: LineStyle::Body, text: t(id), value: Text::default() })
                     .collect();
-                view.items = vec![button(action::CLOSE, "help.close")];
+                let captions = if view.profile.captions { "help.captions-off" } else { "help.captions-on" };
+                view.items = vec![button(action::CLOSE, "help.close"), button(action::CAPTIONS, captions)];
             }
             Screen::NotYet => {
                 view.title = t("later.title");

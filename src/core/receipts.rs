@@ -91,8 +91,11 @@ impl Kiosk {
     }
 
     pub(super) fn camera_failed(&mut self, problem: CameraProblem) {
-        if self.session.screen == Screen::Scan {
-            self.session.screen = Screen::NoCamera(problem);
+        match self.session.screen {
+            Screen::Scan => self.session.screen = Screen::NoCamera(problem),
+            // The call can go on, but the interpreter may not see the resident sign.
+            Screen::Interpreter => self.session.error = Some("interpreter.no-camera"),
+            _ => {}
         }
     }
 

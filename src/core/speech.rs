@@ -140,13 +140,13 @@ pub struct Utterance {
 
 impl Utterance {
     /// What it says, as the caption strip shows it (EN 301 549 5.1.5): the words exactly as
-    /// spoken, sentence after sentence; the earcons have their own visual counterparts.
-    pub fn caption(&self) -> String {
+    /// spoken, one caption per phrase; the earcons have their own visual counterparts.
+    pub fn captions(&self) -> Vec<String> {
         let said = self.sounds.iter().filter_map(|sound| match sound {
             Sound::Say(phrase) => Some(phrase.spoken(self.language, self.private)),
             Sound::Earcon(_) => None,
         });
-        said.filter(|words| !words.is_empty()).collect::<Vec<_>>().join(" ")
+        said.filter(|words| !words.is_empty()).collect()
     }
 
     /// What it says as words, for tests and logs: prompt ids with their arguments after

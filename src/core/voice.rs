@@ -159,7 +159,6 @@ fn bar_stops(view: &View) -> Vec<Stop> {
         (BarAction::Contrast, vec![on_off(profile.high_contrast)]),
         (BarAction::Language, vec![]),
         (BarAction::Voice, vec![on_off(profile.voice)]),
-        (BarAction::Captions, vec![on_off(profile.captions)]),
     ]);
     bar.into_iter()
         .map(|(action, value)| {

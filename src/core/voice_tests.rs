@@ -84,7 +84,7 @@ fn down_and_up_step_through_every_item_with_its_position() {
     press(&mut kiosk, NavKey::Up);
     let wrapped = press(&mut kiosk, NavKey::Up);
     assert_eq!(wrapped[wrapped.len() - 2..], [count.clone(), count.clone()], "Up from the first goes to the last");
-    assert!(wrapped.contains(&"bar.captions".to_string()), "the global bar is in reading order too");
+    assert!(wrapped.contains(&"bar.voice".to_string()), "the global bar is in reading order too");
 }
 
 #[test]

@@ -44,6 +44,34 @@ impl TestApi {
         self.dir.path().join("api.sqlite")
     }
 
+    /// Adds a token for a staff member, an interpreter or another kiosk.
+    pub fn add_token(&self, role: service_api::Role, name: &str, token: &str) {
+        self.with_db(|db| async move { service_api::add_token(&db, role, name, token).await.unwrap() });
+    }
+
+    fn with_db<F: std::future::Future<Output = T>, T>(&self, work: impl FnOnce(service_api::Db) -> F) -> T {
+        let url = service_api::database_url(&self.db_file().to_string_lossy());
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(async { work(service_api::open_database(&url).await.unwrap()).await })
+    }
+
+    /// A POST to the API as the holder of `token`; the answer's JSON.
+    pub fn post(&self, token: &str, path: &str) -> serde_json::Value {
+        let mut response = ureq::post(format!("{}{path}", self.server.base_url))
+            .header("Authorization", &format!("Bearer {token}"))
+            .send_json(serde_json::json!({}))
+            .unwrap();
+        response.body_mut().read_json().unwrap()
+    }
+
+    pub fn get(&self, token: &str, path: &str) -> serde_json::Value {
+        let mut response = ureq::get(format!("{}{path}", self.server.base_url))
+            .header("Authorization", &format!("Bearer {token}"))
+            .call()
+            .unwrap();
+        response.body_mut().read_json().unwrap()
+    }
+
     /// A receipt for a residence permit with its first material missing, issued into the
     /// database as the pre-review system's endpoint does.
     pub fn issue_receipt(&self) -> IssuedReceipt {
@@ -54,12 +82,7 @@ impl TestApi {
             missing_materials: vec![0],
             valid_days: 30,
         };
-        let url = service_api::database_url(&self.db_file().to_string_lossy());
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        runtime.block_on(async {
-            let db = service_api::open_database(&url).await.unwrap();
-            service_api::issue_receipt(&db, &key, &new, "ui-test").await.unwrap()
-        })
+        self.with_db(|db| async move { service_api::issue_receipt(&db, &key, &new, "ui-test").await.unwrap() })
     }
 }
 
@@ -149,12 +172,21 @@ pub fn no_camera() -> CameraOpener {
 
 /// A voice that records what it is asked to say, rendered as the screen would show it.
 #[derive(Clone, Default)]
-pub struct Said(Rc<RefCell<Vec<String>>>);
+pub struct Said {
+    words: Rc<RefCell<Vec<String>>>,
+    /// Each utterance's phrases as spoken, for captions.
+    spoken: Rc<RefCell<Vec<Vec<String>>>>,
+}
 
 impl Said {
     /// Everything said so far, one string per utterance; clears the record.
     pub fn take(&self) -> Vec<String> {
-        std::mem::take(&mut self.0.borrow_mut())
+        std::mem::take(&mut self.words.borrow_mut())
+    }
+
+    /// The phrases of the last utterance, as spoken.
+    pub fn last_spoken(&self) -> Vec<String> {
+        self.spoken.borrow().last().cloned().unwrap_or_default()
     }
 }
 
@@ -164,10 +196,15 @@ impl Voice for Said {
             Sound::Say(phrase) => phrase.render(utterance.language),
             Sound::Earcon(earcon) => format!("<{earcon:?}>"),
         });
-        self.0.borrow_mut().push(words.collect::<Vec<_>>().join(" "));
+        self.words.borrow_mut().push(words.collect::<Vec<_>>().join(" "));
+        let spoken = utterance.sounds.iter().filter_map(|sound| match sound {
+            Sound::Say(phrase) => Some(phrase.spoken(utterance.language, utterance.private)),
+            Sound::Earcon(_) => None,
+        });
+        self.spoken.borrow_mut().push(spoken.collect());
     }
     fn stop(&self) {
-        self.0.borrow_mut().push("<stop>".into());
+        self.words.borrow_mut().push("<stop>".into());
     }
     fn pause(&self) {}
     fn resume(&self) {}
