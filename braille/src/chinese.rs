@@ -1,0 +1,129 @@
+//! Chinese text made ready for liblouis's `zhcn-cbs` table, which reads character by
+//! character: words separated by spaces (分词连写, GB/T 15720) and polyphonic characters
+//! given the reading they have in the word.
+
+use jieba_rs::Jieba;
+use std::sync::OnceLock;
+
+/// A word whose `zhcn-cbs` reading is wrong, and the same word spelled with characters
+/// that have only the right reading, which liblouis then reads right.
+pub struct Reading {
+    pub word: &'static str,
+    /// The right reading, for the reviewer.
+    pub pinyin: &'static str,
+    pub spelled: &'static str,
+}
+
+/// The reviewed override list (see braille-guides/README.md for how it was reviewed).
+/// Every entry has a test that its braille is the syllables of `pinyin`.
+pub const READINGS: &[Reading] = &[
+    // The table reads 行 xíng and 长 cháng everywhere outside its own few words.
+    Reading { word: "行长", pinyin: "háng zhǎng", spelled: "航掌" },
+    // Debian 3.24's table reads these two right on their own; the entries keep them right
+    // in any context and are checked like the others.
+    Reading { word: "还款", pinyin: "huán kuǎn", spelled: "环款" },
+    Reading { word: "长按", pinyin: "cháng àn", spelled: "常按" },
+];
+
+/// Function words written joined to the word before them (GB/T 15720: 结构助词、动态助词、
+/// 复数词尾).
+const JOINED_TO_PREVIOUS: &[&str] = &["的", "地", "得", "了", "着", "过", "们"];
+
+fn jieba() -> &'static Jieba {
+    static JIEBA: OnceLock<Jieba> = OnceLock::new();
+    JIEBA.get_or_init(|| {
+        let mut jieba = Jieba::new();
+        // Overridden words must stay whole to be found again after segmentation.
+        for reading in READINGS {
+            jieba.add_word(reading.word, Some(100_000), None);
+        }
+        jieba
+    })
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Word,
+    Punctuation,
+}
+
+fn kind(token: &str) -> Kind {
+    if token.chars().all(|c| c.is_ascii_punctuation() || is_cjk_punctuation(c)) {
+        Kind::Punctuation
+    } else {
+        Kind::Word
+    }
+}
+
+fn is_cjk_punctuation(c: char) -> bool {
+    matches!(c, '\u{3000}'..='\u{303F}' | '\u{FF00}'..='\u{FF0F}' | '\u{FF1A}'..='\u{FF20}'
+        | '\u{FF3B}'..='\u{FF40}' | '\u{FF5B}'..='\u{FF65}' | '\u{2010}'..='\u{2027}')
+}
+
+/// Words separated by single spaces; no space next to punctuation, which the table spaces
+/// itself as the scheme says.
+pub fn segment(text: &str) -> String {
+    let mut words: Vec<(String, Kind)> = Vec::new();
+    let mut after_space = false;
+    for token in jieba().cut(text, true) {
+        if token.trim().is_empty() {
+            after_space = true;
+            continue;
+        }
+        let kind = kind(token);
+        let join = !after_space
+            && kind == Kind::Word
+            && JOINED_TO_PREVIOUS.contains(&token)
+            && matches!(words.last(), Some((_, Kind::Word)));
+        match words.last_mut() {
+            Some((previous, _)) if join => previous.push_str(token),
+            _ => words.push((token.to_string(), kind)),
+        }
+        after_space = false;
+    }
+    let mut out = String::new();
+    for (i, (word, kind)) in words.iter().enumerate() {
+        if i > 0 && *kind == Kind::Word && words[i - 1].1 == Kind::Word {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// Overridden words respelled so that liblouis reads them right.
+pub fn respell(segmented: &str) -> String {
+    READINGS.iter().fold(segmented.to_string(), |text, r| text.replace(r.word, r.spelled))
+}
+
+/// What goes to `zhcn-cbs`: segmented, then respelled.
+pub fn prepare(text: &str) -> String {
+    respell(&segment(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_are_separated_and_particles_joined() {
+        assert_eq!(segment("今天的天气不错"), "今天的 天气 不错");
+        assert_eq!(segment("请带齐以下材料到窗口办理"), "请 带齐 以下 材料 到 窗口 办理");
+        assert_eq!(segment("社保参保登记"), "社保 参保 登记");
+    }
+
+    #[test]
+    fn no_space_beside_punctuation_or_inside_numbers() {
+        assert_eq!(segment("居民身份证、户口簿。"), "居民身份证、户口簿。");
+        assert_eq!(segment("请按“帮助”键"), "请 按“帮助”键");
+        assert_eq!(segment("5个工作日"), "5 个 工作日");
+    }
+
+    #[test]
+    fn overridden_words_stay_whole() {
+        for r in READINGS {
+            assert!(segment(&format!("请{}", r.word)).contains(r.word), "{}", r.word);
+        }
+        assert_eq!(prepare("找行长"), "找 航掌");
+    }
+}
