@@ -23,6 +23,11 @@ pub const READINGS: &[Reading] = &[
     // in any context and are checked like the others.
     Reading { word: "还款", pinyin: "huán kuǎn", spelled: "环款" },
     Reading { word: "长按", pinyin: "cháng àn", spelled: "常按" },
+    // Found by reviewing every word of the guides (`braille-guides --review`): the table
+    // reads 区 as the surname ōu, and 处 as chǔ (处理) where a place is chù.
+    Reading { word: "区", pinyin: "qū", spelled: "躯" },
+    Reading { word: "登记处", pinyin: "dēng jì chù", spelled: "登记触" },
+    Reading { word: "办事处", pinyin: "bàn shì chù", spelled: "办事触" },
 ];
 
 /// Function words written joined to the word before them (GB/T 15720: 结构助词、动态助词、
@@ -63,30 +68,35 @@ fn is_cjk_punctuation(c: char) -> bool {
 /// Words separated by single spaces; no space next to punctuation, which the table spaces
 /// itself as the scheme says.
 pub fn segment(text: &str) -> String {
-    let mut words: Vec<(String, Kind)> = Vec::new();
+    // Each word with its kind and whether a space comes before it.
+    let mut words: Vec<(String, Kind, bool)> = Vec::new();
     let mut after_space = false;
     for token in jieba().cut(text, true) {
         if token.trim().is_empty() {
-            after_space = true;
+            after_space = !words.is_empty();
             continue;
         }
         let kind = kind(token);
         let join = !after_space
             && kind == Kind::Word
             && JOINED_TO_PREVIOUS.contains(&token)
-            && matches!(words.last(), Some((_, Kind::Word)));
+            && matches!(words.last(), Some((_, Kind::Word, _)));
         match words.last_mut() {
-            Some((previous, _)) if join => previous.push_str(token),
-            _ => words.push((token.to_string(), kind)),
+            Some((previous, _, _)) if join => previous.push_str(token),
+            previous => {
+                // Between two words, or where the text itself has a space.
+                let space = after_space || (kind == Kind::Word && matches!(previous, Some((_, Kind::Word, _))));
+                words.push((token.to_string(), kind, space));
+            }
         }
         after_space = false;
     }
     let mut out = String::new();
-    for (i, (word, kind)) in words.iter().enumerate() {
-        if i > 0 && *kind == Kind::Word && words[i - 1].1 == Kind::Word {
+    for (word, _, space) in words {
+        if space {
             out.push(' ');
         }
-        out.push_str(word);
+        out.push_str(&word);
     }
     out
 }
@@ -99,6 +109,77 @@ pub fn respell(segmented: &str) -> String {
 /// What goes to `zhcn-cbs`: segmented, then respelled.
 pub fn prepare(text: &str) -> String {
     respell(&segment(text))
+}
+
+/// The syllables that `zhcn-cbs` cells spell, in pinyin letters with the tone as a digit
+/// when the braille writes it (`qü1 she hui4 bao xian`), numbers as `#12`: for reviewing
+/// readings. Other cells (punctuation, letters) are shown as they are.
+pub fn syllables(cells: &[char]) -> String {
+    const INITIALS: &[(char, &str)] = &[
+        ('⠃', "b"), ('⠏', "p"), ('⠍', "m"), ('⠋', "f"), ('⠙', "d"), ('⠞', "t"), ('⠝', "n"),
+        ('⠇', "l"), ('⠛', "g"), ('⠅', "k"), ('⠓', "h"), ('⠌', "zh"), ('⠟', "ch"), ('⠱', "sh"),
+        ('⠚', "r"), ('⠵', "z"), ('⠉', "c"), ('⠎', "s"),
+    ];
+    const FINALS: &[(char, &str)] = &[
+        ('⠔', "a"), ('⠢', "e"), ('⠊', "i"), ('⠥', "u"), ('⠬', "ü"), ('⠪', "ai"), ('⠮', "ei"),
+        ('⠖', "ao"), ('⠷', "ou"), ('⠧', "an"), ('⠴', "en"), ('⠦', "ang"), ('⠼', "eng"),
+        ('⠲', "ong"), ('⠫', "ia"), ('⠑', "ie"), ('⠜', "iao"), ('⠳', "iu"), ('⠩', "ian"),
+        ('⠣', "in"), ('⠭', "iang"), ('⠡', "ing"), ('⠹', "iong"), ('⠿', "ua"), ('⠕', "uo"),
+        ('⠽', "uai"), ('⠺', "ui"), ('⠻', "uan"), ('⠒', "un"), ('⠶', "uang"), ('⠾', "üe"),
+        ('⠯', "üan"), ('⠸', "ün"), ('⠗', "er"),
+    ];
+    const TONES: &[(char, &str)] = &[('⠁', "1"), ('⠂', "2"), ('⠄', "3"), ('⠆', "4")];
+    // The scheme's one-cell words: 的 他 你 么 (zhi chi shi ri zi ci si are an initial alone).
+    const ALONE: &[(char, &str)] = &[('⠙', "de"), ('⠞', "ta"), ('⠝', "ni"), ('⠍', "me")];
+    let find = |table: &[(char, &'static str)], c: Option<&char>| {
+        c.and_then(|c| table.iter().find(|(k, _)| k == c).map(|(_, v)| *v))
+    };
+    const DIGITS: &str = "⠚⠁⠃⠉⠙⠑⠋⠛⠓⠊⠲";
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < cells.len() {
+        if cells[i] == '⠼' {
+            let digits: String = cells[i + 1..]
+                .iter()
+                .map_while(|c| DIGITS.chars().position(|d| d == *c))
+                .map(|d| "0123456789.".chars().nth(d).unwrap())
+                .collect();
+            i += 1 + digits.len();
+            out.push(format!("#{digits}"));
+            continue;
+        }
+        let initial = find(INITIALS, cells.get(i));
+        let final_ = find(FINALS, cells.get(i + usize::from(initial.is_some())));
+        if initial.is_none() && final_.is_none() {
+            out.push(cells[i].to_string());
+            i += 1;
+            continue;
+        }
+        let start = i;
+        i += usize::from(initial.is_some()) + usize::from(final_.is_some());
+        let mut syllable = match (initial, final_) {
+            (Some(ini), Some(fin)) if fin.starts_with(['i', 'ü']) => {
+                let palatal = match ini {
+                    "g" => "j",
+                    "k" => "q",
+                    "h" => "x",
+                    other => other,
+                };
+                format!("{palatal}{fin}")
+            }
+            (Some(ini), Some(fin)) => format!("{ini}{fin}"),
+            (None, Some(fin)) => fin.to_string(),
+            (Some(ini), None) if matches!(ini, "zh" | "ch" | "sh" | "r" | "z" | "c" | "s") => format!("{ini}i"),
+            (Some(ini), None) => find(ALONE, cells.get(start)).unwrap_or(ini).to_string(),
+            (None, None) => unreachable!(),
+        };
+        if let Some(tone) = find(TONES, cells.get(i)) {
+            syllable.push_str(tone);
+            i += 1;
+        }
+        out.push(syllable);
+    }
+    out.join(" ")
 }
 
 #[cfg(test)]
@@ -117,6 +198,7 @@ mod tests {
         assert_eq!(segment("居民身份证、户口簿。"), "居民身份证、户口簿。");
         assert_eq!(segment("请按“帮助”键"), "请 按“帮助”键");
         assert_eq!(segment("5个工作日"), "5 个 工作日");
+        assert_eq!(segment("1. 居民身份证（必须提供）"), "1. 居民身份证（必须 提供）");
     }
 
     #[test]
@@ -125,5 +207,14 @@ mod tests {
             assert!(segment(&format!("请{}", r.word)).contains(r.word), "{}", r.word);
         }
         assert_eq!(prepare("找行长"), "找 航掌");
+    }
+
+    #[test]
+    fn syllables_are_spelled_back_from_cells() {
+        let cells = |s: &str| s.chars().collect::<Vec<_>>();
+        assert_eq!(syllables(&cells("⠓⠦⠌⠦⠄")), "hang zhang3");
+        assert_eq!(syllables(&cells("⠅⠬⠁⠱⠢⠓⠺⠆")), "qü1 she hui4");
+        assert_eq!(syllables(&cells("⠱⠂⠙⠐⠆")), "shi2 de ⠐ ⠆");
+        assert_eq!(syllables(&cells("⠼⠃⠚⠲⠀⠓⠥⠆")), "#20. ⠀ hu4");
     }
 }

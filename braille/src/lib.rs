@@ -307,6 +307,27 @@ pub fn generate(catalog: &Catalog) -> Result<Vec<Output>, louis::Error> {
     Ok(outputs)
 }
 
+/// Every distinct Chinese word of the guides with its braille and the syllables the braille
+/// spells (`word<TAB>cells<TAB>syllables`), for reviewing readings (`--review`).
+pub fn review(catalog: &Catalog) -> Result<Vec<String>, louis::Error> {
+    let mut words: Vec<String> = Vec::new();
+    for document in documents(catalog).iter().filter(|d| d.language == Language::Chinese) {
+        for text in &document.texts {
+            let (Text::Title(t) | Text::Heading(t) | Text::Paragraph(t) | Text::Item(t)) = text;
+            words.extend(chinese::segment(t).split(' ').map(String::from));
+        }
+    }
+    words.sort();
+    words.dedup();
+    words
+        .into_iter()
+        .map(|word| {
+            let cells = louis::translate_cells(Language::Chinese.table(), &chinese::respell(&word))?;
+            Ok(format!("{word}\t{}\t{}", cells.iter().collect::<String>(), chinese::syllables(&cells)))
+        })
+        .collect()
+}
+
 /// Generated files found in `dir` (`.brf`, `.txt` under `zh/` and `en/`).
 fn existing(dir: &Path) -> Vec<String> {
     let mut found = Vec::new();

@@ -1,7 +1,7 @@
 //! `braille-guides`: regenerates the braille guides from a service catalog, or checks that
 //! the files in the output folder are up to date (`--check`).
 
-use braille_guides::{generate, stale, write, SEED_CATALOG};
+use braille_guides::{generate, review, stale, write, SEED_CATALOG};
 use clap::Parser;
 use service_api::model::Catalog;
 use std::path::PathBuf;
@@ -25,6 +25,10 @@ struct Args {
     /// Write nothing; list the files that are stale and fail if there are any
     #[arg(long)]
     check: bool,
+    /// Write nothing; print every Chinese word of the guides with its braille and the
+    /// syllables the braille spells, to review polyphonic readings
+    #[arg(long, conflicts_with = "check")]
+    review: bool,
 }
 
 fn catalog(args: &Args) -> Result<Catalog, String> {
@@ -45,7 +49,14 @@ fn catalog(args: &Args) -> Result<Catalog, String> {
 }
 
 fn run(args: &Args) -> Result<bool, String> {
-    let outputs = generate(&catalog(args)?).map_err(|e| e.to_string())?;
+    let catalog = catalog(args)?;
+    if args.review {
+        for line in review(&catalog).map_err(|e| e.to_string())? {
+            println!("{line}");
+        }
+        return Ok(true);
+    }
+    let outputs = generate(&catalog).map_err(|e| e.to_string())?;
     if args.check {
         let stale = stale(&args.out, &outputs);
         for path in &stale {

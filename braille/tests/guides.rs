@@ -112,11 +112,16 @@ fn polyphonic_words_are_read_right() {
         ("请按时还款", "⠅⠡⠄ ⠧⠱⠂ ⠓⠻⠅⠻⠄"),
         ("长按", "⠟⠦⠧"),         // ch-ang an
         ("长按帮助键", "⠟⠦⠧ ⠃⠦⠁⠌⠥ ⠛⠩"),
+        ("本区", "⠃⠴⠄⠅⠬⠁"),         // b-en-3 q-ü-1 (the table alone: ōu)
+        ("婚姻登记处", "⠓⠒⠁⠣⠁ ⠙⠼⠁⠛⠊⠟⠥⠆"), // ... d-eng-1 j-i ch-u-4 (alone: chǔ)
+        ("街道办事处", "⠛⠑⠁⠙⠖ ⠃⠧⠱⠟⠥⠆"),
     ];
     for (text, braille) in cases {
         assert_eq!(Language::Chinese.translate(text).unwrap(), cells(braille), "{text}");
     }
     assert_eq!(louis::translate_cells("zhcn-cbs.ctb", "行长").unwrap(), cells("⠓⠡⠂⠟⠦"), "x-ing-2 ch-ang");
+    assert_eq!(louis::translate_cells("zhcn-cbs.ctb", "区").unwrap(), cells("⠷⠁"), "ou-1");
+    assert_eq!(louis::translate_cells("zhcn-cbs.ctb", "登记处").unwrap(), cells("⠙⠼⠁⠛⠊⠟⠥⠄"), "chu-3");
 }
 
 #[test]
