@@ -92,7 +92,7 @@ pub fn translate_cells(table: &str, text: &str) -> Result<Vec<char>, Error> {
         .collect())
 }
 
-pub fn is_cell(c: char) -> bool {
+fn is_cell(c: char) -> bool {
     ('\u{2800}'..='\u{28FF}').contains(&c)
 }
 

@@ -192,8 +192,8 @@ fn long_texts_are_translated_whole() {
 
 #[test]
 fn the_command_checks_writes_and_checks_again() {
-    let out = std::env::temp_dir().join(format!("braille-guides-test-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&out);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("guides");
     let run = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_braille-guides")).args(args).arg("--out").arg(&out).output().unwrap();
 
     let check = run(&["--check"]);
@@ -208,5 +208,21 @@ fn the_command_checks_writes_and_checks_again() {
     assert!(!run(&["--check"]).status.success());
     assert!(run(&[]).status.success());
     assert!(!out.join("en/services/withdrawn.brf").exists());
-    std::fs::remove_dir_all(&out).unwrap();
+}
+
+#[test]
+fn a_center_prints_the_guides_of_its_own_api() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = service_api::EmbeddedServer::start(&dir.path().join("api.sqlite"), "kiosk-braille", "secret").unwrap();
+    let out = dir.path().join("guides");
+    let run = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_braille-guides")).args(args).arg("--out").arg(&out).output().unwrap();
+
+    let refused = run(&["--api", &server.base_url, "--token", "wrong"]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("/v1/catalog"));
+
+    assert!(run(&["--api", &server.base_url, "--token", "secret"]).status.success());
+    // The embedded API serves the seed catalog: the same guides as the committed ones.
+    let seed_file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../service-api/seed/catalog.json");
+    assert!(run(&["--check", "--catalog", seed_file.to_str().unwrap()]).status.success());
 }

@@ -175,6 +175,7 @@ fn run(file: &str) -> Outcome {
 
 /// `expected_passed`: the cases lou_checkyaml counts in the file, less those skipped.
 fn check(file: &str, expected_passed: usize) {
+    assert!(louis::version().starts_with("3.24."), "the spec files are liblouis 3.24's; liblouis is {}", louis::version());
     let outcome = run(file);
     assert!(outcome.failures.is_empty(), "{} failures:\n{}", outcome.failures.len(), outcome.failures.join("\n"));
     // The counts guard against a parser that silently drops cases.
