@@ -17,7 +17,7 @@ pub mod layout;
 pub mod louis;
 
 use layout::Block;
-use service_api::model::{Catalog, MaterialForm, Service, WindowType};
+use service_api::model::{Bilingual, Catalog, MaterialForm, Service, WindowType};
 use std::path::Path;
 
 /// The demo catalog every kiosk sees on the embedded service API.
@@ -40,6 +40,14 @@ impl Language {
         match self {
             Language::Chinese => "zh",
             Language::English => "en",
+        }
+    }
+
+    /// The text of `bilingual` in this language.
+    pub fn pick(self, bilingual: &Bilingual) -> String {
+        match self {
+            Language::Chinese => bilingual.zh.clone(),
+            Language::English => bilingual.en.clone(),
         }
     }
 
@@ -141,10 +149,6 @@ pub fn parse_source(source: &str, language: Language, catalog: &Catalog) -> Vec<
 
 /// One item per category: its name and the names of its services.
 fn services(language: Language, catalog: &Catalog) -> Vec<Text> {
-    let pick = |b: &service_api::model::Bilingual| match language {
-        Language::Chinese => b.zh.clone(),
-        Language::English => b.en.clone(),
-    };
     let (colon, separator) = match language {
         Language::Chinese => ("：", "、"),
         Language::English => (": ", "; "),
@@ -157,24 +161,20 @@ fn services(language: Language, catalog: &Catalog) -> Vec<Text> {
                 .services
                 .iter()
                 .filter(|s| s.category == category.code)
-                .map(|s| pick(&s.name))
+                .map(|s| language.pick(&s.name))
                 .collect();
-            (!names.is_empty()).then(|| Text::Item(format!("{}{colon}{}", pick(&category.name), names.join(separator))))
+            (!names.is_empty()).then(|| Text::Item(format!("{}{colon}{}", language.pick(&category.name), names.join(separator))))
         })
         .collect()
 }
 
 /// A service's guide, with the same headings and material lines as the kiosk's guide page.
 pub fn service_guide(service: &Service, language: Language) -> Vec<Text> {
-    let pick = |b: &service_api::model::Bilingual| match language {
-        Language::Chinese => b.zh.clone(),
-        Language::English => b.en.clone(),
-    };
     let heading = |id: &str| Text::Heading(label(language, id).to_string());
     let mut texts = vec![
-        Text::Title(pick(&service.name)),
+        Text::Title(language.pick(&service.name)),
         heading("guide.department"),
-        Text::Paragraph(pick(&service.department)),
+        Text::Paragraph(language.pick(&service.department)),
         heading("guide.materials"),
     ];
     for (i, material) in service.materials.iter().enumerate() {
@@ -186,7 +186,7 @@ pub fn service_guide(service: &Service, language: Language) -> Vec<Text> {
         };
         let line = label(language, "material.line")
             .replace("{0}", &(i + 1).to_string())
-            .replace("{1}", &pick(&material.name))
+            .replace("{1}", &language.pick(&material.name))
             .replace("{2}", label(language, need))
             .replace("{3}", label(language, form))
             .replace("{4}", &label(language, "material.copies").replace("{0}", &material.copies.to_string()));
@@ -194,12 +194,12 @@ pub fn service_guide(service: &Service, language: Language) -> Vec<Text> {
     }
     if !service.conditions.is_empty() {
         texts.push(heading("guide.conditions"));
-        texts.extend(service.conditions.iter().map(|c| Text::Item(pick(c))));
+        texts.extend(service.conditions.iter().map(|c| Text::Item(language.pick(c))));
     }
     texts.push(heading("guide.time-limit"));
-    texts.push(Text::Paragraph(pick(&service.time_limit)));
+    texts.push(Text::Paragraph(language.pick(&service.time_limit)));
     texts.push(heading("guide.fee"));
-    texts.push(Text::Paragraph(pick(&service.fee)));
+    texts.push(Text::Paragraph(language.pick(&service.fee)));
     texts.push(heading("guide.window-type"));
     let window_type = match service.window_type {
         WindowType::Immediate => "guide.immediate",
