@@ -16,6 +16,7 @@ pub struct Reading {
 
 /// The reviewed override list (see braille-guides/README.md for how it was reviewed).
 /// Every entry has a test that its braille is the syllables of `pinyin`.
+#[rustfmt::skip]
 pub const READINGS: &[Reading] = &[
     // The table reads 行 xíng and 长 cháng everywhere outside its own few words.
     Reading { word: "行长", pinyin: "háng zhǎng", spelled: "航掌" },
@@ -85,7 +86,8 @@ pub fn segment(text: &str) -> String {
             Some((previous, _, _)) if join => previous.push_str(token),
             previous => {
                 // Between two words, or where the text itself has a space.
-                let space = after_space || (kind == Kind::Word && matches!(previous, Some((_, Kind::Word, _))));
+                let space =
+                    after_space || (kind == Kind::Word && matches!(previous, Some((_, Kind::Word, _))));
                 words.push((token.to_string(), kind, space));
             }
         }
@@ -115,11 +117,13 @@ pub fn prepare(text: &str) -> String {
 /// when the braille writes it (`qü1 she hui4 bao xian`), numbers as `#12`: for reviewing
 /// readings. Other cells (punctuation, letters) are shown as they are.
 pub fn syllables(cells: &[char]) -> String {
+    #[rustfmt::skip]
     const INITIALS: &[(char, &str)] = &[
         ('⠃', "b"), ('⠏', "p"), ('⠍', "m"), ('⠋', "f"), ('⠙', "d"), ('⠞', "t"), ('⠝', "n"),
         ('⠇', "l"), ('⠛', "g"), ('⠅', "k"), ('⠓', "h"), ('⠌', "zh"), ('⠟', "ch"), ('⠱', "sh"),
         ('⠚', "r"), ('⠵', "z"), ('⠉', "c"), ('⠎', "s"),
     ];
+    #[rustfmt::skip]
     const FINALS: &[(char, &str)] = &[
         ('⠔', "a"), ('⠢', "e"), ('⠊', "i"), ('⠥', "u"), ('⠬', "ü"), ('⠪', "ai"), ('⠮', "ei"),
         ('⠖', "ao"), ('⠷', "ou"), ('⠧', "an"), ('⠴', "en"), ('⠦', "ang"), ('⠼', "eng"),
@@ -169,7 +173,9 @@ pub fn syllables(cells: &[char]) -> String {
             }
             (Some(ini), Some(fin)) => format!("{ini}{fin}"),
             (None, Some(fin)) => fin.to_string(),
-            (Some(ini), None) if matches!(ini, "zh" | "ch" | "sh" | "r" | "z" | "c" | "s") => format!("{ini}i"),
+            (Some(ini), None) if matches!(ini, "zh" | "ch" | "sh" | "r" | "z" | "c" | "s") => {
+                format!("{ini}i")
+            }
             (Some(ini), None) => find(ALONE, cells.get(start)).unwrap_or(ini).to_string(),
             (None, None) => unreachable!(),
         };

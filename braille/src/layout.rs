@@ -174,15 +174,14 @@ mod tests {
     #[test]
     fn a_word_longer_than_a_line_is_cut_and_counted() {
         let mut cut = 0;
-        let lines = wrap(&vec!['⠁'; 50], 0, 2, &mut cut);
+        let lines = wrap(&['⠁'; 50], 0, 2, &mut cut);
         assert_eq!(cut, 1);
         assert_eq!(lines.iter().map(|l| l.len()).collect::<Vec<_>>(), [40, 12]);
     }
 
     #[test]
     fn pages_are_25_lines_with_the_number_on_the_last() {
-        let blocks: Vec<Block> =
-            (0..60).map(|_| Block::Item(cells("⠁⠃⠉ ⠙⠑⠋"))).collect();
+        let blocks: Vec<Block> = (0..60).map(|_| Block::Item(cells("⠁⠃⠉ ⠙⠑⠋"))).collect();
         let pages = lay_out(&blocks, Some(&number));
         assert_eq!(pages.pages.len(), 3);
         for (n, page) in pages.pages.iter().enumerate() {

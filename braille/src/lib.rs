@@ -163,7 +163,9 @@ fn services(language: Language, catalog: &Catalog) -> Vec<Text> {
                 .filter(|s| s.category == category.code)
                 .map(|s| language.pick(&s.name))
                 .collect();
-            (!names.is_empty()).then(|| Text::Item(format!("{}{colon}{}", language.pick(&category.name), names.join(separator))))
+            (!names.is_empty()).then(|| {
+                Text::Item(format!("{}{colon}{}", language.pick(&category.name), names.join(separator)))
+            })
         })
         .collect()
 }
@@ -210,7 +212,11 @@ pub fn service_guide(service: &Service, language: Language) -> Vec<Text> {
 }
 
 /// Translates and lays out a document: pages of lines of Unicode braille cells.
-pub fn braille_pages(texts: &[Text], language: Language, numbered: bool) -> Result<layout::Pages, louis::Error> {
+pub fn braille_pages(
+    texts: &[Text],
+    language: Language,
+    numbered: bool,
+) -> Result<layout::Pages, louis::Error> {
     let blocks = texts
         .iter()
         .map(|text| {
@@ -257,9 +263,14 @@ pub struct Output {
     pub content: String,
 }
 
-const BEZEL: [&str; 2] = [include_str!("../../braille-guides/src/bezel.zh.txt"), include_str!("../../braille-guides/src/bezel.en.txt")];
-const OVERVIEW: [&str; 2] =
-    [include_str!("../../braille-guides/src/overview.zh.txt"), include_str!("../../braille-guides/src/overview.en.txt")];
+const BEZEL: [&str; 2] = [
+    include_str!("../../braille-guides/src/bezel.zh.txt"),
+    include_str!("../../braille-guides/src/bezel.en.txt"),
+];
+const OVERVIEW: [&str; 2] = [
+    include_str!("../../braille-guides/src/overview.zh.txt"),
+    include_str!("../../braille-guides/src/overview.en.txt"),
+];
 
 /// A file name from a service code (codes come from a center's API, so nothing but
 /// letters, digits, `-` and `_` reaches the file system).

@@ -106,13 +106,13 @@ fn brf_characters_are_liblouis_own_north_american_ascii() {
 #[test]
 fn polyphonic_words_are_read_right() {
     let cases = [
-        ("行长", "⠓⠦⠌⠦⠄"),       // h-ang (tone 2 omitted) zh-ang-3
+        ("行长", "⠓⠦⠌⠦⠄"),          // h-ang (tone 2 omitted) zh-ang-3
         ("银行行长", "⠣⠂⠓⠦ ⠓⠦⠌⠦⠄"), // y-in-2 h-ang, then 行长
-        ("还款", "⠓⠻⠅⠻⠄"),       // h-uan k-uan-3
+        ("还款", "⠓⠻⠅⠻⠄"),          // h-uan k-uan-3
         ("请按时还款", "⠅⠡⠄ ⠧⠱⠂ ⠓⠻⠅⠻⠄"),
-        ("长按", "⠟⠦⠧"),         // ch-ang an
+        ("长按", "⠟⠦⠧"), // ch-ang an
         ("长按帮助键", "⠟⠦⠧ ⠃⠦⠁⠌⠥ ⠛⠩"),
-        ("本区", "⠃⠴⠄⠅⠬⠁"),         // b-en-3 q-ü-1 (the table alone: ōu)
+        ("本区", "⠃⠴⠄⠅⠬⠁"),               // b-en-3 q-ü-1 (the table alone: ōu)
         ("婚姻登记处", "⠓⠒⠁⠣⠁ ⠙⠼⠁⠛⠊⠟⠥⠆"), // ... d-eng-1 j-i ch-u-4 (alone: chǔ)
         ("街道办事处", "⠛⠑⠁⠙⠖ ⠃⠧⠱⠟⠥⠆"),
     ];
@@ -139,7 +139,8 @@ fn every_override_is_read_as_its_respelling() {
 
 #[test]
 fn chinese_words_are_separated_digits_and_punctuation_per_the_table() {
-    let braille: String = Language::Chinese.translate("请带齐以下材料，5个工作日内办结。").unwrap().into_iter().collect();
+    let braille: String =
+        Language::Chinese.translate("请带齐以下材料，5个工作日内办结。").unwrap().into_iter().collect();
     // 请 带齐 以下 材料，5 个 工作日内 办结。: the locative 内 joined to its word; the table
     // writes the comma ⠐ and a blank, the number sign ⠼ and a blank after the number, the
     // full stop ⠐⠆, and leaves out the tones the scheme omits.
@@ -148,7 +149,9 @@ fn chinese_words_are_separated_digits_and_punctuation_per_the_table() {
 
 #[test]
 fn labels_match_the_prompt_catalog() {
-    let prompts = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../prompts/catalog.toml")).unwrap();
+    let prompts =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../prompts/catalog.toml"))
+            .unwrap();
     for (id, zh, en) in LABELS {
         let entry = format!("id = \"{id}\"\nzh = \"{zh}\"\nen = \"{en}\"\n");
         assert!(prompts.contains(&entry), "prompts/catalog.toml has no\n{entry}");
@@ -185,7 +188,9 @@ fn long_texts_are_translated_whole() {
     assert_eq!(ours, lou_translate("unicode.dis,zhcn-cbs.ctb", &odd).concat());
     assert!(ours.chars().count() > 4 * odd.concat().chars().count());
 
-    let en: Vec<String> = (0..300).map(|i| format!("Item {i}: bring your resident ID card and the household register.")).collect();
+    let en: Vec<String> = (0..300)
+        .map(|i| format!("Item {i}: bring your resident ID card and the household register."))
+        .collect();
     let ours = louis::translate("en-ueb-g2.ctb", &en.join(" ")).unwrap();
     assert_eq!(ours, lou_translate("en-ueb-g2.ctb", &en).join(" "));
 }
@@ -194,7 +199,9 @@ fn long_texts_are_translated_whole() {
 fn the_command_checks_writes_and_checks_again() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("guides");
-    let run = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_braille-guides")).args(args).arg("--out").arg(&out).output().unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_braille-guides")).args(args).arg("--out").arg(&out).output().unwrap()
+    };
 
     let check = run(&["--check"]);
     assert!(!check.status.success());
@@ -213,9 +220,13 @@ fn the_command_checks_writes_and_checks_again() {
 #[test]
 fn a_center_prints_the_guides_of_its_own_api() {
     let dir = tempfile::tempdir().unwrap();
-    let server = service_api::EmbeddedServer::start(&dir.path().join("api.sqlite"), "kiosk-braille", "secret").unwrap();
+    let server =
+        service_api::EmbeddedServer::start(&dir.path().join("api.sqlite"), "kiosk-braille", "secret")
+            .unwrap();
     let out = dir.path().join("guides");
-    let run = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_braille-guides")).args(args).arg("--out").arg(&out).output().unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_braille-guides")).args(args).arg("--out").arg(&out).output().unwrap()
+    };
 
     let refused = run(&["--api", &server.base_url, "--token", "wrong"]);
     assert!(!refused.status.success());
