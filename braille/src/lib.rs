@@ -147,26 +147,26 @@ pub fn parse_source(source: &str, language: Language, catalog: &Catalog) -> Vec<
     texts
 }
 
-/// One item per category: its name and the names of its services.
+/// One item per category: its name and the names of its services; services of a category
+/// the catalog does not list come last, under "other", so that none is left out.
 fn services(language: Language, catalog: &Catalog) -> Vec<Text> {
     let (colon, separator) = match language {
         Language::Chinese => ("：", "、"),
         Language::English => (": ", "; "),
     };
-    catalog
-        .categories
-        .iter()
-        .filter_map(|category| {
-            let names: Vec<String> = catalog
-                .services
-                .iter()
-                .filter(|s| s.category == category.code)
-                .map(|s| language.pick(&s.name))
-                .collect();
-            (!names.is_empty()).then(|| {
-                Text::Item(format!("{}{colon}{}", language.pick(&category.name), names.join(separator)))
-            })
-        })
+    let other = Bilingual::new("其他", "Other");
+    let mut groups: Vec<(&Bilingual, Vec<String>)> = Vec::new();
+    for category in &catalog.categories {
+        let names = catalog.services.iter().filter(|s| s.category == category.code);
+        groups.push((&category.name, names.map(|s| language.pick(&s.name)).collect()));
+    }
+    let uncategorised =
+        catalog.services.iter().filter(|s| !catalog.categories.iter().any(|c| c.code == s.category));
+    groups.push((&other, uncategorised.map(|s| language.pick(&s.name)).collect()));
+    groups
+        .into_iter()
+        .filter(|(_, names)| !names.is_empty())
+        .map(|(name, names)| Text::Item(format!("{}{colon}{}", language.pick(name), names.join(separator))))
         .collect()
 }
 

@@ -237,3 +237,20 @@ fn a_center_prints_the_guides_of_its_own_api() {
     let seed_file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../service-api/seed/catalog.json");
     assert!(run(&["--check", "--catalog", seed_file.to_str().unwrap()]).status.success());
 }
+
+#[test]
+fn the_overview_lists_every_service() {
+    let mut catalog = seed();
+    catalog.services[0].category = "not-a-category".into();
+    for language in Language::ALL {
+        let overview = documents(&catalog)
+            .into_iter()
+            .find(|d| d.language == language && d.name.ends_with("overview"))
+            .unwrap();
+        let text = format!("{:?}", overview.texts);
+        for service in &catalog.services {
+            assert!(text.contains(&language.pick(&service.name)), "{:?} missing", service.name);
+        }
+        assert!(text.contains(if language == Language::Chinese { "其他：" } else { "Other: " }));
+    }
+}
