@@ -35,7 +35,7 @@ pub enum Language {
 impl Language {
     pub const ALL: [Language; 2] = [Language::Chinese, Language::English];
 
-    /// Folder of its outputs and suffix of its sources.
+    /// The folder of its outputs.
     pub fn code(self) -> &'static str {
         match self {
             Language::Chinese => "zh",
@@ -263,14 +263,19 @@ pub struct Output {
     pub content: String,
 }
 
-const BEZEL: [&str; 2] = [
-    include_str!("../../braille-guides/src/bezel.zh.txt"),
-    include_str!("../../braille-guides/src/bezel.en.txt"),
-];
-const OVERVIEW: [&str; 2] = [
-    include_str!("../../braille-guides/src/overview.zh.txt"),
-    include_str!("../../braille-guides/src/overview.en.txt"),
-];
+/// The bezel label's and the overview's sources in a language (braille-guides/src/).
+fn sources(language: Language) -> (&'static str, &'static str) {
+    match language {
+        Language::Chinese => (
+            include_str!("../../braille-guides/src/bezel.zh.txt"),
+            include_str!("../../braille-guides/src/overview.zh.txt"),
+        ),
+        Language::English => (
+            include_str!("../../braille-guides/src/bezel.en.txt"),
+            include_str!("../../braille-guides/src/overview.en.txt"),
+        ),
+    }
+}
 
 /// A file name from a service code (codes come from a center's API, so nothing but
 /// letters, digits, `-` and `_` reaches the file system).
@@ -290,15 +295,16 @@ pub struct Document {
 /// Every guide in both languages: `zh/bezel`, `en/overview`, `zh/services/<code>`, ...
 pub fn documents(catalog: &Catalog) -> Vec<Document> {
     let mut documents = Vec::new();
-    for (i, language) in Language::ALL.into_iter().enumerate() {
+    for language in Language::ALL {
+        let (bezel, overview) = sources(language);
         let document = |name: String, texts, numbered| Document {
             language,
             name: format!("{}/{name}", language.code()),
             texts,
             numbered,
         };
-        documents.push(document("bezel".into(), parse_source(BEZEL[i], language, catalog), false));
-        documents.push(document("overview".into(), parse_source(OVERVIEW[i], language, catalog), true));
+        documents.push(document("bezel".into(), parse_source(bezel, language, catalog), false));
+        documents.push(document("overview".into(), parse_source(overview, language, catalog), true));
         for service in &catalog.services {
             let name = format!("services/{}", file_stem(&service.code));
             documents.push(document(name, service_guide(service, language), true));
