@@ -59,11 +59,22 @@ impl Language {
     }
 
     /// Print text into braille cells (Unicode braille), as the guides translate it.
+    /// A character the table has no braille for is an error that names it: the guides
+    /// never carry liblouis's `\x4e2d` escapes.
     pub fn translate(self, text: &str) -> Result<Vec<char>, louis::Error> {
-        let cells = match self {
-            Language::Chinese => louis::translate_cells(self.table(), &chinese::prepare(text))?,
-            Language::English => louis::translate_cells(self.table(), text)?,
+        let prepared = match self {
+            Language::Chinese => chinese::prepare(text),
+            Language::English => text.to_string(),
         };
+        let undefined = louis::undefined_characters(self.table(), &prepared)?;
+        if !undefined.is_empty() {
+            return Err(louis::Error(format!(
+                "{} has no braille for {:?} in {text:?}",
+                self.table(),
+                String::from_iter(undefined)
+            )));
+        }
+        let cells = louis::translate_cells(self.table(), &prepared)?;
         // One blank between words: the Chinese table spaces punctuation and numbers itself.
         let mut out: Vec<char> = Vec::with_capacity(cells.len());
         for c in cells {

@@ -13,6 +13,8 @@ type Widechar = c_uint;
 /// `translationModes` of liblouis.h: output dot patterns, as Unicode braille.
 const DOTS_IO: c_int = 4;
 const UC_BRL: c_int = 64;
+/// ... and leave out characters the table has no braille for (instead of `\x1234` escapes).
+const NO_UNDEFINED: c_int = 128;
 /// `LOU_LOG_ERROR`: the Chinese tables log harmless warnings on every load.
 const LOG_ERROR: c_int = 40000;
 
@@ -83,13 +85,38 @@ pub fn translate(table_list: &str, text: &str) -> Result<String, Error> {
 /// table's display: the form the layout works on.
 pub fn translate_cells(table: &str, text: &str) -> Result<Vec<char>, Error> {
     let out = translate_raw(table, text, DOTS_IO | UC_BRL)?;
-    Ok(out
-        .iter()
+    Ok(as_cells(&out))
+}
+
+/// The characters of `text` that `table` has no braille for (liblouis would write them
+/// as escapes such as `\x4e2d`, which mean nothing to a reader).
+pub fn undefined_characters(table: &str, text: &str) -> Result<Vec<char>, Error> {
+    let differs = |text: &str| -> Result<bool, Error> {
+        Ok(translate_raw(table, text, DOTS_IO | UC_BRL)?
+            != translate_raw(table, text, DOTS_IO | UC_BRL | NO_UNDEFINED)?)
+    };
+    if !differs(text)? {
+        return Ok(Vec::new());
+    }
+    let mut chars: Vec<char> = text.chars().collect();
+    chars.sort();
+    chars.dedup();
+    let mut undefined = Vec::new();
+    for c in chars {
+        if differs(&c.to_string())? {
+            undefined.push(c);
+        }
+    }
+    Ok(undefined)
+}
+
+fn as_cells(out: &[Widechar]) -> Vec<char> {
+    out.iter()
         .map(|&c| match c {
             0x20 => '\u{2800}',
             c => char::from_u32(c).filter(|c| is_cell(*c)).unwrap_or('\u{2800}'),
         })
-        .collect())
+        .collect()
 }
 
 fn is_cell(c: char) -> bool {

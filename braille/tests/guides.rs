@@ -254,3 +254,12 @@ fn the_overview_lists_every_service() {
         assert!(text.contains(if language == Language::Chinese { "其他：" } else { "Other: " }));
     }
 }
+
+#[test]
+fn a_character_without_braille_is_an_error_that_names_it() {
+    let error = Language::Chinese.translate("请带😀身份证").unwrap_err().to_string();
+    assert!(error.contains("😀") && error.contains("zhcn-cbs.ctb"), "{error}");
+    let error = Language::English.translate("Press 帮助").unwrap_err().to_string();
+    assert!(error.contains("帮助"), "{error}");
+    assert!(louis::undefined_characters("en-ueb-g2.ctb", "Press Help").unwrap().is_empty());
+}
