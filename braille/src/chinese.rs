@@ -31,9 +31,16 @@ pub const READINGS: &[Reading] = &[
     Reading { word: "办事处", pinyin: "bàn shì chù", spelled: "办事触" },
 ];
 
-/// Function words written joined to the word before them (GB/T 15720: 结构助词、动态助词、
-/// 复数词尾).
-const JOINED_TO_PREVIOUS: &[&str] = &["的", "地", "得", "了", "着", "过", "们"];
+/// Single syllables written joined to the word before them (GB/T 15720): structural and
+/// aspect particles, the plural suffix, and single-syllable locatives (屏幕上, 时限内,
+/// 一分钟后).
+const JOINED_TO_PREVIOUS: &[&str] =
+    &["的", "地", "得", "了", "着", "过", "们", "上", "下", "里", "内", "外", "中", "前", "后"];
+
+const NUMERALS: &[char] = &[
+    '一', '二', '两', '三', '四', '五', '六', '七', '八', '九', '十', '几', '0', '1', '2', '3', '4', '5',
+    '6', '7', '8', '9',
+];
 
 fn jieba() -> &'static Jieba {
     static JIEBA: OnceLock<Jieba> = OnceLock::new();
@@ -72,15 +79,20 @@ pub fn segment(text: &str) -> String {
     // Each word with its kind and whether a space comes before it.
     let mut words: Vec<(String, Kind, bool)> = Vec::new();
     let mut after_space = false;
-    for token in jieba().cut(text, true) {
+    let tokens = jieba().cut(text, true);
+    for (i, &token) in tokens.iter().enumerate() {
         if token.trim().is_empty() {
             after_space = !words.is_empty();
             continue;
         }
         let kind = kind(token);
+        // 上一页, 下一步: before a numeral, 上 and 下 say "previous" and "next", not a place.
+        let before_numeral =
+            matches!(token, "上" | "下") && tokens.get(i + 1).is_some_and(|next| next.starts_with(NUMERALS));
         let join = !after_space
             && kind == Kind::Word
             && JOINED_TO_PREVIOUS.contains(&token)
+            && !before_numeral
             && matches!(words.last(), Some((_, Kind::Word, _)));
         match words.last_mut() {
             Some((previous, _, _)) if join => previous.push_str(token),
@@ -197,6 +209,11 @@ mod tests {
         assert_eq!(segment("今天的天气不错"), "今天的 天气 不错");
         assert_eq!(segment("请带齐以下材料到窗口办理"), "请 带齐 以下 材料 到 窗口 办理");
         assert_eq!(segment("社保参保登记"), "社保 参保 登记");
+        assert_eq!(segment("长按屏幕上的“帮助”"), "长按 屏幕上的“帮助”");
+        assert_eq!(segment("受理后在时限内办结"), "受理后 在 时限内 办结");
+        assert_eq!(segment("上、下方向键"), "上、下 方向键");
+        assert_eq!(segment("Esc键：返回上一页。"), "Esc 键：返回 上 一页。");
+        assert_eq!(segment("首页的五个大按钮"), "首页的 五个 大 按钮");
     }
 
     #[test]
