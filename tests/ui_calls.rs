@@ -64,7 +64,7 @@ fn an_interpreter_answers_in_the_video_window_and_the_kiosk_comes_back(api: &Tes
 
     press(window, "手语服务");
     wait_until(window, "the waiting screen", |w| w.get_page() == PageKind::SelfView);
-    wait_until(window, "the queue position", |w| w.get_prompt().contains("视频会自动打开"));
+    wait_until(window, "the queue position", |w| w.get_prompt().contains("请确认您在画面里"));
     let lines: Vec<String> = ui.view().lines.iter().map(|l| l.text.shown.clone()).collect();
     assert_eq!(lines[0], "下一位就是您");
     assert!(lines[1].starts_with("预计等待约"), "{lines:?}");
