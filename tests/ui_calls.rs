@@ -1,15 +1,16 @@
 //! Calling a person through the real window, against the real reference server: one press on
 //! the sign-language button reaches the waiting screen with its self-view; an interpreter
 //! accepting through the API opens the video command (a stub that records its arguments) with
-//! the right room; closing that window brings the kiosk back and ends the call. A staff call
-//! is acknowledged by staff through the API, and one made while the API is down is kept and
-//! arrives when it is back. Captions show exactly what was spoken.
+//! the right room; closing that window brings the kiosk back and ends the call. A call is
+//! cancelled; the API going down mid-wait is shown and survived; the last interpreter going
+//! off duty makes the call unavailable, with written help. A staff call is acknowledged by
+//! staff through the API, and one made while the API is down is kept and arrives when it is
+//! back. Captions show exactly what was spoken.
 
 mod common;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::time::Duration;
 
 use slint::ComponentHandle;
 
@@ -54,7 +55,9 @@ fn calling_an_interpreter_and_staff() {
     wait_until(&ui.window, "the catalog", |w| w.get_page() == PageKind::Home);
 
     an_interpreter_answers_in_the_video_window_and_the_kiosk_comes_back(&api, &ui, &said);
+    a_waiting_call_is_cancelled(&api, &ui);
     staff_acknowledge_a_call(&api, &ui);
+    let api = the_api_going_down_mid_wait_is_survived_until_no_interpreter_is_left(api, &ui);
     a_staff_call_made_while_the_api_is_down_arrives_when_it_is_back(api, &ui);
 }
 
@@ -98,28 +101,75 @@ fn an_interpreter_answers_in_the_video_window_and_the_kiosk_comes_back(api: &Tes
     assert!(args[0].contains("#config.prejoinConfig.enabled=false&"), "{}", args[0]);
     wait_until(window, "the in-call screen", |w| w.get_page() == PageKind::Message);
     assert_eq!(ui.view().lines[0].text, "翻译员：王老师");
-    let status = |api: &TestApi| api.get(INTERPRETER, &format!("/v1/interpreter-calls/{id}"))["status"].clone();
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while status(api) != "in_call" && std::time::Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    assert_eq!(status(api), "in_call", "the kiosk reported the video open");
+    let (base, path) = (api.server.base_url.clone(), format!("/v1/interpreter-calls/{id}"));
+    wait_until(window, "the video reported open", move |_| {
+        common::get_json(&base, INTERPRETER, &path)["status"] == "in_call"
+    });
 
     // The resident closes the video window: the kiosk notices and ends the call.
     std::fs::write(api.dir.path().join("hang-up"), "").unwrap();
     wait_until(window, "the call's end", |w| w.get_prompt() == "视频通话已结束。谢谢您的使用。");
-    wait_until(window, "the end reported", {
-        let base = api.server.base_url.clone();
-        move |_| {
-            let mut answer = ureq::get(format!("{base}/v1/interpreter-calls/{id}"))
-                .header("Authorization", &format!("Bearer {INTERPRETER}"))
-                .call()
-                .unwrap();
-            answer.body_mut().read_json::<serde_json::Value>().unwrap()["status"] == "ended"
-        }
+    let base = api.server.base_url.clone();
+    wait_until(window, "the end reported", move |_| {
+        common::get_json(&base, INTERPRETER, &format!("/v1/interpreter-calls/{id}"))["status"] == "ended"
     });
     press(window, "返回首页");
     wait_until(window, "home", |w| w.get_page() == PageKind::Home);
+}
+
+/// The id of the one queued call.
+fn queued_call(api: &TestApi) -> String {
+    let queue = api.get(INTERPRETER, "/v1/interpreter-calls?status=queued");
+    assert_eq!(queue.as_array().unwrap().len(), 1, "{queue}");
+    queue[0]["id"].as_str().unwrap().to_string()
+}
+
+fn a_waiting_call_is_cancelled(api: &TestApi, ui: &KioskUi) {
+    let window = &ui.window;
+    press(window, "手语服务");
+    wait_until(window, "the queue position", |w| w.get_prompt().contains("请确认您在画面里"));
+    let id = queued_call(api);
+    press(window, "取消呼叫");
+    wait_until(window, "home", |w| w.get_page() == PageKind::Home);
+    // As the kiosk sees it (an interpreter sees only the queue and their own calls).
+    let base = api.server.base_url.clone();
+    wait_until(window, "the call cancelled", move |_| {
+        common::get_json(&base, "secret", &format!("/v1/interpreter-calls/{id}"))["status"] == "cancelled"
+    });
+}
+
+/// Stops the server, runs `meanwhile`, and starts it again on the same port and database.
+fn with_the_api_down(api: TestApi, meanwhile: impl FnOnce()) -> TestApi {
+    let TestApi { server, dir } = api;
+    let address = server.base_url.trim_start_matches("http://").to_string();
+    drop(server);
+    meanwhile();
+    let listener = std::net::TcpListener::bind(&address).unwrap();
+    let server = EmbeddedServer::start_on(listener, &dir.path().join("api.sqlite"), "kiosk-test", "secret").unwrap();
+    TestApi { server, dir }
+}
+
+fn the_api_going_down_mid_wait_is_survived_until_no_interpreter_is_left(api: TestApi, ui: &KioskUi) -> TestApi {
+    let window = &ui.window;
+    press(window, "手语服务");
+    wait_until(window, "the queue position", |w| w.get_prompt().contains("请确认您在画面里"));
+    let id = queued_call(&api);
+    let api = with_the_api_down(api, || {
+        wait_until(window, "the connection lost", |w| w.get_error().contains("网络暂时中断"));
+        assert_eq!(window.get_page(), PageKind::SelfView, "still waiting");
+    });
+    wait_until(window, "the connection back", |w| w.get_error().is_empty());
+    assert_eq!(queued_call(&api), id, "the same call, still queued");
+
+    // The interpreter goes off duty: nobody is left to answer.
+    api.post(INTERPRETER, "/v1/interpreters/me/off-duty");
+    wait_until(window, "no interpreter", |w| w.get_prompt() == "现在没有手语翻译员可以接听。");
+    let lines: Vec<String> = ui.view().lines.iter().map(|l| l.text.shown.clone()).collect();
+    assert!(lines.len() >= 4, "the reason and written help: {lines:?}");
+    common::screenshot(window, "interpreter-unavailable");
+    press(window, "返回首页");
+    wait_until(window, "home", |w| w.get_page() == PageKind::Home);
+    api
 }
 
 fn staff_acknowledge_a_call(api: &TestApi, ui: &KioskUi) {
@@ -141,29 +191,18 @@ fn staff_acknowledge_a_call(api: &TestApi, ui: &KioskUi) {
 
 fn a_staff_call_made_while_the_api_is_down_arrives_when_it_is_back(api: TestApi, ui: &KioskUi) {
     let window = &ui.window;
-    // The server stops; its port stays free for it to come back on.
-    let TestApi { server, dir } = api;
-    let address = server.base_url.trim_start_matches("http://").to_string();
-    drop(server);
-
-    press(window, "呼叫工作人员");
-    wait_until(window, "the reasons", |w| w.get_page() == PageKind::List);
-    press(window, "需要帮助");
-    wait_until(window, "the call kept", |w| w.get_prompt().contains("您的呼叫已保存"));
-    // The resident goes home; the call is still kept.
-    press(window, "首页");
-    wait_until(window, "home", |w| w.get_page() == PageKind::Home);
-
-    let listener = std::net::TcpListener::bind(&address).unwrap();
-    let server = EmbeddedServer::start_on(listener, &dir.path().join("api.sqlite"), "kiosk-test", "secret").unwrap();
-    let base = server.base_url.clone();
+    let api = with_the_api_down(api, || {
+        press(window, "呼叫工作人员");
+        wait_until(window, "the reasons", |w| w.get_page() == PageKind::List);
+        press(window, "需要帮助");
+        wait_until(window, "the call kept", |w| w.get_prompt().contains("您的呼叫已保存"));
+        // The resident goes home; the call is still kept.
+        press(window, "首页");
+        wait_until(window, "home", |w| w.get_page() == PageKind::Home);
+    });
+    let base = api.server.base_url.clone();
     wait_until(window, "the kept call sent", move |_| {
-        let mut answer = ureq::get(format!("{base}/v1/staff-calls?status=sent"))
-            .header("Authorization", &format!("Bearer {STAFF}"))
-            .call()
-            .unwrap();
-        let calls = answer.body_mut().read_json::<serde_json::Value>().unwrap();
+        let calls = common::get_json(&base, STAFF, "/v1/staff-calls?status=sent");
         calls.as_array().unwrap().iter().any(|c| c["reason"] == "need_help")
     });
-    drop(TestApi { server, dir });
 }

@@ -65,11 +65,7 @@ impl TestApi {
     }
 
     pub fn get(&self, token: &str, path: &str) -> serde_json::Value {
-        let mut response = ureq::get(format!("{}{path}", self.server.base_url))
-            .header("Authorization", &format!("Bearer {token}"))
-            .call()
-            .unwrap();
-        response.body_mut().read_json().unwrap()
+        get_json(&self.server.base_url, token, path)
     }
 
     /// A receipt for a residence permit with its first material missing, issued into the
@@ -84,6 +80,16 @@ impl TestApi {
         };
         self.with_db(|db| async move { service_api::issue_receipt(&db, &key, &new, "ui-test").await.unwrap() })
     }
+}
+
+/// A GET to the API at `base_url` as the holder of `token`; the answer's JSON. (For closures
+/// that outlive a borrow of [`TestApi`].)
+pub fn get_json(base_url: &str, token: &str, path: &str) -> serde_json::Value {
+    let mut response = ureq::get(format!("{base_url}{path}"))
+        .header("Authorization", &format!("Bearer {token}"))
+        .call()
+        .unwrap();
+    response.body_mut().read_json().unwrap()
 }
 
 /// A Chinese kiosk window (not shown yet) on its own embedded service API.
