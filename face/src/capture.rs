@@ -20,13 +20,23 @@ impl AutoCapture {
     /// `hold`: how long the conditions must hold (about a second); `target`: where the face
     /// should be (the guide's target).
     pub fn new(hold: Duration, target: Point) -> AutoCapture {
-        AutoCapture { hold, target, window: None }
+        AutoCapture {
+            hold,
+            target,
+            window: None,
+        }
     }
 
     /// Feed each frame with its face and hint, in order. Returns the picture once the hint has
     /// been [`Hint::Good`] for `hold`: the sharpest, best-centred good frame of that time.
     /// Any other hint starts the wait again; after a picture, so does the next good frame.
-    pub fn feed(&mut self, frame: &RgbImage, face: Option<&Face>, hint: Hint, now: Instant) -> Option<RgbImage> {
+    pub fn feed(
+        &mut self,
+        frame: &RgbImage,
+        face: Option<&Face>,
+        hint: Hint,
+        now: Instant,
+    ) -> Option<RgbImage> {
         let (Hint::Good, Some(face)) = (hint, face) else {
             self.window = None;
             return None;
@@ -53,6 +63,10 @@ impl AutoCapture {
 /// Sharpness of the face (mean absolute Laplacian of its luma: blur and motion lower it),
 /// lowered by up to a half as the face moves off the target.
 pub fn quality(frame: &RgbImage, face: &Face, target: Point) -> f32 {
+    // The Laplacian needs a pixel on each side.
+    if frame.width() < 3 || frame.height() < 3 {
+        return 0.0;
+    }
     let (w, h) = (frame.width() as i64, frame.height() as i64);
     let x0 = (((face.center.x - face.width / 2.0) * w as f32) as i64).clamp(1, w - 2);
     let x1 = (((face.center.x + face.width / 2.0) * w as f32) as i64).clamp(1, w - 2);
@@ -67,7 +81,11 @@ pub fn quality(frame: &RgbImage, face: &Face, target: Point) -> f32 {
     let (mut sum, mut count) = (0.0, 0);
     for y in (y0..=y1).step_by(step) {
         for x in (x0..=x1).step_by(step) {
-            let laplacian = 4.0 * luma(x, y) - luma(x - 1, y) - luma(x + 1, y) - luma(x, y - 1) - luma(x, y + 1);
+            let laplacian = 4.0 * luma(x, y)
+                - luma(x - 1, y)
+                - luma(x + 1, y)
+                - luma(x, y - 1)
+                - luma(x, y + 1);
             sum += laplacian.abs();
             count += 1;
         }

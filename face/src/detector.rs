@@ -94,14 +94,21 @@ pub struct FaceDetector {
 
 impl FaceDetector {
     pub fn load() -> Result<FaceDetector, LoadError> {
-        let load = |bytes, size| Network::load(bytes, size).map_err(|e| LoadError(format!("{e:#}")));
-        Ok(FaceDetector { front: load(FRONT_MODEL, 128)?, back: load(BACK_MODEL, 256)? })
+        let load =
+            |bytes, size| Network::load(bytes, size).map_err(|e| LoadError(format!("{e:#}")));
+        Ok(FaceDetector {
+            front: load(FRONT_MODEL, 128)?,
+            back: load(BACK_MODEL, 256)?,
+        })
     }
 
     /// Faces in the frame, largest first (the resident stands nearest; others are bystanders).
     /// Runs the front model, and the back model only if the front one found nothing: faces
     /// from the back model are marked [`Model::Back`].
     pub fn detect(&self, image: &RgbImage) -> Vec<Face> {
+        if image.width() == 0 || image.height() == 0 {
+            return Vec::new();
+        }
         let faces = self.front.detect(image, Model::Front);
         if faces.is_empty() {
             self.back.detect(image, Model::Back)
@@ -112,6 +119,9 @@ impl FaceDetector {
 
     /// Only the back (full-range) model, for measuring it.
     pub fn detect_back(&self, image: &RgbImage) -> Vec<Face> {
+        if image.width() == 0 || image.height() == 0 {
+            return Vec::new();
+        }
         self.back.detect(image, Model::Back)
     }
 }
@@ -155,10 +165,16 @@ impl Network {
         let input = letterbox.tensor(image);
         // A failed run means a broken model, which load() already proved is not the case;
         // treat it as "no face" rather than take the kiosk down.
-        let Ok(outputs) = self.plan.run(tvec!(input.into())) else { return Vec::new() };
+        let Ok(outputs) = self.plan.run(tvec!(input.into())) else {
+            return Vec::new();
+        };
         let outputs: Vec<Vec<f32>> = outputs
             .iter()
-            .map(|o| o.to_plain_array_view::<f32>().map(|v| v.iter().copied().collect()).unwrap_or_default())
+            .map(|o| {
+                o.to_plain_array_view::<f32>()
+                    .map(|v| v.iter().copied().collect())
+                    .unwrap_or_default()
+            })
             .collect();
         let mut candidates = Vec::new();
         // Two output layers: 16x16 cells with 2 anchors each, then 8x8 cells with 6.
@@ -217,9 +233,11 @@ impl Letterbox {
                 }
                 let mut sum = [0u32; 3];
                 for j in 0..samples {
-                    let y = ((sy + (j as f32 + 0.5) / samples as f32 * step - step / 2.0) as usize).min(h - 1);
+                    let y = ((sy + (j as f32 + 0.5) / samples as f32 * step - step / 2.0) as usize)
+                        .min(h - 1);
                     for i in 0..samples {
-                        let x = ((sx + (i as f32 + 0.5) / samples as f32 * step - step / 2.0) as usize)
+                        let x = ((sx + (i as f32 + 0.5) / samples as f32 * step - step / 2.0)
+                            as usize)
                             .min(w - 1);
                         let p = (y * w + x) * 3;
                         sum[0] += pixels[p] as u32;
@@ -284,7 +302,14 @@ impl RawFace {
 
 /// BlazeFace's SSD anchors: one per anchor slot at each cell centre, of fixed size, so a box
 /// is the anchor centre plus an offset, with width and height in input pixels.
-fn decode(scores: &[f32], boxes: &[f32], cells: usize, per_cell: usize, size: usize, out: &mut Vec<RawFace>) {
+fn decode(
+    scores: &[f32],
+    boxes: &[f32],
+    cells: usize,
+    per_cell: usize,
+    size: usize,
+    out: &mut Vec<RawFace>,
+) {
     let scale = 1.0 / size as f32;
     for (i, &logit) in scores.iter().enumerate().take(cells * cells * per_cell) {
         let score = 1.0 / (1.0 + (-logit.clamp(-100.0, 100.0)).exp());
@@ -292,11 +317,17 @@ fn decode(scores: &[f32], boxes: &[f32], cells: usize, per_cell: usize, size: us
             continue;
         }
         let cell = i / per_cell;
-        let anchor = [((cell % cells) as f32 + 0.5) / cells as f32, ((cell / cells) as f32 + 0.5) / cells as f32];
+        let anchor = [
+            ((cell % cells) as f32 + 0.5) / cells as f32,
+            ((cell / cells) as f32 + 0.5) / cells as f32,
+        ];
         let b = &boxes[i * 16..i * 16 + 16];
         let mut keypoints = [[0.0; 2]; 6];
         for (k, point) in keypoints.iter_mut().enumerate() {
-            *point = [anchor[0] + b[4 + 2 * k] * scale, anchor[1] + b[5 + 2 * k] * scale];
+            *point = [
+                anchor[0] + b[4 + 2 * k] * scale,
+                anchor[1] + b[5 + 2 * k] * scale,
+            ];
         }
         out.push(RawFace {
             center: [anchor[0] + b[0] * scale, anchor[1] + b[1] * scale],
@@ -313,12 +344,18 @@ fn blend_overlaps(mut candidates: Vec<RawFace>) -> Vec<RawFace> {
     candidates.sort_by(|a, b| b.score.total_cmp(&a.score));
     let mut result = Vec::new();
     while let Some(best) = candidates.first().copied() {
-        let (group, rest): (Vec<RawFace>, Vec<RawFace>) =
-            candidates.into_iter().partition(|c| c.as_face().iou(&best.as_face()) >= NMS_IOU);
+        let (group, rest): (Vec<RawFace>, Vec<RawFace>) = candidates
+            .into_iter()
+            .partition(|c| c.as_face().iou(&best.as_face()) >= NMS_IOU);
         candidates = rest;
         let total: f32 = group.iter().map(|c| c.score).sum();
-        let mut blended = RawFace { score: best.score, ..best };
-        let mean = |get: &dyn Fn(&RawFace) -> f32| group.iter().map(|c| get(c) * c.score).sum::<f32>() / total;
+        let mut blended = RawFace {
+            score: best.score,
+            ..best
+        };
+        let mean = |get: &dyn Fn(&RawFace) -> f32| {
+            group.iter().map(|c| get(c) * c.score).sum::<f32>() / total
+        };
         for axis in 0..2 {
             blended.center[axis] = mean(&|c| c.center[axis]);
             blended.extent[axis] = mean(&|c| c.extent[axis]);

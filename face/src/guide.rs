@@ -79,7 +79,10 @@ pub struct Guide {
 
 impl Guide {
     pub fn new(limits: GuideLimits) -> Guide {
-        Guide { limits, previous: None }
+        Guide {
+            limits,
+            previous: None,
+        }
     }
 
     /// The hint for this frame. `face` is the resident's face (the largest detection), or
@@ -88,7 +91,11 @@ impl Guide {
     pub fn assess(&mut self, image: &RgbImage, face: Option<&Face>, now: Instant) -> Hint {
         let previous = self.previous.take();
         let Some(face) = face else {
-            return if mean_luma(image, None) < self.limits.min_face_luma { Hint::TooDark } else { Hint::NoFace };
+            return if mean_luma(image, None) < self.limits.min_face_luma {
+                Hint::TooDark
+            } else {
+                Hint::NoFace
+            };
         };
         self.previous = Some((*face, now));
         let limits = &self.limits;
@@ -128,7 +135,10 @@ impl Guide {
         }
         if let Some((before, then)) = previous {
             // At least one frame time at 30 fps, so detector jitter is not read as speed.
-            let seconds = now.saturating_duration_since(then).max(Duration::from_millis(33)).as_secs_f32();
+            let seconds = now
+                .saturating_duration_since(then)
+                .max(Duration::from_millis(33))
+                .as_secs_f32();
             let moved = (face.center.x - before.center.x).hypot(face.center.y - before.center.y);
             if moved / face.width.max(f32::EPSILON) / seconds > limits.max_speed {
                 return Hint::HoldStill;
@@ -141,6 +151,9 @@ impl Guide {
 /// Mean luma (BT.601) of the face box, or of the whole frame, sampling a grid of about 64x64
 /// points so a large frame costs no more than a small one.
 fn mean_luma(image: &RgbImage, face: Option<&Face>) -> f32 {
+    if image.width() == 0 || image.height() == 0 {
+        return 0.0;
+    }
     let (w, h) = (image.width() as f32, image.height() as f32);
     let (x0, x1, y0, y1) = match face {
         // The inner part of the box: skin, not hair or background.

@@ -14,7 +14,11 @@ const NOSE_DEPTH: f32 = 1.3;
 /// tell a clear turn from none. Works on the unmirrored camera frame: turning left moves the
 /// nose towards the image's right, away from the midpoint of the ears.
 pub fn yaw_degrees(face: &Face) -> f32 {
-    let (right_ear, left_ear, nose) = (face.keypoints[RIGHT_EAR], face.keypoints[LEFT_EAR], face.keypoints[NOSE]);
+    let (right_ear, left_ear, nose) = (
+        face.keypoints[RIGHT_EAR],
+        face.keypoints[LEFT_EAR],
+        face.keypoints[NOSE],
+    );
     let half_span = ((left_ear.x - right_ear.x) / 2.0).abs().max(f32::EPSILON);
     let offset = nose.x - (left_ear.x + right_ear.x) / 2.0;
     (offset / half_span / NOSE_DEPTH).atan().to_degrees()
@@ -55,6 +59,9 @@ pub struct LivenessLimits {
     pub step_timeout: Duration,
     /// How long the face may be missing.
     pub max_face_gap: Duration,
+    /// Faces smaller than this (box height relative to the frame's) count as missing: their
+    /// keypoints are too coarse for a yaw (the test photo at 17% of the height read -26°).
+    pub min_face_height: f32,
 }
 
 impl Default for LivenessLimits {
@@ -65,6 +72,7 @@ impl Default for LivenessLimits {
             max_speed: 150.0,
             step_timeout: Duration::from_secs(8),
             max_face_gap: Duration::from_secs(1),
+            min_face_height: 0.25,
         }
     }
 }
@@ -109,7 +117,7 @@ impl Liveness {
         if now.saturating_duration_since(self.step_started) > limits.step_timeout {
             return LivenessState::Failed(LivenessFailure::NoMovement);
         }
-        let Some(face) = face else {
+        let Some(face) = face.filter(|f| f.height >= limits.min_face_height) else {
             if now.saturating_duration_since(self.last_seen) > limits.max_face_gap {
                 return LivenessState::Failed(LivenessFailure::FaceLost);
             }
@@ -118,16 +126,27 @@ impl Liveness {
         self.last_seen = now;
         let yaw = yaw_degrees(face);
         if let Some((before, then)) = self.last_face.replace((yaw, now)) {
-            let seconds = now.saturating_duration_since(then).max(Duration::from_millis(33)).as_secs_f32();
+            let seconds = now
+                .saturating_duration_since(then)
+                .max(Duration::from_millis(33))
+                .as_secs_f32();
             if (yaw - before).abs() / seconds > limits.max_speed {
                 return LivenessState::Failed(LivenessFailure::TooFast);
             }
         }
         // Left turns give positive yaw, right turns negative.
-        let wanted = if self.state == LivenessState::TurnLeft { 1.0 } else { -1.0 };
+        let wanted = if self.state == LivenessState::TurnLeft {
+            1.0
+        } else {
+            -1.0
+        };
         if yaw * wanted >= limits.turn {
             self.step_started = now;
-            return if self.state == LivenessState::TurnLeft { LivenessState::TurnRight } else { LivenessState::Passed };
+            return if self.state == LivenessState::TurnLeft {
+                LivenessState::TurnRight
+            } else {
+                LivenessState::Passed
+            };
         }
         // Only the first turn can go the wrong way: on the way back from the left, the head
         // is "to the right" of where it was but not yet turned right.

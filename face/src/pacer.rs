@@ -24,13 +24,23 @@ pub struct HintPacer {
 impl Default for HintPacer {
     /// Settles in 0.3 s, changes after 1.5 s, repeats every 2.5 s.
     fn default() -> HintPacer {
-        HintPacer::new(Duration::from_millis(300), Duration::from_millis(1500), Duration::from_millis(2500))
+        HintPacer::new(
+            Duration::from_millis(300),
+            Duration::from_millis(1500),
+            Duration::from_millis(2500),
+        )
     }
 }
 
 impl HintPacer {
     pub fn new(settle: Duration, change_gap: Duration, repeat: Duration) -> HintPacer {
-        HintPacer { settle, change_gap, repeat, current: None, said: None }
+        HintPacer {
+            settle,
+            change_gap,
+            repeat,
+            current: None,
+            said: None,
+        }
     }
 
     /// Feed this frame's hint; returns it when it should be said (and shown) now.
@@ -46,7 +56,11 @@ impl HintPacer {
         let due = match self.said {
             None => true,
             Some((said, at)) => {
-                let gap = if said == hint { self.repeat } else { self.change_gap };
+                let gap = if said == hint {
+                    self.repeat
+                } else {
+                    self.change_gap
+                };
                 now.saturating_duration_since(at) >= gap
             }
         };

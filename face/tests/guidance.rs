@@ -20,7 +20,12 @@ fn detector() -> &'static FaceDetector {
 fn photo() -> &'static RgbImage {
     static PHOTO: OnceLock<RgbImage> = OnceLock::new();
     PHOTO.get_or_init(|| {
-        image::open(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/astronaut.png")).expect("test photo").to_rgb8()
+        image::open(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/data/astronaut.png"
+        ))
+        .expect("test photo")
+        .to_rgb8()
     })
 }
 
@@ -64,16 +69,29 @@ fn detects_the_astronauts_face_and_keypoints() {
     let faces = detector().detect(photo());
     assert_eq!(faces.len(), 1, "{faces:?}");
     let face = faces[0];
-    assert!((face.center.x - PHOTO_FACE.0).abs() < 0.02 && (face.center.y - PHOTO_FACE.1).abs() < 0.02, "{face:?}");
+    assert!(
+        (face.center.x - PHOTO_FACE.0).abs() < 0.02 && (face.center.y - PHOTO_FACE.1).abs() < 0.02,
+        "{face:?}"
+    );
     assert!((face.height - PHOTO_FACE_HEIGHT).abs() < 0.02, "{face:?}");
     let k = face.keypoints;
     // Her right eye and ear are on the image's left; eyes above nose above mouth.
     assert!(k[face_guide::RIGHT_EAR].x < k[face_guide::RIGHT_EYE].x);
-    assert!(k[face_guide::RIGHT_EYE].x < k[face_guide::NOSE].x && k[face_guide::NOSE].x < k[face_guide::LEFT_EYE].x);
+    assert!(
+        k[face_guide::RIGHT_EYE].x < k[face_guide::NOSE].x
+            && k[face_guide::NOSE].x < k[face_guide::LEFT_EYE].x
+    );
     assert!(k[face_guide::LEFT_EYE].x < k[face_guide::LEFT_EAR].x);
-    assert!(k[face_guide::RIGHT_EYE].y < k[face_guide::NOSE].y && k[face_guide::NOSE].y < k[face_guide::MOUTH].y);
+    assert!(
+        k[face_guide::RIGHT_EYE].y < k[face_guide::NOSE].y
+            && k[face_guide::NOSE].y < k[face_guide::MOUTH].y
+    );
     // She faces the camera.
-    assert!(face_guide::yaw_degrees(&face).abs() < 8.0, "{}", face_guide::yaw_degrees(&face));
+    assert!(
+        face_guide::yaw_degrees(&face).abs() < 8.0,
+        "{}",
+        face_guide::yaw_degrees(&face)
+    );
 }
 
 #[test]
@@ -82,7 +100,10 @@ fn a_well_placed_face_is_good() {
     let (hint, face) = hint(&frame);
     assert_eq!(hint, Hint::Good, "{face:?}");
     let face = face.unwrap();
-    assert!((face.center.x - 0.5).abs() < 0.03 && (face.center.y - 0.45).abs() < 0.03, "{face:?}");
+    assert!(
+        (face.center.x - 0.5).abs() < 0.03 && (face.center.y - 0.45).abs() < 0.03,
+        "{face:?}"
+    );
     assert!((face.height - 0.4).abs() < 0.05, "{face:?}");
 }
 
@@ -97,7 +118,10 @@ fn shifted_faces_are_told_which_way_to_move() {
 
 #[test]
 fn a_mirrored_frame_gets_the_opposite_direction() {
-    assert_hint(&imageops::flip_horizontal(&frame(0.4, 0.25, 0.45)), Hint::MoveRight);
+    assert_hint(
+        &imageops::flip_horizontal(&frame(0.4, 0.25, 0.45)),
+        Hint::MoveRight,
+    );
 }
 
 #[test]
@@ -151,7 +175,10 @@ fn a_face_cut_by_the_edge_is_told_to_move_in() {
 #[test]
 fn a_face_cropped_away_is_no_face() {
     assert_hint(&frame(0.4, -0.4, 0.45), Hint::NoFace);
-    assert_hint(&RgbImage::from_pixel(640, 480, Rgb([170, 170, 165])), Hint::NoFace);
+    assert_hint(
+        &RgbImage::from_pixel(640, 480, Rgb([170, 170, 165])),
+        Hint::NoFace,
+    );
 }
 
 #[test]
@@ -164,9 +191,15 @@ fn a_moving_face_is_told_to_hold_still() {
     // A sixth of the frame's width in a tenth of a second.
     let moved = frame(0.4, 0.55, 0.45);
     let face = detector().detect(&moved).first().copied();
-    assert_eq!(guide.assess(&moved, face.as_ref(), start + Duration::from_millis(100)), Hint::HoldStill);
+    assert_eq!(
+        guide.assess(&moved, face.as_ref(), start + Duration::from_millis(100)),
+        Hint::HoldStill
+    );
     // Still again a second later, at the same place.
-    assert_eq!(guide.assess(&moved, face.as_ref(), start + Duration::from_millis(1100)), Hint::Good);
+    assert_eq!(
+        guide.assess(&moved, face.as_ref(), start + Duration::from_millis(1100)),
+        Hint::Good
+    );
 }
 
 #[test]
@@ -175,4 +208,13 @@ fn frames_at_1280x720_are_guided_the_same() {
     let mut wide = RgbImage::from_pixel(1280, 720, Rgb([170, 170, 165]));
     imageops::replace(&mut wide, &frame, 160, 0);
     assert_hint(&wide, Hint::Good);
+}
+
+#[test]
+fn empty_and_tiny_frames_do_not_panic() {
+    for (w, h) in [(0, 0), (1, 1), (2, 640), (3, 3)] {
+        let frame = RgbImage::new(w, h);
+        let face = detector().detect(&frame).first().copied();
+        Guide::new(GuideLimits::default()).assess(&frame, face.as_ref(), Instant::now());
+    }
 }
