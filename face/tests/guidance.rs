@@ -4,7 +4,7 @@
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use face_guide::{Face, FaceDetector, Guide, GuideLimits, Hint};
+use face_guide::{AutoCapture, Face, FaceDetector, Guide, GuideLimits, Hint, HintPacer};
 use image::{imageops, Rgb, RgbImage};
 
 /// Where the face is in astronaut.png (found by the detector, checked by eye): centre and
@@ -219,4 +219,41 @@ fn empty_and_tiny_frames_do_not_panic() {
         let face = detector().detect(&frame).first().copied();
         Guide::new(GuideLimits::default()).assess(&frame, face.as_ref(), Instant::now());
     }
+}
+
+#[test]
+fn a_resident_moving_into_place_is_guided_and_photographed() {
+    // 15 fps: one second off to the image's left, one second moving to the centre, then
+    // standing still there.
+    let frame_time = Duration::from_micros(66_667);
+    let place = |i: u32| match i {
+        0..15 => 0.25,
+        15..30 => 0.25 + 0.25 * (i - 14) as f32 / 15.0,
+        _ => 0.5,
+    };
+    let start = Instant::now();
+    let mut guide = Guide::new(GuideLimits::default());
+    let mut pacer = HintPacer::default();
+    let mut capture = AutoCapture::new(Duration::from_secs(1), GuideLimits::default().target);
+    let mut said = Vec::new();
+    let mut photographed = None;
+    for i in 0..50 {
+        let now = start + frame_time * i;
+        let frame = frame(0.4, place(i), 0.45);
+        let face = detector().detect(&frame).first().copied();
+        let hint = guide.assess(&frame, face.as_ref(), now);
+        said.extend(pacer.pace(hint, now));
+        if capture.feed(&frame, face.as_ref(), hint, now).is_some() {
+            photographed = Some(i);
+            break;
+        }
+    }
+    // Moving in, the resident hears to hold still; the picture comes before "good" is due.
+    assert_eq!(said, [Hint::MoveLeft, Hint::HoldStill]);
+    // In place from frame 29: a second of good frames later.
+    let taken = photographed.expect("a picture");
+    assert!(
+        (44..=46).contains(&taken),
+        "taken at frame {taken}, said {said:?}"
+    );
 }
