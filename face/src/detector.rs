@@ -106,9 +106,6 @@ impl FaceDetector {
     /// Runs the front model, and the back model only if the front one found nothing: faces
     /// from the back model are marked [`Model::Back`].
     pub fn detect(&self, image: &RgbImage) -> Vec<Face> {
-        if image.width() == 0 || image.height() == 0 {
-            return Vec::new();
-        }
         let faces = self.front.detect(image, Model::Front);
         if faces.is_empty() {
             self.back.detect(image, Model::Back)
@@ -119,9 +116,6 @@ impl FaceDetector {
 
     /// Only the back (full-range) model, for measuring it.
     pub fn detect_back(&self, image: &RgbImage) -> Vec<Face> {
-        if image.width() == 0 || image.height() == 0 {
-            return Vec::new();
-        }
         self.back.detect(image, Model::Back)
     }
 }
@@ -135,8 +129,9 @@ impl Network {
     fn load(bytes: &[u8], size: usize) -> TractResult<Network> {
         let onnx = tract_onnx::onnx();
         let mut proto = onnx.proto_model_for_read(&mut &bytes[..])?;
-        // These ConstantOfShape nodes carry no value; tract then makes f64 zeros, which the
-        // f32 Concat after them refuses. Give them the f32 zero ONNX means by default.
+        // These ConstantOfShape nodes (the padding of the Pad layers) carry no value; tract
+        // then makes f64 zeros, and loading fails at the f32 Concat after them ("Impossible
+        // to unify F32 with F64"). Give them the f32 zero ONNX means by default.
         for node in proto.graph.iter_mut().flat_map(|g| g.node.iter_mut()) {
             if node.op_type == "ConstantOfShape" && node.attribute.is_empty() {
                 node.attribute.push(AttributeProto {
@@ -161,6 +156,9 @@ impl Network {
     }
 
     fn detect(&self, image: &RgbImage, model: Model) -> Vec<Face> {
+        if image.width() == 0 || image.height() == 0 {
+            return Vec::new();
+        }
         let letterbox = Letterbox::new(image.width(), image.height(), self.size);
         let input = letterbox.tensor(image);
         // A failed run means a broken model, which load() already proved is not the case;
