@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 
 use image::RgbImage;
 
-use crate::{Face, Model, Point};
+use crate::{Face, Point};
 
 /// What the resident should do next. The kiosk shows it in very large text and speaks it.
 ///
@@ -99,9 +99,13 @@ impl Guide {
         };
         self.previous = Some((*face, now));
         let limits = &self.limits;
-        // Only the full-range model saw it: far away, unless it is large (then it is a face
-        // cut by the frame's edge, which the short-range model misses; placing it comes first).
-        if face.model == Model::Back && face.height < limits.min_face_height {
+        // A small face is far away, unless the frame's edge cuts it: then it is placed first
+        // and only told to come closer once whole.
+        let cut = face.center.x - face.width / 2.0 < 0.0
+            || face.center.x + face.width / 2.0 > 1.0
+            || face.center.y - face.height / 2.0 < 0.0
+            || face.center.y + face.height / 2.0 > 1.0;
+        if face.height < limits.min_face_height && !cut {
             return Hint::TooFar;
         }
         let face_luma = mean_luma(image, Some(face));
@@ -129,7 +133,6 @@ impl Guide {
         if dy > limits.tolerance_y {
             return Hint::MoveUp;
         }
-        // Distance after place: a face cut by the edge looks small until it is moved in.
         if face.height < limits.min_face_height {
             return Hint::TooFar;
         }

@@ -127,6 +127,8 @@ fn a_mirrored_frame_gets_the_opposite_direction() {
 #[test]
 fn a_small_face_is_too_far() {
     assert_hint(&frame(0.17, 0.5, 0.45), Hint::TooFar);
+    // Coming closer comes before moving aside.
+    assert_hint(&frame(0.17, 0.25, 0.45), Hint::TooFar);
 }
 
 #[test]
