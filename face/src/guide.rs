@@ -108,12 +108,14 @@ impl Guide {
         if face.height < limits.min_face_height && !cut {
             return Hint::TooFar;
         }
+        // Backlight first: a face darkened by a bright window behind is fixed by turning away
+        // from the window, not by more light.
         let face_luma = mean_luma(image, Some(face));
-        if face_luma < limits.min_face_luma {
-            return Hint::TooDark;
-        }
         if mean_luma(image, None) - face_luma > limits.max_backlight {
             return Hint::Backlit;
+        }
+        if face_luma < limits.min_face_luma {
+            return Hint::TooDark;
         }
         if face.height > limits.max_face_height {
             return Hint::TooClose;
