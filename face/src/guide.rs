@@ -144,8 +144,11 @@ impl Guide {
                 .saturating_duration_since(then)
                 .max(Duration::from_millis(33))
                 .as_secs_f32();
-            let moved = (face.center.x - before.center.x).hypot(face.center.y - before.center.y);
-            if moved / face.width.max(f32::EPSILON) / seconds > limits.max_speed {
+            // In pixels, so a vertical move counts the same as a horizontal one.
+            let (w, h) = (image.width() as f32, image.height() as f32);
+            let moved = ((face.center.x - before.center.x) * w)
+                .hypot((face.center.y - before.center.y) * h);
+            if moved / (face.width * w).max(1.0) / seconds > limits.max_speed {
                 return Hint::HoldStill;
             }
         }
