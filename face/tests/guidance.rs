@@ -1,0 +1,267 @@
+//! Guidance on a real photograph (scikit-image's astronaut.png, public domain), placed in a
+//! 640x480 frame as a kiosk camera would see it: shifted, scaled, darkened, backlit, cropped.
+
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use face_guide::{AutoCapture, Face, FaceDetector, Guide, GuideLimits, Hint, HintPacer};
+use image::{imageops, Rgb, RgbImage};
+
+/// Where the face is in astronaut.png (found by the detector, checked by eye): centre and
+/// box height, relative to the 512x512 photo.
+const PHOTO_FACE: (f32, f32) = (0.44, 0.25);
+const PHOTO_FACE_HEIGHT: f32 = 0.184;
+
+fn detector() -> &'static FaceDetector {
+    static DETECTOR: OnceLock<FaceDetector> = OnceLock::new();
+    DETECTOR.get_or_init(|| FaceDetector::load().expect("models load"))
+}
+
+fn photo() -> &'static RgbImage {
+    static PHOTO: OnceLock<RgbImage> = OnceLock::new();
+    PHOTO.get_or_init(|| {
+        image::open(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/data/astronaut.png"
+        ))
+        .expect("test photo")
+        .to_rgb8()
+    })
+}
+
+/// A 640x480 frame with the photo scaled so the face is `face_height` of the frame's height,
+/// its centre at `(x, y)` (frame-relative); the rest is a grey wall.
+fn frame(face_height: f32, x: f32, y: f32) -> RgbImage {
+    let (w, h) = (640.0, 480.0);
+    let side = (face_height * h / PHOTO_FACE_HEIGHT).round() as u32;
+    let scaled = imageops::resize(photo(), side, side, imageops::FilterType::Triangle);
+    let mut frame = RgbImage::from_pixel(640, 480, Rgb([170, 170, 165]));
+    let left = (x * w - PHOTO_FACE.0 * side as f32).round() as i64;
+    let top = (y * h - PHOTO_FACE.1 * side as f32).round() as i64;
+    imageops::replace(&mut frame, &scaled, left, top);
+    frame
+}
+
+/// A well placed face: centred, 40% of the frame's height.
+fn good_frame() -> RgbImage {
+    frame(0.4, 0.5, 0.45)
+}
+
+fn hint(frame: &RgbImage) -> (Hint, Option<Face>) {
+    let face = detector().detect(frame).first().copied();
+    let hint = Guide::new(GuideLimits::default()).assess(frame, face.as_ref(), Instant::now());
+    (hint, face)
+}
+
+fn assert_hint(frame: &RgbImage, expected: Hint) {
+    let (hint, face) = hint(frame);
+    assert_eq!(hint, expected, "face: {face:?}");
+}
+
+fn scale_pixels(frame: &mut RgbImage, factor: f32) {
+    for p in frame.pixels_mut() {
+        p.0 = p.0.map(|c| (c as f32 * factor).min(255.0) as u8);
+    }
+}
+
+#[test]
+fn detects_the_astronauts_face_and_keypoints() {
+    let faces = detector().detect(photo());
+    assert_eq!(faces.len(), 1, "{faces:?}");
+    let face = faces[0];
+    assert!(
+        (face.center.x - PHOTO_FACE.0).abs() < 0.02 && (face.center.y - PHOTO_FACE.1).abs() < 0.02,
+        "{face:?}"
+    );
+    assert!((face.height - PHOTO_FACE_HEIGHT).abs() < 0.02, "{face:?}");
+    let k = face.keypoints;
+    // Her right eye and ear are on the image's left; eyes above nose above mouth.
+    assert!(k[face_guide::RIGHT_EAR].x < k[face_guide::RIGHT_EYE].x);
+    assert!(
+        k[face_guide::RIGHT_EYE].x < k[face_guide::NOSE].x
+            && k[face_guide::NOSE].x < k[face_guide::LEFT_EYE].x
+    );
+    assert!(k[face_guide::LEFT_EYE].x < k[face_guide::LEFT_EAR].x);
+    assert!(
+        k[face_guide::RIGHT_EYE].y < k[face_guide::NOSE].y
+            && k[face_guide::NOSE].y < k[face_guide::MOUTH].y
+    );
+    // She faces the camera.
+    assert!(
+        face_guide::yaw_degrees(&face).abs() < 8.0,
+        "{}",
+        face_guide::yaw_degrees(&face)
+    );
+}
+
+#[test]
+fn a_well_placed_face_is_good() {
+    let frame = good_frame();
+    let (hint, face) = hint(&frame);
+    assert_eq!(hint, Hint::Good, "{face:?}");
+    let face = face.unwrap();
+    assert!(
+        (face.center.x - 0.5).abs() < 0.03 && (face.center.y - 0.45).abs() < 0.03,
+        "{face:?}"
+    );
+    assert!((face.height - 0.4).abs() < 0.05, "{face:?}");
+}
+
+#[test]
+fn shifted_faces_are_told_which_way_to_move() {
+    // The camera frame is unmirrored: the resident's left is the image's right.
+    assert_hint(&frame(0.4, 0.25, 0.45), Hint::MoveLeft);
+    assert_hint(&frame(0.4, 0.75, 0.45), Hint::MoveRight);
+    assert_hint(&frame(0.4, 0.5, 0.22), Hint::MoveDown);
+    assert_hint(&frame(0.4, 0.5, 0.72), Hint::MoveUp);
+}
+
+#[test]
+fn a_mirrored_frame_gets_the_opposite_direction() {
+    assert_hint(
+        &imageops::flip_horizontal(&frame(0.4, 0.25, 0.45)),
+        Hint::MoveRight,
+    );
+}
+
+#[test]
+fn a_small_face_is_too_far() {
+    assert_hint(&frame(0.17, 0.5, 0.45), Hint::TooFar);
+    // Coming closer comes before moving aside.
+    assert_hint(&frame(0.17, 0.25, 0.45), Hint::TooFar);
+}
+
+#[test]
+fn a_distant_face_is_found_by_the_back_model_and_is_too_far() {
+    let frame = frame(0.07, 0.5, 0.45);
+    let (hint, face) = hint(&frame);
+    assert_eq!(hint, Hint::TooFar, "{face:?}");
+    assert_eq!(face.map(|f| f.model), Some(face_guide::Model::Back));
+}
+
+#[test]
+fn a_large_face_is_too_close() {
+    assert_hint(&frame(0.8, 0.5, 0.45), Hint::TooClose);
+}
+
+#[test]
+fn a_dark_frame_is_too_dark() {
+    let mut frame = good_frame();
+    scale_pixels(&mut frame, 0.25);
+    assert_hint(&frame, Hint::TooDark);
+}
+
+/// The frame before a bright window: the resident underexposed by `exposure`, everything
+/// outside the face and shoulders burnt out to white.
+fn backlit(exposure: f32) -> RgbImage {
+    let mut frame = good_frame();
+    scale_pixels(&mut frame, exposure);
+    for (x, y, p) in frame.enumerate_pixels_mut() {
+        let (dx, dy) = ((x as f32 - 320.0) / 130.0, (y as f32 - 216.0) / 150.0);
+        if dx * dx + dy * dy > 1.0 && y < 330 {
+            *p = Rgb([252, 252, 250]);
+        }
+    }
+    frame
+}
+
+#[test]
+fn a_bright_window_behind_is_backlit() {
+    assert_hint(&backlit(0.45), Hint::Backlit);
+    // Even when the face alone would be too dark: the window is what to fix.
+    assert_hint(&backlit(0.2), Hint::Backlit);
+}
+
+#[test]
+fn a_face_cut_by_the_edge_is_told_to_move_in() {
+    // A fifth of the face is outside the image's left edge: the resident moves to their left.
+    assert_hint(&frame(0.4, 0.1, 0.45), Hint::MoveLeft);
+    // Cut on the right, where only the back model finds it: placed, not "too far".
+    let (hint, face) = hint(&frame(0.4, 0.95, 0.45));
+    assert_eq!(hint, Hint::MoveRight, "{face:?}");
+    assert_eq!(face.map(|f| f.model), Some(face_guide::Model::Back));
+}
+
+#[test]
+fn a_face_cropped_away_is_no_face() {
+    assert_hint(&frame(0.4, -0.4, 0.45), Hint::NoFace);
+    assert_hint(
+        &RgbImage::from_pixel(640, 480, Rgb([170, 170, 165])),
+        Hint::NoFace,
+    );
+}
+
+#[test]
+fn a_moving_face_is_told_to_hold_still() {
+    let mut guide = Guide::new(GuideLimits::default());
+    let start = Instant::now();
+    let first = good_frame();
+    let face = detector().detect(&first).first().copied();
+    assert_eq!(guide.assess(&first, face.as_ref(), start), Hint::Good);
+    // A sixth of the frame's width in a tenth of a second.
+    let moved = frame(0.4, 0.55, 0.45);
+    let face = detector().detect(&moved).first().copied();
+    assert_eq!(
+        guide.assess(&moved, face.as_ref(), start + Duration::from_millis(100)),
+        Hint::HoldStill
+    );
+    // Still again a second later, at the same place.
+    assert_eq!(
+        guide.assess(&moved, face.as_ref(), start + Duration::from_millis(1100)),
+        Hint::Good
+    );
+}
+
+#[test]
+fn frames_at_1280x720_are_guided_the_same() {
+    let frame = imageops::resize(&good_frame(), 960, 720, imageops::FilterType::Triangle);
+    let mut wide = RgbImage::from_pixel(1280, 720, Rgb([170, 170, 165]));
+    imageops::replace(&mut wide, &frame, 160, 0);
+    assert_hint(&wide, Hint::Good);
+}
+
+#[test]
+fn empty_and_tiny_frames_do_not_panic() {
+    for (w, h) in [(0, 0), (1, 1), (2, 640), (3, 3)] {
+        let frame = RgbImage::new(w, h);
+        let face = detector().detect(&frame).first().copied();
+        Guide::new(GuideLimits::default()).assess(&frame, face.as_ref(), Instant::now());
+    }
+}
+
+#[test]
+fn a_resident_moving_into_place_is_guided_and_photographed() {
+    // 15 fps: one second off to the image's left, one second moving to the centre, then
+    // standing still there.
+    let frame_time = Duration::from_micros(66_667);
+    let place = |i: u32| match i {
+        0..15 => 0.25,
+        15..30 => 0.25 + 0.25 * (i - 14) as f32 / 15.0,
+        _ => 0.5,
+    };
+    let start = Instant::now();
+    let mut guide = Guide::new(GuideLimits::default());
+    let mut pacer = HintPacer::default();
+    let mut capture = AutoCapture::new(Duration::from_secs(1), GuideLimits::default().target);
+    let mut said = Vec::new();
+    let mut photographed = None;
+    for i in 0..50 {
+        let now = start + frame_time * i;
+        let frame = frame(0.4, place(i), 0.45);
+        let face = detector().detect(&frame).first().copied();
+        let hint = guide.assess(&frame, face.as_ref(), now);
+        said.extend(pacer.pace(hint, now));
+        if capture.feed(&frame, face.as_ref(), hint, now).is_some() {
+            photographed = Some(i);
+            break;
+        }
+    }
+    // Moving in, the resident hears to hold still; the picture comes before "good" is due.
+    assert_eq!(said, [Hint::MoveLeft, Hint::HoldStill]);
+    // In place from frame 29: a second of good frames later.
+    let taken = photographed.expect("a picture");
+    assert!(
+        (44..=46).contains(&taken),
+        "taken at frame {taken}, said {said:?}"
+    );
+}
