@@ -80,8 +80,17 @@ impl VideoLauncher for CommandLauncher {
         let Some((program, args)) = self.command.split_first() else {
             return Err(io::Error::new(io::ErrorKind::InvalidInput, "the video command is empty"));
         };
-        // Its own process group, so closing the window also ends the helpers it started.
-        let spawned = Command::new(fill(program)).args(args.iter().map(fill)).process_group(0).spawn();
+        let mut command = Command::new(fill(program));
+        // Its own process group, so closing the window also ends the helpers it started; and
+        // ended with the kiosk, should the kiosk stop without closing it (a crash).
+        command.args(args.iter().map(fill)).process_group(0);
+        unsafe {
+            command.pre_exec(|| match libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM) {
+                0 => Ok(()),
+                _ => Err(io::Error::last_os_error()),
+            });
+        }
+        let spawned = command.spawn();
         match spawned {
             Ok(child) => Ok(Box::new(LaunchedWindow { child: Some(child), profile })),
             Err(e) => {
