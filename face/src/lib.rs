@@ -1,7 +1,8 @@
 //! Face guidance for the kiosk's pension face authentication: find the face in each camera
 //! frame ([`FaceDetector`]), tell the resident how to get into a good picture ([`Guide`],
 //! paced by [`HintPacer`]), check a slow head turn ([`Liveness`]), and take the picture by
-//! itself once the conditions have held for about a second ([`AutoCapture`]).
+//! itself once the conditions have held for about a second ([`AutoCapture`]); all of it in
+//! order, one attempt at a time ([`FaceSession`]).
 //!
 //! Frames are [`image::RgbImage`] exactly as the camera delivers them, **not mirrored**;
 //! coordinates are image-relative, 0..1. All logic besides the detector is pure: no I/O, and
@@ -12,6 +13,7 @@ mod detector;
 mod guide;
 mod liveness;
 mod pacer;
+mod session;
 
 pub use capture::{quality, AutoCapture};
 pub use detector::{
@@ -21,3 +23,4 @@ pub use detector::{
 pub use guide::{Guide, GuideLimits, Hint};
 pub use liveness::{yaw_degrees, Liveness, LivenessFailure, LivenessLimits, LivenessState};
 pub use pacer::HintPacer;
+pub use session::{FaceSession, LivenessEvidence, Step};

@@ -4,7 +4,10 @@
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use face_guide::{AutoCapture, Face, FaceDetector, Guide, GuideLimits, Hint, HintPacer};
+use face_guide::{
+    AutoCapture, Face, FaceDetector, FaceSession, Guide, GuideLimits, Hint, HintPacer,
+    LivenessFailure, Step, LEFT_EAR, NOSE, RIGHT_EAR,
+};
 use image::{imageops, Rgb, RgbImage};
 
 /// Where the face is in astronaut.png (found by the detector, checked by eye): centre and
@@ -263,5 +266,95 @@ fn a_resident_moving_into_place_is_guided_and_photographed() {
     assert!(
         (44..=46).contains(&taken),
         "taken at frame {taken}, said {said:?}"
+    );
+}
+
+/// `face` with its nose moved as a head turned `yaw` degrees to the resident's left would move
+/// it (see `yaw_degrees`).
+fn turned(face: &Face, yaw: f32) -> Face {
+    let mut face = *face;
+    let (right, left) = (face.keypoints[RIGHT_EAR].x, face.keypoints[LEFT_EAR].x);
+    let half_span = (left - right).abs() / 2.0;
+    face.keypoints[NOSE].x = (left + right) / 2.0 + 1.3 * half_span * yaw.to_radians().tan();
+    face
+}
+
+/// One attempt: `yaws` are the head's turn over the frames of the check (15 fps), on the
+/// well-placed frame; before and after it the face is as the detector finds it.
+fn attempt(yaws: &[f32]) -> Vec<Step> {
+    let frame_time = Duration::from_micros(66_667);
+    let frame = good_frame();
+    let found = detector().detect(&frame).first().copied().expect("a face");
+    let mut session = FaceSession::default();
+    let (start, mut steps, mut turn) = (Instant::now(), Vec::new(), None);
+    for i in 0..200u32 {
+        let now = start + frame_time * i;
+        let face = match turn {
+            Some(first) if i - first < yaws.len() as u32 => {
+                turned(&found, yaws[(i - first) as usize])
+            }
+            _ => found,
+        };
+        let step = session.feed(&frame, Some(&face), now);
+        if step == Some(Step::TurnLeft) {
+            turn = Some(i + 1);
+        }
+        let done = matches!(step, Some(Step::Captured { .. } | Step::Failed(_)));
+        steps.extend(step);
+        if done {
+            break;
+        }
+    }
+    steps
+}
+
+/// A slow sweep at 30° a second, one yaw per frame.
+fn sweep(from: f32, to: f32) -> Vec<f32> {
+    let frames = ((to - from).abs() / 2.0).ceil() as usize;
+    (0..=frames)
+        .map(|i| from + (to - from) * i as f32 / frames as f32)
+        .collect()
+}
+
+#[test]
+fn a_whole_attempt_turns_the_head_then_takes_the_picture() {
+    let mut yaws = sweep(0.0, 30.0);
+    yaws.extend(sweep(30.0, -30.0));
+    yaws.extend(sweep(-30.0, 0.0));
+    let steps = attempt(&yaws);
+    let names: Vec<String> = steps
+        .iter()
+        .map(|s| match s {
+            Step::Captured { evidence, photo } => {
+                assert!(evidence.turned_left && evidence.turned_right);
+                assert!(evidence.duration > Duration::from_secs(2), "{evidence:?}");
+                assert_eq!(photo.dimensions(), (640, 480));
+                "Captured".to_string()
+            }
+            other => format!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        names.first().map(String::as_str),
+        Some("TurnLeft"),
+        "a well-placed face goes straight to the check: {names:?}"
+    );
+    assert_eq!(names[1..3], ["TurnRight", "FaceFront"], "{names:?}");
+    assert_eq!(
+        names.last().map(String::as_str),
+        Some("Captured"),
+        "{names:?}"
+    );
+}
+
+#[test]
+fn a_turn_the_wrong_way_fails_the_attempt() {
+    let steps = attempt(&sweep(0.0, -30.0));
+    assert_eq!(
+        steps,
+        [
+            Step::TurnLeft,
+            Step::Failed(LivenessFailure::WrongDirection)
+        ]
     );
 }
