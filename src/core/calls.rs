@@ -308,31 +308,34 @@ impl Kiosk {
     // --- the views ---
 
     /// The prompt id of the call's state on its screen, so that a change is announced.
-    pub(super) fn call_status(&self) -> Option<String> {
+    pub(super) fn call_status(&self) -> Option<&'static str> {
         match self.session.screen {
-            Screen::Interpreter => Some(self.interpreter_state().0.to_string()),
-            Screen::StaffCall => Some(self.staff_call_state().to_string()),
+            Screen::Interpreter => Some(self.interpreter_state().prompt_id()),
+            Screen::StaffCall => Some(self.staff_call_state()),
             _ => None,
         }
     }
 
+    /// The interpreter screen's page: the self-view while waiting, a message otherwise.
     pub(super) fn interpreter_page(&self) -> Page {
-        self.interpreter_state().1
+        match self.interpreter_state() {
+            InterpreterState::Requesting | InterpreterState::Queued => Page::SelfView,
+            _ => Page::Message,
+        }
     }
 
-    /// The interpreter screen's state: the prompt id saying it, and the page showing it.
-    fn interpreter_state(&self) -> (&'static str, Page) {
-        let Some(progress) = &self.session.interpreter else { return ("interpreter.ended", Page::Message) };
+    fn interpreter_state(&self) -> InterpreterState {
+        let Some(progress) = &self.session.interpreter else { return InterpreterState::Ended };
         if progress.refused.is_some() {
-            return ("interpreter.refused", Page::Message);
+            return InterpreterState::Refused;
         }
-        let Some(call) = &progress.call else { return ("interpreter.requesting", Page::SelfView) };
+        let Some(call) = &progress.call else { return InterpreterState::Requesting };
         match (call.status, progress.video) {
-            (_, Video::Failed) => ("interpreter.video-failed", Page::Message),
-            (CallStatus::Queued, _) => ("interpreter.queued", Page::SelfView),
-            (CallStatus::Assigned | CallStatus::InCall, _) => ("interpreter.in-call", Page::Message),
-            (CallStatus::Unavailable, _) => ("interpreter.unavailable", Page::Message),
-            (CallStatus::Ended | CallStatus::Cancelled, _) => ("interpreter.ended", Page::Message),
+            (_, Video::Failed) => InterpreterState::VideoFailed,
+            (CallStatus::Queued, _) => InterpreterState::Queued,
+            (CallStatus::Assigned | CallStatus::InCall, _) => InterpreterState::InCall,
+            (CallStatus::Unavailable, _) => InterpreterState::Unavailable,
+            (CallStatus::Ended | CallStatus::Cancelled, _) => InterpreterState::Ended,
         }
     }
 
@@ -355,14 +358,14 @@ impl Kiosk {
         let line = |style, text| Line { style, text, value: Text::default() };
         match &self.session.screen {
             Screen::Interpreter => {
-                let (state, page) = self.interpreter_state();
+                let state = self.interpreter_state();
                 let progress = self.session.interpreter.as_ref();
                 let call = progress.and_then(|p| p.call.as_ref());
-                view.page = page;
+                view.page = self.interpreter_page();
                 view.title = t("interpreter.title");
-                view.prompt = t(state);
+                view.prompt = t(state.prompt_id());
                 match state {
-                    "interpreter.requesting" | "interpreter.queued" => {
+                    InterpreterState::Requesting | InterpreterState::Queued => {
                         if let Some(call) = call {
                             let ahead = call.position.unwrap_or(1).max(1) as u64 - 1;
                             let wait = call.expected_wait_minutes.unwrap_or(0).max(0) as u64;
@@ -377,7 +380,7 @@ impl Kiosk {
                         }
                         view.items = vec![button(action::CANCEL, "interpreter.cancel")];
                     }
-                    "interpreter.in-call" => {
+                    InterpreterState::InCall => {
                         let name = call.and_then(|c| c.interpreter.clone()).unwrap_or_default();
                         view.lines.push(line(LineStyle::Heading, Text::new(
                             Phrase::prompt_with("interpreter.with", vec![Phrase::text(name)]),
@@ -385,8 +388,8 @@ impl Kiosk {
                         )));
                         view.items = vec![button(action::END_CALL, "interpreter.end")];
                     }
-                    "interpreter.ended" => view.items = vec![button(action::HOME, "later.home")],
-                    _ => {
+                    InterpreterState::Ended => view.items = vec![button(action::HOME, "later.home")],
+                    InterpreterState::Unavailable | InterpreterState::Refused | InterpreterState::VideoFailed => {
                         // No interpreter: why (the API's own words), then what to do instead.
                         let why = progress.and_then(|p| p.refused.clone().or_else(|| p.call.as_ref()?.unavailable_message.clone()));
                         if let Some(why) = why {
@@ -433,6 +436,38 @@ impl Kiosk {
                 view.items = vec![button(action::HOME, "later.home")];
             }
             _ => {}
+        }
+    }
+}
+
+/// Where the interpreter screen stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum InterpreterState {
+    /// Asking the API for an interpreter.
+    Requesting,
+    Queued,
+    /// Assigned or in the video call.
+    InCall,
+    Ended,
+    /// No interpreter can come: the API's reason, written help, a staff call.
+    Unavailable,
+    /// The API refused the call.
+    Refused,
+    /// The video window could not open.
+    VideoFailed,
+}
+
+impl InterpreterState {
+    /// The prompt that says it.
+    fn prompt_id(self) -> &'static str {
+        match self {
+            InterpreterState::Requesting => "interpreter.requesting",
+            InterpreterState::Queued => "interpreter.queued",
+            InterpreterState::InCall => "interpreter.in-call",
+            InterpreterState::Ended => "interpreter.ended",
+            InterpreterState::Unavailable => "interpreter.unavailable",
+            InterpreterState::Refused => "interpreter.refused",
+            InterpreterState::VideoFailed => "interpreter.video-failed",
         }
     }
 }

@@ -1244,7 +1244,7 @@ struct Snapshot {
     hint: Option<&'static str>,
     camera: Option<CameraUse>,
     /// The prompt id of a call's state on its screen.
-    call_status: Option<String>,
+    call_status: Option<&'static str>,
 }
 
 impl Snapshot {
