@@ -1108,7 +1108,7 @@ impl Kiosk {
             Screen::Help => {
                 view.title = t("help.title");
                 view.prompt = t("help.prompt");
-                view.lines = ["help.tap", "help.text", "help.staff", "help.privacy"]
+                view.lines = ["help.tap", "help.text", "help.staff", "help.sign-language", "help.privacy"]
                     .iter()
                     .map(|id| Line { style: LineStyle::Body, text: t(id), value: Text::default() })
                     .collect();
