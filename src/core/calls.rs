@@ -23,20 +23,72 @@ const RETRY_EVERY_SECS: u32 = 5;
 /// The written help shown when no interpreter can come: what a deaf resident can do instead.
 const WRITTEN_HELP: [&str; 3] = ["interpreter.help.staff", "interpreter.help.write", "interpreter.help.hours"];
 
+/// A request to the service API, tried again with the same idempotency key (so it is never
+/// made twice) until the API takes it, then polled: what both kinds of call share.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct Asked<T> {
+    idempotency_key: String,
+    /// The API's latest description of what was asked for; `None` until it took the request.
+    answer: Option<T>,
+    /// The API did not answer the last request: shown, and tried again.
+    connection_lost: bool,
+    /// The API refused the request; its message says why.
+    refused: Option<Bilingual>,
+    /// A request or a poll is under way: no second one until it is answered.
+    asking: bool,
+    secs_since_asked: u32,
+}
+
+impl<T> Asked<T> {
+    /// A request just sent.
+    fn new(idempotency_key: String) -> Asked<T> {
+        Asked { idempotency_key, answer: None, connection_lost: false, refused: None, asking: true, secs_since_asked: 0 }
+    }
+
+    /// Takes in the API's answer to the request or a poll; returns the new description, if
+    /// the API gave one, for the caller to keep.
+    fn take(&mut self, result: Result<T, ApiFailure>) -> Option<T> {
+        self.asking = false;
+        self.secs_since_asked = 0;
+        match result {
+            Ok(answer) => {
+                self.connection_lost = false;
+                Some(answer)
+            }
+            Err(ApiFailure::Unreachable(_)) => {
+                self.connection_lost = true;
+                None
+            }
+            Err(ApiFailure::Refused(error)) => {
+                if self.answer.is_none() {
+                    self.refused = Some(error.message);
+                }
+                None
+            }
+        }
+    }
+
+    /// Counts `secs`; whether the next try or poll is due, `every` seconds after the last
+    /// answer (then it counts as under way).
+    fn due(&mut self, secs: u32, every: u32) -> bool {
+        if self.asking || self.refused.is_some() {
+            return false;
+        }
+        self.secs_since_asked += secs;
+        self.asking = self.secs_since_asked >= every;
+        self.asking
+    }
+
+    /// Whether the API has answered the request, either way.
+    fn settled(&self) -> bool {
+        self.answer.is_some() || self.refused.is_some()
+    }
+}
+
 /// The session's interpreter call, from the request to its end.
 #[derive(Clone, Debug, PartialEq)]
 pub(super) struct InterpreterProgress {
-    /// The same for every try of the request, so a retry never makes a second call.
-    idempotency_key: String,
-    /// The call as the API last described it; `None` until it answered the request.
-    call: Option<InterpreterCall>,
-    /// The API did not answer the last request: shown, and tried again.
-    connection_lost: bool,
-    /// The API refused the call; its message says why.
-    refused: Option<Bilingual>,
-    /// A request or a poll is under way.
-    asking: bool,
-    secs_since_asked: u32,
+    call: Asked<InterpreterCall>,
     video: Video,
 }
 
@@ -51,25 +103,12 @@ enum Video {
     Failed,
 }
 
-/// A staff call, from the press to a staff member's acknowledgement.
+/// A staff call, from the press to a staff member's acknowledgement. While the API does not
+/// answer, it waits in the kiosk and is sent again.
 #[derive(Clone, Debug, PartialEq)]
 pub(super) struct StaffCallProgress {
     reason: StaffCallReason,
-    idempotency_key: String,
-    /// The call as the API last described it; `None` until the API took it.
-    call: Option<StaffCall>,
-    /// The API did not answer: the call waits in the kiosk and is sent again.
-    connection_lost: bool,
-    /// The API refused it; its message says why.
-    refused: Option<Bilingual>,
-    asking: bool,
-    secs_since_asked: u32,
-}
-
-impl StaffCallProgress {
-    fn sent(&self) -> bool {
-        self.call.is_some() || self.refused.is_some()
-    }
+    call: Asked<StaffCall>,
 }
 
 impl Kiosk {
@@ -87,23 +126,18 @@ impl Kiosk {
             return vec![];
         }
         let idempotency_key = self.next_idempotency_key();
-        self.session.interpreter = Some(InterpreterProgress {
-            idempotency_key: idempotency_key.clone(),
-            call: None,
-            connection_lost: false,
-            refused: None,
-            asking: true,
-            secs_since_asked: 0,
-            video: Video::NotOpened,
-        });
+        let call = Asked::new(idempotency_key.clone());
+        self.session.interpreter = Some(InterpreterProgress { call, video: Video::NotOpened });
         vec![Effect::RequestInterpreter { idempotency_key }]
     }
 
     /// Whether the session has a call that is waiting or under way, as far as the kiosk can
     /// tell: with the API unreachable, the resident may have gone, and the idle reset may come.
     pub(super) fn waiting_for_interpreter(&self) -> bool {
-        let live_call = |p: &InterpreterProgress| p.call.as_ref().is_none_or(|c| live(c.status));
-        self.session.interpreter.as_ref().is_some_and(|p| p.refused.is_none() && !p.connection_lost && live_call(p))
+        let waiting = |call: &Asked<InterpreterCall>| {
+            call.refused.is_none() && !call.connection_lost && call.answer.as_ref().is_none_or(|c| live(c.status))
+        };
+        self.session.interpreter.as_ref().is_some_and(|p| waiting(&p.call))
     }
 
     /// An answer about the interpreter call: to the request, a poll, or a report.
@@ -115,24 +149,9 @@ impl Kiosk {
                 _ => vec![],
             };
         };
-        progress.asking = false;
-        progress.secs_since_asked = 0;
-        let call = match result {
-            Ok(call) => call,
-            Err(ApiFailure::Unreachable(_)) => {
-                progress.connection_lost = true;
-                return vec![];
-            }
-            Err(ApiFailure::Refused(error)) => {
-                if progress.call.is_none() {
-                    progress.refused = Some(error.message);
-                }
-                return vec![];
-            }
-        };
-        progress.connection_lost = false;
+        let Some(call) = progress.call.take(result) else { return vec![] };
         // Answers can cross (a poll and a report): never go back to an earlier status.
-        if progress.call.as_ref().is_some_and(|known| rank(call.status) < rank(known.status)) {
+        if progress.call.answer.as_ref().is_some_and(|known| rank(call.status) < rank(known.status)) {
             return vec![];
         }
         let mut effects = Vec::new();
@@ -154,7 +173,7 @@ impl Kiosk {
             }
             _ => {}
         }
-        progress.call = Some(call);
+        progress.call.answer = Some(call);
         effects
     }
 
@@ -166,7 +185,7 @@ impl Kiosk {
             return vec![];
         }
         progress.video = if failed { Video::Failed } else { Video::Closed };
-        match progress.call.as_ref().filter(|c| live(c.status)) {
+        match progress.call.answer.as_ref().filter(|c| live(c.status)) {
             Some(call) => vec![Effect::EndInterpreterCall { id: call.id.clone() }],
             None => vec![],
         }
@@ -177,7 +196,7 @@ impl Kiosk {
             action::CANCEL => self.back(),
             action::END_CALL => {
                 let Some(progress) = self.session.interpreter.as_mut() else { return vec![] };
-                let Some(call) = progress.call.as_ref().filter(|c| live(c.status)) else { return vec![] };
+                let Some(call) = progress.call.answer.as_ref().filter(|c| live(c.status)) else { return vec![] };
                 let mut effects = vec![Effect::EndInterpreterCall { id: call.id.clone() }];
                 if progress.video == Video::Open {
                     progress.video = Video::Closed;
@@ -208,7 +227,7 @@ impl Kiosk {
         if before.video == Video::Open {
             effects.push(Effect::CloseVideoCall);
         }
-        if let Some(call) = before.call.filter(|c| live(c.status)) {
+        if let Some(call) = before.call.answer.filter(|c| live(c.status)) {
             effects.push(Effect::HangUp { id: call.id });
         }
         effects
@@ -219,15 +238,7 @@ impl Kiosk {
     /// A staff call for `reason`, shown on the staff-call screen.
     pub(super) fn call_staff(&mut self, reason: StaffCallReason) -> Vec<Effect> {
         let idempotency_key = self.next_idempotency_key();
-        self.staff_calls.push(StaffCallProgress {
-            reason,
-            idempotency_key: idempotency_key.clone(),
-            call: None,
-            connection_lost: false,
-            refused: None,
-            asking: true,
-            secs_since_asked: 0,
-        });
+        self.staff_calls.push(StaffCallProgress { reason, call: Asked::new(idempotency_key.clone()) });
         self.session.staff_call = Some(idempotency_key.clone());
         self.go(Screen::StaffCall);
         vec![Effect::SendStaffCall { reason, idempotency_key }]
@@ -235,30 +246,22 @@ impl Kiosk {
 
     /// The API's answer to sending a staff call (`key` is its idempotency key), or to a poll.
     pub(super) fn staff_call_answered(&mut self, key: &str, result: Result<StaffCall, ApiFailure>) {
-        let Some(progress) = self.staff_calls.iter_mut().find(|p| p.idempotency_key == key) else { return };
-        progress.asking = false;
-        progress.secs_since_asked = 0;
-        match result {
-            Ok(call) => {
-                progress.connection_lost = false;
-                progress.call = Some(call);
-            }
-            Err(ApiFailure::Unreachable(_)) => progress.connection_lost = true,
-            Err(ApiFailure::Refused(error)) if progress.call.is_none() => progress.refused = Some(error.message),
-            Err(ApiFailure::Refused(_)) => {}
+        let Some(progress) = self.staff_calls.iter_mut().find(|p| p.call.idempotency_key == key) else { return };
+        if let Some(call) = progress.call.take(result) {
+            progress.call.answer = Some(call);
         }
     }
 
     /// The staff call the session shows.
     fn shown_staff_call(&self) -> Option<&StaffCallProgress> {
         let key = self.session.staff_call.as_ref()?;
-        self.staff_calls.iter().find(|p| &p.idempotency_key == key)
+        self.staff_calls.iter().find(|p| &p.call.idempotency_key == key)
     }
 
     /// Forgets the calls that need nothing more: those sent, but the one the session shows.
     pub(super) fn forget_finished_staff_calls(&mut self) {
         let shown = self.session.staff_call.clone();
-        self.staff_calls.retain(|p| !p.sent() || shown.as_ref() == Some(&p.idempotency_key));
+        self.staff_calls.retain(|p| !p.call.settled() || shown.as_ref() == Some(&p.call.idempotency_key));
     }
 
     // --- time ---
@@ -266,41 +269,28 @@ impl Kiosk {
     /// Retries and polls, each when its time has come.
     pub(super) fn calls_tick(&mut self, secs: u32) -> Vec<Effect> {
         let mut effects = Vec::new();
-        if let Some(progress) = self.session.interpreter.as_mut().filter(|p| !p.asking && p.refused.is_none()) {
-            progress.secs_since_asked += secs;
-            let due = |every| progress.secs_since_asked >= every;
-            match &progress.call {
-                None if due(RETRY_EVERY_SECS) => {
-                    progress.asking = true;
-                    effects.push(Effect::RequestInterpreter { idempotency_key: progress.idempotency_key.clone() });
-                }
-                Some(call) if live(call.status) && due(POLL_EVERY_SECS) => {
-                    progress.asking = true;
-                    effects.push(Effect::PollInterpreterCall { id: call.id.clone() });
-                }
-                _ => {}
-            }
+        if let Some(progress) = self.session.interpreter.as_mut() {
+            let call = &mut progress.call;
+            let wanted = match &call.answer {
+                None => Some((RETRY_EVERY_SECS, Effect::RequestInterpreter { idempotency_key: call.idempotency_key.clone() })),
+                Some(known) if live(known.status) => Some((POLL_EVERY_SECS, Effect::PollInterpreterCall { id: known.id.clone() })),
+                Some(_) => None,
+            };
+            effects.extend(wanted.filter(|(every, _)| call.due(secs, *every)).map(|(_, effect)| effect));
         }
         self.forget_finished_staff_calls();
         let shown = self.session.staff_call.clone();
-        for progress in self.staff_calls.iter_mut().filter(|p| !p.asking) {
-            progress.secs_since_asked += secs;
-            let key = progress.idempotency_key.clone();
-            match &progress.call {
-                None if progress.refused.is_none() && progress.secs_since_asked >= RETRY_EVERY_SECS => {
-                    progress.asking = true;
-                    effects.push(Effect::SendStaffCall { reason: progress.reason, idempotency_key: key });
+        for progress in &mut self.staff_calls {
+            let call = &mut progress.call;
+            let key = call.idempotency_key.clone();
+            let wanted = match &call.answer {
+                None => Some((RETRY_EVERY_SECS, Effect::SendStaffCall { reason: progress.reason, idempotency_key: key })),
+                Some(known) if known.status == StaffCallStatus::Sent && shown.as_ref() == Some(&key) => {
+                    Some((POLL_EVERY_SECS, Effect::PollStaffCall { id: known.id.clone(), idempotency_key: key }))
                 }
-                Some(call)
-                    if call.status == StaffCallStatus::Sent
-                        && shown.as_ref() == Some(&key)
-                        && progress.secs_since_asked >= POLL_EVERY_SECS =>
-                {
-                    progress.asking = true;
-                    effects.push(Effect::PollStaffCall { id: call.id.clone(), idempotency_key: key });
-                }
-                _ => {}
-            }
+                Some(_) => None,
+            };
+            effects.extend(wanted.filter(|(every, _)| call.due(secs, *every)).map(|(_, effect)| effect));
         }
         effects
     }
@@ -326,10 +316,10 @@ impl Kiosk {
 
     fn interpreter_state(&self) -> InterpreterState {
         let Some(progress) = &self.session.interpreter else { return InterpreterState::Ended };
-        if progress.refused.is_some() {
+        if progress.call.refused.is_some() {
             return InterpreterState::Refused;
         }
-        let Some(call) = &progress.call else { return InterpreterState::Requesting };
+        let Some(call) = &progress.call.answer else { return InterpreterState::Requesting };
         match (call.status, progress.video) {
             (_, Video::Failed) => InterpreterState::VideoFailed,
             (CallStatus::Queued, _) => InterpreterState::Queued,
@@ -340,14 +330,13 @@ impl Kiosk {
     }
 
     fn staff_call_state(&self) -> &'static str {
-        match self.shown_staff_call() {
-            Some(StaffCallProgress { refused: Some(_), .. }) => "staff-call.refused",
-            Some(StaffCallProgress { call: Some(call), .. }) if call.status == StaffCallStatus::Acknowledged => {
-                "staff-call.acknowledged"
-            }
-            Some(StaffCallProgress { call: Some(_), .. }) => "staff-call.sent",
-            Some(StaffCallProgress { connection_lost: true, .. }) => "staff-call.kept",
-            _ => "staff-call.sending",
+        let Some(call) = self.shown_staff_call().map(|p| &p.call) else { return "staff-call.sending" };
+        match &call.answer {
+            _ if call.refused.is_some() => "staff-call.refused",
+            Some(known) if known.status == StaffCallStatus::Acknowledged => "staff-call.acknowledged",
+            Some(_) => "staff-call.sent",
+            None if call.connection_lost => "staff-call.kept",
+            None => "staff-call.sending",
         }
     }
 
@@ -360,7 +349,7 @@ impl Kiosk {
             Screen::Interpreter => {
                 let state = self.interpreter_state();
                 let progress = self.session.interpreter.as_ref();
-                let call = progress.and_then(|p| p.call.as_ref());
+                let call = progress.and_then(|p| p.call.answer.as_ref());
                 view.page = self.interpreter_page();
                 view.title = t("interpreter.title");
                 view.prompt = t(state.prompt_id());
@@ -391,7 +380,7 @@ impl Kiosk {
                     InterpreterState::Ended => view.items = vec![button(action::HOME, "later.home")],
                     InterpreterState::Unavailable | InterpreterState::Refused | InterpreterState::VideoFailed => {
                         // No interpreter: why (the API's own words), then what to do instead.
-                        let why = progress.and_then(|p| p.refused.clone().or_else(|| p.call.as_ref()?.unavailable_message.clone()));
+                        let why = progress.map(|p| &p.call).and_then(|c| c.refused.clone().or_else(|| c.answer.as_ref()?.unavailable_message.clone()));
                         if let Some(why) = why {
                             view.lines.push(line(LineStyle::Heading, super::said(&why, lang)));
                         }
@@ -399,7 +388,7 @@ impl Kiosk {
                         view.items = vec![button(action::CALL_STAFF, "interpreter.call-staff"), button(action::HOME, "later.home")];
                     }
                 }
-                if progress.is_some_and(|p| p.connection_lost) {
+                if progress.is_some_and(|p| p.call.connection_lost) {
                     view.error = t("calls.connection-lost");
                 }
             }
@@ -422,14 +411,14 @@ impl Kiosk {
             Screen::StaffCall => {
                 let shown = self.shown_staff_call();
                 view.title = t("staff-call.title");
-                view.prompt = match shown.and_then(|p| p.call.as_ref()).and_then(|c| c.acknowledged_by.clone()) {
+                view.prompt = match shown.and_then(|p| p.call.answer.as_ref()).and_then(|c| c.acknowledged_by.clone()) {
                     Some(name) => Text::new(Phrase::prompt_with("staff-call.coming", vec![Phrase::text(name)]), lang),
                     None => t(self.staff_call_state()),
                 };
                 if let Some(progress) = shown {
                     let reason = t(&format!("staff-call.{}", progress.reason.as_str()));
                     view.lines.push(Line { style: LineStyle::Field, text: t("staff-call.reason"), value: reason });
-                    if let Some(refused) = &progress.refused {
+                    if let Some(refused) = &progress.call.refused {
                         view.lines.push(line(LineStyle::Body, super::said(refused, lang)));
                     }
                 }
