@@ -7,7 +7,9 @@
 mod calls;
 mod embedded;
 mod error;
+mod face_auth;
 mod http;
+pub mod id_number;
 pub mod model;
 mod prereview;
 mod queue;
@@ -20,6 +22,7 @@ pub use calls::{
 };
 pub use embedded::EmbeddedServer;
 pub use error::Error;
+pub use face_auth::{MAX_ATTEMPTS, MAX_PHOTO_BYTES};
 pub use http::{router, routes, OPENAPI};
 pub use prereview::MAX_APPLICANT_CHARS;
 pub use receipt_key::{load_receipt_key, receipt_key_beside, RECEIPT_KEY_FILE};
