@@ -269,7 +269,9 @@ impl ApiFailure {
             StatusCode::BAD_REQUEST,
             "too_many_attempts",
             format!("已尝试{max}次仍未完成，请到服务窗口请工作人员帮您办理。"),
-            format!("You have tried {max} times. Please ask staff at a service window to help you."),
+            format!(
+                "You have tried {max} times. Please ask staff at a service window to help you."
+            ),
         )
     }
 

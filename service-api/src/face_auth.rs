@@ -75,7 +75,10 @@ fn checked_photo(new: &NewFaceAuth) -> Result<Vec<u8>, ApiFailure> {
         return Err(too_large());
     }
     if !photo.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        return Err(ApiFailure::invalid_photo("不是JPEG图片", "it is not a JPEG image"));
+        return Err(ApiFailure::invalid_photo(
+            "不是JPEG图片",
+            "it is not a JPEG image",
+        ));
     }
     Ok(photo)
 }

@@ -21,9 +21,9 @@ use crate::calls::{CallAction, CallSettings};
 use crate::error::ApiFailure;
 use crate::face_auth::{Review, MAX_PHOTO_BYTES};
 use crate::model::{
-    Catalog, FaceAuth, FaceAuthStatus, NewFaceAuth, RejectFaceAuth, Health, Interpreter, InterpreterCall, InterpreterCallStatus, IssuedReceipt,
-    NewReceipt, NewStaffCall, NewTicket, RedeemReceipt, RedeemedReceipt, Service, StaffCall,
-    StaffCallStatus, Ticket, Window,
+    Catalog, FaceAuth, FaceAuthStatus, Health, Interpreter, InterpreterCall, InterpreterCallStatus,
+    IssuedReceipt, NewFaceAuth, NewReceipt, NewStaffCall, NewTicket, RedeemReceipt,
+    RedeemedReceipt, RejectFaceAuth, Service, StaffCall, StaffCallStatus, Ticket, Window,
 };
 use crate::queue::Transition;
 use crate::store::{hash_token, Db, Role, SavedAnswer};

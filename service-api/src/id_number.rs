@@ -126,7 +126,10 @@ mod tests {
     #[test]
     fn validates_each_part() {
         assert_eq!(validate("11010519491231002X"), Ok(()));
-        assert_eq!(validate("110105194912310021"), Err(IdNumberProblem::CheckDigit));
+        assert_eq!(
+            validate("110105194912310021"),
+            Err(IdNumberProblem::CheckDigit)
+        );
         assert_eq!(validate("1101051949123100"), Err(IdNumberProblem::Length));
         assert_eq!(validate("11010519491231002x"), Err(IdNumberProblem::Length));
         assert_eq!(validate("99010519491231002X"), Err(IdNumberProblem::Region));

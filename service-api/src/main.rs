@@ -14,8 +14,8 @@ use service_api::model::{
     Ticket, Window,
 };
 use service_api::{
-    add_token, china_time, database_url, generate_token, issue_receipt, load_receipt_key, open_database,
-    receipt_key_beside, router, sqlite_file, CallSettings, Role, ServiceHours,
+    add_token, china_time, database_url, generate_token, issue_receipt, load_receipt_key,
+    open_database, receipt_key_beside, router, sqlite_file, CallSettings, Role, ServiceHours,
     DEFAULT_VIDEO_BASE_URL,
 };
 
@@ -386,9 +386,9 @@ fn staff(remote: &Remote, action: StaffAction) -> CliResult {
                 .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
             println!("{} ({} bytes)", out.display(), photo.len());
         }
-        StaffAction::FaceApprove { face_auth_id } => print_face_auth(
-            &client.post(&format!("/v1/face-auth/{face_auth_id}/approve"))?,
-        ),
+        StaffAction::FaceApprove { face_auth_id } => {
+            print_face_auth(&client.post(&format!("/v1/face-auth/{face_auth_id}/approve"))?)
+        }
         StaffAction::FaceReject {
             face_auth_id,
             reason,

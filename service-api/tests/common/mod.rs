@@ -235,7 +235,9 @@ pub fn id_number(first17: &str) -> String {
 /// round trip is byte-exact for all of them), the end of image. The server checks only the
 /// JPEG signature; it does not decode images.
 pub fn test_jpeg() -> Vec<u8> {
-    let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0x00];
+    let mut jpeg = vec![
+        0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0x00,
+    ];
     jpeg.extend(0..=255u8);
     jpeg.extend([0xFF, 0xD9]);
     jpeg
