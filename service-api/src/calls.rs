@@ -143,7 +143,7 @@ fn unavailable_message(reason: UnavailableReason, hours: Option<ServiceHours>) -
 }
 
 /// Staff see every call; a kiosk sees only its own.
-fn may_see(caller: &Caller, requested_by: &str) -> bool {
+pub(crate) fn may_see(caller: &Caller, requested_by: &str) -> bool {
     caller.role == Role::Staff || caller.issued_by() == requested_by
 }
 

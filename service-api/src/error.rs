@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
+use crate::id_number::IdNumberProblem;
 use crate::model::{ApiError, Bilingual};
 
 type Source = Box<dyn std::error::Error + Send + Sync>;
@@ -234,6 +235,62 @@ impl ApiFailure {
             "unknown_service",
             format!("此回执的办理事项（{code}）本中心已不再受理。请到前台咨询工作人员。"),
             format!("The service of this receipt ({code}) is no longer offered here. Staff at the front desk can help."),
+        )
+    }
+
+    /// The resident did not agree to the photo being taken and kept for review.
+    pub fn consent_required() -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "consent_required",
+            "需要您同意拍摄并保存照片用于资格认证审核，才能继续。",
+            "You need to agree to the photo being taken and kept for the review before going on.",
+        )
+    }
+
+    /// Never echoes the number itself: only which part to check.
+    pub fn invalid_id_number(problem: IdNumberProblem) -> Self {
+        let (zh, en) = problem.advice();
+        Self::new(StatusCode::BAD_REQUEST, "invalid_id_number", zh, en)
+    }
+
+    /// `en` says what is wrong with the photo, e.g. not a JPEG.
+    pub fn invalid_photo(zh: &str, en: &str) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_photo",
+            format!("照片无法使用：{zh}。请重新拍摄。"),
+            format!("The photo cannot be used: {en}. Please take it again."),
+        )
+    }
+
+    pub fn too_many_attempts(max: u32) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "too_many_attempts",
+            format!("已尝试{max}次仍未完成，请到服务窗口请工作人员帮您办理。"),
+            format!(
+                "You have tried {max} times. Please ask staff at a service window to help you."
+            ),
+        )
+    }
+
+    pub fn liveness_failed() -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "liveness_failed",
+            "未能确认是本人在场，请按提示向左、向右转头后重试。",
+            "We could not confirm you are present. Please turn your head left and right as shown, and try again.",
+        )
+    }
+
+    /// A face authentication already reviewed (e.g. "approved") cannot be reviewed again.
+    pub fn face_auth_invalid_transition(status: &str, action: &str) -> Self {
+        Self::new(
+            StatusCode::CONFLICT,
+            "invalid_transition",
+            format!("此认证当前状态为 {status}，不能执行此操作"),
+            format!("This authentication is {status}; it cannot be {action}"),
         )
     }
 

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use axum::body::Body;
-use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Path, Query, Request, State};
 use axum::handler::Handler;
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::request::Parts;
@@ -19,10 +19,11 @@ use serde::Deserialize;
 
 use crate::calls::{CallAction, CallSettings};
 use crate::error::ApiFailure;
+use crate::face_auth::{Review, MAX_PHOTO_BYTES};
 use crate::model::{
-    Catalog, Health, Interpreter, InterpreterCall, InterpreterCallStatus, IssuedReceipt,
-    NewReceipt, NewStaffCall, NewTicket, RedeemReceipt, RedeemedReceipt, Service, StaffCall,
-    StaffCallStatus, Ticket, Window,
+    Catalog, FaceAuth, FaceAuthStatus, Health, Interpreter, InterpreterCall, InterpreterCallStatus,
+    IssuedReceipt, NewFaceAuth, NewReceipt, NewStaffCall, NewTicket, RedeemReceipt,
+    RedeemedReceipt, RejectFaceAuth, Service, StaffCall, StaffCallStatus, Ticket, Window,
 };
 use crate::queue::Transition;
 use crate::store::{hash_token, Db, Role, SavedAnswer};
@@ -105,6 +106,12 @@ impl Endpoint {
             handler: routing::post(handler),
         }
     }
+
+    /// Raises axum's 2 MB default for a body that carries a photo.
+    fn body_limit(mut self, bytes: usize) -> Self {
+        self.handler = self.handler.layer(DefaultBodyLimit::max(bytes));
+        self
+    }
 }
 
 /// The one list of routes: the router is built from it and the contract test compares it
@@ -156,6 +163,13 @@ fn endpoints() -> Vec<Endpoint> {
             Staff,
             acknowledge_staff_call,
         ),
+        // A 2 MB photo is about 2.7 MB of base64; the photo's own limit gives the answer.
+        Endpoint::post("/v1/face-auth", Kiosk, submit_face_auth).body_limit(2 * MAX_PHOTO_BYTES),
+        Endpoint::get("/v1/face-auth", Staff, face_auths),
+        Endpoint::get("/v1/face-auth/{id}", Kiosk, face_auth),
+        Endpoint::get("/v1/face-auth/{id}/photo", Staff, face_auth_photo),
+        Endpoint::post("/v1/face-auth/{id}/approve", Staff, approve_face_auth),
+        Endpoint::post("/v1/face-auth/{id}/reject", Staff, reject_face_auth),
     ]
 }
 
@@ -632,4 +646,70 @@ async fn acknowledge_staff_call(
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<StaffCall> {
     Ok(Json(state.db.acknowledge_staff_call(&id, &caller).await?))
+}
+
+async fn submit_face_auth(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    ApiJson(new): ApiJson<NewFaceAuth>,
+) -> Result<(StatusCode, Json<FaceAuth>), ApiFailure> {
+    let submitted = state.db.submit_face_auth(&new, &caller).await?;
+    Ok((StatusCode::CREATED, Json(submitted)))
+}
+
+async fn face_auths(
+    State(state): State<AppState>,
+    ApiQuery(filter): ApiQuery<StatusFilter<FaceAuthStatus>>,
+) -> ApiResult<Vec<FaceAuth>> {
+    let status = filter.status.unwrap_or(FaceAuthStatus::PendingReview);
+    Ok(Json(state.db.face_auths(status).await?))
+}
+
+async fn face_auth(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<FaceAuth> {
+    Ok(Json(state.db.face_auth(&id, &caller).await?))
+}
+
+async fn face_auth_photo(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Response, ApiFailure> {
+    let photo = state.db.face_auth_photo(&id).await?;
+    Ok(([(CONTENT_TYPE, "image/jpeg")], photo).into_response())
+}
+
+async fn approve_face_auth(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<FaceAuth> {
+    Ok(Json(
+        state
+            .db
+            .review_face_auth(&id, Review::Approve, None, &caller)
+            .await?,
+    ))
+}
+
+async fn reject_face_auth(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(reject): ApiJson<RejectFaceAuth>,
+) -> ApiResult<FaceAuth> {
+    let reason = reject.reason.trim();
+    if reason.is_empty() {
+        return Err(ApiFailure::invalid_request(
+            "reason must say why, for the resident",
+        ));
+    }
+    Ok(Json(
+        state
+            .db
+            .review_face_auth(&id, Review::Reject, Some(reason), &caller)
+            .await?,
+    ))
 }

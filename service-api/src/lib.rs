@@ -7,7 +7,9 @@
 mod calls;
 mod embedded;
 mod error;
+mod face_auth;
 mod http;
+pub mod id_number;
 pub mod model;
 mod prereview;
 mod queue;
@@ -20,10 +22,11 @@ pub use calls::{
 };
 pub use embedded::EmbeddedServer;
 pub use error::Error;
+pub use face_auth::{MAX_ATTEMPTS, MAX_PHOTO_BYTES};
 pub use http::{router, routes, OPENAPI};
 pub use prereview::MAX_APPLICANT_CHARS;
 pub use receipt_key::{load_receipt_key, receipt_key_beside, RECEIPT_KEY_FILE};
-pub use store::{add_token, database_url, open_database, sqlite_file, Db, Role};
+pub use store::{add_token, china_time, database_url, open_database, sqlite_file, Db, Role};
 
 use ed25519_dalek::SigningKey;
 use model::{IssuedReceipt, NewReceipt};

@@ -10,11 +10,12 @@ use image::{ImageFormat, Luma};
 use qrcode::{EcLevel, QrCode};
 use serde::de::DeserializeOwned;
 use service_api::model::{
-    ApiError, Interpreter, InterpreterCall, NewReceipt, StaffCall, Ticket, Window,
+    ApiError, FaceAuth, Interpreter, InterpreterCall, NewReceipt, RejectFaceAuth, StaffCall,
+    Ticket, Window,
 };
 use service_api::{
-    add_token, database_url, generate_token, issue_receipt, load_receipt_key, open_database,
-    receipt_key_beside, router, sqlite_file, CallSettings, Role, ServiceHours,
+    add_token, china_time, database_url, generate_token, issue_receipt, load_receipt_key,
+    open_database, receipt_key_beside, router, sqlite_file, CallSettings, Role, ServiceHours,
     DEFAULT_VIDEO_BASE_URL,
 };
 
@@ -183,6 +184,23 @@ enum StaffAction {
     Calls,
     /// Answer a staff call: on the way.
     Ack { call_id: String },
+    /// List the face authentications (养老金资格认证) waiting for review, oldest first.
+    FaceReviews,
+    /// Save the photo of a face authentication, to compare with the archive.
+    FacePhoto {
+        face_auth_id: String,
+        /// The JPEG file to write.
+        #[arg(long, value_name = "FILE.jpg")]
+        out: PathBuf,
+    },
+    /// Approve a face authentication: the resident is confirmed.
+    FaceApprove { face_auth_id: String },
+    /// Reject a face authentication; the reason is shown to the resident.
+    FaceReject {
+        face_auth_id: String,
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -358,6 +376,26 @@ fn staff(remote: &Remote, action: StaffAction) -> CliResult {
         StaffAction::Ack { call_id } => {
             print_staff_call(&client.post(&format!("/v1/staff-calls/{call_id}/acknowledge"))?)
         }
+        StaffAction::FaceReviews => client
+            .get::<Vec<FaceAuth>>("/v1/face-auth?status=pending_review")?
+            .iter()
+            .for_each(print_face_auth),
+        StaffAction::FacePhoto { face_auth_id, out } => {
+            let photo = client.get_bytes(&format!("/v1/face-auth/{face_auth_id}/photo"))?;
+            std::fs::write(&out, &photo)
+                .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+            println!("{} ({} bytes)", out.display(), photo.len());
+        }
+        StaffAction::FaceApprove { face_auth_id } => {
+            print_face_auth(&client.post(&format!("/v1/face-auth/{face_auth_id}/approve"))?)
+        }
+        StaffAction::FaceReject {
+            face_auth_id,
+            reason,
+        } => print_face_auth(&client.post_json(
+            &format!("/v1/face-auth/{face_auth_id}/reject"),
+            &RejectFaceAuth { reason },
+        )?),
     }
     Ok(())
 }
@@ -397,6 +435,29 @@ fn print_staff_call(c: &StaffCall) {
         c.reason.as_str(),
         c.status.as_str(),
     );
+}
+
+fn print_face_auth(f: &FaceAuth) {
+    let l = &f.liveness;
+    let mut line = format!(
+        "{}  {}  attempt {}  liveness {} (left {}, right {}, {} ms)  submitted {} (Beijing)  {}",
+        f.id,
+        f.id_number_masked,
+        f.attempt,
+        if l.passed { "passed" } else { "failed" },
+        l.turned_left,
+        l.turned_right,
+        l.duration_ms,
+        china_time(f.submitted_at.div_euclid(1000)),
+        f.status.as_str(),
+    );
+    if let Some(by) = &f.reviewed_by {
+        line += &format!("  by {by}");
+    }
+    if let Some(reason) = &f.reject_reason {
+        line += &format!("  reason: {reason}");
+    }
+    println!("{line}");
 }
 
 fn print_interpreter(i: &Interpreter) {
@@ -481,15 +542,42 @@ impl ApiClient {
         read(response)
     }
 
+    /// A body that is not JSON, e.g. a photo.
+    fn get_bytes(&self, path: &str) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
+        let mut response = self
+            .agent
+            .get(format!("{}{path}", self.api))
+            .header("Authorization", &self.authorization)
+            .call()?;
+        if !response.status().is_success() {
+            return Err(read::<()>(response).unwrap_err());
+        }
+        // Photos are at most 2 MB; leave room.
+        Ok(response
+            .body_mut()
+            .with_config()
+            .limit(8 * 1024 * 1024)
+            .read_to_vec()?)
+    }
+
     /// POSTs carry a fresh Idempotency-Key, as any client that might retry should.
     fn post<T: DeserializeOwned>(&self, path: &str) -> Result<T, Box<dyn std::error::Error>> {
-        let response = self
-            .agent
+        read(self.post_request(path).send_empty()?)
+    }
+
+    fn post_json<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &impl serde::Serialize,
+    ) -> Result<T, Box<dyn std::error::Error>> {
+        read(self.post_request(path).send_json(body)?)
+    }
+
+    fn post_request(&self, path: &str) -> ureq::RequestBuilder<ureq::typestate::WithBody> {
+        self.agent
             .post(format!("{}{path}", self.api))
             .header("Authorization", &self.authorization)
             .header("Idempotency-Key", generate_token())
-            .send_empty()?;
-        read(response)
     }
 }
 

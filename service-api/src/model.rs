@@ -553,3 +553,89 @@ pub struct Health {
     /// Version of the server.
     pub version: String,
 }
+
+/// Where a pension face authentication (养老金资格认证) is: staff review every submission,
+/// as this server cannot compare the photo with the national archive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FaceAuthStatus {
+    PendingReview,
+    Approved,
+    Rejected,
+}
+
+impl FaceAuthStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FaceAuthStatus::PendingReview => "pending_review",
+            FaceAuthStatus::Approved => "approved",
+            FaceAuthStatus::Rejected => "rejected",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<FaceAuthStatus> {
+        [
+            FaceAuthStatus::PendingReview,
+            FaceAuthStatus::Approved,
+            FaceAuthStatus::Rejected,
+        ]
+        .into_iter()
+        .find(|p| p.as_str() == s)
+    }
+}
+
+/// What the kiosk saw of the resident being alive and present: the head turned both ways.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Liveness {
+    /// The kiosk's own verdict; the server refuses a submission that did not pass.
+    pub passed: bool,
+    pub turned_left: bool,
+    pub turned_right: bool,
+    /// How long the check took.
+    pub duration_ms: u64,
+}
+
+/// Body of `POST /v1/face-auth`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewFaceAuth {
+    /// The full 18-character ID number, for the archive check; answers only show it masked.
+    pub id_number: String,
+    /// The resident agreed to the photo being taken and kept for the review; must be true.
+    pub consent: bool,
+    /// 1 to 3: the kiosk's count of tries today.
+    pub attempt: u32,
+    pub liveness: Liveness,
+    /// The photo: a JPEG of at most 2 MB, base64 (standard alphabet, padded).
+    pub photo_jpeg: String,
+}
+
+/// A face authentication as the kiosk and staff see it: never the full ID number or the photo.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FaceAuth {
+    pub id: String,
+    /// Name of the token that submitted it: the kiosk's id.
+    pub kiosk_id: String,
+    /// First 3 and last 4 characters, the rest `*`: `110***********002X`.
+    pub id_number_masked: String,
+    pub attempt: u32,
+    pub liveness: Liveness,
+    pub status: FaceAuthStatus,
+    /// Unix milliseconds, as is `reviewed_at`.
+    pub submitted_at: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviewed_at: Option<i64>,
+    /// Name of the staff member who approved or rejected it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviewed_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reject_reason: Option<String>,
+    /// How the resident learns the result, to show and speak.
+    pub result_notice: Bilingual,
+}
+
+/// Body of `POST /v1/face-auth/{id}/reject`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RejectFaceAuth {
+    /// Why, for the resident: e.g. the photo is blurred. Not empty.
+    pub reason: String,
+}

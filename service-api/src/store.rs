@@ -139,7 +139,7 @@ pub(crate) fn china_day(unix_ms: i64) -> i64 {
 }
 
 /// `YYYY-MM-DD HH:MM` in China time, for messages to residents.
-pub(crate) fn china_time(unix_secs: i64) -> String {
+pub fn china_time(unix_secs: i64) -> String {
     let day = china_day(unix_secs * 1000);
     let minute_of_day = (unix_secs + 8 * 3600).rem_euclid(86_400) / 60;
     // Civil date from a day number: Howard Hinnant's days_from_civil, inverted.

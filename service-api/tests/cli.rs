@@ -321,3 +321,48 @@ fn serve_answers_interpreter_calls_outside_the_hours_as_unavailable() {
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("HH:MM-HH:MM"));
 }
+
+#[test]
+fn staff_review_face_authentications_from_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("center.db");
+    let db = db.to_str().unwrap();
+    let staff_token = token_add(db, "staff", "desk-2");
+    let kiosk = token_add(db, "kiosk", "k1");
+    let (_server, api) = serve(db, &[]);
+    let kiosk = Client::new(&api, Some(&kiosk));
+    let staff = |args: &[&str]| {
+        service_api(&[&["staff", "--api", &api, "--token", &staff_token], args].concat())
+    };
+    let jpeg = common::test_jpeg();
+    let submit = || {
+        let new = common::new_face_auth("11010519491231002X", &jpeg);
+        let reply = kiosk.post("/v1/face-auth", Some(&new), None);
+        assert_eq!(reply.status, 201, "{}", reply.body);
+        reply.body["id"].as_str().unwrap().to_owned()
+    };
+    let (first, second) = (submit(), submit());
+
+    let reviews = stdout(&staff(&["face-reviews"]));
+    let lines: Vec<&str> = reviews.lines().collect();
+    assert_eq!(lines.len(), 2, "{reviews}");
+    assert!(lines[0].starts_with(&format!("{first}  110***********002X  attempt 1  liveness passed")), "{reviews}");
+    assert!(lines[0].contains("pending_review") && lines[1].starts_with(&second), "{reviews}");
+    assert!(!reviews.contains("11010519491231002X"), "{reviews}");
+
+    let out = dir.path().join("face.jpg");
+    stdout(&staff(&["face-photo", &first, "--out", out.to_str().unwrap()]));
+    assert_eq!(std::fs::read(&out).unwrap(), jpeg);
+    let missing = staff(&["face-photo", "nope", "--out", out.to_str().unwrap()]);
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("not_found"));
+
+    let approved = stdout(&staff(&["face-approve", &first]));
+    assert!(approved.contains("approved  by desk-2"), "{approved}");
+    let rejected = stdout(&staff(&["face-reject", &second, "--reason", "照片模糊"]));
+    assert!(rejected.contains("rejected  by desk-2  reason: 照片模糊"), "{rejected}");
+    let again = staff(&["face-approve", &second]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("invalid_transition"));
+    assert_eq!(stdout(&staff(&["face-reviews"])), "");
+}

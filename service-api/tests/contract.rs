@@ -483,3 +483,58 @@ fn call_answers_match_the_documented_schemas() {
     assert_eq!(post(&t.staff, acknowledge, &path, None, 200).body["status"], "acknowledged");
     post(&t.staff, acknowledge, "/v1/staff-calls/nope/acknowledge", None, 404);
 }
+
+/// The same walk through the face-authentication routes; the photo is documented as a JPEG.
+#[test]
+fn face_auth_answers_match_the_documented_schemas() {
+    let t = TestServer::start();
+    let doc = Doc::load();
+    let get = |client: &Client, template: &str, path: &str, status: u16| {
+        let reply = client.get(path);
+        doc.check_reply("GET", template, &reply);
+        assert_eq!(reply.status, status, "GET {path}: {}", reply.body);
+        reply
+    };
+    let post = |client: &Client, template: &str, path: &str, body: Option<&Value>, status: u16| {
+        let reply = client.post(path, body, None);
+        doc.check_reply("POST", template, &reply);
+        assert_eq!(reply.status, status, "POST {path}: {}", reply.body);
+        reply
+    };
+    let submit = "/v1/face-auth";
+    let new = common::new_face_auth("11010519491231002X", &common::test_jpeg());
+    let request_schema = doc.json_schema(&doc.operation("POST", submit)["requestBody"]);
+    doc.check(&new, request_schema, "NewFaceAuth").unwrap();
+    let first = post(&t.kiosk, submit, submit, Some(&new), 201).body;
+    let second = post(&t.kiosk, submit, submit, Some(&new), 201).body;
+    let mut no_consent = new.clone();
+    no_consent["consent"] = json!(false);
+    post(&t.kiosk, submit, submit, Some(&no_consent), 400);
+    get(&t.staff, submit, submit, 200);
+    get(&t.staff, submit, "/v1/face-auth?status=rejected", 200);
+    get(&t.staff, submit, "/v1/face-auth?status=nonsense", 400);
+
+    let one = "/v1/face-auth/{id}";
+    let (a, b) = (first["id"].as_str().unwrap(), second["id"].as_str().unwrap());
+    get(&t.kiosk, one, &format!("/v1/face-auth/{a}"), 200);
+    get(&t.kiosk, one, "/v1/face-auth/nope", 404);
+    let photo = "/v1/face-auth/{id}/photo";
+    let declared = &doc.operation("GET", photo)["responses"]["200"]["content"];
+    assert!(declared["image/jpeg"].is_object(), "{declared}");
+    let (status, content_type, _) = t.staff.get_bytes(&format!("/v1/face-auth/{a}/photo"));
+    assert_eq!((status, content_type.as_str()), (200, "image/jpeg"));
+    get(&t.staff, photo, "/v1/face-auth/nope/photo", 404);
+
+    let approve = "/v1/face-auth/{id}/approve";
+    let reject = "/v1/face-auth/{id}/reject";
+    let reason = json!({"reason": "照片模糊"});
+    let reject_schema = doc.json_schema(&doc.operation("POST", reject)["requestBody"]);
+    doc.check(&reason, reject_schema, "RejectFaceAuth").unwrap();
+    post(&t.staff, approve, &format!("/v1/face-auth/{a}/approve"), None, 200);
+    post(&t.staff, approve, &format!("/v1/face-auth/{a}/approve"), None, 409);
+    post(&t.staff, approve, "/v1/face-auth/nope/approve", None, 404);
+    post(&t.staff, reject, &format!("/v1/face-auth/{b}/reject"), Some(&json!({"reason": ""})), 400);
+    post(&t.staff, reject, &format!("/v1/face-auth/{b}/reject"), Some(&reason), 200);
+    post(&t.staff, reject, &format!("/v1/face-auth/{b}/reject"), Some(&reason), 409);
+    get(&t.kiosk, one, &format!("/v1/face-auth/{b}"), 200);
+}

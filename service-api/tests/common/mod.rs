@@ -143,6 +143,28 @@ impl Client {
         reply(request.call().unwrap())
     }
 
+    /// GETs a body that is not JSON (a photo): status, content type, bytes.
+    pub fn get_bytes(&self, path: &str) -> (u16, String, Vec<u8>) {
+        let mut request = self.agent.get(format!("{}{path}", self.base));
+        if let Some(token) = &self.token {
+            request = request.header("Authorization", format!("Bearer {token}"));
+        }
+        let mut response = request.call().unwrap();
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        let status = response.status().as_u16();
+        let bytes = response
+            .body_mut()
+            .with_config()
+            .limit(10 * 1024 * 1024)
+            .read_to_vec()
+            .unwrap();
+        (status, content_type, bytes)
+    }
+
     /// POSTs `body` as JSON (none: an empty body), with an Idempotency-Key if given.
     pub fn post(&self, path: &str, body: Option<&Value>, key: Option<&str>) -> Reply {
         let mut request = self.agent.post(format!("{}{path}", self.base));
@@ -196,6 +218,41 @@ impl Client {
     pub fn redeem(&self, body: Value, key: Option<&str>) -> Reply {
         self.post("/v1/receipts/redeem", Some(&body), key)
     }
+}
+
+/// A valid ID number (GB 11643) from its first 17 digits: adds the check character.
+pub fn id_number(first17: &str) -> String {
+    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = first17
+        .bytes()
+        .zip(WEIGHTS)
+        .map(|(d, w)| u32::from(d - b'0') * w)
+        .sum();
+    format!("{first17}{}", b"10X98765432"[(sum % 11) as usize] as char)
+}
+
+/// The bytes of a "photo": the JPEG start of image and JFIF marker, every byte value (so a
+/// round trip is byte-exact for all of them), the end of image. The server checks only the
+/// JPEG signature; it does not decode images.
+pub fn test_jpeg() -> Vec<u8> {
+    let mut jpeg = vec![
+        0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0x00,
+    ];
+    jpeg.extend(0..=255u8);
+    jpeg.extend([0xFF, 0xD9]);
+    jpeg
+}
+
+/// A submission that passes every check, for this ID number and photo.
+pub fn new_face_auth(id_number: &str, photo: &[u8]) -> Value {
+    use base64::Engine;
+    json!({
+        "id_number": id_number,
+        "consent": true,
+        "attempt": 1,
+        "liveness": {"passed": true, "turned_left": true, "turned_right": true, "duration_ms": 4200},
+        "photo_jpeg": base64::engine::general_purpose::STANDARD.encode(photo),
+    })
 }
 
 fn block_on<F: std::future::Future>(work: F) -> F::Output {
