@@ -1,7 +1,5 @@
 //! Resident ID numbers (居民身份证号码, GB 11643): the format and check-digit test, and the
-//! masked form answers show. The kiosk has the same checks in `src/core/entry.rs`
-//! (`validate_id_number`); this copy lives here so the kiosk, which depends on service-api,
-//! can later use it instead of its own.
+//! masked form answers show. The kiosk checks what residents type with the same function.
 
 use std::fmt;
 
@@ -137,6 +135,14 @@ mod tests {
         feb30.push(check_character(&feb30));
         let feb30 = String::from_utf8(feb30).unwrap();
         assert_eq!(validate(&feb30), Err(IdNumberProblem::BirthDate));
+    }
+
+    #[test]
+    fn leap_days_and_the_standards_own_example() {
+        let with_check = |first17: &str| format!("{first17}{}", check_character(first17.as_bytes()) as char);
+        assert_eq!(validate(&with_check("11010520000229002")), Ok(()));
+        assert_eq!(validate(&with_check("11010519000229002")), Err(IdNumberProblem::BirthDate));
+        assert_eq!(validate(&with_check("44030419850615123")), Ok(()));
     }
 
     #[test]
