@@ -319,6 +319,40 @@ mod tests {
         assert!(pids.iter().all(|&p| !alive(p)), "{pids:?} still running");
     }
 
+    /// Waits for the file the stub writes its pid to.
+    fn pid_in(file: &Path) -> i32 {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            if let Some(pid) = std::fs::read_to_string(file).ok().and_then(|p| p.trim().parse().ok()) {
+                return pid;
+            }
+            assert!(Instant::now() < deadline, "the stub did not start");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    #[test]
+    fn the_program_ends_with_the_kiosk_even_if_the_window_is_never_closed() {
+        let dir = tempfile::tempdir().unwrap();
+        let pid_file = dir.path().join("pid");
+        let then = format!("echo $$ > '{}'\nexec sleep 60", pid_file.display());
+        let launcher = CommandLauncher::new(stub(dir.path(), &then), "k", dir.path());
+        // The thread that opens it stands for the kiosk: it stops without closing the window.
+        let kiosk = std::thread::spawn(move || {
+            let window = launcher.open("https://meet.example.cn/csc-1", Language::Zh).unwrap();
+            let pid = pid_in(&pid_file);
+            std::mem::forget(window);
+            (pid, dir)
+        });
+        let (pid, _dir) = kiosk.join().unwrap();
+        let alive = || Path::new(&format!("/proc/{pid}")).exists() && !zombie(pid);
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while alive() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(!alive(), "the video program outlived the kiosk");
+    }
+
     fn zombie(pid: i32) -> bool {
         std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| stat.contains(") Z "))
     }
