@@ -60,6 +60,23 @@ impl Doc {
         &self.resolve(holder)["content"]["application/json"]["schema"]
     }
 
+    /// GETs `path`, an instance of the documented `template`: the answer must be documented,
+    /// fit its schema and have `status`.
+    fn get(&self, client: &Client, template: &str, path: &str, status: u16) -> Reply {
+        let reply = client.get(path);
+        self.check_reply("GET", template, &reply);
+        assert_eq!(reply.status, status, "GET {path}: {}", reply.body);
+        reply
+    }
+
+    /// [`Doc::get`] for a POST with `body`.
+    fn post(&self, client: &Client, template: &str, path: &str, body: Option<&Value>, status: u16) -> Reply {
+        let reply = client.post(path, body, None);
+        self.check_reply("POST", template, &reply);
+        assert_eq!(reply.status, status, "POST {path}: {}", reply.body);
+        reply
+    }
+
     /// Asserts that the document declares this answer of the operation and its body fits.
     fn check_reply(&self, method: &str, path: &str, reply: &Reply) {
         let op = self.operation(method, path);
@@ -419,17 +436,9 @@ fn answers_match_the_documented_schemas() {
 fn call_answers_match_the_documented_schemas() {
     let t = TestServer::start();
     let doc = Doc::load();
-    let get = |client: &Client, template: &str, path: &str, status: u16| {
-        let reply = client.get(path);
-        doc.check_reply("GET", template, &reply);
-        assert_eq!(reply.status, status, "GET {path}: {}", reply.body);
-        reply
-    };
-    let post = |client: &Client, template: &str, path: &str, body: Option<&Value>, status: u16| {
-        let reply = client.post(path, body, None);
-        doc.check_reply("POST", template, &reply);
-        assert_eq!(reply.status, status, "POST {path}: {}", reply.body);
-        reply
+    let get = |client: &Client, template: &str, path: &str, status| doc.get(client, template, path, status);
+    let post = |client: &Client, template: &str, path: &str, body: Option<&Value>, status| {
+        doc.post(client, template, path, body, status)
     };
     let calls = "/v1/interpreter-calls";
     let unavailable = post(&t.kiosk, calls, calls, None, 201).body;
@@ -489,17 +498,9 @@ fn call_answers_match_the_documented_schemas() {
 fn face_auth_answers_match_the_documented_schemas() {
     let t = TestServer::start();
     let doc = Doc::load();
-    let get = |client: &Client, template: &str, path: &str, status: u16| {
-        let reply = client.get(path);
-        doc.check_reply("GET", template, &reply);
-        assert_eq!(reply.status, status, "GET {path}: {}", reply.body);
-        reply
-    };
-    let post = |client: &Client, template: &str, path: &str, body: Option<&Value>, status: u16| {
-        let reply = client.post(path, body, None);
-        doc.check_reply("POST", template, &reply);
-        assert_eq!(reply.status, status, "POST {path}: {}", reply.body);
-        reply
+    let get = |client: &Client, template: &str, path: &str, status| doc.get(client, template, path, status);
+    let post = |client: &Client, template: &str, path: &str, body: Option<&Value>, status| {
+        doc.post(client, template, path, body, status)
     };
     let submit = "/v1/face-auth";
     let new = common::new_face_auth("11010519491231002X", &common::test_jpeg());

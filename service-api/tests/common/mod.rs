@@ -222,13 +222,8 @@ impl Client {
 
 /// A valid ID number (GB 11643) from its first 17 digits: adds the check character.
 pub fn id_number(first17: &str) -> String {
-    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = first17
-        .bytes()
-        .zip(WEIGHTS)
-        .map(|(d, w)| u32::from(d - b'0') * w)
-        .sum();
-    format!("{first17}{}", b"10X98765432"[(sum % 11) as usize] as char)
+    let check = service_api::id_number::check_character(first17.as_bytes());
+    format!("{first17}{}", check as char)
 }
 
 /// The bytes of a "photo": the JPEG start of image and JFIF marker, every byte value (so a
