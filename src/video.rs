@@ -211,24 +211,43 @@ mod tests {
         vec![script.to_string_lossy().into(), "--app={url}".into(), "--user-data-dir={profile}".into()]
     }
 
-    fn recorded(dir: &Path) -> Vec<String> {
-        let file = dir.join("args");
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while !file.exists() && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        std::fs::read_to_string(file).unwrap().lines().map(String::from).collect()
-    }
-
-    fn wait_closed(window: &mut dyn VideoWindow) -> Closed {
+    /// Polls `check` until it gives a value, for up to 5 s.
+    fn eventually<T>(what: &str, mut check: impl FnMut() -> Option<T>) -> T {
         let deadline = Instant::now() + Duration::from_secs(5);
         loop {
-            if let Some(closed) = window.closed() {
-                return closed;
+            if let Some(value) = check() {
+                return value;
             }
-            assert!(Instant::now() < deadline, "the window did not close");
+            assert!(Instant::now() < deadline, "timed out waiting for {what}");
             std::thread::sleep(Duration::from_millis(20));
         }
+    }
+
+    /// The arguments the stub recorded, once it has.
+    fn recorded(dir: &Path) -> Vec<String> {
+        let file = dir.join("args");
+        eventually("the stub's arguments", || std::fs::read_to_string(&file).ok())
+            .lines()
+            .map(String::from)
+            .collect()
+    }
+
+    /// The `count` process ids the stub wrote to `file`, once it has.
+    fn pids_in(file: &Path, count: usize) -> Vec<i32> {
+        eventually("the stub's process ids", || {
+            let pids: Vec<i32> = std::fs::read_to_string(file).ok()?.split_whitespace().filter_map(|p| p.parse().ok()).collect();
+            (pids.len() == count).then_some(pids)
+        })
+    }
+
+    /// Waits until none of `pids` runs any more (gone, or a zombie).
+    fn ended(pids: &[i32]) {
+        let running = |pid: &i32| Path::new(&format!("/proc/{pid}")).exists() && !zombie(*pid);
+        eventually(&format!("{pids:?} to end"), || (!pids.iter().any(running)).then_some(()));
+    }
+
+    fn zombie(pid: i32) -> bool {
+        std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| stat.contains(") Z "))
     }
 
     #[test]
@@ -275,13 +294,9 @@ mod tests {
         assert_eq!(args[0], format!("--app={}", room_url("https://meet.example.cn/csc-42", "大厅一号机", Language::Zh)));
         let profile = args[1].strip_prefix("--user-data-dir=").unwrap();
         assert!(Path::new(profile).starts_with(dir.path()));
-        assert_eq!(wait_closed(window.as_mut()), Closed::Normally);
+        assert_eq!(eventually("the window to close", || window.closed()), Closed::Normally);
         drop(window);
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while Path::new(profile).exists() && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        assert!(!Path::new(profile).exists(), "the call's profile is removed");
+        eventually("the call's profile to be removed", || (!Path::new(profile).exists()).then_some(()));
     }
 
     #[test]
@@ -289,7 +304,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let launcher = CommandLauncher::new(stub(dir.path(), "exit 3"), "k", dir.path());
         let mut window = launcher.open("https://meet.example.cn/csc-1", Language::En).unwrap();
-        assert_eq!(wait_closed(window.as_mut()), Closed::Failed);
+        assert_eq!(eventually("the window to close", || window.closed()), Closed::Failed);
         let missing = CommandLauncher::new(vec!["/nonexistent/video-program".into()], "k", dir.path());
         assert!(missing.open("https://meet.example.cn/csc-1", Language::En).is_err());
     }
@@ -302,33 +317,10 @@ mod tests {
         let then = format!("sleep 60 & echo $$ $! > '{}'\nwait", pids.display());
         let launcher = CommandLauncher::new(stub(dir.path(), &then), "k", dir.path());
         let mut window = launcher.open("https://meet.example.cn/csc-1", Language::Zh).unwrap();
-        recorded(dir.path());
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while std::fs::read_to_string(&pids).map_or(true, |p| p.split_whitespace().count() < 2) {
-            assert!(Instant::now() < deadline);
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        let pids = pids_in(&pids, 2);
         assert_eq!(window.closed(), None, "still open");
         drop(window);
-        let pids: Vec<i32> = std::fs::read_to_string(&pids).unwrap().split_whitespace().map(|p| p.parse().unwrap()).collect();
-        let deadline = Instant::now() + Duration::from_secs(5);
-        let alive = |pid: i32| Path::new(&format!("/proc/{pid}")).exists() && !zombie(pid);
-        while pids.iter().any(|&p| alive(p)) && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        assert!(pids.iter().all(|&p| !alive(p)), "{pids:?} still running");
-    }
-
-    /// Waits for the file the stub writes its pid to.
-    fn pid_in(file: &Path) -> i32 {
-        let deadline = Instant::now() + Duration::from_secs(5);
-        loop {
-            if let Some(pid) = std::fs::read_to_string(file).ok().and_then(|p| p.trim().parse().ok()) {
-                return pid;
-            }
-            assert!(Instant::now() < deadline, "the stub did not start");
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        ended(&pids);
     }
 
     #[test]
@@ -340,20 +332,11 @@ mod tests {
         // The thread that opens it stands for the kiosk: it stops without closing the window.
         let kiosk = std::thread::spawn(move || {
             let window = launcher.open("https://meet.example.cn/csc-1", Language::Zh).unwrap();
-            let pid = pid_in(&pid_file);
+            let pids = pids_in(&pid_file, 1);
             std::mem::forget(window);
-            (pid, dir)
+            (pids, dir)
         });
-        let (pid, _dir) = kiosk.join().unwrap();
-        let alive = || Path::new(&format!("/proc/{pid}")).exists() && !zombie(pid);
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while alive() && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        assert!(!alive(), "the video program outlived the kiosk");
-    }
-
-    fn zombie(pid: i32) -> bool {
-        std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| stat.contains(") Z "))
+        let (pids, _dir) = kiosk.join().unwrap();
+        ended(&pids); // the video program does not outlive the kiosk
     }
 }
