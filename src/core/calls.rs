@@ -396,17 +396,8 @@ impl Kiosk {
                 view.page = Page::List;
                 view.title = t("staff-call.title");
                 view.prompt = t("staff-call.choose");
-                view.items = StaffCallReason::ALL
-                    .iter()
-                    .map(|reason| {
-                        let id = reason.as_str();
-                        Item {
-                            id: id.to_string(),
-                            label: t(&format!("staff-call.{id}")),
-                            detail: t(&format!("staff-call.{id}.detail")),
-                        }
-                    })
-                    .collect();
+                let reasons = StaffCallReason::ALL.map(StaffCallReason::as_str);
+                view.items = reasons.iter().map(|id| super::prompted_item("staff-call", id, lang)).collect();
             }
             Screen::StaffCall => {
                 let shown = self.shown_staff_call();

@@ -1046,14 +1046,7 @@ impl Kiosk {
                 view.page = Page::Home;
                 view.title = t("home.title");
                 view.prompt = t("home.prompt");
-                view.items = home::TILES
-                    .iter()
-                    .map(|id| Item {
-                        id: id.to_string(),
-                        label: t(&format!("home.{id}")),
-                        detail: t(&format!("home.{id}.detail")),
-                    })
-                    .collect();
+                view.items = home::TILES.iter().map(|id| prompted_item("home", id, lang)).collect();
             }
             Screen::Services => {
                 view.page = Page::List;
@@ -1320,6 +1313,12 @@ fn window_text(ticket: &Ticket, lang: Language) -> Text {
         }
         None => name,
     }
+}
+
+/// A fixed item whose label and detail are the prompts `<prefix>.<id>` and `<prefix>.<id>.detail`.
+fn prompted_item(prefix: &str, id: &str, lang: Language) -> Item {
+    let t = |key: String| Text::new(Phrase::prompt(key), lang);
+    Item { id: id.to_string(), label: t(format!("{prefix}.{id}")), detail: t(format!("{prefix}.{id}.detail")) }
 }
 
 /// Text from the catalog or the API, which speech reads with live TTS.
