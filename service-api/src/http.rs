@@ -3,12 +3,12 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use axum::body::Body;
+use axum::body::{Body, HttpBody};
 use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Path, Query, Request, State};
 use axum::handler::Handler;
-use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
+use axum::http::header::{AUTHORIZATION, CONNECTION, CONTENT_TYPE};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{from_fn_with_state, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{self, MethodRouter};
@@ -164,7 +164,7 @@ fn endpoints() -> Vec<Endpoint> {
             acknowledge_staff_call,
         ),
         // A 2 MB photo is about 2.7 MB of base64; the photo's own limit gives the answer.
-        Endpoint::post("/v1/face-auth", Kiosk, submit_face_auth).body_limit(2 * MAX_PHOTO_BYTES),
+        Endpoint::post("/v1/face-auth", Kiosk, submit_face_auth).body_limit(LARGEST_BODY),
         Endpoint::get("/v1/face-auth", Staff, face_auths),
         Endpoint::get("/v1/face-auth/{id}", Kiosk, face_auth),
         Endpoint::get("/v1/face-auth/{id}/photo", Staff, face_auth_photo),
@@ -202,7 +202,40 @@ pub fn router(db: Db, receipt_key: SigningKey, calls: CallSettings) -> Router {
     router
         .fallback(|| async { ApiFailure::not_found("No such route") })
         .method_not_allowed_fallback(|| async { ApiFailure::method_not_allowed() })
+        .layer(from_fn_with_state(LARGEST_BODY, read_body_first))
         .with_state(state)
+}
+
+/// The largest body any route takes: a face photo's, see [`endpoints`].
+const LARGEST_BODY: usize = 2 * MAX_PHOTO_BYTES;
+
+/// Reads the whole request body before anything answers. An answer given without it (a
+/// refused token, a replayed Idempotency-Key, an unknown route) makes hyper drop the
+/// connection under the client: its next request on that connection fails, and a large
+/// body still being sent breaks the pipe before the answer is read.
+async fn read_body_first(
+    State(limit): State<usize>,
+    req: Request,
+    next: Next,
+) -> Result<Response, Response> {
+    let too_large = || {
+        let message = format!("The request body is larger than {} MB", limit >> 20);
+        // The rest of the body stays unread, so this connection cannot be used again.
+        let mut answer = ApiFailure::invalid_request(message).into_response();
+        answer
+            .headers_mut()
+            .insert(CONNECTION, HeaderValue::from_static("close"));
+        answer
+    };
+    let (parts, body) = req.into_parts();
+    // A declared Content-Length over the limit is refused before waiting for the body.
+    if body.size_hint().lower() > limit as u64 {
+        return Err(too_large());
+    }
+    let bytes = axum::body::to_bytes(body, limit)
+        .await
+        .map_err(|_| too_large())?;
+    Ok(next.run(Request::from_parts(parts, Body::from(bytes))).await)
 }
 
 #[derive(Clone)]

@@ -129,6 +129,61 @@ fn auth_failures() {
     assert_eq!(t.staff.issue(SOCIAL, "normal")["status"], "issued");
 }
 
+/// A request answered without its body being read (refused, or replayed for its
+/// Idempotency-Key) must not leave the client holding a connection the server drops:
+/// the client's next request on it would fail with "peer disconnected".
+#[test]
+fn an_unread_body_does_not_break_the_next_request() {
+    let t = TestServer::start();
+    let padding = "x".repeat(1 << 20);
+    for _ in 0..10 {
+        let r = t.kiosk.post(
+            "/v1/windows/1/call-next",
+            Some(&json!({ "padding": padding })),
+            None,
+        );
+        assert_eq!(r.status, 403);
+        assert_eq!(t.kiosk.get("/v1/catalog").status, 200);
+    }
+    let ticket = json!({"service_code": SOCIAL, "priority": "normal", "padding": padding});
+    assert_eq!(
+        t.kiosk.post("/v1/tickets", Some(&ticket), Some("k")).status,
+        201
+    );
+    for _ in 0..10 {
+        assert!(
+            t.kiosk
+                .post("/v1/tickets", Some(&ticket), Some("k"))
+                .replayed
+        );
+        assert_eq!(t.kiosk.get("/v1/catalog").status, 200);
+    }
+}
+
+/// A body over the largest any route takes is refused without being read, and the
+/// answer says the connection closes.
+#[test]
+fn a_body_too_large_for_any_route_is_refused_at_once() {
+    use std::io::{Read, Write};
+    let t = TestServer::start();
+    let address = t.server.base_url.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "POST /v1/face-auth HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\n\
+         Content-Length: 5000000\r\n\r\n{{\"id_number\": \""
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    assert!(answer.contains("connection: close"), "{answer}");
+    assert!(answer.contains("larger than 4 MB"), "{answer}");
+}
+
 #[test]
 fn adding_a_token_again_replaces_the_old_one() {
     let t = TestServer::start();

@@ -5,7 +5,7 @@ mod common;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use common::{parsed, refused, Reply, TestServer};
+use common::{parsed, refused, refused_saying, Reply, TestServer};
 use ed25519_dalek::SigningKey;
 use serde_json::json;
 use service_api::model::{Bilingual, Priority, RedeemedReceipt};
@@ -195,11 +195,7 @@ fn a_receipt_for_a_withdrawn_service_is_refused() {
         "DELETE FROM services WHERE code = 'legal-aid'",
     ]);
     let r = t.kiosk.redeem(json!({"token": issued.token}), None);
-    refused(&r, 404, "unknown_service");
-    assert!(r.body["message"]["en"]
-        .as_str()
-        .unwrap()
-        .contains("front desk"));
+    refused_saying(&r, 404, "unknown_service", "front desk");
 }
 
 #[test]

@@ -115,6 +115,16 @@ pub fn refused(reply: &Reply, status: u16, code: &str) {
     assert!(!reply.body["message"]["en"].as_str().unwrap().is_empty());
 }
 
+/// [`refused`], with an English message that says `words`.
+pub fn refused_saying(reply: &Reply, status: u16, code: &str, words: &str) {
+    refused(reply, status, code);
+    let message = reply.body["message"]["en"].as_str().unwrap();
+    assert!(
+        message.contains(words),
+        "{message:?} does not say {words:?}"
+    );
+}
+
 #[derive(Clone)]
 pub struct Client {
     agent: ureq::Agent,
