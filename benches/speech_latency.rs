@@ -36,7 +36,8 @@ const LOUD: i16 = 300;
 fn main() {
     let rig = Rig::start(Part::Present, Part::Present);
     let voices = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("voices");
-    let speaker = Speaker::open(Some(VoicePack::load(&voices).expect("the voice pack")));
+    let pack = VoicePack::load(&voices).expect("the voice pack");
+    let speaker = Speaker::open(move || Some(pack));
     let say = |phrase: Phrase| Utterance {
         language: Language::Zh,
         settings: VoiceSettings::default(),

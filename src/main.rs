@@ -51,10 +51,8 @@ fn skip_compose_table(data_dir: &Path) {
 
 /// The sound device and speech service; what is missing shows as a notice to staff.
 fn speaker(config: &Config) -> Speaker {
-    let pack = VoicePack::load(&config.voices_dir)
-        .map_err(|e| eprintln!("kiosk: voice pack: {e}"))
-        .ok();
-    Speaker::open(pack)
+    let voices_dir = config.voices_dir.clone();
+    Speaker::open(move || VoicePack::load(&voices_dir).map_err(|e| eprintln!("kiosk: voice pack: {e}")).ok())
 }
 
 /// Plugging headphones in (where the sound chip reports its jack) starts voice navigation

@@ -78,7 +78,7 @@ fn wait_for_problem(speaker: &Speaker, wanted: impl Fn(&SpeechProblem) -> bool) 
 fn a_clip_plays_whole_at_its_level() {
     let rig = Rig::start(Part::Present, Part::Missing);
     let clip = rig.tone_clip("a.wav", 440.0, 600, 0.3);
-    let speaker = Speaker::open(None);
+    let speaker = Speaker::open(|| None);
     let from = rig.capture().len();
     speaker.play(vec![Segment::Clip(clip)], normal());
     let captured = finish(&speaker, &rig, from);
@@ -113,7 +113,7 @@ fn espeak_length(rig: &Rig, voice: &str, text: &str) -> f64 {
 #[test]
 fn speech_is_read_in_the_segments_language() {
     let rig = Rig::start(Part::Present, Part::Present);
-    let speaker = Speaker::open(None);
+    let speaker = Speaker::open(|| None);
     // Read with an English voice, Chinese characters take much longer than in Mandarin.
     let text = "社会保险";
     let mut lengths = Vec::new();
@@ -135,7 +135,7 @@ fn clips_and_speech_play_in_order() {
     let rig = Rig::start(Part::Present, Part::Present);
     let first = rig.tone_clip("first.wav", 440.0, 400, 0.3);
     let last = rig.tone_clip("last.wav", 880.0, 400, 0.3);
-    let speaker = Speaker::open(None);
+    let speaker = Speaker::open(|| None);
     let from = rig.capture().len();
     speaker.play(vec![Segment::Clip(first), speak("您好", Language::Zh), Segment::Clip(last)], normal());
     let captured = finish(&speaker, &rig, from);
@@ -157,7 +157,7 @@ fn a_new_utterance_interrupts_the_old_one() {
     let rig = Rig::start(Part::Present, Part::Missing);
     let old = rig.tone_clip("old.wav", 440.0, 3000, 0.3);
     let new = rig.tone_clip("new.wav", 880.0, 300, 0.3);
-    let speaker = Speaker::open(None);
+    let speaker = Speaker::open(|| None);
     let from = rig.capture().len();
     speaker.play(vec![Segment::Clip(old)], normal());
     rig.capture().wait_for_sound(from, LOUD, Duration::from_secs(3)).expect("the old clip plays");
@@ -188,7 +188,7 @@ fn peaks(samples: &[i16]) -> Vec<i16> {
 fn volume_steps_change_the_loudness_of_clips_and_speech() {
     let rig = Rig::start(Part::Present, Part::Present);
     let clip = rig.tone_clip("tone.wav", 440.0, 200, 0.2);
-    let speaker = Speaker::open(None);
+    let speaker = Speaker::open(|| None);
     let mut clip_peaks = Vec::new();
     let mut speech_peaks = Vec::new();
     for volume in [-3, 0, 3] {
@@ -215,7 +215,7 @@ fn a_missing_speech_daemon_is_reported_and_clips_still_play() {
     let rig = Rig::start(Part::Present, Part::Missing);
     let clip = rig.tone_clip("tone.wav", 440.0, 300, 0.3);
     let opened = Instant::now();
-    let speaker = Speaker::open(None);
+    let speaker = Speaker::open(|| None);
     let problems = wait_for_problem(&speaker, |p| matches!(p, SpeechProblem::NoSpeechDaemon(_)));
     assert!(problems.iter().any(|p| matches!(p, SpeechProblem::NoSpeechDaemon(_))), "{problems:?}");
     assert!(opened.elapsed() < Duration::from_secs(1));
@@ -233,7 +233,7 @@ fn a_missing_speech_daemon_is_reported_and_clips_still_play() {
 #[test]
 fn a_missing_sound_card_is_reported_and_nothing_hangs() {
     let _rig = Rig::start(Part::Missing, Part::Present);
-    let speaker = Speaker::open(None);
+    let speaker = Speaker::open(|| None);
     let problems = wait_for_problem(&speaker, |p| matches!(p, SpeechProblem::NoAudioDevice(_)));
     assert!(problems.iter().any(|p| matches!(p, SpeechProblem::NoAudioDevice(_))), "{problems:?}");
     let clip = PathBuf::from("/nonexistent/clip.ogg");
@@ -248,7 +248,7 @@ fn a_missing_sound_card_is_reported_and_nothing_hangs() {
 fn a_daemon_dying_mid_sentence_neither_hangs_nor_stops_the_clips() {
     let mut rig = Rig::start(Part::Present, Part::Present);
     let clip = rig.tone_clip("tone.wav", 440.0, 300, 0.3);
-    let speaker = Speaker::open(None);
+    let speaker = Speaker::open(|| None);
     let from = rig.capture().len();
     let sentence = "这是一个很长的句子，在读到一半的时候语音服务会停止工作。";
     speaker.play(vec![speak(sentence, Language::Zh), Segment::Clip(clip)], normal());

@@ -355,7 +355,8 @@ fn a_resident_who_cannot_see_the_screen_takes_a_number_with_the_keypad_and_hears
     init_headless_platform();
     let dir = tempfile::tempdir().unwrap();
     let server = start_api(dir.path());
-    let speaker = SharedSpeaker(Rc::new(RefCell::new(Some(Speaker::open(Some(VoicePack::load(&voices()).unwrap()))))));
+    let pack = VoicePack::load(&voices()).unwrap();
+    let speaker = SharedSpeaker(Rc::new(RefCell::new(Some(Speaker::open(move || Some(pack))))));
     let _close = CloseSpeaker(speaker.clone());
     let log = Rc::new(RefCell::new(Log::default()));
     let recorder = Recorder { speaker: speaker.clone(), pack: VoicePack::load(&voices()).unwrap(), log: log.clone() };

@@ -60,6 +60,7 @@ impl SpeechProblem {
 }
 
 enum Command {
+    Say(Utterance),
     Play(Vec<Segment>, VoiceSettings),
     Stop,
     Pause,
@@ -68,7 +69,6 @@ enum Command {
 
 /// Speaks utterances without blocking the caller.
 pub struct Speaker {
-    voice_pack: Option<VoicePack>,
     commands: Option<Sender<Command>>,
     shared: Arc<Shared>,
     thread: Option<JoinHandle<()>>,
@@ -96,14 +96,19 @@ impl Shared {
     }
 }
 
+/// How long the speaker's thread waits, unless asked to speak sooner, before it reads the
+/// voice pack and opens the sound device and speech-dispatcher. At start they would compete
+/// with drawing the first screen: ALSA probing its plugins takes some 30 ms (holding the
+/// dynamic loader's lock the window's libraries also need) and the pack's manifest some
+/// 10 ms, which on two cores delayed the first screen by 10-20 ms.
+const OPEN_AFTER: Duration = Duration::from_millis(500);
+
 impl Speaker {
-    /// The default sound device and speech-dispatcher. Never fails: whatever is missing is
-    /// reported by [`Speaker::problems`] and its sounds are skipped.
-    pub fn open(voice_pack: Option<VoicePack>) -> Speaker {
+    /// The default sound device and speech-dispatcher, with the voice pack that
+    /// `load_voice_pack` gives, all made on the speaker's thread. Never fails: whatever is
+    /// missing is reported by [`Speaker::problems`] and its sounds are skipped.
+    pub fn open(load_voice_pack: impl FnOnce() -> Option<VoicePack> + Send + 'static) -> Speaker {
         let shared = Arc::new(Shared::default());
-        if voice_pack.is_none() {
-            shared.report(SpeechProblem::NoVoicePack);
-        }
         let (commands, receiver) = mpsc::channel();
         let thread_shared = shared.clone();
         // The outputs are made on the speaker's thread: `tts` must stay on the thread that
@@ -111,6 +116,15 @@ impl Speaker {
         let thread = std::thread::Builder::new()
             .name("speaker".into())
             .spawn(move || {
+                let first = match receiver.recv_timeout(OPEN_AFTER) {
+                    Ok(command) => Some(command),
+                    Err(RecvTimeoutError::Timeout) => None,
+                    Err(RecvTimeoutError::Disconnected) => return,
+                };
+                let voice_pack = load_voice_pack();
+                if voice_pack.is_none() {
+                    thread_shared.report(SpeechProblem::NoVoicePack);
+                }
                 let clips = match RodioOutput::open() {
                     Ok(output) => Some(Box::new(output) as Box<dyn ClipOutput>),
                     Err(problem) => {
@@ -122,18 +136,16 @@ impl Speaker {
                 if let Err(problem) = connected {
                     thread_shared.report(problem);
                 }
-                Worker::new(clips, Box::new(voice), thread_shared).run(receiver);
+                Worker::new(voice_pack, clips, Box::new(voice), thread_shared).run(first, receiver);
             })
             .expect("spawn the speaker thread");
-        Speaker { voice_pack, commands: Some(commands), shared, thread: Some(thread) }
+        Speaker { commands: Some(commands), shared, thread: Some(thread) }
     }
 
-    /// Speaks the utterance, interrupting whatever is being said.
+    /// Speaks the utterance (from the voice pack's clips and live speech), interrupting
+    /// whatever is being said.
     pub fn say(&self, utterance: &Utterance) {
-        match &self.voice_pack {
-            Some(pack) => self.play(pack.segments(utterance), utterance.settings),
-            None => self.stop(),
-        }
+        self.send(Command::Say(utterance.clone()));
     }
 
     /// Plays segments as they are, interrupting whatever is being said.
@@ -192,6 +204,7 @@ enum Current {
 }
 
 struct Worker {
+    voice_pack: Option<VoicePack>,
     clips: Option<Box<dyn ClipOutput>>,
     voice: Box<dyn LiveVoice>,
     shared: Arc<Shared>,
@@ -202,14 +215,24 @@ struct Worker {
 }
 
 impl Worker {
-    fn new(clips: Option<Box<dyn ClipOutput>>, voice: Box<dyn LiveVoice>, shared: Arc<Shared>) -> Worker {
-        Worker { clips, voice, shared, queue: VecDeque::new(), settings: VoiceSettings::default(), current: None, paused: false }
+    fn new(
+        voice_pack: Option<VoicePack>,
+        clips: Option<Box<dyn ClipOutput>>,
+        voice: Box<dyn LiveVoice>,
+        shared: Arc<Shared>,
+    ) -> Worker {
+        Worker { voice_pack, clips, voice, shared, queue: VecDeque::new(), settings: VoiceSettings::default(), current: None, paused: false }
     }
 
-    fn run(mut self, commands: Receiver<Command>) {
+    /// Handles `first` (taken before the outputs were opened), then the commands.
+    fn run(mut self, mut first: Option<Command>, commands: Receiver<Command>) {
         loop {
             let waiting = self.current.is_some() && !self.paused;
-            let command = if waiting { commands.recv_timeout(POLL) } else { commands.recv().map_err(|_| RecvTimeoutError::Disconnected) };
+            let command = match first.take() {
+                Some(command) => Ok(command),
+                None if waiting => commands.recv_timeout(POLL),
+                None => commands.recv().map_err(|_| RecvTimeoutError::Disconnected),
+            };
             let handled = match command {
                 Ok(command) => {
                     self.handle(command);
@@ -231,6 +254,10 @@ impl Worker {
 
     fn handle(&mut self, command: Command) {
         match command {
+            Command::Say(utterance) => match &self.voice_pack {
+                Some(pack) => self.handle(Command::Play(pack.segments(&utterance), utterance.settings)),
+                None => self.stop(),
+            },
             Command::Play(segments, settings) => {
                 self.stop();
                 self.queue = segments.into();
@@ -404,6 +431,7 @@ mod tests {
     fn worker() -> (Worker, Rc<RefCell<Log>>) {
         let log = Rc::new(RefCell::new(Log::default()));
         let worker = Worker::new(
+            None,
             Some(Box::new(FakeClips(log.clone()))),
             Box::new(FakeVoice(log.clone())),
             Arc::new(Shared::default()),
