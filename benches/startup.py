@@ -5,12 +5,12 @@ is shown, for the kiosk (with its embedded service API) and, in the same run, fo
 
 "First pixels" is the moment the screen of a fresh Xvfb first shows a painted page with
 text: at least 25% light pixels and 0.3% dark ones (the background alone, or a blank
-window, does not count). The screen is watched through one bit plane of it (a 260 KB
-XGetImage, a few ms), and read whole and checked when that changes, or every 250 ms; a
-painted screen is timed at the request that read it. (Reading and checking the whole
-screen every time took 60-90 ms a round on this 2-core machine, timed the page at the end
-of the round after it was drawn, so added one to two rounds to both sides, and kept a core
-busy while they started.)
+window, does not count). The screen is watched with the X DAMAGE extension: the X server
+sends an event, stamped with its own clock (CLOCK_MONOTONIC, in ms), for every drawing on
+the screen; after each batch the whole screen is read and checked, and a painted screen is
+timed at the last drawing that came before that read. (Polling the screen instead, even one
+bit plane of it every 5 ms, kept the single-threaded X server busy, so every X request of
+the program being timed waited behind the poll: the kiosk's start-up makes some hundred.)
 Memory: RSS summed over the process tree, and PSS (shared pages split fairly).
 
 Usage: benches/startup.py path/to/kiosk [runs]
@@ -18,6 +18,7 @@ Usage: benches/startup.py path/to/kiosk [runs]
 
 import collections
 import os
+import select
 import shutil
 import signal
 import statistics
@@ -27,6 +28,7 @@ import tempfile
 import time
 
 from Xlib import X, display as xdisplay
+from Xlib.ext import damage
 
 WIDTH, HEIGHT = 1920, 1080
 DISPLAY = ":94"
@@ -75,32 +77,74 @@ def memory_mb(pid):
     return rss / 1024, pss / 1024
 
 
-def measure(root, command, env):
-    start = time.perf_counter()
+def server_ms():
+    """Now on the X server's clock: CLOCK_MONOTONIC in ms, on 32 bits."""
+    return int(time.monotonic() * 1000) & 0xFFFFFFFF
+
+
+def drawings(x, notify, since):
+    """When the drawings whose events (of type `notify`) have arrived were done, in ms after
+    `since`."""
+    times = []
+    while x.pending_events():
+        event = x.next_event()
+        if event.type == notify:
+            times.append((event.timestamp - since) & 0xFFFFFFFF)
+    return times
+
+
+def measure(x, command, env):
+    root = x.screen().root
+    # Asked here, not while the program starts: every request takes the X server's time.
+    notify = x.query_extension("DAMAGE").first_event + damage.DamageNotifyCode
+    watch = root.damage_create(damage.DamageReportRawRectangles)
+    x.sync()
+    drawings(x, notify, 0)  # creating the watch reports the whole screen once
+    start = server_ms()
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                start_new_session=True)
-    first_pixels = plane = None
-    checked = start
-    while time.perf_counter() - start < 30:
-        # The top bit of green: any page drawn on a black screen, or text on a light page,
-        # changes it.
-        was, plane = plane, root.get_image(0, 0, WIDTH, HEIGHT, X.XYPixmap, 0x008000).data
-        asked = time.perf_counter()
-        if plane != was or asked - checked > 0.25:
-            checked = asked
-            if painted(root.get_image(0, 0, WIDTH, HEIGHT, X.ZPixmap, 0xFFFFFFFF).data):
-                first_pixels = (asked - start) * 1000
-                break
-        time.sleep(0.005)
+
+    def elapsed():
+        return (server_ms() - start) & 0xFFFFFFFF
+
+    first_pixels = None
+    drawn, asked = [], -1
+    while elapsed() < 30_000:
+        select.select([x], [], [], 0.25)
+        drawn += drawings(x, notify, start)
+        if not drawn or max(drawn) < asked:
+            continue  # nothing drawn since the last image was asked for
+        asked = elapsed()
+        image = root.get_image(0, 0, WIDTH, HEIGHT, X.ZPixmap, 0xFFFFFFFF).data
+        replied = elapsed()
+        drawn += drawings(x, notify, start)
+        if painted(image):
+            # The image shows a drawing done before its reply; the latest such, to be safe.
+            first_pixels = max(t for t in drawn if t <= replied)
+            break
+    x.damage_destroy(watch)
+    x.sync()
     time.sleep(1.0)  # let it settle before reading memory
     rss, pss = memory_mb(process.pid)
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(10)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-    time.sleep(0.3)  # the window is gone before the next run looks
+    stop(process)
     return first_pixels, rss, pss
+
+
+def stop(process):
+    """Ends the program and all its processes, so the next start does not run beside its
+    shutdown (Chromium's helpers outlive its main process by a second or more)."""
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(process.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    else:
+        os.killpg(process.pid, signal.SIGKILL)
+    time.sleep(0.5)  # the window is gone and the machine quiet before the next run
 
 
 def main():
@@ -110,19 +154,20 @@ def main():
     time.sleep(1)
     env = dict(os.environ, DISPLAY=DISPLAY)
     # One connection for the whole run: Xvfb resets when its last client leaves.
-    root = xdisplay.Display(DISPLAY).screen().root
+    x = xdisplay.Display(DISPLAY)
+    x.damage_query_version()  # the extension answers nothing else before it
     results = {"kiosk": [], "chromium": []}
     # The kiosk's embedded API database, created (migrations, demo catalog) by a first start
     # that is not counted: an installed kiosk starts on its existing database.
     data = tempfile.mkdtemp(prefix="kiosk-bench-")
     kiosk_command = [kiosk, "--windowed", "--data-dir", data]
     try:
-        measure(root, kiosk_command, env)
+        measure(x, kiosk_command, env)
         for run in range(runs):
-            results["kiosk"].append(measure(root, kiosk_command, env))
+            results["kiosk"].append(measure(x, kiosk_command, env))
             profile = tempfile.mkdtemp(prefix="chromium-bench-")
             results["chromium"].append(measure(
-                root, ["chromium", "--kiosk", f"--app=file://{HERE}/home.html", "--no-sandbox", "--disable-gpu",
+                x, ["chromium", "--kiosk", f"--app=file://{HERE}/home.html", "--no-sandbox", "--disable-gpu",
                  "--no-first-run", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--disable-quic", f"--user-data-dir={profile}"], env))
             shutil.rmtree(profile, ignore_errors=True)
