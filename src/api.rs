@@ -3,8 +3,8 @@
 use std::time::Duration;
 
 use service_api::model::{
-    ApiError, Catalog, InterpreterCall, NewStaffCall, NewTicket, RedeemReceipt, RedeemedReceipt, StaffCall,
-    StaffCallReason, Ticket,
+    ApiError, Catalog, FaceAuth, InterpreterCall, NewFaceAuth, NewStaffCall, NewTicket, RedeemReceipt, RedeemedReceipt,
+    StaffCall, StaffCallReason, Ticket,
 };
 
 use crate::core::ApiFailure;
@@ -71,6 +71,11 @@ impl ApiClient {
 
     pub fn staff_call(&self, id: &str) -> Result<StaffCall, ApiFailure> {
         self.get(&format!("/v1/staff-calls/{id}"))
+    }
+
+    /// Submits a pension face authentication for review.
+    pub fn submit_face_auth(&self, request: &NewFaceAuth, idempotency_key: &str) -> Result<FaceAuth, ApiFailure> {
+        self.post("/v1/face-auth", request, idempotency_key)
     }
 
     fn get<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T, ApiFailure> {

@@ -4,9 +4,11 @@
 //! - [`api`]: the HTTP client of the center's service API;
 //! - [`camera`]: webcams and image files behind one frame source;
 //! - [`config`]: the TOML file and command-line flags;
+//! - [`face_camera`]: face guidance and the picture, on the pension face screen's frames;
 //! - [`headphones`]: the headphone jack, which starts voice navigation;
 //! - [`scan`]: reading QR codes from camera frames;
-//! - [`scanner`]: the scan screen's live preview and QR reading on worker threads;
+//! - [`scanner`]: the camera screens' live preview and the work on their frames (QR codes,
+//!   faces), on worker threads;
 //! - [`speech`]: the voice pack, live text-to-speech and earcons behind one speaker;
 //! - [`ui`]: the thin adapter between the core and the Slint UI.
 
@@ -14,6 +16,7 @@ pub mod api;
 pub mod camera;
 pub mod config;
 pub mod core;
+pub mod face_camera;
 pub mod headphones;
 pub mod scan;
 pub mod scanner;

@@ -1,11 +1,12 @@
-//! The camera work of the scan screen (a live preview and QR decoding, each on its own thread)
-//! and of the interpreter's waiting screen (the preview alone).
+//! The camera work of the screens that show the camera: a live preview, and a [`FrameWork`] on
+//! its own thread (QR decoding on the scan screen, face guidance on the pension face screen,
+//! none for the interpreter's self-view).
 //!
 //! The camera thread reads frames as fast as the camera gives them and publishes the newest,
-//! for the preview and in a one-slot mailbox for the decoder thread. A new frame replaces one
-//! the decoder has not taken yet, so a slow decode skips frames instead of queueing them and
-//! the decoder always works on what the camera sees now. Memory stays flat: at most a handful
-//! of frames exist at once.
+//! for the preview and in a one-slot mailbox for the work thread. A new frame replaces one
+//! the work has not taken yet, so slow work skips frames instead of queueing them and always
+//! works on what the camera sees now. Memory stays flat: at most a handful of frames exist
+//! at once.
 
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -16,6 +17,7 @@ use std::time::{Duration, Instant};
 use image::RgbImage;
 
 use crate::camera::{CameraProblem, FrameSource, OpenError};
+use crate::core::FaceNews;
 use crate::scan::QrDecoder;
 
 /// A payload seen again before it has been out of sight this long is not reported again, so a
@@ -27,6 +29,8 @@ const REPEAT_QUIET: Duration = Duration::from_secs(3);
 pub enum ScanEvent {
     /// A QR code was read.
     Read(String),
+    /// The face guidance's news.
+    Face(FaceNews),
     /// The camera stopped; the scanner has stopped too and released it.
     Failed(CameraProblem),
 }
@@ -34,7 +38,12 @@ pub enum ScanEvent {
 /// A camera frame and its sequence number (1 for the first frame).
 pub type Frame = (u64, Arc<RgbImage>);
 
-/// Reads QR codes from a camera until dropped.
+/// What is done with each camera frame, on the work thread.
+pub trait FrameWork: Send {
+    fn work(&mut self, frame: &RgbImage) -> Option<ScanEvent>;
+}
+
+/// Reads QR codes from a camera (or does other [`FrameWork`]) until dropped.
 pub struct Scanner {
     shared: Arc<Shared>,
     threads: Vec<JoinHandle<()>>,
@@ -43,7 +52,7 @@ pub struct Scanner {
 struct Shared {
     preview: Mutex<Option<Frame>>,
     mailbox: Mailbox,
-    decoder_panics: AtomicU64,
+    work_panics: AtomicU64,
 }
 
 impl Scanner {
@@ -57,6 +66,15 @@ impl Scanner {
         Scanner::open(move || Ok(source), decoder, on_event)
     }
 
+    /// [`Scanner::open`] with any work on the frames.
+    pub fn with_work(
+        open: impl FnOnce() -> Result<Box<dyn FrameSource>, OpenError> + Send + 'static,
+        work: Box<dyn FrameWork>,
+        on_event: impl Fn(ScanEvent) + Send + 'static,
+    ) -> Scanner {
+        Scanner::spawn(open, Some(work), on_event)
+    }
+
     /// [`Scanner::start`] with a camera that `open` opens on the camera thread, so a webcam
     /// that takes its time to open never holds up the screen. A camera that does not open is
     /// reported as `Failed(NotConnected)`.
@@ -65,7 +83,7 @@ impl Scanner {
         decoder: Box<dyn QrDecoder>,
         on_event: impl Fn(ScanEvent) + Send + 'static,
     ) -> Scanner {
-        Scanner::spawn(open, Some(decoder), on_event)
+        Scanner::spawn(open, Some(Box::new(CodeReader { decoder, recent: RecentPayloads::default() })), on_event)
     }
 
     /// [`Scanner::open`] without decoding: the camera's picture only (a self-view), and its
@@ -79,13 +97,13 @@ impl Scanner {
 
     fn spawn(
         open: impl FnOnce() -> Result<Box<dyn FrameSource>, OpenError> + Send + 'static,
-        decoder: Option<Box<dyn QrDecoder>>,
+        work: Option<Box<dyn FrameWork>>,
         on_event: impl Fn(ScanEvent) + Send + 'static,
     ) -> Scanner {
         let shared = Arc::new(Shared {
             preview: Mutex::new(None),
             mailbox: Mailbox::default(),
-            decoder_panics: AtomicU64::new(0),
+            work_panics: AtomicU64::new(0),
         });
         let camera = {
             let shared = Arc::clone(&shared);
@@ -101,14 +119,14 @@ impl Scanner {
                 })
                 .expect("cannot start the camera thread")
         };
-        let decoding = {
+        let working = {
             let shared = Arc::clone(&shared);
             thread::Builder::new()
-                .name("qr-decoder".into())
-                .spawn(move || decode_frames(decoder, &shared, on_event))
-                .expect("cannot start the QR decoder thread")
+                .name("frame-work".into())
+                .spawn(move || work_on_frames(work, &shared, on_event))
+                .expect("cannot start the frame work thread")
         };
-        Scanner { shared, threads: vec![camera, decoding] }
+        Scanner { shared, threads: vec![camera, working] }
     }
 
     /// The newest frame, for the preview; `None` before the first.
@@ -116,15 +134,16 @@ impl Scanner {
         lock(&self.shared.preview).clone()
     }
 
-    /// How many times the decoder panicked (each time on one frame, which was skipped).
-    pub fn decoder_panics(&self) -> u64 {
-        self.shared.decoder_panics.load(Ordering::Relaxed)
+    /// How many times the work (the decoder) panicked, each time on one frame, which was
+    /// skipped.
+    pub fn work_panics(&self) -> u64 {
+        self.shared.work_panics.load(Ordering::Relaxed)
     }
 }
 
 impl Drop for Scanner {
     /// Stops both threads and releases the camera before returning: this waits for the frame
-    /// being read and the decode in progress.
+    /// being read and the work in progress.
     fn drop(&mut self) {
         self.shared.mailbox.update(|slot| slot.stopping = true);
         for thread in self.threads.drain(..) {
@@ -156,8 +175,7 @@ fn read_frames(mut source: Box<dyn FrameSource>, shared: &Shared) {
     }
 }
 
-fn decode_frames(mut decoder: Option<Box<dyn QrDecoder>>, shared: &Shared, on_event: impl Fn(ScanEvent)) {
-    let mut recent = RecentPayloads::default();
+fn work_on_frames(mut work: Option<Box<dyn FrameWork>>, shared: &Shared, on_event: impl Fn(ScanEvent)) {
     loop {
         let frame = match shared.mailbox.wait() {
             Mail::Frame(frame) => frame,
@@ -167,23 +185,33 @@ fn decode_frames(mut decoder: Option<Box<dyn QrDecoder>>, shared: &Shared, on_ev
             }
             Mail::Stop => return,
         };
-        let Some(decoder) = decoder.as_mut() else { continue };
-        let gray = image::imageops::grayscale(&*frame);
-        drop(frame);
-        // Decoders can panic on odd images (rqrr does): skip that frame, keep scanning.
-        match panic::catch_unwind(AssertUnwindSafe(|| decoder.decode(&gray))) {
-            Ok(Some(payload)) if recent.is_new(&payload, Instant::now()) => {
-                on_event(ScanEvent::Read(payload));
-            }
-            Ok(_) => {}
+        let Some(work) = work.as_mut() else { continue };
+        // Decoders can panic on odd images (rqrr does): skip that frame, keep going.
+        match panic::catch_unwind(AssertUnwindSafe(|| work.work(&frame))) {
+            Ok(Some(event)) => on_event(event),
+            Ok(None) => {}
             Err(_) => {
-                shared.decoder_panics.fetch_add(1, Ordering::Relaxed);
+                shared.work_panics.fetch_add(1, Ordering::Relaxed);
             }
         }
     }
 }
 
-/// The decoder thread's one-slot mailbox.
+/// The scan screen's work: QR codes, each reported once while it stays in sight.
+struct CodeReader {
+    decoder: Box<dyn QrDecoder>,
+    recent: RecentPayloads,
+}
+
+impl FrameWork for CodeReader {
+    fn work(&mut self, frame: &RgbImage) -> Option<ScanEvent> {
+        let gray = image::imageops::grayscale(frame);
+        let payload = self.decoder.decode(&gray)?;
+        self.recent.is_new(&payload, Instant::now()).then_some(ScanEvent::Read(payload))
+    }
+}
+
+/// The work thread's one-slot mailbox.
 #[derive(Default)]
 struct Mailbox {
     slot: Mutex<Slot>,
@@ -213,7 +241,7 @@ impl Mailbox {
         lock(&self.slot).stopping
     }
 
-    /// Waits for mail. A frame comes before the camera's failure, so the last frame is decoded.
+    /// Waits for mail. A frame comes before the camera's failure, so the last frame is worked on.
     fn wait(&self) -> Mail {
         let mut slot = self
             .changed

@@ -8,6 +8,8 @@ use std::rc::Rc;
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use base64::Engine;
+use service_api::model::NewFaceAuth;
 use slint::{ComponentHandle, ModelRc, VecModel};
 
 use crate::api::ApiClient;
@@ -17,6 +19,7 @@ use crate::core::view::{self, View};
 use crate::core::voice::NavKey;
 use crate::core::speech::{Earcon, Sound, Utterance};
 use crate::core::{prompts, BarAction, CameraUse, Effect, EntryKey, Event, Kiosk};
+use crate::face_camera::{FacePhoto, FaceWatch};
 use crate::scanner::{ScanEvent, Scanner};
 use crate::speech::{SpeechProblem, Voice};
 use crate::video::{Closed, VideoLauncher, VideoWindow};
@@ -61,8 +64,11 @@ struct Controller {
     /// and, while the camera is on, at each preview frame.
     outside: (mpsc::Sender<Event>, mpsc::Receiver<Event>),
     open_camera: CameraOpener,
-    /// The camera (and the QR decoder on the scan screen), while a screen shows its picture.
+    /// The camera (and the QR decoder or the face guidance), while a screen shows its picture.
     scanner: RefCell<Option<Scanner>>,
+    /// The pension face picture, in memory only, from when it is taken until the core says
+    /// it may go (submitted, refused, or the resident left).
+    face_photo: FacePhoto,
     preview_clock: slint::Timer,
     /// The sequence number of the frame on screen.
     previewed: Cell<u64>,
@@ -87,6 +93,7 @@ impl KioskUi {
             outside: mpsc::channel(),
             open_camera: devices.camera,
             scanner: RefCell::new(None),
+            face_photo: FacePhoto::default(),
             preview_clock: slint::Timer::default(),
             previewed: Cell::new(0),
             shown: RefCell::new(None),
@@ -182,8 +189,10 @@ impl Controller {
             Effect::CloseCamera => return self.close_camera(),
             Effect::OpenVideoCall { join_url, language } => return self.open_video_window(join_url, *language),
             Effect::CloseVideoCall => return drop(self.video_window.borrow_mut().take()),
+            Effect::DiscardFacePhoto => return drop(self.face_photo.lock().map(|mut photo| photo.take())),
             _ => {}
         }
+        let face_photo = self.face_photo.clone();
         let api = self.api.clone();
         let (answer, answered) = tokio::sync::oneshot::channel();
         std::thread::spawn(move || {
@@ -209,6 +218,18 @@ impl Controller {
                 }
                 Effect::PollStaffCall { id, idempotency_key } => {
                     Event::StaffCallAnswered { result: api.staff_call(&id), idempotency_key }
+                }
+                Effect::SubmitFaceAuth { id_number, attempt, liveness, idempotency_key } => {
+                    let photo = face_photo.lock().map(|photo| photo.clone()).ok().flatten();
+                    let request = NewFaceAuth {
+                        id_number,
+                        // The core asks for a submission only after the resident's consent.
+                        consent: true,
+                        attempt,
+                        liveness,
+                        photo_jpeg: base64::engine::general_purpose::STANDARD.encode(photo.unwrap_or_default()),
+                    };
+                    Event::FaceAuthSubmitted(api.submit_face_auth(&request, &idempotency_key))
                 }
                 _ => unreachable!("handled on the UI thread above"),
             };
@@ -237,6 +258,7 @@ impl Controller {
         let on_event = move |event| {
             let event = match event {
                 ScanEvent::Read(payload) => Event::CodeRead { payload, now: unix_seconds() },
+                ScanEvent::Face(news) => Event::Face(news),
                 ScanEvent::Failed(problem) => Event::CameraFailed(problem),
             };
             let _ = events.send(event);
@@ -244,6 +266,9 @@ impl Controller {
         let scanner = match camera_use {
             CameraUse::ReadCodes => Scanner::open(move || open(), crate::scan::decoder(), on_event),
             CameraUse::SelfView => Scanner::preview(move || open(), on_event),
+            CameraUse::Face => {
+                Scanner::with_work(move || open(), Box::new(FaceWatch::new(self.face_photo.clone())), on_event)
+            }
         };
         *self.scanner.borrow_mut() = Some(scanner);
         self.previewed.set(0);
@@ -418,6 +443,7 @@ impl Controller {
                     view::LineStyle::Heading => LineStyle::Heading,
                     view::LineStyle::Body => LineStyle::Body,
                     view::LineStyle::Field => LineStyle::Field,
+                    view::LineStyle::Instruction => LineStyle::Instruction,
                 },
                 text: l.text.shown.into(),
                 value: l.value.shown.into(),
@@ -516,5 +542,6 @@ fn page_kind(page: view::Page) -> PageKind {
         Page::Busy => PageKind::Busy,
         Page::Scan => PageKind::Scan,
         Page::SelfView => PageKind::SelfView,
+        Page::Face => PageKind::Face,
     }
 }

@@ -233,6 +233,8 @@ struct Words {
     staff_sent: &'static str,
     back_home: &'static str,
     captions: &'static str,
+    pension_agree: &'static str,
+    pension_cancel: &'static str,
 }
 
 const CHINESE: Words = Words {
@@ -264,6 +266,8 @@ const CHINESE: Words = Words {
     staff_sent: "已通知工作人员，请在这里稍候。",
     back_home: "返回首页",
     captions: "关闭字幕",
+    pension_agree: "同意，开始",
+    pension_cancel: "取消认证",
 };
 
 const ENGLISH: Words = Words {
@@ -295,11 +299,14 @@ const ENGLISH: Words = Words {
     staff_sent: "Staff have been told. Please wait here.",
     back_home: "Back to home",
     captions: "Hide captions",
+    pension_agree: "I agree: start",
+    pension_cancel: "Stop the check",
 };
 
 /// One visit at the current size, text size and language: home, services, the priority
 /// question, the phone entry, confirm, the ticket, a guide, then a receipt: the scan page, the
-/// typed receipt number and its ticket; each page checked.
+/// typed receipt number and its ticket; the calls for help; the pension face authentication's
+/// explanation, ID number and camera screen; each page checked.
 fn visit(ui: &KioskUi, api: &TestApi, size: (u32, u32), words: &Words, failures: &mut Vec<String>) {
     let window = &ui.window;
     let at = |page: &str| format!("{}-{page}", words.language);
@@ -393,6 +400,21 @@ fn visit(ui: &KioskUi, api: &TestApi, size: (u32, u32), words: &Words, failures:
     press(window, words.back_home);
     press(window, words.captions);
     assert!(!window.get_captions_on());
+
+    // Pension face authentication: the explanation, the ID number, the camera screen.
+    press(window, words.tiles[3]);
+    look(window, size, &at("pension-intro"), &[words.pension_agree], failures);
+    press(window, words.pension_agree);
+    for key in "11010519491231002X".chars() {
+        press(window, &key.to_string());
+    }
+    look(window, size, &at("pension-id"), &[words.ok], failures);
+    press(window, words.ok);
+    assert_eq!(window.get_page(), PageKind::Face);
+    wait_until(window, "a camera frame", |w| w.get_camera_preview().size().width > 0);
+    look(window, size, &at("pension-face"), &[words.pension_cancel], failures);
+    press(window, words.pension_cancel);
+    assert_eq!(window.get_page(), PageKind::Home);
 }
 
 /// Pages through the guide: every line of it shows whole on some page.

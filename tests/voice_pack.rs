@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use kiosk::core::profile::Language;
+use kiosk::core::QUIET_START_SECS;
 use kiosk::speech::voice_pack::{language_code, needed_clips, text_hash, Manifest, VoicePack};
 use rodio::Source;
 
@@ -93,5 +94,35 @@ fn clips_are_speech_that_starts_at_once() {
                 );
             }
         }
+    }
+}
+
+/// The seconds of `prompt`'s clip in `language`.
+fn clip_seconds(pack: &VoicePack, language: Language, prompt: &str) -> f32 {
+    let file = pack.clip(language, prompt).unwrap_or_else(|| panic!("no clip for {prompt}"));
+    let (samples, rate) = decode(file);
+    samples.len() as f32 / rate as f32
+}
+
+/// Face guidance is heard whole: a hint that still holds is said again every
+/// `HintPacer::REPEAT`, so its sentence must end before that; and the camera screen's own
+/// words end before its first hint may be said.
+#[test]
+fn face_guidance_is_heard_whole() {
+    let pack = VoicePack::load(&voices()).unwrap_or_else(|e| panic!("{e}"));
+    let catalog = include_str!("../prompts/catalog.toml");
+    let hints: Vec<&str> = catalog
+        .lines()
+        .filter_map(|line| line.strip_prefix("id = \"face.hint.")?.strip_suffix('"'))
+        .collect();
+    assert_eq!(hints.len(), 10, "{hints:?}");
+    let repeat = face_guide::HintPacer::REPEAT.as_secs_f32();
+    for language in [Language::Zh, Language::En] {
+        for hint in &hints {
+            let seconds = clip_seconds(&pack, language, &format!("face.hint.{hint}"));
+            assert!(seconds < repeat - 0.2, "{} face.hint.{hint}: {seconds} s", language_code(language));
+        }
+        let screen = clip_seconds(&pack, language, "face.title") + clip_seconds(&pack, language, "face.prompt");
+        assert!(screen < QUIET_START_SECS as f32 - 0.3, "{}: the screen's words take {screen} s", language_code(language));
     }
 }

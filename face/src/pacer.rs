@@ -27,12 +27,16 @@ impl Default for HintPacer {
         HintPacer::new(
             Duration::from_millis(300),
             Duration::from_millis(1500),
-            Duration::from_millis(2500),
+            HintPacer::REPEAT,
         )
     }
 }
 
 impl HintPacer {
+    /// How often the default pacer says a hint that still holds: a hint's sentence must be
+    /// shorter, or its repeat cuts it.
+    pub const REPEAT: Duration = Duration::from_millis(2500);
+
     pub fn new(settle: Duration, change_gap: Duration, repeat: Duration) -> HintPacer {
         HintPacer {
             settle,

@@ -4,45 +4,19 @@
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+#[path = "common/scene.rs"]
+mod scene;
+
 use face_guide::{
-    AutoCapture, Face, FaceDetector, FaceSession, Guide, GuideLimits, Hint, HintPacer,
+    yaw_degrees, AutoCapture, Face, FaceDetector, FaceSession, Guide, GuideLimits, Hint, HintPacer,
     LivenessFailure, Step, LEFT_EAR, NOSE, RIGHT_EAR,
 };
 use image::{imageops, Rgb, RgbImage};
-
-/// Where the face is in astronaut.png (found by the detector, checked by eye): centre and
-/// box height, relative to the 512x512 photo.
-const PHOTO_FACE: (f32, f32) = (0.44, 0.25);
-const PHOTO_FACE_HEIGHT: f32 = 0.184;
+use scene::{frame, photo, turned_frame, PHOTO_FACE, PHOTO_FACE_HEIGHT};
 
 fn detector() -> &'static FaceDetector {
     static DETECTOR: OnceLock<FaceDetector> = OnceLock::new();
     DETECTOR.get_or_init(|| FaceDetector::load().expect("models load"))
-}
-
-fn photo() -> &'static RgbImage {
-    static PHOTO: OnceLock<RgbImage> = OnceLock::new();
-    PHOTO.get_or_init(|| {
-        image::open(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/data/astronaut.png"
-        ))
-        .expect("test photo")
-        .to_rgb8()
-    })
-}
-
-/// A 640x480 frame with the photo scaled so the face is `face_height` of the frame's height,
-/// its centre at `(x, y)` (frame-relative); the rest is a grey wall.
-fn frame(face_height: f32, x: f32, y: f32) -> RgbImage {
-    let (w, h) = (640.0, 480.0);
-    let side = (face_height * h / PHOTO_FACE_HEIGHT).round() as u32;
-    let scaled = imageops::resize(photo(), side, side, imageops::FilterType::Triangle);
-    let mut frame = RgbImage::from_pixel(640, 480, Rgb([170, 170, 165]));
-    let left = (x * w - PHOTO_FACE.0 * side as f32).round() as i64;
-    let top = (y * h - PHOTO_FACE.1 * side as f32).round() as i64;
-    imageops::replace(&mut frame, &scaled, left, top);
-    frame
 }
 
 /// A well placed face: centred, 40% of the frame's height.
@@ -357,4 +331,41 @@ fn a_turn_the_wrong_way_fails_the_attempt() {
             Step::Failed(LivenessFailure::WrongDirection)
         ]
     );
+}
+
+#[test]
+fn a_head_turned_in_the_picture_reads_as_a_turn_and_passes_the_check() {
+    let yaw = |turn: f32| {
+        let face = detector()
+            .detect(&turned_frame(0.4, 0.5, 0.45, turn))
+            .first()
+            .copied();
+        yaw_degrees(&face.expect("a face"))
+    };
+    assert!(yaw(0.0).abs() < 5.0, "{}", yaw(0.0));
+    assert!(yaw(40.0) > 25.0, "to the resident's left: {}", yaw(40.0));
+    assert!(yaw(-40.0) < -25.0, "to the right: {}", yaw(-40.0));
+
+    // The pixels of a whole attempt: in place, the turn left, then right, then back, at 30°
+    // a second and 15 frames a second.
+    let frame_time = Duration::from_micros(66_667);
+    let mut turns = vec![0.0; 12];
+    turns.extend(sweep(0.0, 40.0));
+    turns.extend(sweep(40.0, -40.0));
+    turns.extend(sweep(-40.0, 0.0));
+    turns.extend([0.0; 30]);
+    let start = Instant::now();
+    let mut session = FaceSession::default();
+    let mut steps = Vec::new();
+    for (i, turn) in turns.into_iter().enumerate() {
+        let frame = turned_frame(0.4, 0.5, 0.45, turn);
+        let face = detector().detect(&frame).first().copied();
+        if let Some(step) = session.feed(&frame, face.as_ref(), start + frame_time * i as u32) {
+            steps.push(match step {
+                Step::Captured { .. } => "Captured".to_string(),
+                other => format!("{other:?}"),
+            });
+        }
+    }
+    assert_eq!(steps, ["TurnLeft", "TurnRight", "FaceFront", "Captured"]);
 }

@@ -7,6 +7,7 @@
 
 mod calls;
 pub mod entry;
+mod pension;
 pub mod profile;
 mod prompt_file;
 pub mod prompts;
@@ -18,6 +19,8 @@ pub mod voice;
 #[cfg(test)]
 mod call_tests;
 #[cfg(test)]
+mod pension_tests;
+#[cfg(test)]
 mod receipt_tests;
 #[cfg(test)]
 mod tests;
@@ -26,9 +29,12 @@ mod voice_tests;
 
 use ed25519_dalek::VerifyingKey;
 use service_api::model::{
-    ApiError, Bilingual, Catalog, EntryKind, InterpreterCall, MaterialForm, NewTicket, Priority, RedeemReceipt,
-    RedeemedReceipt, Service, StaffCall, StaffCallReason, Step, Ticket, WindowType,
+    ApiError, Bilingual, Catalog, EntryKind, FaceAuth, InterpreterCall, Liveness, MaterialForm, NewTicket, Priority,
+    RedeemReceipt, RedeemedReceipt, Service, StaffCall, StaffCallReason, Step, Ticket, WindowType,
 };
+
+pub use pension::{FaceNews, QUIET_START_SECS};
+use pension::{PensionProblem, PensionVisit};
 
 use profile::{Language, Profile};
 use speech::{Earcon, Phrase, Sound, Utterance, VoiceSettings};
@@ -71,6 +77,9 @@ pub enum Event {
     VideoCallFailed,
     /// The API's answer to sending the staff call with this idempotency key, or to a poll.
     StaffCallAnswered { idempotency_key: String, result: Result<StaffCall, ApiFailure> },
+    /// The face guidance on the camera screen.
+    Face(FaceNews),
+    FaceAuthSubmitted(Result<FaceAuth, ApiFailure>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -198,6 +207,11 @@ pub enum Effect {
     /// Answered by [`Event::StaffCallAnswered`], like the poll.
     SendStaffCall { reason: StaffCallReason, idempotency_key: String },
     PollStaffCall { id: String, idempotency_key: String },
+    /// Send the face picture the adapter holds, with this; answered by
+    /// [`Event::FaceAuthSubmitted`]. A retry after a network failure sends the same picture.
+    SubmitFaceAuth { id_number: String, attempt: u32, liveness: Liveness, idempotency_key: String },
+    /// Forget the face picture: it was submitted, refused, or the resident left.
+    DiscardFacePhoto,
     /// Say this now, interrupting whatever is being said.
     Speak(Utterance),
     StopSpeech,
@@ -212,6 +226,9 @@ pub enum CameraUse {
     ReadCodes,
     /// The interpreter's waiting screen: a preview, so the resident can see they are in frame.
     SelfView,
+    /// Pension face authentication: a preview with the face guidance, which takes the
+    /// picture, feeding [`Event::Face`].
+    Face,
 }
 
 /// How long a resident may stay idle.
@@ -261,6 +278,7 @@ pub mod action {
     pub const END_CALL: &str = "end-call";
     pub const CALL_STAFF: &str = "call-staff";
     pub const CAPTIONS: &str = "captions";
+    pub const AGREE: &str = "agree";
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -275,8 +293,6 @@ enum Screen {
     Step { service: String, index: usize },
     Ticket(Ticket),
     Help,
-    /// A capability this kiosk does not offer yet: sends the resident to the front desk.
-    NotYet,
     /// The camera looks for a receipt's QR code.
     Scan,
     /// The camera cannot be used: the receipt number can be typed instead.
@@ -287,6 +303,16 @@ enum Screen {
     Receipt(Box<RedeemedReceipt>),
     /// The sign-language interpreter call: waiting, in the video call, or why none came.
     Interpreter,
+    /// Pension face authentication: what it is, and consent.
+    PensionIntro,
+    /// Typing the ID number.
+    PensionId,
+    /// The camera, guiding the resident's face until the picture is taken.
+    PensionFace,
+    /// An attempt that ended without a submission: try again, or staff.
+    PensionProblem(PensionProblem),
+    /// The picture was submitted for review.
+    PensionResult(Box<FaceAuth>),
     /// Choose why staff should come.
     StaffReasons,
     /// The staff call's status, until a staff member is on the way.
@@ -316,8 +342,9 @@ struct Session {
     /// The request to repeat from the "unavailable" page.
     pending: Option<Effect>,
     idle_secs: u32,
-    /// Seconds on the scan screen without a receipt read, for its hints.
-    scan_secs: u32,
+    /// Seconds the camera has been on, since the scan or face screen last started: for
+    /// their hints.
+    camera_secs: u32,
     /// The voice navigation focus: a [`voice::Stop`]'s focus id; `None` at the screen's start.
     focus: Option<String>,
     /// Help presses in a row: the second explains the whole kiosk.
@@ -328,6 +355,7 @@ struct Session {
     interpreter: Option<calls::InterpreterProgress>,
     /// The idempotency key of the staff call the staff-call screen shows.
     staff_call: Option<String>,
+    pension: Option<PensionVisit>,
 }
 
 impl Session {
@@ -342,13 +370,14 @@ impl Session {
             after_catalog: None,
             pending: None,
             idle_secs: 0,
-            scan_secs: 0,
+            camera_secs: 0,
             focus: None,
             help_presses: 0,
             last_said: Vec::new(),
             speech_paused: false,
             interpreter: None,
             staff_call: None,
+            pension: None,
         }
     }
 
@@ -429,15 +458,20 @@ impl Kiosk {
                 | Event::VideoCallClosed
                 | Event::VideoCallFailed
                 | Event::StaffCallAnswered { .. }
+                | Event::FaceAuthSubmitted(_)
+                // Nobody in front of the camera is nobody using the kiosk.
+                | Event::Face(FaceNews::Hint(face_guide::Hint::NoFace))
         );
         let before = Snapshot::of(self);
         let call_before = self.session.interpreter.clone();
+        let photo_before = self.holds_face_photo();
         if resident {
             self.session.idle_secs = 0;
         }
         self.acted = false;
-        if before.idle && resident && self.session.profile.voice {
-            return self.follow(before); // the resident is back: say the screen again
+        // The resident is back: say the screen again (news from the camera is still news).
+        if before.idle && resident && self.session.profile.voice && !matches!(event, Event::Face(_)) {
+            return self.follow(before);
         }
         if self.session.profile.voice {
             // Touch and confirm: the first touch of an item says it, the second activates it.
@@ -482,7 +516,15 @@ impl Kiosk {
                 self.staff_call_answered(&idempotency_key, result);
                 vec![]
             }
+            Event::Face(news) => self.face_news(news),
+            Event::FaceAuthSubmitted(result) => {
+                self.face_auth_submitted(result);
+                vec![]
+            }
         };
+        if photo_before && !self.holds_face_photo() {
+            effects.push(Effect::DiscardFacePhoto);
+        }
         effects.extend(self.hang_up_if_left(call_before));
         let camera = self.camera_use();
         if before.camera != camera {
@@ -517,7 +559,7 @@ impl Kiosk {
                 home::GUIDES => return self.open(Screen::GuideCategories),
                 home::SCAN_RECEIPT => self.start_scan(),
                 home::CALL_STAFF => self.go(Screen::StaffReasons),
-                home::PENSION => self.go(Screen::NotYet),
+                home::PENSION => self.go(Screen::PensionIntro),
                 _ => {}
             },
             Screen::Services if self.service(id).is_some() => self.start_flow(id),
@@ -532,7 +574,7 @@ impl Kiosk {
             }
             Screen::Guide { service } if id == action::TAKE_NUMBER => self.start_flow(&service),
             Screen::Step { service, index } => return self.activate_step(&service, index, id),
-            Screen::Ticket(_) | Screen::NotYet | Screen::Refused(_) if id == action::FINISH || id == action::HOME => {
+            Screen::Ticket(_) | Screen::Refused(_) if id == action::FINISH || id == action::HOME => {
                 self.go_home()
             }
             Screen::Help if id == action::CLOSE => self.back(),
@@ -547,6 +589,11 @@ impl Kiosk {
                 return self.activate_receipt_screen(&screen, id)
             }
             Screen::Interpreter => return self.activate_interpreter_screen(id),
+            Screen::PensionIntro
+            | Screen::PensionId
+            | Screen::PensionFace
+            | Screen::PensionProblem(_)
+            | Screen::PensionResult(_) => return self.activate_pension_screen(&screen, id),
             Screen::StaffReasons => {
                 if let Some(reason) = StaffCallReason::parse(id) {
                     return self.call_staff(reason);
@@ -658,6 +705,7 @@ impl Kiosk {
     fn entry_kind(&self) -> Option<EntryKind> {
         match &self.session.screen {
             Screen::ReceiptNumber => Some(EntryKind::ReceiptNumber),
+            Screen::PensionId => Some(EntryKind::IdNumber),
             Screen::Step { service, index } => match self.service(service)?.flow.get(*index)? {
                 Step::Entry { entry, .. } => Some(*entry),
                 _ => None,
@@ -690,8 +738,8 @@ impl Kiosk {
         if !self.waiting_for_interpreter() {
             self.session.idle_secs += secs;
         }
-        if self.session.screen == Screen::Scan {
-            self.session.scan_secs += secs;
+        if self.camera_use().is_some() {
+            self.session.camera_secs += secs;
         }
         if self.session.idle_secs >= self.idle.timeout_secs + self.idle.warning_secs {
             effects.extend(self.reset());
@@ -812,6 +860,7 @@ impl Kiosk {
         self.session.pending = None;
         self.session.after_catalog = None;
         self.session.staff_call = None; // a call not yet sent is still sent (see `calls`)
+        self.session.pension = None;
     }
 
     // --- voice navigation ---
@@ -955,7 +1004,8 @@ impl Kiosk {
 
     /// What the kiosk says with voice navigation off: the screens a resident may not be
     /// looking at (the scan screen, held at a camera, and its hints), a receipt's result,
-    /// the calls for help and their news, and every problem.
+    /// the calls for help and their news, the pension face authentication (explained,
+    /// guided and answered by voice), and every problem.
     fn unasked(&self, before: &Snapshot, view: &View) -> Vec<Sound> {
         let now = Snapshot::of(self);
         let speaks = matches!(
@@ -967,9 +1017,18 @@ impl Kiosk {
                 | Screen::Unavailable
                 | Screen::Interpreter
                 | Screen::StaffCall
+                | Screen::PensionIntro
+                | Screen::PensionFace
+                | Screen::PensionProblem(_)
+                | Screen::PensionResult(_)
         );
         if now.screen != before.screen && speaks {
-            voice::summary(view)
+            let mut sounds = voice::summary(view);
+            // A message's lines are part of it (the pension steps, an interpreter's absence).
+            if view.page == Page::Message {
+                sounds.extend(view.lines.iter().map(|line| Sound::Say(line.text.phrase.clone())));
+            }
+            sounds
         } else {
             news(before, &now, view).unwrap_or_default()
         }
@@ -1108,11 +1167,11 @@ impl Kiosk {
                 let captions = if view.profile.captions { "help.captions-off" } else { "help.captions-on" };
                 view.items = vec![button(action::CLOSE, "help.close"), button(action::CAPTIONS, captions)];
             }
-            Screen::NotYet => {
-                view.title = t("later.title");
-                view.prompt = t("later.prompt");
-                view.items = vec![button(action::HOME, "later.home")];
-            }
+            Screen::PensionIntro
+            | Screen::PensionId
+            | Screen::PensionFace
+            | Screen::PensionProblem(_)
+            | Screen::PensionResult(_) => self.pension_view(&mut view),
             Screen::Scan | Screen::NoCamera(_) | Screen::ReceiptNumber | Screen::Receipt(_) => {
                 self.receipt_view(&mut view)
             }
@@ -1181,15 +1240,7 @@ impl Kiosk {
                     service_api::model::EntryKind::Phone => "entry.prompt.phone",
                     service_api::model::EntryKind::ReceiptNumber => "entry.prompt.receipt-number",
                 });
-                let typed = &self.session.typed;
-                view.entry = Some(EntryView {
-                    shown: if *masked { "*".repeat(typed.len()) } else { typed.clone() },
-                    typed_len: typed.len(),
-                    masked: *masked,
-                    expected_len: entry::expected_len(*entry),
-                    allows_x: *entry == service_api::model::EntryKind::IdNumber,
-                    optional: *optional,
-                });
+                view.entry = Some(self.entry_view(*entry, *masked, *optional));
                 view.items = vec![button(action::ENTRY_DONE, "entry.done")];
                 if *optional {
                     view.items.push(button(action::ENTRY_SKIP, "entry.skip"));
@@ -1202,6 +1253,19 @@ impl Kiosk {
                 view.items = vec![button(action::CONFIRM, "confirm.button")];
             }
             Step::Ticket { .. } => {}
+        }
+    }
+
+    /// The keypad entry of `kind` in progress.
+    fn entry_view(&self, kind: EntryKind, masked: bool, optional: bool) -> EntryView {
+        let typed = &self.session.typed;
+        EntryView {
+            shown: if masked { "*".repeat(typed.len()) } else { typed.clone() },
+            typed_len: typed.len(),
+            masked,
+            expected_len: entry::expected_len(kind),
+            allows_x: kind == EntryKind::IdNumber,
+            optional,
         }
     }
 
@@ -1238,6 +1302,7 @@ struct Snapshot {
     camera: Option<CameraUse>,
     /// The prompt id of a call's state on its screen.
     call_status: Option<&'static str>,
+    face: Option<(&'static str, u32)>,
 }
 
 impl Snapshot {
@@ -1253,13 +1318,14 @@ impl Snapshot {
             hint: kiosk.scan_hint(),
             camera: kiosk.camera_use(),
             call_status: kiosk.call_status(),
+            face: kiosk.face_instruction(),
         }
     }
 }
 
 /// What is said of a change on the same screen, with voice navigation on or off: a new
-/// problem (with the error sound), a call's new state (with the alert sound), or a new
-/// scanning hint.
+/// problem (with the error sound), a call's new state (with the alert sound), the face
+/// guidance's instruction (said again when repeated), or a new scanning hint.
 fn news(before: &Snapshot, now: &Snapshot, view: &View) -> Option<Vec<Sound>> {
     if now.error != before.error && now.error.is_some() {
         return Some(vec![Sound::Earcon(Earcon::Error), Sound::Say(view.error.phrase.clone())]);
@@ -1268,6 +1334,9 @@ fn news(before: &Snapshot, now: &Snapshot, view: &View) -> Option<Vec<Sound>> {
         let mut sounds = vec![Sound::Earcon(Earcon::Alert), Sound::Say(view.prompt.phrase.clone())];
         sounds.extend(view.lines.iter().map(|line| Sound::Say(line.text.phrase.clone())));
         return Some(sounds);
+    }
+    if let Some((instruction, _)) = now.face.filter(|_| now.face != before.face) {
+        return Some(vec![Sound::Say(Phrase::prompt(instruction))]);
     }
     let hint = now.hint.filter(|_| now.hint != before.hint)?;
     Some(vec![Sound::Say(Phrase::prompt(hint))])

@@ -42,7 +42,7 @@ fn read(kiosk: &mut Kiosk, payload: &str) -> Vec<Effect> {
 }
 
 /// What the effects say, as prompt ids and values.
-fn spoken(effects: &[Effect]) -> Vec<String> {
+pub(super) fn spoken(effects: &[Effect]) -> Vec<String> {
     effects
         .iter()
         .filter_map(|e| match e {

@@ -6,7 +6,7 @@ use service_api::model::{EntryKind, RedeemReceipt, RedeemedReceipt};
 use service_api::receipt::{Receipt, ReceiptError};
 
 use super::speech::Phrase;
-use super::view::{EntryView, Item, Line, LineStyle, Page, Text, View};
+use super::view::{Item, Line, LineStyle, Page, Text, View};
 use super::{action, ApiFailure, CameraProblem, CameraUse, Effect, Kiosk, Screen};
 
 /// Seconds between scanning hints; after the last hint the keypad is offered.
@@ -22,16 +22,17 @@ impl Kiosk {
     }
 
     pub(super) fn start_scan(&mut self) {
-        self.session.scan_secs = 0;
+        self.session.camera_secs = 0;
         self.go(Screen::Scan);
     }
 
     /// What the camera should be on for: reading codes on the scan screen, a self-view while
-    /// waiting for an interpreter; off everywhere else.
+    /// waiting for an interpreter, the face guidance; off everywhere else.
     pub(super) fn camera_use(&self) -> Option<CameraUse> {
         match self.session.screen {
             Screen::Scan => Some(CameraUse::ReadCodes),
             Screen::Interpreter if self.interpreter_page() == Page::SelfView => Some(CameraUse::SelfView),
+            Screen::PensionFace => Some(CameraUse::Face),
             _ => None,
         }
     }
@@ -41,7 +42,7 @@ impl Kiosk {
         if self.session.screen != Screen::Scan {
             return None;
         }
-        let n = (self.session.scan_secs / HINT_EVERY_SECS) as usize;
+        let n = (self.session.camera_secs / HINT_EVERY_SECS) as usize;
         n.checked_sub(1).map(|i| HINTS[i.min(HINTS.len() - 1)])
     }
 
@@ -95,6 +96,7 @@ impl Kiosk {
             Screen::Scan => self.session.screen = Screen::NoCamera(problem),
             // The call can go on, but the interpreter may not see the resident sign.
             Screen::Interpreter => self.session.error = Some("interpreter.no-camera"),
+            Screen::PensionFace => self.pension_camera_failed(),
             _ => {}
         }
     }
@@ -148,15 +150,7 @@ impl Kiosk {
                 view.page = Page::Entry;
                 view.title = t("receipt-number.title");
                 view.prompt = t("entry.prompt.receipt-number");
-                let typed = &self.session.typed;
-                view.entry = Some(EntryView {
-                    shown: typed.clone(),
-                    typed_len: typed.len(),
-                    masked: false,
-                    expected_len: super::entry::expected_len(EntryKind::ReceiptNumber),
-                    allows_x: false,
-                    optional: false,
-                });
+                view.entry = Some(self.entry_view(EntryKind::ReceiptNumber, false, false));
                 view.items = vec![button(action::ENTRY_DONE, "entry.done")];
             }
             Screen::Receipt(redeemed) => {

@@ -92,11 +92,11 @@ pub(super) fn kiosk() -> Kiosk {
     kiosk
 }
 
-fn activate(kiosk: &mut Kiosk, id: &str) -> Vec<Effect> {
+pub(super) fn activate(kiosk: &mut Kiosk, id: &str) -> Vec<Effect> {
     kiosk.handle(Event::Activate(id.into()))
 }
 
-fn type_keys(kiosk: &mut Kiosk, keys: &str) {
+pub(super) fn type_keys(kiosk: &mut Kiosk, keys: &str) {
     for c in keys.chars() {
         kiosk.handle(Event::Key(EntryKey::Char(c)));
     }

@@ -64,6 +64,8 @@ pub enum Page {
     Scan,
     /// The camera preview as a mirror, while waiting for an interpreter.
     SelfView,
+    /// The camera preview with an oval for the face, and the face guidance's instruction.
+    Face,
 }
 
 /// Something the resident can activate, in reading order.
@@ -90,6 +92,8 @@ pub enum LineStyle {
     Heading,
     Body,
     Field,
+    /// What to do now, in the largest text on the page, for a resident looking at a camera.
+    Instruction,
 }
 
 /// The keypad entry in progress.

@@ -57,9 +57,14 @@ impl TestApi {
 
     /// A POST to the API as the holder of `token`; the answer's JSON.
     pub fn post(&self, token: &str, path: &str) -> serde_json::Value {
+        self.post_json(token, path, serde_json::json!({}))
+    }
+
+    /// [`TestApi::post`] with this body.
+    pub fn post_json(&self, token: &str, path: &str, body: serde_json::Value) -> serde_json::Value {
         let mut response = ureq::post(format!("{}{path}", self.server.base_url))
             .header("Authorization", &format!("Bearer {token}"))
-            .send_json(serde_json::json!({}))
+            .send_json(body)
             .unwrap();
         response.body_mut().read_json().unwrap()
     }
@@ -188,6 +193,11 @@ impl Said {
     /// Everything said so far, one string per utterance; clears the record.
     pub fn take(&self) -> Vec<String> {
         std::mem::take(&mut self.words.borrow_mut())
+    }
+
+    /// How many utterances were said so far.
+    pub fn count(&self) -> usize {
+        self.spoken.borrow().len()
     }
 
     /// The phrases of the last utterance, as spoken.
