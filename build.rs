@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-#[path = "src/core/prompt_file.rs"]
+#[path = "crates/kiosk-core/src/prompt_file.rs"]
 #[allow(dead_code)] // the spoken forms are read by the kiosk, not here
 mod prompt_file;
 use prompt_file::{CatalogFile, Prompt};

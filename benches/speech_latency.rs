@@ -25,8 +25,8 @@ mod audio_rig;
 use std::time::{Duration, Instant};
 
 use audio_rig::{Part, Rig};
-use kiosk::core::profile::Language;
-use kiosk::core::speech::{Phrase, Sound, Utterance, VoiceSettings};
+use kiosk_core::profile::Language;
+use kiosk_core::speech::{Phrase, Sound, Utterance, VoiceSettings};
 use kiosk::speech::voice_pack::VoicePack;
 use kiosk::speech::Speaker;
 

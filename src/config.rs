@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use clap::Parser;
 use ed25519_dalek::VerifyingKey;
 
-use crate::core::profile::Language;
+use kiosk_core::profile::Language;
 
 #[derive(Parser, Debug, Default)]
 #[command(name = "kiosk", version, about = "Accessible self-service kiosk of a community service center")]

@@ -4,10 +4,10 @@ use std::sync::{mpsc, Arc};
 
 use clap::Parser;
 
-use kiosk::api::ApiClient;
+use contract::ApiClient;
 use kiosk::camera::{self, CameraChoice};
 use kiosk::config::{Config, Flags};
-use kiosk::core::{Event, IdlePolicy, Kiosk};
+use kiosk_core::{Event, IdlePolicy, Kiosk};
 use kiosk::headphones;
 use kiosk::speech::voice_pack::VoicePack;
 use kiosk::speech::Speaker;

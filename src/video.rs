@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus};
 use std::time::{Duration, Instant};
 
-use crate::core::profile::Language;
+use kiosk_core::profile::Language;
 
 /// Opens video rooms. A center can put its own platform behind it (SIP through baresip, say).
 pub trait VideoLauncher {

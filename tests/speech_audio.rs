@@ -8,8 +8,8 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use audio_rig::{seconds, sounds, windows, Part, Rig, Window};
-use kiosk::core::profile::Language;
-use kiosk::core::speech::{Earcon, VoiceSettings};
+use kiosk_core::profile::Language;
+use kiosk_core::speech::{Earcon, VoiceSettings};
 use kiosk::speech::{Segment, Speaker, SpeechProblem};
 
 /// A sample louder than this is sound (of 32767; the capture's floor is exact silence).

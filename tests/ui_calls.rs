@@ -14,8 +14,8 @@ use std::path::Path;
 
 use slint::ComponentHandle;
 
-use kiosk::core::profile::Language;
-use kiosk::core::IdlePolicy;
+use kiosk_core::profile::Language;
+use kiosk_core::IdlePolicy;
 use kiosk::ui::{KioskUi, PageKind};
 use kiosk::video::room_url;
 use service_api::{EmbeddedServer, Role};

@@ -8,9 +8,9 @@ use i_slint_backend_testing::{AccessibleRole, ElementHandle, ElementQuery};
 use slint::platform::PointerEventButton;
 use slint::ComponentHandle;
 
-use kiosk::api::ApiClient;
-use kiosk::core::profile::Language;
-use kiosk::core::{IdlePolicy, Kiosk};
+use contract::ApiClient;
+use kiosk_core::profile::Language;
+use kiosk_core::{IdlePolicy, Kiosk};
 use kiosk::ui::{AppWindow, KioskUi, PageKind};
 
 mod common;

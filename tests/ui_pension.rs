@@ -10,7 +10,7 @@
 //! - A turn the wrong way fails the try, which is offered again.
 
 mod common;
-#[path = "../face/tests/common/scene.rs"]
+#[path = "../crates/face-guide/tests/common/scene.rs"]
 mod scene;
 
 use std::collections::VecDeque;
@@ -22,8 +22,8 @@ use image::RgbImage;
 use slint::ComponentHandle;
 
 use kiosk::camera::{CameraProblem, FileCamera, FrameSource};
-use kiosk::core::speech::Phrase;
-use kiosk::core::IdlePolicy;
+use kiosk_core::speech::Phrase;
+use kiosk_core::IdlePolicy;
 use kiosk::ui::{KioskUi, PageKind};
 use service_api::Role;
 

@@ -14,7 +14,7 @@ use std::time::Duration;
 use slint::{ComponentHandle, Model};
 
 use kiosk::camera::{self, CameraChoice, FileCamera, FrameSource};
-use kiosk::core::IdlePolicy;
+use kiosk_core::IdlePolicy;
 use kiosk::ui::{AppWindow, KioskUi, LineStyle, PageKind};
 
 use common::{press, start_kiosk_with_camera, wait_until};

@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use i_slint_backend_testing::{AccessibleRole, ElementHandle, ElementQuery};
 use slint::{ComponentHandle, Model, ModelRc, VecModel};
 
-use kiosk::core::IdlePolicy;
+use kiosk_core::IdlePolicy;
 use kiosk::ui::{AppWindow, ItemData, KioskUi, PageKind};
 
 mod common;

@@ -11,7 +11,7 @@ use i_slint_backend_testing::ElementHandle;
 use slint::platform::{Key, PointerEventButton, WindowEvent};
 use slint::{ComponentHandle, LogicalPosition, Model};
 
-use kiosk::core::IdlePolicy;
+use kiosk_core::IdlePolicy;
 use kiosk::ui::{AppWindow, PageKind};
 
 mod common;

@@ -5,8 +5,8 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use kiosk::core::profile::Language;
-use kiosk::core::QUIET_START_SECS;
+use kiosk_core::profile::Language;
+use kiosk_core::QUIET_START_SECS;
 use kiosk::speech::voice_pack::{language_code, needed_clips, text_hash, Manifest, VoicePack};
 use rodio::Source;
 

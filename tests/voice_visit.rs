@@ -32,14 +32,14 @@ use slint::{ComponentHandle, Model, SharedString};
 
 use audio_rig::{seconds, windows, Part, Rig, RATE, WINDOW};
 use common::init_headless_platform;
-use kiosk::api::ApiClient;
-use kiosk::core::profile::Language;
-use kiosk::core::speech::Utterance;
-use kiosk::core::{IdlePolicy, Kiosk};
+use contract::ApiClient;
+use kiosk_core::profile::Language;
+use kiosk_core::speech::Utterance;
+use kiosk_core::{IdlePolicy, Kiosk};
 use kiosk::speech::voice_pack::VoicePack;
 use kiosk::speech::{earcon, Segment, Speaker, SpeechProblem, Voice};
 use kiosk::ui::{AppWindow, KioskUi, PageKind};
-use service_api::model::{Bilingual, Catalog, EntryKind, Step};
+use contract::model::{Bilingual, Catalog, EntryKind, Step};
 use service_api::EmbeddedServer;
 
 /// A sample louder than this is sound (of 32767; the rig's silence is exact zeros).
@@ -318,7 +318,7 @@ fn key_name(text: &str) -> String {
 fn start_api(dir: &Path) -> EmbeddedServer {
     let db = dir.join("api.sqlite");
     let server = EmbeddedServer::start(&db, "kiosk-test", "secret").unwrap();
-    let catalog: Catalog = serde_json::from_str(include_str!("../service-api/seed/catalog.json")).unwrap();
+    let catalog: Catalog = serde_json::from_str(include_str!("../crates/service-api/seed/catalog.json")).unwrap();
     let mut service = catalog.services.into_iter().find(|s| s.code == SERVICE).expect("the seed's service");
     let after_priority = service.flow.iter().position(|s| s.id() == "priority").expect("a priority step") + 1;
     let id_number = Step::Entry {

@@ -12,7 +12,7 @@ use std::process::{Command, Stdio};
 
 use clap::Parser;
 
-use kiosk::core::profile::Language;
+use kiosk_core::profile::Language;
 use kiosk::speech::voice_pack::{
     language_code, needed_clips, text_hash, Clip, Manifest, ManifestEntry, MANIFEST,
 };

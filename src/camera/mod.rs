@@ -1,17 +1,25 @@
-//! Cameras behind one small trait: V4L2 webcams through nokhwa in production, image files and
-//! image sequences for tests and the `--camera-file` demo mode.
+//! The camera and the work on its frames:
+//! - sources behind one small trait, [`FrameSource`]: V4L2 webcams through nokhwa in
+//!   production, image files and image sequences for tests and the `--camera-file` demo mode;
+//! - [`scanner`]: the newest-frame pipeline, a live preview and the work on the frames on
+//!   worker threads;
+//! - [`qr`]: reading QR codes from frames;
+//! - [`face`]: face guidance and the picture, on the pension face screen's frames.
 
 mod device;
+pub mod face;
 mod files;
+pub mod qr;
+pub mod scanner;
 
 use std::fmt;
 use std::path::PathBuf;
 
 use image::RgbImage;
 
-pub use crate::core::CameraProblem;
 pub use device::NokhwaCamera;
 pub use files::FileCamera;
+pub use kiosk_core::CameraProblem;
 
 /// Where frames come from. Opening is the implementation's constructor; dropping it releases
 /// the device.

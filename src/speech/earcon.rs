@@ -2,7 +2,7 @@
 //! and shape so they can be told apart without looking (focus: one high blip; activate: two
 //! rising notes; error: two falling low notes; alert: three rising high notes).
 
-use crate::core::speech::Earcon;
+use kiosk_core::speech::Earcon;
 
 pub const SAMPLE_RATE: u32 = 44_100;
 

@@ -1,11 +1,11 @@
-//! Speech output: the core's [`Utterance`](crate::core::speech::Utterance)s become a
+//! Speech output: the core's [`Utterance`](kiosk_core::speech::Utterance)s become a
 //! sequence of [`Segment`]s (voice-pack clips, live text-to-speech, earcons) played by one
 //! speaker, each new utterance interrupting the one before.
 
 use std::path::PathBuf;
 
-use crate::core::profile::Language;
-use crate::core::speech::{Earcon, Utterance};
+use kiosk_core::profile::Language;
+use kiosk_core::speech::{Earcon, Utterance};
 
 pub mod earcon;
 pub mod numbers;

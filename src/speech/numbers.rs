@@ -11,7 +11,7 @@
 //! Numbers below [`WORDS_BELOW`] are read as words; larger ones (never a count or a duration
 //! at a kiosk) digit by digit.
 
-use crate::core::profile::Language;
+use kiosk_core::profile::Language;
 
 /// Numbers from here on are read digit by digit.
 pub const WORDS_BELOW: u64 = 100_000_000;

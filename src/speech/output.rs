@@ -15,8 +15,8 @@ use rodio::{Decoder, DeviceSinkBuilder, MixerDeviceSink, Player, Source};
 use speech_dispatcher::{Connection, Mode, Priority};
 
 use super::speaker::SpeechProblem;
-use crate::core::profile::Language;
-use crate::core::speech::VoiceSettings;
+use kiosk_core::profile::Language;
+use kiosk_core::speech::VoiceSettings;
 
 /// Something for the sound device to play.
 #[derive(Clone, Debug, PartialEq)]

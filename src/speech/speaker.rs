@@ -15,8 +15,8 @@ use super::earcon;
 use super::output::{ClipOutput, LiveVoice, RodioOutput, Sound, SpeechDispatcherVoice};
 use super::voice_pack::VoicePack;
 use super::Segment;
-use crate::core::profile::Language;
-use crate::core::speech::{Utterance, VoiceSettings};
+use kiosk_core::profile::Language;
+use kiosk_core::speech::{Utterance, VoiceSettings};
 
 /// Something that keeps speech from working fully.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -380,7 +380,7 @@ mod tests {
     use std::rc::Rc;
 
     use super::*;
-    use crate::core::speech::Earcon;
+    use kiosk_core::speech::Earcon;
 
     /// What the fake outputs were asked to do, and whether they are still playing.
     #[derive(Default)]

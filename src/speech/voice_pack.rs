@@ -17,9 +17,9 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::core::profile::Language;
-use crate::core::prompts;
-use crate::core::speech::{Part, Phrase, Sound, Utterance, HIDDEN_PROMPT as HIDDEN};
+use kiosk_core::profile::Language;
+use kiosk_core::prompts;
+use kiosk_core::speech::{Part, Phrase, Sound, Utterance, HIDDEN_PROMPT as HIDDEN};
 
 use super::numbers;
 use super::Segment;
@@ -317,7 +317,7 @@ fn speak(segments: &mut Vec<Segment>, text: &str, language: Language) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::speech::{Earcon, VoiceSettings};
+    use kiosk_core::speech::{Earcon, VoiceSettings};
 
     /// A pack in a temporary directory with fresh clips for `keys` (both languages), a stale
     /// one for each of `stale`.

@@ -10,15 +10,15 @@ use std::time::{Duration, Instant};
 use i_slint_backend_testing::{TestingBackend, TestingBackendOptions};
 use slint::ComponentHandle;
 
-use kiosk::api::ApiClient;
+use contract::ApiClient;
 use kiosk::camera::{FileCamera, FrameSource, OpenError};
-use kiosk::core::profile::Language;
-use kiosk::core::speech::{Sound, Utterance};
-use kiosk::core::{IdlePolicy, Kiosk};
+use kiosk_core::profile::Language;
+use kiosk_core::speech::{Sound, Utterance};
+use kiosk_core::{IdlePolicy, Kiosk};
 use kiosk::speech::{SpeechProblem, Voice};
 use kiosk::ui::{AppWindow, CameraOpener, Devices, KioskUi};
 use kiosk::video::CommandLauncher;
-use service_api::model::{IssuedReceipt, NewReceipt};
+use contract::model::{IssuedReceipt, NewReceipt};
 use service_api::EmbeddedServer;
 
 /// Slint's testing backend with the software renderer (for snapshots) and a real event loop

@@ -1,0 +1,557 @@
+//! The shared service API's data model: the JSON bodies that travel between the reference
+//! server and its clients (kiosks, staff windows). `openapi.json` describes the same shapes;
+//! the contract test keeps the two in step.
+
+use serde::{Deserialize, Serialize};
+
+/// Declares a fieldless enum with the one string form of each value, the same in JSON, in the
+/// database and in messages: serde, `as_str`, `parse`, `Display`, `FromStr` and `ALL` (every
+/// value, in declaration order) all come from the names given here.
+#[macro_export]
+macro_rules! string_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident { $($(#[$variant_meta:meta])* $variant:ident = $string:literal,)* }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        pub enum $name {
+            $($(#[$variant_meta])* #[serde(rename = $string)] $variant,)*
+        }
+
+        impl $name {
+            pub const ALL: [$name; [$($string),*].len()] = [$($name::$variant),*];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $string,)*
+                }
+            }
+
+            pub fn parse(s: &str) -> Option<$name> {
+                match s {
+                    $($string => Some($name::$variant),)*
+                    _ => None,
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = String;
+
+            fn from_str(s: &str) -> Result<$name, String> {
+                $name::parse(s).ok_or_else(|| format!("{s:?} is not a {}", stringify!($name)))
+            }
+        }
+    };
+}
+
+/// A text in both languages of the center. Chinese is the default language of the kiosk.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bilingual {
+    pub zh: String,
+    pub en: String,
+}
+
+impl Bilingual {
+    pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Self {
+        Self {
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+}
+
+/// A category of services, as the service guides group them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Category {
+    pub code: String,
+    pub name: Bilingual,
+}
+
+/// One service of the center (社保参保登记, 户籍迁入, ...), with its guide and its guided flow.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Service {
+    /// Stable code, e.g. `social-insurance-enrolment`.
+    pub code: String,
+    /// Letter that starts the service's ticket numbers (A012).
+    pub ticket_prefix: String,
+    pub name: Bilingual,
+    pub department: Bilingual,
+    /// Code of its [`Category`].
+    pub category: String,
+    pub materials: Vec<Material>,
+    pub conditions: Vec<Bilingual>,
+    /// Legal time limit, e.g. 即时办结 / "on the spot" or 5个工作日 / "5 working days".
+    pub time_limit: Bilingual,
+    pub fee: Bilingual,
+    pub window_type: WindowType,
+    /// Typical minutes at the window, used for wait estimates until real times exist.
+    pub typical_minutes: i64,
+    /// The steps the kiosk walks a resident through before issuing a ticket.
+    pub flow: Vec<Step>,
+}
+
+/// 即办件 (done on the spot) or 承诺件 (accepted now, done within the time limit).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WindowType {
+    Immediate,
+    Promised,
+}
+
+/// A material to bring: 身份证 (original, 1 copy), ...
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Material {
+    pub name: Bilingual,
+    pub required: bool,
+    pub copies: i64,
+    pub form: MaterialForm,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MaterialForm {
+    Original,
+    Copy,
+    OriginalAndCopy,
+}
+
+/// One step of a service's guided flow, as data: the kiosk has one page per kind.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Step {
+    /// Something to read before going on.
+    Info {
+        id: String,
+        title: Bilingual,
+        body: Bilingual,
+    },
+    /// One option out of several; the chosen option's id is the answer.
+    Choice {
+        id: String,
+        title: Bilingual,
+        /// Short name of the answer on the confirm page; the title when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        label: Option<Bilingual>,
+        options: Vec<ChoiceOption>,
+    },
+    /// A yes/no question; the answer is `yes` or `no`.
+    YesNo {
+        id: String,
+        title: Bilingual,
+        /// Short name of the answer on the confirm page; the title when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        label: Option<Bilingual>,
+    },
+    /// Digits typed on the on-screen keypad, validated by kind.
+    Entry {
+        id: String,
+        title: Bilingual,
+        /// Short name of the answer on the confirm page; the title when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        label: Option<Bilingual>,
+        entry: EntryKind,
+        masked: bool,
+        optional: bool,
+    },
+    /// A summary of every answer, to confirm before the ticket is issued.
+    Confirm { id: String, title: Bilingual },
+    /// Issue the queue ticket with the answers given.
+    Ticket { id: String, title: Bilingual },
+}
+
+impl Step {
+    pub fn id(&self) -> &str {
+        match self {
+            Step::Info { id, .. }
+            | Step::Choice { id, .. }
+            | Step::YesNo { id, .. }
+            | Step::Entry { id, .. }
+            | Step::Confirm { id, .. }
+            | Step::Ticket { id, .. } => id,
+        }
+    }
+
+    /// What the confirm page calls the step's answer: its short label, else its title.
+    pub fn summary_label(&self) -> &Bilingual {
+        match self {
+            Step::Choice { label: Some(label), .. }
+            | Step::YesNo { label: Some(label), .. }
+            | Step::Entry { label: Some(label), .. } => label,
+            _ => self.title(),
+        }
+    }
+
+    pub fn title(&self) -> &Bilingual {
+        match self {
+            Step::Info { title, .. }
+            | Step::Choice { title, .. }
+            | Step::YesNo { title, .. }
+            | Step::Entry { title, .. }
+            | Step::Confirm { title, .. }
+            | Step::Ticket { title, .. } => title,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChoiceOption {
+    pub id: String,
+    pub label: Bilingual,
+}
+
+/// What an entry step accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryKind {
+    /// 18-character resident ID number (GB 11643), last character a digit or X.
+    IdNumber,
+    /// 11-digit mainland mobile number.
+    Phone,
+    /// 12-digit number printed under a pre-review receipt's QR code, last digit a Luhn check
+    /// digit (see [`crate::receipt::is_receipt_number`]).
+    ReceiptNumber,
+}
+
+/// The whole catalog a kiosk loads at start.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Catalog {
+    pub categories: Vec<Category>,
+    pub services: Vec<Service>,
+}
+
+string_enum! {
+    pub enum Priority {
+        Normal = "normal",
+        Elderly = "elderly",
+        Disabled = "disabled",
+        FastTrack = "fast_track",
+    }
+}
+
+string_enum! {
+    pub enum TicketStatus {
+        Issued = "issued",
+        Called = "called",
+        Serving = "serving",
+        Done = "done",
+        NoShow = "no_show",
+    }
+}
+
+/// Body of `POST /v1/tickets`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewTicket {
+    pub service_code: String,
+    pub priority: Priority,
+    /// Mobile number for the SMS sent when the ticket is called, if the resident gave one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_phone: Option<String>,
+}
+
+/// A queue ticket, as issued to a resident and as seen by staff.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Ticket {
+    pub id: String,
+    /// e.g. `A012`.
+    pub number: String,
+    pub service_code: String,
+    pub service_name: Bilingual,
+    pub priority: Priority,
+    pub status: TicketStatus,
+    /// Tickets of the same service still waiting before this one.
+    pub people_ahead: i64,
+    /// Minutes, from recent real service times and open windows.
+    pub estimated_wait_minutes: i64,
+    /// Window that serves (or will serve) it, e.g. `3号窗口` / "Window 3".
+    pub window: Bilingual,
+    /// That window's number, for announcing it; `None` while no window serves the service.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window_number: Option<i64>,
+    /// Unix milliseconds.
+    pub issued_at: i64,
+}
+
+/// A service window, opened and closed by staff.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Window {
+    pub number: i64,
+    pub name: Bilingual,
+    /// Service codes it serves.
+    pub services: Vec<String>,
+    pub open: bool,
+    /// Ticket now called or being served there.
+    pub current_ticket: Option<String>,
+}
+
+/// Body of `POST /v1/receipts`: the pre-review system asks for a receipt after reviewing an
+/// application online.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewReceipt {
+    pub service_code: String,
+    /// Masked as the receipt shows it, e.g. `张*明`.
+    pub applicant: String,
+    /// Indices into the service's materials of those still missing; empty: complete.
+    #[serde(default)]
+    pub missing_materials: Vec<u8>,
+    /// Days the receipt stays valid (1 to 90).
+    pub valid_days: u32,
+}
+
+/// A receipt as issued: the token its QR code carries and the number printed under it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuedReceipt {
+    /// 32 hex characters.
+    pub id: String,
+    /// 12 digits, for typing on the kiosk's keypad when the code will not scan.
+    pub number: String,
+    /// `R1.…`, see [`crate::receipt`].
+    pub token: String,
+    /// Unix seconds.
+    pub expires_at: i64,
+}
+
+/// Body of `POST /v1/receipts/redeem`: the scanned token, or the typed number. Exactly one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RedeemReceipt {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+}
+
+/// A receipt redeemed (once) into a fast-track ticket.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RedeemedReceipt {
+    pub receipt_number: String,
+    pub applicant: String,
+    /// Priority `fast_track`, for the receipt's service.
+    pub ticket: Ticket,
+    /// The materials still to bring to the window; empty when the application is complete.
+    pub missing_materials: Vec<Bilingual>,
+}
+
+string_enum! {
+    /// Where an interpreter call is: queued -> assigned -> in_call -> ended, or cancelled (by the
+    /// kiosk while queued), or unavailable (no interpreter could take it; see
+    /// [`UnavailableReason`]).
+    pub enum InterpreterCallStatus {
+        Queued = "queued",
+        Assigned = "assigned",
+        InCall = "in_call",
+        Ended = "ended",
+        Cancelled = "cancelled",
+        Unavailable = "unavailable",
+    }
+}
+
+string_enum! {
+    /// Why no interpreter can take a call.
+    pub enum UnavailableReason {
+        /// No interpreter was on duty when the call was made, or the last one went off duty
+        /// while it waited.
+        NoInterpreterOnDuty = "no_interpreter_on_duty",
+        /// Outside the interpreters' service hours (`serve --interpreter-hours`).
+        OutsideHours = "outside_hours",
+        /// Queued for longer than a resident should wait, and nobody accepted it.
+        NoAnswer = "no_answer",
+    }
+}
+
+/// A kiosk's request for a remote sign-language interpreter (远程手语视频), as the kiosk polls
+/// it and as interpreters see it in their queue.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InterpreterCall {
+    pub id: String,
+    /// Name of the token that made the call (the kiosk's id, or a staff member's name).
+    pub kiosk_id: String,
+    pub status: InterpreterCallStatus,
+    /// 1 = the next call an interpreter takes; only while queued.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<i64>,
+    /// Only while queued; see `openapi.json` for how it is estimated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_wait_minutes: Option<i64>,
+    /// Display name of the interpreter who accepted it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interpreter: Option<String>,
+    /// The video room, `<video base URL>/csc-<32 hex>`; only while assigned or in call. The
+    /// kiosk adds its own settings (Jitsi's `#config...` hash) when it opens the room.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub join_url: Option<String>,
+    /// Only when unavailable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unavailable_reason: Option<UnavailableReason>,
+    /// Only when unavailable: why, and what the resident can do instead (call staff, written
+    /// help), to show and speak as it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unavailable_message: Option<Bilingual>,
+    /// Unix milliseconds, as are the other times.
+    pub created_at: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assigned_at: Option<i64>,
+    /// When the kiosk opened the video.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<i64>,
+    /// When it ended, was cancelled or became unavailable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended_at: Option<i64>,
+}
+
+/// An interpreter's own state, as `POST /v1/interpreters/me/on-duty` and `off-duty` answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Interpreter {
+    /// The display name: the name of the interpreter's token.
+    pub name: String,
+    pub on_duty: bool,
+    /// Id of the call the interpreter has accepted and not yet ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_call: Option<String>,
+}
+
+string_enum! {
+    /// Why a kiosk calls a staff member over (一键呼叫).
+    pub enum StaffCallReason {
+        NeedHelp = "need_help",
+        Wheelchair = "wheelchair",
+        Hearing = "hearing",
+        Vision = "vision",
+    }
+}
+
+string_enum! {
+    /// `sent`, then `acknowledged` once a staff member is on the way.
+    pub enum StaffCallStatus {
+        Sent = "sent",
+        Acknowledged = "acknowledged",
+    }
+}
+
+/// Body of `POST /v1/staff-calls`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewStaffCall {
+    pub reason: StaffCallReason,
+}
+
+/// A call for a staff member to come to a kiosk.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffCall {
+    pub id: String,
+    /// Name of the token that made the call: the kiosk's id.
+    pub kiosk_id: String,
+    pub reason: StaffCallReason,
+    pub status: StaffCallStatus,
+    /// Unix milliseconds, as is `acknowledged_at`.
+    pub created_at: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acknowledged_at: Option<i64>,
+    /// Name of the staff member on the way.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acknowledged_by: Option<String>,
+}
+
+/// Error body of every failed request: a stable code and a message in both languages.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    pub code: String,
+    pub message: Bilingual,
+}
+
+/// Body of `GET /v1/health`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Health {
+    /// `ok` when the server can reach its database.
+    pub status: String,
+    /// Version of the server.
+    pub version: String,
+}
+
+string_enum! {
+    /// Where a pension face authentication (养老金资格认证) is: staff review every submission,
+    /// as this server cannot compare the photo with the national archive.
+    pub enum FaceAuthStatus {
+        PendingReview = "pending_review",
+        Approved = "approved",
+        Rejected = "rejected",
+    }
+}
+
+/// What the kiosk saw of the resident being alive and present: the head turned both ways.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Liveness {
+    /// The kiosk's own verdict; the server refuses a submission that did not pass.
+    pub passed: bool,
+    pub turned_left: bool,
+    pub turned_right: bool,
+    /// How long the check took.
+    pub duration_ms: u64,
+}
+
+/// Body of `POST /v1/face-auth`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewFaceAuth {
+    /// The full 18-character ID number, for the archive check; answers only show it masked.
+    pub id_number: String,
+    /// The resident agreed to the photo being taken and kept for the review; must be true.
+    pub consent: bool,
+    /// 1 to 3: the kiosk's count of tries today.
+    pub attempt: u32,
+    pub liveness: Liveness,
+    /// The photo: a JPEG of at most 2 MB, base64 (standard alphabet, padded).
+    pub photo_jpeg: String,
+}
+
+/// A face authentication as the kiosk and staff see it: never the full ID number or the photo.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FaceAuth {
+    pub id: String,
+    /// Name of the token that submitted it: the kiosk's id.
+    pub kiosk_id: String,
+    /// First 3 and last 4 characters, the rest `*`: `110***********002X`.
+    pub id_number_masked: String,
+    pub attempt: u32,
+    pub liveness: Liveness,
+    pub status: FaceAuthStatus,
+    /// Unix milliseconds, as is `reviewed_at`.
+    pub submitted_at: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviewed_at: Option<i64>,
+    /// Name of the staff member who approved or rejected it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviewed_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reject_reason: Option<String>,
+    /// How the resident learns the result, to show and speak.
+    pub result_notice: Bilingual,
+}
+
+/// Body of `POST /v1/face-auth/{id}/reject`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RejectFaceAuth {
+    /// Why, for the resident: e.g. the photo is blurred. Not empty.
+    pub reason: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_string_enum_reads_back_what_it_writes() {
+        for status in TicketStatus::ALL {
+            assert_eq!(TicketStatus::parse(status.as_str()), Some(status));
+            assert_eq!(status.to_string().parse(), Ok(status));
+        }
+        assert_eq!(Priority::FastTrack.as_str(), "fast_track");
+        assert_eq!(StaffCallReason::ALL.len(), 4);
+        assert_eq!(FaceAuthStatus::parse("PendingReview"), None);
+        assert!("busy".parse::<InterpreterCallStatus>().unwrap_err().contains("InterpreterCallStatus"));
+    }
+}

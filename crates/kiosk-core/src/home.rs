@@ -1,0 +1,33 @@
+//! The home screen: one tile per thing a resident comes to do.
+
+use super::view::{Page, Texts, View};
+use super::{calls, guides, pension, ticket, Effect, Kiosk};
+
+pub const TAKE_NUMBER: &str = "take-number";
+pub const SCAN_RECEIPT: &str = "scan-receipt";
+pub const GUIDES: &str = "guides";
+pub const PENSION: &str = "pension";
+pub const CALL_STAFF: &str = "call-staff";
+/// The tiles' ids, in the order they show.
+pub const TILES: [&str; 5] = [TAKE_NUMBER, SCAN_RECEIPT, GUIDES, PENSION, CALL_STAFF];
+
+impl Kiosk {
+    pub(super) fn activate_home(&mut self, id: &str) -> Vec<Effect> {
+        match id {
+            TAKE_NUMBER => return self.open(ticket::Screen::Services),
+            GUIDES => return self.open(guides::Screen::Categories),
+            SCAN_RECEIPT => self.start_scan(),
+            CALL_STAFF => self.go(calls::Screen::StaffReasons),
+            PENSION => self.go(pension::Screen::Intro),
+            _ => {}
+        }
+        vec![]
+    }
+}
+
+pub(super) fn view(t: Texts, view: &mut View) {
+    view.page = Page::Home;
+    view.title = t.prompt("home.title");
+    view.prompt = t.prompt("home.prompt");
+    view.items = TILES.iter().map(|id| t.prompted_item("home", id)).collect();
+}

@@ -1,0 +1,601 @@
+//! The kiosk's pure core: the session, the guided flows, voice navigation and the
+//! accessibility profile.
+//!
+//! Input arrives as [`Event`]s; [`Kiosk::handle`] updates the state and returns [`Effect`]s
+//! for the adapters to carry out (call the service API, speak, open the camera); their results
+//! come back as events. [`Kiosk::view`] says what the screen shows. No UI, network or clock
+//! type lives here, so a test can drive a whole visit with no window and no server.
+//!
+//! Each feature is a module that owns its screens (a `Screen` enum), its state in the
+//! [`session::Session`], how it answers its events and how it draws its view: [`home`],
+//! [`guides`], [`ticket`] (the flow engine), [`receipts`], [`calls`] (interpreter and staff),
+//! [`pension`], [`help`] and [`settings`]. [`Kiosk::handle`] dispatches to them;
+//! [`navigation`] moves between screens and asks the API; [`narration`] decides what is said
+//! when; [`voice`] is voice navigation's keys and stops.
+//!
+//! A new feature is one module here (its `Screen`, state, events and view), one page in
+//! `ui/pages` if no page kind fits, and a line in each list that names the features: the
+//! [`session::Screen`] enum, [`Kiosk::activate`], [`Kiosk::view`], and, where they apply,
+//! [`Kiosk::camera_use`], [`Kiosk::entry_kind`] and [`narration::speaks_unasked`].
+
+mod calls;
+pub mod entry;
+mod guides;
+mod help;
+pub mod home;
+mod navigation;
+mod narration;
+mod pension;
+pub mod profile;
+mod prompt_file;
+pub mod prompts;
+mod receipts;
+mod session;
+mod settings;
+pub mod speech;
+mod ticket;
+pub mod view;
+pub mod voice;
+
+#[cfg(test)]
+mod tests;
+
+pub use contract::ApiFailure;
+use contract::model::{
+    Catalog, FaceAuth, InterpreterCall, Liveness, NewTicket, RedeemReceipt, RedeemedReceipt, StaffCall,
+    StaffCallReason, Ticket,
+};
+use ed25519_dalek::VerifyingKey;
+
+pub use pension::{FaceHint, FaceNews, TurnEvidence, TurnFailure, QUIET_START_SECS};
+
+use narration::Snapshot;
+use profile::{Language, Profile};
+use session::{Screen, Session};
+use speech::Utterance;
+use view::{Page, Texts, View};
+use voice::{NavKey, Target};
+
+/// Something the resident (or the world) did.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Event {
+    /// An item of the current view was activated (tapped, or confirmed from the keypad).
+    Activate(String),
+    /// A button of the global bar.
+    Bar(BarAction),
+    /// A key of the on-screen entry keypad.
+    Key(EntryKey),
+    /// Any other touch (paging a long list): the resident is still there.
+    Touched,
+    /// The idle warning's "I need more time".
+    MoreTime,
+    /// Seconds passed.
+    Tick(u32),
+    /// A key of the tactile keypad: starts voice navigation, then steps through the screen.
+    Nav(NavKey),
+    /// The Help button held down: starts voice navigation.
+    HelpHeld,
+    /// Headphones plugged in (true) or out, where the hardware reports it: plugging them in
+    /// starts voice navigation in private listening.
+    Headphones(bool),
+    /// The camera read a QR code at `now` (unix seconds, for the receipt's expiry).
+    CodeRead { payload: String, now: u32 },
+    CameraFailed(CameraProblem),
+    CatalogLoaded(Result<Catalog, ApiFailure>),
+    TicketIssued(Result<Ticket, ApiFailure>),
+    ReceiptRedeemed(Result<RedeemedReceipt, ApiFailure>),
+    /// The API's answer about the interpreter call: to the request, a poll, or a report.
+    InterpreterCallUpdated(Result<InterpreterCall, ApiFailure>),
+    /// The video window closed: the resident closed it, or the video platform ended the call.
+    VideoCallClosed,
+    /// The video window could not be opened (the launcher failed).
+    VideoCallFailed,
+    /// The API's answer to sending the staff call with this idempotency key, or to a poll.
+    StaffCallAnswered { idempotency_key: String, result: Result<StaffCall, ApiFailure> },
+    /// The face guidance on the camera screen.
+    Face(FaceNews),
+    FaceAuthSubmitted(Result<FaceAuth, ApiFailure>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BarAction {
+    Home,
+    Back,
+    Help,
+    SignLanguage,
+    CallStaff,
+    TextSize,
+    Contrast,
+    Language,
+    Voice,
+    /// Not in the bar, for want of room: on the Help page and on the caption strip.
+    Captions,
+}
+
+impl BarAction {
+    pub fn parse(name: &str) -> Option<BarAction> {
+        Some(match name {
+            "home" => BarAction::Home,
+            "back" => BarAction::Back,
+            "help" => BarAction::Help,
+            "sign-language" => BarAction::SignLanguage,
+            "call-staff" => BarAction::CallStaff,
+            "text-size" => BarAction::TextSize,
+            "contrast" => BarAction::Contrast,
+            "language" => BarAction::Language,
+            "voice" => BarAction::Voice,
+            "captions" => BarAction::Captions,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            BarAction::Home => "home",
+            BarAction::Back => "back",
+            BarAction::Help => "help",
+            BarAction::SignLanguage => "sign-language",
+            BarAction::CallStaff => "call-staff",
+            BarAction::TextSize => "text-size",
+            BarAction::Contrast => "contrast",
+            BarAction::Language => "language",
+            BarAction::Voice => "voice",
+            BarAction::Captions => "captions",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EntryKey {
+    Char(char),
+    Delete,
+    Clear,
+}
+
+impl EntryKey {
+    pub fn parse(name: &str) -> Option<EntryKey> {
+        match name {
+            "delete" => Some(EntryKey::Delete),
+            "clear" => Some(EntryKey::Clear),
+            _ => {
+                let mut chars = name.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(c), None) if c.is_ascii_digit() || c == 'X' => Some(EntryKey::Char(c)),
+                    _ => None,
+                }
+            }
+        }
+    }
+
+    pub fn name(self) -> String {
+        match self {
+            EntryKey::Char(c) => c.to_string(),
+            EntryKey::Delete => "delete".into(),
+            EntryKey::Clear => "clear".into(),
+        }
+    }
+}
+
+/// Why the camera gives no picture.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CameraProblem {
+    /// No camera is connected, or it cannot be opened (busy, no permission).
+    NotConnected,
+    /// It stopped giving frames mid-scan (unplugged, driver error).
+    Stopped,
+}
+
+/// Work for the adapters.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Effect {
+    LoadCatalog,
+    /// The key stays the same when the resident retries, so a ticket is never issued twice.
+    IssueTicket { request: NewTicket, idempotency_key: String },
+    /// Like a ticket, a receipt is redeemed once however often the resident retries.
+    RedeemReceipt { request: RedeemReceipt, idempotency_key: String },
+    /// Start the camera, feeding [`Event::CameraFailed`] and, when it reads codes,
+    /// [`Event::CodeRead`]; only while the scan screen or the interpreter's waiting screen shows.
+    OpenCamera(CameraUse),
+    CloseCamera,
+    /// Ask the API for an interpreter; answered by [`Event::InterpreterCallUpdated`], like
+    /// every interpreter effect but the video's.
+    RequestInterpreter { idempotency_key: String },
+    PollInterpreterCall { id: String },
+    /// Tell the API the video window is open.
+    ReportVideoStarted { id: String },
+    EndInterpreterCall { id: String },
+    /// The resident left: cancel the call if it is still queued, or end it.
+    HangUp { id: String },
+    /// Open the call's video room in the video window, in the resident's language; its end
+    /// comes back as [`Event::VideoCallClosed`] or [`Event::VideoCallFailed`].
+    OpenVideoCall { join_url: String, language: Language },
+    CloseVideoCall,
+    /// Answered by [`Event::StaffCallAnswered`], like the poll.
+    SendStaffCall { reason: StaffCallReason, idempotency_key: String },
+    PollStaffCall { id: String, idempotency_key: String },
+    /// Send the face picture the adapter holds, with this; answered by
+    /// [`Event::FaceAuthSubmitted`]. A retry after a network failure sends the same picture.
+    SubmitFaceAuth { id_number: String, attempt: u32, liveness: Liveness, idempotency_key: String },
+    /// Forget the face picture: it was submitted, refused, or the resident left.
+    DiscardFacePhoto,
+    /// Say this now, interrupting whatever is being said.
+    Speak(Utterance),
+    StopSpeech,
+    PauseSpeech,
+    ResumeSpeech,
+}
+
+/// What the camera is on for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CameraUse {
+    /// The scan screen: a preview and the QR decoder.
+    ReadCodes,
+    /// The interpreter's waiting screen: a preview, so the resident can see they are in frame.
+    SelfView,
+    /// Pension face authentication: a preview with the face guidance, which takes the
+    /// picture, feeding [`Event::Face`].
+    Face,
+}
+
+/// How long a resident may stay idle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IdlePolicy {
+    /// Seconds without any touch before the warning shows.
+    pub timeout_secs: u32,
+    /// Seconds the warning counts down before the session is wiped (at least 20, WCAG 2.2.1).
+    pub warning_secs: u32,
+}
+
+impl Default for IdlePolicy {
+    fn default() -> Self {
+        IdlePolicy { timeout_secs: 60, warning_secs: 30 }
+    }
+}
+
+/// Ids of the fixed buttons some pages carry besides their data items.
+pub mod action {
+    pub const NEXT: &str = "next";
+    pub const YES: &str = "yes";
+    pub const NO: &str = "no";
+    pub const ENTRY_DONE: &str = "entry-done";
+    pub const ENTRY_SKIP: &str = "entry-skip";
+    pub const CONFIRM: &str = "confirm";
+    pub const FINISH: &str = "finish";
+    pub const RETRY: &str = "retry";
+    pub const HOME: &str = "home";
+    pub const TAKE_NUMBER: &str = "take-number";
+    pub const CLOSE: &str = "close";
+    pub const ENTER_NUMBER: &str = "enter-number";
+    pub const CANCEL: &str = "cancel";
+    pub const END_CALL: &str = "end-call";
+    pub const CALL_STAFF: &str = "call-staff";
+    pub const CAPTIONS: &str = "captions";
+    pub const AGREE: &str = "agree";
+}
+
+impl Event {
+    /// Whether the event is the resident's doing (which keeps the session alive), rather than
+    /// an answer, a device or the clock.
+    fn from_resident(&self) -> bool {
+        !matches!(
+            self,
+            Event::Tick(_)
+                | Event::CatalogLoaded(_)
+                | Event::TicketIssued(_)
+                | Event::ReceiptRedeemed(_)
+                | Event::CameraFailed(_)
+                | Event::Headphones(_)
+                | Event::InterpreterCallUpdated(_)
+                | Event::VideoCallClosed
+                | Event::VideoCallFailed
+                | Event::StaffCallAnswered { .. }
+                | Event::FaceAuthSubmitted(_)
+                // Nobody in front of the camera is nobody using the kiosk.
+                | Event::Face(FaceNews::Hint(FaceHint::NoFace))
+        )
+    }
+}
+
+pub struct Kiosk {
+    catalog: Option<Catalog>,
+    default_language: Language,
+    idle: IdlePolicy,
+    /// Makes idempotency keys unique across kiosk restarts; set by the adapter.
+    key_prefix: String,
+    requests: u64,
+    session: Session,
+    /// Headphones are plugged in: personal data may be spoken.
+    headphones: bool,
+    /// The kiosk's only audio output is private (a handset), so speech is always private.
+    private_output: bool,
+    /// Something was activated during the event being handled (for the earcon).
+    acted: bool,
+    /// The service API's public key, to check scanned receipts offline.
+    receipt_key: Option<VerifyingKey>,
+    /// Staff calls not yet taken by the API, and the one the session watches: kept across
+    /// sessions, so a call made during a network outage is still sent.
+    staff_calls: Vec<calls::StaffCallProgress>,
+}
+
+/// What features tidy up after an event that made the resident leave them.
+struct Leaving {
+    call: Option<calls::InterpreterProgress>,
+    photo: bool,
+}
+
+impl Kiosk {
+    /// A kiosk on its home screen, which needs no catalog; call [`Kiosk::start`] and carry
+    /// out its effects.
+    pub fn new(default_language: Language, idle: IdlePolicy, key_prefix: impl Into<String>) -> Kiosk {
+        Kiosk {
+            catalog: None,
+            default_language,
+            idle,
+            key_prefix: key_prefix.into(),
+            requests: 0,
+            session: Session::new(default_language),
+            headphones: false,
+            private_output: false,
+            acted: false,
+            receipt_key: None,
+            staff_calls: Vec::new(),
+        }
+    }
+
+    /// Declares the kiosk's audio output private (a handset or headphones only).
+    pub fn set_private_output(&mut self, private: bool) {
+        self.private_output = private;
+    }
+
+    /// Loads the catalog in the background while the home screen shows.
+    pub fn start(&mut self) -> Vec<Effect> {
+        vec![Effect::LoadCatalog]
+    }
+
+    pub fn profile(&self) -> Profile {
+        self.session.profile
+    }
+
+    pub fn handle(&mut self, event: Event) -> Vec<Effect> {
+        let resident = event.from_resident();
+        let before = Snapshot::of(self);
+        let leaving = Leaving { call: self.session.interpreter.clone(), photo: self.holds_face_photo() };
+        if resident {
+            self.session.idle_secs = 0;
+        }
+        self.acted = false;
+        // The resident is back: say the screen again (news from the camera is still news).
+        if before.idle && resident && self.session.profile.voice && !matches!(event, Event::Face(_)) {
+            return self.follow(before);
+        }
+        if self.session.profile.voice {
+            // Touch and confirm: the first touch of an item says it, the second activates it.
+            if let Some(effects) = voice::touched(&event).and_then(|target| self.touch(target)) {
+                return effects;
+            }
+        }
+        let mut effects = match event {
+            Event::Activate(id) => self.perform(Target::Item(id)),
+            Event::Bar(action) => self.perform(Target::Bar(action)),
+            Event::Key(key) => self.perform(Target::Key(key)),
+            Event::Touched | Event::MoreTime => vec![],
+            Event::Nav(key) => self.nav(key),
+            Event::HelpHeld => self.nav(NavKey::Help),
+            Event::Headphones(plugged) => self.headphones_plugged(plugged),
+            Event::Tick(secs) => self.tick(secs),
+            Event::CatalogLoaded(result) => self.catalog_loaded(result),
+            Event::TicketIssued(result) => self.ticket_issued(result),
+            Event::CodeRead { payload, now } => self.code_read(&payload, now),
+            Event::CameraFailed(problem) => self.camera_failed(problem),
+            Event::ReceiptRedeemed(result) => self.receipt_redeemed(result),
+            Event::InterpreterCallUpdated(result) => self.interpreter_answered(result),
+            Event::VideoCallClosed => self.video_closed(false),
+            Event::VideoCallFailed => self.video_closed(true),
+            Event::StaffCallAnswered { idempotency_key, result } => self.staff_call_answered(&idempotency_key, result),
+            Event::Face(news) => self.face_news(news),
+            Event::FaceAuthSubmitted(result) => self.face_auth_submitted(result),
+        };
+        if leaving.photo && !self.holds_face_photo() {
+            effects.push(Effect::DiscardFacePhoto);
+        }
+        effects.extend(self.hang_up_if_left(leaving.call));
+        let camera = self.camera_use();
+        if before.camera != camera {
+            if before.camera.is_some() {
+                effects.push(Effect::CloseCamera);
+            }
+            effects.extend(camera.map(Effect::OpenCamera));
+        }
+        effects.extend(self.follow(before));
+        effects
+    }
+
+    fn perform(&mut self, target: Target) -> Vec<Effect> {
+        self.acted = true;
+        match target {
+            Target::Item(id) => self.activate(&id),
+            Target::Bar(action) => self.bar(action),
+            Target::Key(key) => {
+                self.key(key);
+                vec![]
+            }
+        }
+    }
+
+    /// An item of the screen was activated: its feature says what that does.
+    fn activate(&mut self, id: &str) -> Vec<Effect> {
+        match self.session.screen.clone() {
+            Screen::Home => self.activate_home(id),
+            Screen::Guides(screen) => self.activate_guides(screen, id),
+            Screen::Ticket(screen) => self.activate_ticket(screen, id),
+            Screen::Receipts(screen) => self.activate_receipts(screen, id),
+            Screen::Calls(screen) => self.activate_calls(screen, id),
+            Screen::Pension(screen) => self.activate_pension(screen, id),
+            Screen::Help => self.activate_help(id),
+            Screen::Unavailable if id == action::RETRY => self.retry(),
+            Screen::Refused(_) if id == action::HOME => {
+                self.go_home();
+                vec![]
+            }
+            Screen::Busy | Screen::Unavailable | Screen::Refused(_) => vec![],
+        }
+    }
+
+    fn bar(&mut self, action: BarAction) -> Vec<Effect> {
+        match action {
+            BarAction::Home => self.go_home(),
+            BarAction::Back => self.back(),
+            BarAction::Help => self.open_help(),
+            BarAction::SignLanguage => return self.sign_language(),
+            BarAction::CallStaff => self.choose_staff_reason(),
+            BarAction::TextSize
+            | BarAction::Contrast
+            | BarAction::Language
+            | BarAction::Voice
+            | BarAction::Captions => settings::change(&mut self.session.profile, action),
+        }
+        vec![]
+    }
+
+    /// What the entry on screen accepts, if there is one.
+    fn entry_kind(&self) -> Option<contract::model::EntryKind> {
+        match &self.session.screen {
+            Screen::Ticket(screen) => self.ticket_entry_kind(screen),
+            Screen::Receipts(screen) => screen.entry_kind(),
+            Screen::Pension(screen) => screen.entry_kind(),
+            _ => None,
+        }
+    }
+
+    fn key(&mut self, key: EntryKey) {
+        let Some(entry) = self.entry_kind() else { return };
+        let typed = &mut self.session.typed;
+        match key {
+            EntryKey::Char(c) if entry::accepts(entry, typed.len(), c) => typed.push(c),
+            EntryKey::Char(_) => {}
+            EntryKey::Delete => {
+                typed.pop();
+            }
+            EntryKey::Clear => typed.clear(),
+        }
+        self.session.error = None;
+    }
+
+    /// What the camera should be on for: reading codes, a self-view while waiting for an
+    /// interpreter, the face guidance; off everywhere else.
+    fn camera_use(&self) -> Option<CameraUse> {
+        match &self.session.screen {
+            Screen::Receipts(screen) => screen.camera_use(),
+            Screen::Calls(screen) => self.calls_camera_use(screen),
+            Screen::Pension(screen) => screen.camera_use(),
+            _ => None,
+        }
+    }
+
+    fn camera_failed(&mut self, problem: CameraProblem) -> Vec<Effect> {
+        match &self.session.screen {
+            Screen::Receipts(_) => self.receipt_camera_failed(problem),
+            Screen::Calls(_) => self.calls_camera_failed(),
+            Screen::Pension(_) => self.pension_camera_failed(),
+            _ => {}
+        }
+        vec![]
+    }
+
+    fn headphones_plugged(&mut self, plugged: bool) -> Vec<Effect> {
+        self.headphones = plugged;
+        self.session.profile.voice |= plugged;
+        vec![]
+    }
+
+    fn tick(&mut self, secs: u32) -> Vec<Effect> {
+        let mut effects = self.calls_tick(secs);
+        if self.session_is_pristine() {
+            return effects;
+        }
+        // A resident waiting for an interpreter, or talking to one in the video window,
+        // touches nothing here and is still using the kiosk.
+        if !self.waiting_for_interpreter() {
+            self.session.idle_secs += secs;
+        }
+        if self.camera_use().is_some() {
+            self.session.camera_secs += secs;
+        }
+        if self.session.idle_secs >= self.idle.timeout_secs + self.idle.warning_secs {
+            effects.extend(self.reset());
+        }
+        effects
+    }
+
+    /// Nothing of a resident is left: home, default profile, nothing entered.
+    fn session_is_pristine(&self) -> bool {
+        let s = &self.session;
+        s.screen == Screen::Home
+            && s.history.is_empty()
+            && s.answers.is_empty()
+            && s.profile == Profile::new(self.default_language)
+    }
+
+    /// Wipes the session for the next resident and refreshes the catalog, so a service the
+    /// center added shows up without a restart.
+    fn reset(&mut self) -> Vec<Effect> {
+        self.session = Session::new(self.default_language);
+        self.forget_finished_staff_calls();
+        vec![Effect::LoadCatalog]
+    }
+
+    /// Whether personal data may be spoken.
+    fn private(&self) -> bool {
+        self.headphones || self.private_output
+    }
+
+    pub fn view(&self) -> View {
+        let t = Texts(self.session.profile.language);
+        let mut view = View {
+            page: Page::Message,
+            title: Default::default(),
+            prompt: Default::default(),
+            items: Vec::new(),
+            lines: Vec::new(),
+            entry: None,
+            ticket: None,
+            error: self.session.error.map(|id| t.prompt(id)).unwrap_or_default(),
+            can_go_back: !self.session.history.is_empty() && self.session.pending.is_none(),
+            voice_focus: String::new(),
+            idle_warning: self
+                .session
+                .idle_secs
+                .checked_sub(self.idle.timeout_secs)
+                .map(|over| self.idle.warning_secs - over),
+            profile: self.session.profile,
+        };
+        match &self.session.screen {
+            Screen::Home => home::view(t, &mut view),
+            Screen::Guides(screen) => self.guides_view(screen, t, &mut view),
+            Screen::Ticket(screen) => self.ticket_view(screen, t, &mut view),
+            Screen::Receipts(screen) => self.receipts_view(screen, t, &mut view),
+            Screen::Calls(screen) => self.calls_view(screen, t, &mut view),
+            Screen::Pension(screen) => self.pension_view(screen, t, &mut view),
+            Screen::Help => help::view(t, &mut view),
+            Screen::Busy => {
+                view.page = Page::Busy;
+                view.title = t.prompt("busy.title");
+                view.prompt = t.prompt("busy.prompt");
+            }
+            Screen::Unavailable => {
+                view.title = t.prompt("unavailable.title");
+                view.prompt = t.prompt("unavailable.prompt");
+                view.items = vec![t.button(action::RETRY, "unavailable.retry")];
+            }
+            Screen::Refused(message) => {
+                view.title = t.prompt("refused.title");
+                view.prompt = t.said(message);
+                view.items = vec![t.button(action::HOME, "later.home")];
+            }
+        }
+        if let (true, Some(focus)) = (view.profile.voice, &self.session.focus) {
+            view.voice_focus = focus.clone();
+        }
+        view
+    }
+}

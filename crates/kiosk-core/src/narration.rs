@@ -1,0 +1,165 @@
+//! Narration: what the kiosk says, and when. With voice navigation on, every change of
+//! screen is announced and every action confirmed; with it off, the screens a resident may not
+//! be looking at, the news they wait for, and every problem are still said.
+
+use super::calls::Screen as Calls;
+use super::pension::Screen as Pension;
+use super::profile::Profile;
+use super::receipts::Screen as Receipts;
+use super::speech::{Earcon, Phrase, Sound, Utterance};
+use super::view::{Page, View};
+use super::{voice, CameraUse, Effect, Kiosk, Screen};
+
+/// What voice navigation compares before and after an event.
+pub(super) struct Snapshot {
+    pub voice: bool,
+    profile: Profile,
+    screen: Screen,
+    error: Option<&'static str>,
+    typed: String,
+    pub idle: bool,
+    hint: Option<&'static str>,
+    pub camera: Option<CameraUse>,
+    /// The prompt id of a call's state on its screen.
+    call_status: Option<&'static str>,
+    face: Option<(&'static str, u32)>,
+}
+
+impl Snapshot {
+    pub fn of(kiosk: &Kiosk) -> Snapshot {
+        let s = &kiosk.session;
+        Snapshot {
+            voice: s.profile.voice,
+            profile: s.profile,
+            screen: s.screen.clone(),
+            error: s.error,
+            typed: s.typed.clone(),
+            idle: s.idle_secs >= kiosk.idle.timeout_secs,
+            hint: kiosk.scan_hint(),
+            camera: kiosk.camera_use(),
+            call_status: kiosk.call_status(),
+            face: kiosk.face_instruction(),
+        }
+    }
+}
+
+/// What is said of a change on the same screen, with voice navigation on or off: a new
+/// problem (with the error sound), a call's new state (with the alert sound), the face
+/// guidance's instruction (said again when repeated), or a new scanning hint.
+fn news(before: &Snapshot, now: &Snapshot, view: &View) -> Option<Vec<Sound>> {
+    if now.error != before.error && now.error.is_some() {
+        return Some(vec![Sound::Earcon(Earcon::Error), Sound::Say(view.error.phrase.clone())]);
+    }
+    if now.call_status != before.call_status && now.call_status.is_some() {
+        let mut sounds = vec![Sound::Earcon(Earcon::Alert), Sound::Say(view.prompt.phrase.clone())];
+        sounds.extend(view.lines.iter().map(|line| Sound::Say(line.text.phrase.clone())));
+        return Some(sounds);
+    }
+    if let Some((instruction, _)) = now.face.filter(|_| now.face != before.face) {
+        return Some(vec![Sound::Say(Phrase::prompt(instruction))]);
+    }
+    let hint = now.hint.filter(|_| now.hint != before.hint)?;
+    Some(vec![Sound::Say(Phrase::prompt(hint))])
+}
+
+/// The screens said on arrival with voice navigation off: those a resident may not be looking
+/// at (the scan screen, held at a camera), a receipt's result, the calls for help, the pension
+/// face authentication (explained, guided and answered by voice), and every problem.
+pub(super) fn speaks_unasked(screen: &Screen) -> bool {
+    matches!(
+        screen,
+        Screen::Receipts(Receipts::Scan | Receipts::NoCamera(_) | Receipts::Redeemed(_))
+            | Screen::Calls(Calls::Interpreter | Calls::StaffCall)
+            | Screen::Pension(Pension::Intro | Pension::Face | Pension::Problem(_) | Pension::Submitted(_))
+            | Screen::Refused(_)
+            | Screen::Unavailable
+    )
+}
+
+impl Kiosk {
+    /// What voice navigation says after an event changed something on screen.
+    pub(super) fn follow(&mut self, before: Snapshot) -> Vec<Effect> {
+        let voice = self.session.profile.voice;
+        let view = self.view();
+        if !voice {
+            let mut effects = if before.voice { vec![Effect::StopSpeech] } else { vec![] };
+            let sounds = self.unasked(&before, &view);
+            if !sounds.is_empty() {
+                effects.extend(self.say(sounds));
+            }
+            return effects;
+        }
+        let stops = voice::stops(&view);
+        let mut sounds = Vec::new();
+        if self.acted {
+            sounds.push(Sound::Earcon(Earcon::Activate));
+        }
+        let now = Snapshot::of(self);
+        let language_changed = now.profile.language != before.profile.language;
+        if !before.voice || now.screen != before.screen || language_changed || now.idle != before.idle {
+            self.session.focus = None;
+            if !before.voice {
+                sounds.push(Sound::Say(Phrase::prompt("voice.welcome")));
+            }
+            sounds.extend(voice::announce(&view, &stops));
+        } else if let Some(news) = news(&before, &now, &view) {
+            sounds = news;
+        } else if now.typed != before.typed {
+            let masked = view.entry.as_ref().is_some_and(|e| e.masked);
+            sounds.push(Sound::Say(self.typed_echo(&before.typed, masked)));
+        } else if let Some(index) = self.session.focus.as_ref().and_then(|id| stops.iter().position(|s| &s.focus_id == id)) {
+            if !self.acted && now.profile == before.profile {
+                return vec![];
+            }
+            sounds.extend(voice::describe(&stops, index)); // a setting changed: say its new value
+        } else {
+            return vec![];
+        }
+        self.say(sounds)
+    }
+
+    /// What the kiosk says with voice navigation off: the screens a resident may not be
+    /// looking at (the scan screen, held at a camera, and its hints), a receipt's result,
+    /// the calls for help and their news, the pension face authentication (explained,
+    /// guided and answered by voice), and every problem.
+    fn unasked(&self, before: &Snapshot, view: &View) -> Vec<Sound> {
+        let now = Snapshot::of(self);
+        if now.screen != before.screen && speaks_unasked(&self.session.screen) {
+            let mut sounds = voice::summary(view);
+            // A message's lines are part of it (the pension steps, an interpreter's absence).
+            if view.page == Page::Message {
+                sounds.extend(view.lines.iter().map(|line| Sound::Say(line.text.phrase.clone())));
+            }
+            sounds
+        } else {
+            news(before, &now, view).unwrap_or_default()
+        }
+    }
+
+    /// What typing on the keypad says: never the characters of a masked entry, and the
+    /// characters of any entry only in private listening.
+    fn typed_echo(&self, before: &str, masked: bool) -> Phrase {
+        let typed = &self.session.typed;
+        match typed.chars().last() {
+            _ if typed.is_empty() && !before.is_empty() => Phrase::prompt("keypad.clear"),
+            _ if typed.len() < before.len() => Phrase::prompt("keypad.delete"),
+            Some(c) if !masked && self.private() => Phrase::code(c.to_string()),
+            _ => Phrase::prompt("voice.star"),
+        }
+    }
+
+    pub(super) fn say_prompt(&mut self, id: &str) -> Vec<Effect> {
+        self.say(vec![Sound::Say(Phrase::prompt(id))])
+    }
+
+    pub(super) fn say(&mut self, sounds: Vec<Sound>) -> Vec<Effect> {
+        self.session.last_said = sounds.clone();
+        let profile = self.session.profile;
+        vec![Effect::Speak(Utterance {
+            language: profile.language,
+            settings: profile.voice_settings,
+            private: self.private(),
+            sounds,
+        })]
+    }
+}

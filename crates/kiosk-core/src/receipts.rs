@@ -1,0 +1,176 @@
+//! Scanning a pre-review receipt: the camera screen with its hints, the receipt number typed
+//! instead, offline verification of the scanned code, and the redeemed receipt's result.
+
+use contract::model::{EntryKind, RedeemReceipt, RedeemedReceipt};
+use contract::receipt::{Receipt, ReceiptError};
+use ed25519_dalek::VerifyingKey;
+
+use super::speech::Phrase;
+use super::ticket::ticket_card;
+use super::view::{Line, Page, Texts, View};
+use super::{action, entry, ApiFailure, CameraProblem, CameraUse, Effect, Kiosk};
+
+/// Seconds between scanning hints; after the last hint the keypad is offered.
+const HINT_EVERY_SECS: u32 = 5;
+/// The hints, in the order a resident gets them while nothing decodes.
+const HINTS: [&str; 4] = ["scan.hint.distance", "scan.hint.brightness", "scan.hint.glare", "scan.hint.keypad"];
+
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Screen {
+    /// The camera looks for a receipt's QR code.
+    Scan,
+    /// The camera cannot be used: the receipt number can be typed instead.
+    NoCamera(CameraProblem),
+    /// Typing the receipt number printed under its QR code.
+    Number,
+    /// A receipt redeemed into a fast-track ticket.
+    Redeemed(Box<RedeemedReceipt>),
+}
+
+impl Screen {
+    pub fn camera_use(&self) -> Option<CameraUse> {
+        (*self == Screen::Scan).then_some(CameraUse::ReadCodes)
+    }
+
+    pub fn entry_kind(&self) -> Option<EntryKind> {
+        (*self == Screen::Number).then_some(EntryKind::ReceiptNumber)
+    }
+}
+
+impl Kiosk {
+    /// The service API's public key, to check receipts offline. Without one, scanned receipts
+    /// are refused and only the typed receipt number (checked by the API) works.
+    pub fn set_receipt_key(&mut self, key: Option<VerifyingKey>) {
+        self.receipt_key = key;
+    }
+
+    pub(super) fn start_scan(&mut self) {
+        self.session.camera_secs = 0;
+        self.go(Screen::Scan);
+    }
+
+    /// Which hint the scan screen shows: `None` in the first seconds.
+    pub(super) fn scan_hint(&self) -> Option<&'static str> {
+        if self.session.screen != Screen::Scan.into() {
+            return None;
+        }
+        let n = (self.session.camera_secs / HINT_EVERY_SECS) as usize;
+        n.checked_sub(1).map(|i| HINTS[i.min(HINTS.len() - 1)])
+    }
+
+    pub(super) fn activate_receipts(&mut self, screen: Screen, id: &str) -> Vec<Effect> {
+        match screen {
+            Screen::Scan | Screen::NoCamera(_) if id == action::ENTER_NUMBER => {
+                self.session.typed.clear();
+                self.go(Screen::Number);
+            }
+            Screen::NoCamera(_) | Screen::Redeemed(_) if id == action::HOME || id == action::FINISH => self.go_home(),
+            Screen::Number if id == action::ENTRY_DONE => {
+                if let Err(problem) = entry::validate(EntryKind::ReceiptNumber, &self.session.typed) {
+                    self.session.error = Some(problem);
+                    return vec![];
+                }
+                let number = self.session.typed.clone();
+                return self.redeem(RedeemReceipt { token: None, number: Some(number) });
+            }
+            _ => {}
+        }
+        vec![]
+    }
+
+    /// A QR code was read at `now` (unix seconds): a receipt is checked offline before the
+    /// API is asked; anything else is refused with its reason, and the camera stays on.
+    pub(super) fn code_read(&mut self, payload: &str, now: u32) -> Vec<Effect> {
+        if self.session.screen != Screen::Scan.into() {
+            return vec![];
+        }
+        let Some(key) = &self.receipt_key else {
+            self.session.error = Some("scan.error.no-key");
+            return vec![];
+        };
+        match Receipt::verify(payload, key, now) {
+            Ok(_) => self.redeem(RedeemReceipt { token: Some(payload.to_string()), number: None }),
+            Err(problem) => {
+                self.session.error = Some(match problem {
+                    ReceiptError::NotAReceipt => "scan.error.not-a-receipt",
+                    ReceiptError::Oversized => "scan.error.oversized",
+                    ReceiptError::Malformed => "scan.error.damaged",
+                    ReceiptError::BadSignature => "scan.error.forged",
+                    ReceiptError::Expired => "scan.error.expired",
+                });
+                vec![]
+            }
+        }
+    }
+
+    pub(super) fn receipt_camera_failed(&mut self, problem: CameraProblem) {
+        if self.session.screen == Screen::Scan.into() {
+            self.session.screen = Screen::NoCamera(problem).into();
+        }
+    }
+
+    fn redeem(&mut self, request: RedeemReceipt) -> Vec<Effect> {
+        let idempotency_key = self.next_idempotency_key();
+        self.request(Effect::RedeemReceipt { request, idempotency_key })
+    }
+
+    pub(super) fn receipt_redeemed(&mut self, result: Result<RedeemedReceipt, ApiFailure>) -> Vec<Effect> {
+        if !self.awaits(|e| matches!(e, Effect::RedeemReceipt { .. })) {
+            return vec![]; // the resident left while the request was under way
+        }
+        match result {
+            Ok(redeemed) => {
+                self.session.typed.clear();
+                self.answered(Screen::Redeemed(Box::new(redeemed)));
+            }
+            Err(failure) => self.failed(failure),
+        }
+        vec![]
+    }
+
+    pub(super) fn receipts_view(&self, screen: &Screen, t: Texts, view: &mut View) {
+        match screen {
+            Screen::Scan => {
+                view.page = Page::Scan;
+                view.title = t.prompt("scan.title");
+                view.prompt = t.prompt("scan.prompt");
+                // What the yellow frame is for, then the hint: large and bold, for a resident
+                // glancing over from the camera.
+                let line = self.scan_hint().map_or_else(|| Line::body(t.prompt("scan.frame")), |hint| Line::heading(t.prompt(hint)));
+                view.lines = vec![line];
+                view.items = vec![t.button(action::ENTER_NUMBER, "scan.enter-number")];
+            }
+            Screen::NoCamera(problem) => {
+                view.title = t.prompt("scan.no-camera.title");
+                view.prompt = t.prompt(match problem {
+                    CameraProblem::NotConnected => "scan.no-camera.prompt",
+                    CameraProblem::Stopped => "scan.camera-stopped.prompt",
+                });
+                view.items = vec![t.button(action::ENTER_NUMBER, "scan.enter-number"), t.button(action::HOME, "later.home")];
+            }
+            Screen::Number => {
+                view.page = Page::Entry;
+                view.title = t.prompt("receipt-number.title");
+                view.prompt = t.prompt(entry::prompt(EntryKind::ReceiptNumber));
+                view.entry = Some(entry::view(EntryKind::ReceiptNumber, &self.session.typed, false, false));
+                view.items = vec![t.button(action::ENTRY_DONE, "entry.done")];
+            }
+            Screen::Redeemed(redeemed) => {
+                let missing = &redeemed.missing_materials;
+                view.page = Page::Ticket;
+                view.title = t.prompt("receipt.title");
+                view.prompt = t.prompt(if missing.is_empty() { "receipt.prompt" } else { "receipt.prompt.missing" });
+                view.ticket = Some(ticket_card(&redeemed.ticket, t));
+                // No heading above them: at the largest text it would take a page of its own.
+                view.lines = if missing.is_empty() {
+                    vec![Line::body(t.prompt("receipt.complete"))]
+                } else {
+                    let numbered = |(n, name)| t.prompt_with("receipt.material", vec![Phrase::number(n as u64 + 1), name]);
+                    let names = missing.iter().map(|m| Phrase::text(t.pick(m))).enumerate();
+                    names.map(|item| Line::body(numbered(item))).collect()
+                };
+                view.items = vec![t.button(action::FINISH, "ticket.finish")];
+            }
+        }
+    }
+}

@@ -1,0 +1,97 @@
+//! One resident's visit: the accessibility profile, the screen and the way back, what is being
+//! typed, and each feature's state. [`super::Kiosk`] replaces it wholesale for the next resident.
+
+use contract::model::Bilingual;
+
+use super::calls::InterpreterProgress;
+use super::pension::PensionVisit;
+use super::profile::{Language, Profile};
+use super::speech::Sound;
+use super::ticket::Answers;
+use super::{calls, guides, pension, receipts, ticket, Effect};
+
+/// Where the resident is: a feature's own screen, or one the kiosk shares.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Screen {
+    Home,
+    Guides(guides::Screen),
+    Ticket(ticket::Screen),
+    Receipts(receipts::Screen),
+    Calls(calls::Screen),
+    Pension(pension::Screen),
+    Help,
+    /// Waiting for the service API.
+    Busy,
+    /// The API could not be reached; `Retry` repeats the pending request.
+    Unavailable,
+    /// The API refused the request; its message says why.
+    Refused(Bilingual),
+}
+
+macro_rules! feature_screens {
+    ($($feature:ident => $variant:ident),*) => {$(
+        impl From<$feature::Screen> for Screen {
+            fn from(screen: $feature::Screen) -> Screen {
+                Screen::$variant(screen)
+            }
+        }
+    )*};
+}
+feature_screens!(guides => Guides, ticket => Ticket, receipts => Receipts, calls => Calls, pension => Pension);
+
+#[derive(Debug)]
+pub(crate) struct Session {
+    pub profile: Profile,
+    pub screen: Screen,
+    pub history: Vec<Screen>,
+    /// What is typed on the current entry.
+    pub typed: String,
+    /// Prompt id of a problem to fix on the current page.
+    pub error: Option<&'static str>,
+    /// Where the resident was going when the catalog had to be fetched first.
+    pub after_catalog: Option<Screen>,
+    /// The request to repeat from the "unavailable" page.
+    pub pending: Option<Effect>,
+    pub idle_secs: u32,
+    /// Seconds the camera has been on, since the scan or face screen last started: for
+    /// their hints.
+    pub camera_secs: u32,
+    /// The voice navigation focus: a [`super::voice::Stop`]'s focus id; `None` at the
+    /// screen's start.
+    pub focus: Option<String>,
+    /// Help presses in a row: the second explains the whole kiosk.
+    pub help_presses: u32,
+    /// The last thing said, for the Repeat key.
+    pub last_said: Vec<Sound>,
+    pub speech_paused: bool,
+    /// The ticket flow's answers.
+    pub answers: Answers,
+    pub interpreter: Option<InterpreterProgress>,
+    /// The idempotency key of the staff call the staff-call screen shows.
+    pub staff_call: Option<String>,
+    pub pension: Option<PensionVisit>,
+}
+
+impl Session {
+    pub fn new(language: Language) -> Session {
+        Session {
+            profile: Profile::new(language),
+            screen: Screen::Home,
+            history: Vec::new(),
+            typed: String::new(),
+            error: None,
+            after_catalog: None,
+            pending: None,
+            idle_secs: 0,
+            camera_secs: 0,
+            focus: None,
+            help_presses: 0,
+            last_said: Vec::new(),
+            speech_paused: false,
+            answers: Answers::default(),
+            interpreter: None,
+            staff_call: None,
+            pension: None,
+        }
+    }
+}

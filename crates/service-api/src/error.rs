@@ -1,0 +1,127 @@
+//! The library's error ([`Error`]) and why a request failed ([`Failure`]).
+
+use std::fmt;
+
+use contract::id_number::IdNumberProblem;
+
+use crate::access::Access;
+
+type Source = Box<dyn std::error::Error + Send + Sync>;
+
+/// Why opening the database, registering a token or starting a server failed.
+#[derive(Debug)]
+pub struct Error {
+    context: String,
+    source: Option<Source>,
+}
+
+impl Error {
+    pub(crate) fn new(context: impl Into<String>) -> Self {
+        Error {
+            context: context.into(),
+            source: None,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.source {
+            Some(source) => write!(f, "{}: {source}", self.context),
+            None => f.write_str(&self.context),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_deref().map(|s| s as _)
+    }
+}
+
+/// Adds what was being done to any error: `pool.connect(url).await.context("opening ...")?`.
+pub(crate) trait Context<T> {
+    fn context(self, context: impl Into<String>) -> Result<T, Error>;
+}
+
+impl<T, E: Into<Source>> Context<T> for Result<T, E> {
+    fn context(self, context: impl Into<String>) -> Result<T, Error> {
+        self.map_err(|e| Error {
+            context: context.into(),
+            source: Some(e.into()),
+        })
+    }
+}
+
+/// Why a request failed: refused by a rule, or broken inside the server. The HTTP layer
+/// turns each into its status and [`contract::model::ApiError`] body, in one place
+/// (`http::failure`); the messages (zh and en) are written there.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    /// No bearer token, or one the server does not know.
+    Unauthorized,
+    /// The route is for others: who may call it.
+    Forbidden(Access),
+    /// What is missing, in English: `No ticket 42`.
+    NotFound(String),
+    /// A service code the catalog does not have.
+    UnknownService(String),
+    /// What is wrong with the request, in English.
+    InvalidRequest(String),
+    MethodNotAllowed,
+    /// Nobody waits for this window.
+    NoWaitingTicket(i64),
+    WindowClosed(i64),
+    /// The ticket `number` is in `status`, which does not allow `action` (a past participle:
+    /// "started").
+    TicketCannotMove { number: String, status: String, action: &'static str },
+    /// An interpreter or staff call in `status`, which does not allow `action` ("accepted").
+    CallCannotMove { status: String, action: &'static str },
+    /// A face authentication already reviewed (e.g. "approved") cannot be reviewed again.
+    FaceAuthCannotMove { status: String, action: &'static str },
+    /// The interpreter already has a call: to accept another or go off duty, end it first.
+    InterpreterBusy,
+    InterpreterOffDuty,
+    /// A scanned receipt that is damaged, altered or not one of this center's.
+    ReceiptInvalid,
+    /// A typed receipt number whose check digit is wrong: most likely a typo.
+    ReceiptNumberInvalid,
+    ReceiptExpired,
+    ReceiptNotFound,
+    /// When, in China time as [`crate::store::china_time`] writes it.
+    ReceiptAlreadyRedeemed(String),
+    /// The receipt's service (its code) was withdrawn from the catalog after the receipt was
+    /// issued.
+    ReceiptServiceWithdrawn(String),
+    /// The resident did not agree to the photo being taken and kept for review.
+    ConsentRequired,
+    /// Never carries the number itself: only which part to check.
+    InvalidIdNumber(IdNumberProblem),
+    /// What is wrong with the photo (zh, en), e.g. not a JPEG.
+    InvalidPhoto(&'static str, &'static str),
+    /// The most attempts a resident has.
+    TooManyAttempts(u32),
+    LivenessFailed,
+    /// Logged by [`Failure::internal`]; the client only learns that it happened.
+    Internal,
+}
+
+impl Failure {
+    /// The cause goes to the server's log, not to the client.
+    pub fn internal(cause: impl fmt::Display) -> Self {
+        eprintln!("service-api: internal error: {cause}");
+        Failure::Internal
+    }
+}
+
+impl From<sqlx::Error> for Failure {
+    fn from(e: sqlx::Error) -> Self {
+        Failure::internal(e)
+    }
+}
+
+impl From<serde_json::Error> for Failure {
+    fn from(e: serde_json::Error) -> Self {
+        Failure::internal(e)
+    }
+}

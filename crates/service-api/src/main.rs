@@ -1,0 +1,595 @@
+//! `service-api`: run the reference server, manage tokens, issue receipts, and work a window,
+//! staff calls or interpreter calls from a terminal.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use ed25519_dalek::SigningKey;
+use image::{ImageFormat, Luma};
+use qrcode::{EcLevel, QrCode};
+use serde::de::DeserializeOwned;
+use contract::model::{
+    ApiError, FaceAuth, Interpreter, InterpreterCall, NewReceipt, RejectFaceAuth, StaffCall,
+    Ticket, Window,
+};
+use service_api::{
+    add_token, china_time, database_url, generate_token, issue_receipt, load_receipt_key,
+    open_database, receipt_key_beside, router, sqlite_file, CallSettings, Role, ServiceHours,
+    DEFAULT_VIDEO_BASE_URL,
+};
+
+#[derive(Parser)]
+#[command(
+    version,
+    about = "Service API of a community service center (便民服务中心)"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API over HTTP.
+    Serve {
+        /// sqlx URL (`postgres://...`, `sqlite://...`) or the path of a SQLite file.
+        #[arg(long)]
+        db: String,
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+        #[command(flatten)]
+        key: ReceiptKey,
+        /// Base URL of the video platform; an interpreter call's join URL is this, `/` and an
+        /// unguessable room name.
+        #[arg(long, value_name = "URL", default_value = DEFAULT_VIDEO_BASE_URL)]
+        video_base_url: String,
+        /// Daily hours (Beijing time) when interpreters can be called, e.g. 08:30-17:30;
+        /// outside them a call is answered as unavailable. Default: any time.
+        #[arg(long, value_name = "HH:MM-HH:MM")]
+        interpreter_hours: Option<ServiceHours>,
+    },
+    /// Manage bearer tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Pre-review receipts.
+    Receipt {
+        #[command(subcommand)]
+        command: ReceiptCommand,
+    },
+    /// Staff actions over HTTP, against a local or remote server.
+    Staff {
+        #[command(flatten)]
+        remote: Remote,
+        #[command(subcommand)]
+        action: StaffAction,
+    },
+    /// A sign-language interpreter's actions over HTTP.
+    Interpreter {
+        #[command(flatten)]
+        remote: Remote,
+        #[command(subcommand)]
+        action: InterpreterAction,
+    },
+}
+
+/// The server to act on, and as whom.
+#[derive(Args)]
+struct Remote {
+    /// Base URL of the API, e.g. http://127.0.0.1:8080
+    #[arg(long, env = "SERVICE_API_URL")]
+    api: String,
+    /// A staff token for `staff`, an interpreter token for `interpreter`.
+    #[arg(long, env = "SERVICE_API_TOKEN", hide_env_values = true)]
+    token: String,
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Add (or replace) the token of a kiosk, a staff member, the pre-review system or an
+    /// interpreter and print it.
+    Add {
+        #[arg(long)]
+        db: String,
+        #[arg(long, value_enum)]
+        role: Role,
+        /// Kiosk id, staff name or interpreter's display name; adding a token again for the
+        /// same role and name replaces it.
+        #[arg(long)]
+        name: String,
+        /// The token; a random one is generated when not given.
+        #[arg(long)]
+        token: Option<String>,
+    },
+}
+
+/// The Ed25519 key the server signs receipts with.
+#[derive(Args)]
+struct ReceiptKey {
+    /// Key file (64 hex characters; created with mode 0600 when missing). Default:
+    /// receipt-signing.key next to the SQLite database file; required with a database URL.
+    #[arg(long = "receipt-key", value_name = "FILE")]
+    file: Option<PathBuf>,
+}
+
+impl ReceiptKey {
+    fn load(&self, db: Option<&str>) -> Result<SigningKey, Box<dyn std::error::Error>> {
+        let file = match (&self.file, db.and_then(sqlite_file)) {
+            (Some(file), _) => file.clone(),
+            (None, Some(db_file)) => receipt_key_beside(db_file),
+            (None, None) => {
+                return Err("give the receipt signing key's file with --receipt-key (a database URL has no directory to keep it in)".into())
+            }
+        };
+        Ok(load_receipt_key(&file)?)
+    }
+}
+
+#[derive(Subcommand)]
+enum ReceiptCommand {
+    /// Issue a receipt straight into the database (as POST /v1/receipts does) and print its
+    /// number and token.
+    Issue {
+        /// sqlx URL (`postgres://...`, `sqlite://...`) or the path of a SQLite file.
+        #[arg(long)]
+        db: String,
+        #[command(flatten)]
+        key: ReceiptKey,
+        /// Service code, e.g. residence-permit.
+        #[arg(long)]
+        service: String,
+        /// Masked applicant name, e.g. 张*明.
+        #[arg(long)]
+        applicant: String,
+        /// Indices of the missing materials in the service's list, e.g. 0,2.
+        #[arg(long, value_delimiter = ',')]
+        missing: Vec<u8>,
+        /// Days the receipt stays valid (1 to 90).
+        #[arg(long)]
+        valid_days: u32,
+        /// Also write the QR code to this PNG file.
+        #[arg(long, value_name = "FILE")]
+        png: Option<PathBuf>,
+    },
+    /// Print the public key that verifies the receipts, as 64 hex characters, for the
+    /// configuration of kiosks that check receipts offline.
+    PublicKey {
+        /// The server's database: its key is the file next to it.
+        #[arg(long, required_unless_present = "file")]
+        db: Option<String>,
+        #[command(flatten)]
+        key: ReceiptKey,
+    },
+}
+
+#[derive(Subcommand)]
+enum StaffAction {
+    /// List the windows.
+    Windows,
+    /// Open window N.
+    Open { number: i64 },
+    /// Close window N.
+    Close { number: i64 },
+    /// Call the next waiting ticket to window N.
+    Call { number: i64 },
+    /// The called resident arrived: start serving.
+    Start { ticket_id: String },
+    /// Done serving.
+    Finish { ticket_id: String },
+    /// The called resident did not come.
+    NoShow { ticket_id: String },
+    /// List the staff calls nobody has answered yet, oldest first.
+    Calls,
+    /// Answer a staff call: on the way.
+    Ack { call_id: String },
+    /// List the face authentications (养老金资格认证) waiting for review, oldest first.
+    FaceReviews,
+    /// Save the photo of a face authentication, to compare with the archive.
+    FacePhoto {
+        face_auth_id: String,
+        /// The JPEG file to write.
+        #[arg(long, value_name = "FILE.jpg")]
+        out: PathBuf,
+    },
+    /// Approve a face authentication: the resident is confirmed.
+    FaceApprove { face_auth_id: String },
+    /// Reject a face authentication; the reason is shown to the resident.
+    FaceReject {
+        face_auth_id: String,
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum InterpreterAction {
+    /// Go on duty: take calls.
+    OnDuty,
+    /// Go off duty (end your call first).
+    OffDuty,
+    /// List the queued calls, next first.
+    Queue,
+    /// Accept a queued call; prints its join URL.
+    Accept { call_id: String },
+    /// End your call.
+    End { call_id: String },
+}
+
+fn main() -> ExitCode {
+    let result = match Cli::parse().command {
+        Command::Serve {
+            db,
+            listen,
+            key,
+            video_base_url,
+            interpreter_hours,
+        } => {
+            let calls = CallSettings {
+                video_base_url,
+                interpreter_hours,
+            };
+            key.load(Some(&db))
+                .and_then(|key| block_on(serve(db, listen, key, calls)))
+        }
+        Command::Token {
+            command:
+                TokenCommand::Add {
+                    db,
+                    role,
+                    name,
+                    token,
+                },
+        } => block_on(token_add(db, role, name, token)),
+        Command::Receipt { command } => receipt(command),
+        Command::Staff { remote, action } => staff(&remote, action),
+        Command::Interpreter { remote, action } => interpreter(&remote, action),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("service-api: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+type CliResult = Result<(), Box<dyn std::error::Error>>;
+
+fn block_on<T>(
+    work: impl std::future::Future<Output = Result<T, Box<dyn std::error::Error>>>,
+) -> Result<T, Box<dyn std::error::Error>> {
+    tokio::runtime::Runtime::new()?.block_on(work)
+}
+
+async fn serve(
+    db: String,
+    listen: String,
+    receipt_key: SigningKey,
+    calls: CallSettings,
+) -> CliResult {
+    let db = open_database(&database_url(&db)).await?;
+    let listener = tokio::net::TcpListener::bind(&listen)
+        .await
+        .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+    println!("service-api listening on http://{}", listener.local_addr()?);
+    let shutdown = async { drop(tokio::signal::ctrl_c().await) };
+    axum::serve(listener, router(db, receipt_key, calls))
+        .with_graceful_shutdown(shutdown)
+        .await?;
+    Ok(())
+}
+
+async fn token_add(db: String, role: Role, name: String, token: Option<String>) -> CliResult {
+    let db = open_database(&database_url(&db)).await?;
+    let token = token.unwrap_or_else(generate_token);
+    add_token(&db, role, &name, &token).await?;
+    println!("{token}");
+    Ok(())
+}
+
+fn receipt(command: ReceiptCommand) -> CliResult {
+    match command {
+        ReceiptCommand::Issue {
+            db,
+            key,
+            service,
+            applicant,
+            missing,
+            valid_days,
+            png,
+        } => {
+            let key = key.load(Some(&db))?;
+            let new = NewReceipt {
+                service_code: service,
+                applicant,
+                missing_materials: missing,
+                valid_days,
+            };
+            let issued = block_on(async {
+                let db = open_database(&database_url(&db)).await?;
+                Ok(issue_receipt(&db, &key, &new, "cli:receipt-issue").await?)
+            })?;
+            if let Some(png) = png {
+                write_qr_png(&issued.token, &png)?;
+            }
+            println!("number: {}", issued.number);
+            println!("token: {}", issued.token);
+            println!("expires_at: {}", issued.expires_at);
+        }
+        ReceiptCommand::PublicKey { db, key } => {
+            println!(
+                "{}",
+                hex::encode(key.load(db.as_deref())?.verifying_key().as_bytes())
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The token's QR code: error correction M (a smudge or a crease still scans), 8 pixels a
+/// module and the standard quiet zone of 4 modules, enough for a phone camera or a kiosk
+/// scanner reading a phone screen or a print.
+fn write_qr_png(token: &str, file: &Path) -> CliResult {
+    let code = QrCode::with_error_correction_level(token, EcLevel::M)?;
+    let image = code
+        .render::<Luma<u8>>()
+        .module_dimensions(8, 8)
+        .quiet_zone(true)
+        .build();
+    image
+        .save_with_format(file, ImageFormat::Png)
+        .map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+    Ok(())
+}
+
+fn staff(remote: &Remote, action: StaffAction) -> CliResult {
+    let client = ApiClient::new(remote);
+    match action {
+        StaffAction::Windows => client
+            .get::<Vec<Window>>("/v1/windows")?
+            .iter()
+            .for_each(print_window),
+        StaffAction::Open { number } => {
+            print_window(&client.post(&format!("/v1/windows/{number}/open"))?)
+        }
+        StaffAction::Close { number } => {
+            print_window(&client.post(&format!("/v1/windows/{number}/close"))?)
+        }
+        StaffAction::Call { number } => {
+            print_ticket(&client.post(&format!("/v1/windows/{number}/call-next"))?)
+        }
+        StaffAction::Start { ticket_id } => {
+            print_ticket(&client.post(&format!("/v1/tickets/{ticket_id}/start"))?)
+        }
+        StaffAction::Finish { ticket_id } => {
+            print_ticket(&client.post(&format!("/v1/tickets/{ticket_id}/finish"))?)
+        }
+        StaffAction::NoShow { ticket_id } => {
+            print_ticket(&client.post(&format!("/v1/tickets/{ticket_id}/no-show"))?)
+        }
+        StaffAction::Calls => client
+            .get::<Vec<StaffCall>>("/v1/staff-calls?status=sent")?
+            .iter()
+            .for_each(print_staff_call),
+        StaffAction::Ack { call_id } => {
+            print_staff_call(&client.post(&format!("/v1/staff-calls/{call_id}/acknowledge"))?)
+        }
+        StaffAction::FaceReviews => client
+            .get::<Vec<FaceAuth>>("/v1/face-auth?status=pending_review")?
+            .iter()
+            .for_each(print_face_auth),
+        StaffAction::FacePhoto { face_auth_id, out } => {
+            let photo = client.get_bytes(&format!("/v1/face-auth/{face_auth_id}/photo"))?;
+            std::fs::write(&out, &photo)
+                .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+            println!("{} ({} bytes)", out.display(), photo.len());
+        }
+        StaffAction::FaceApprove { face_auth_id } => {
+            print_face_auth(&client.post(&format!("/v1/face-auth/{face_auth_id}/approve"))?)
+        }
+        StaffAction::FaceReject {
+            face_auth_id,
+            reason,
+        } => print_face_auth(&client.post_json(
+            &format!("/v1/face-auth/{face_auth_id}/reject"),
+            &RejectFaceAuth { reason },
+        )?),
+    }
+    Ok(())
+}
+
+fn interpreter(remote: &Remote, action: InterpreterAction) -> CliResult {
+    let client = ApiClient::new(remote);
+    match action {
+        InterpreterAction::OnDuty => {
+            print_interpreter(&client.post("/v1/interpreters/me/on-duty")?)
+        }
+        InterpreterAction::OffDuty => {
+            print_interpreter(&client.post("/v1/interpreters/me/off-duty")?)
+        }
+        InterpreterAction::Queue => client
+            .get::<Vec<InterpreterCall>>("/v1/interpreter-calls?status=queued")?
+            .iter()
+            .for_each(print_interpreter_call),
+        InterpreterAction::Accept { call_id } => print_interpreter_call(
+            &client.post(&format!("/v1/interpreter-calls/{call_id}/accept"))?,
+        ),
+        InterpreterAction::End { call_id } => {
+            print_interpreter_call(&client.post(&format!("/v1/interpreter-calls/{call_id}/end"))?)
+        }
+    }
+    Ok(())
+}
+
+fn print_staff_call(c: &StaffCall) {
+    let answered = match &c.acknowledged_by {
+        Some(name) => format!("  on the way: {name}"),
+        None => String::new(),
+    };
+    println!(
+        "{}  kiosk {}  {}  {}{answered}",
+        c.id,
+        c.kiosk_id,
+        c.reason.as_str(),
+        c.status.as_str(),
+    );
+}
+
+fn print_face_auth(f: &FaceAuth) {
+    let l = &f.liveness;
+    let mut line = format!(
+        "{}  {}  attempt {}  liveness {} (left {}, right {}, {} ms)  submitted {} (Beijing)  {}",
+        f.id,
+        f.id_number_masked,
+        f.attempt,
+        if l.passed { "passed" } else { "failed" },
+        l.turned_left,
+        l.turned_right,
+        l.duration_ms,
+        china_time(f.submitted_at.div_euclid(1000)),
+        f.status.as_str(),
+    );
+    if let Some(by) = &f.reviewed_by {
+        line += &format!("  by {by}");
+    }
+    if let Some(reason) = &f.reject_reason {
+        line += &format!("  reason: {reason}");
+    }
+    println!("{line}");
+}
+
+fn print_interpreter(i: &Interpreter) {
+    println!(
+        "{}  {}  current call: {}",
+        i.name,
+        if i.on_duty {
+            "on duty / 在岗"
+        } else {
+            "off duty / 离岗"
+        },
+        i.current_call.as_deref().unwrap_or("-")
+    );
+}
+
+fn print_interpreter_call(c: &InterpreterCall) {
+    let mut line = format!("{}  kiosk {}  {}", c.id, c.kiosk_id, c.status.as_str());
+    if let (Some(position), Some(wait)) = (c.position, c.expected_wait_minutes) {
+        line += &format!("  position {position}  about {wait} min");
+    }
+    if let Some(url) = &c.join_url {
+        line += &format!("  join {url}");
+    }
+    println!("{line}");
+}
+
+fn print_window(w: &Window) {
+    println!(
+        "{} ({})  {}  current ticket: {}  services: {}",
+        w.name.zh,
+        w.name.en,
+        if w.open {
+            "open / 开放"
+        } else {
+            "closed / 关闭"
+        },
+        w.current_ticket.as_deref().unwrap_or("-"),
+        w.services.join(", ")
+    );
+}
+
+fn print_ticket(t: &Ticket) {
+    println!(
+        "{}  {} / {}  {}  priority {}  {} / {}  id {}",
+        t.number,
+        t.service_name.zh,
+        t.service_name.en,
+        t.status.as_str(),
+        t.priority.as_str(),
+        t.window.zh,
+        t.window.en,
+        t.id
+    );
+}
+
+/// The staff and interpreter side of the API over HTTP; error answers become readable errors.
+struct ApiClient {
+    agent: ureq::Agent,
+    api: String,
+    authorization: String,
+}
+
+impl ApiClient {
+    fn new(remote: &Remote) -> Self {
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        ApiClient {
+            agent,
+            api: remote.api.trim_end_matches('/').to_owned(),
+            authorization: format!("Bearer {}", remote.token),
+        }
+    }
+
+    fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, Box<dyn std::error::Error>> {
+        let response = self
+            .agent
+            .get(format!("{}{path}", self.api))
+            .header("Authorization", &self.authorization)
+            .call()?;
+        read(response)
+    }
+
+    /// A body that is not JSON, e.g. a photo.
+    fn get_bytes(&self, path: &str) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
+        let mut response = self
+            .agent
+            .get(format!("{}{path}", self.api))
+            .header("Authorization", &self.authorization)
+            .call()?;
+        if !response.status().is_success() {
+            return Err(read::<()>(response).unwrap_err());
+        }
+        // Photos are at most 2 MB; leave room.
+        Ok(response
+            .body_mut()
+            .with_config()
+            .limit(8 * 1024 * 1024)
+            .read_to_vec()?)
+    }
+
+    /// POSTs carry a fresh Idempotency-Key, as any client that might retry should.
+    fn post<T: DeserializeOwned>(&self, path: &str) -> Result<T, Box<dyn std::error::Error>> {
+        read(self.post_request(path).send_empty()?)
+    }
+
+    fn post_json<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &impl serde::Serialize,
+    ) -> Result<T, Box<dyn std::error::Error>> {
+        read(self.post_request(path).send_json(body)?)
+    }
+
+    fn post_request(&self, path: &str) -> ureq::RequestBuilder<ureq::typestate::WithBody> {
+        self.agent
+            .post(format!("{}{path}", self.api))
+            .header("Authorization", &self.authorization)
+            .header("Idempotency-Key", generate_token())
+    }
+}
+
+fn read<T: DeserializeOwned>(
+    mut response: ureq::http::Response<ureq::Body>,
+) -> Result<T, Box<dyn std::error::Error>> {
+    let status = response.status();
+    if status.is_success() {
+        return Ok(response.body_mut().read_json()?);
+    }
+    match response.body_mut().read_json::<ApiError>() {
+        Ok(e) => Err(format!("{} ({status}): {} / {}", e.code, e.message.zh, e.message.en).into()),
+        Err(_) => Err(format!("HTTP {status}").into()),
+    }
+}

@@ -1,0 +1,424 @@
+//! The queue: issuing tickets, calling them to windows, moving them through
+//! issued -> called -> serving -> done / no_show, and the live wait estimates.
+
+use sqlx::AnyConnection;
+
+use crate::error::Failure;
+use crate::store::{china_day, now_ms, random_hex, Db};
+use crate::wait::{average_minutes, ticket_wait_minutes};
+use contract::model::{Bilingual, NewTicket, Priority, Service, Ticket, TicketStatus, Window};
+
+/// Columns read into a [`TicketRow`].
+const TICKET_COLUMNS: &str =
+    "id, number, service_code, priority, priority_rank, status, window_number, issued_at, seq";
+
+/// The order tickets are called in: priority first, then first come, first served.
+const CALL_ORDER: &str = "priority_rank DESC, issued_at, seq";
+
+/// How many recent services feed the average service time.
+const RECENT_SERVICES: i64 = 20;
+
+#[derive(sqlx::FromRow)]
+struct TicketRow {
+    id: String,
+    number: String,
+    service_code: String,
+    priority: String,
+    priority_rank: i64,
+    status: String,
+    window_number: Option<i64>,
+    issued_at: i64,
+    seq: i64,
+}
+
+/// A staff action on a called or served ticket.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Transition {
+    Start,
+    Finish,
+    NoShow,
+}
+
+impl Transition {
+    /// (status it needs, status it gives, time column it sets, past participle for messages)
+    fn spec(self) -> (TicketStatus, TicketStatus, &'static str, &'static str) {
+        match self {
+            Transition::Start => (
+                TicketStatus::Called,
+                TicketStatus::Serving,
+                "started_at",
+                "started",
+            ),
+            Transition::Finish => (
+                TicketStatus::Serving,
+                TicketStatus::Done,
+                "finished_at",
+                "finished",
+            ),
+            Transition::NoShow => (
+                TicketStatus::Called,
+                TicketStatus::NoShow,
+                "finished_at",
+                "marked no-show",
+            ),
+        }
+    }
+}
+
+fn priority_rank(p: Priority) -> i64 {
+    match p {
+        Priority::Normal => 0,
+        Priority::Elderly => 1,
+        Priority::Disabled => 2,
+        Priority::FastTrack => 3,
+    }
+}
+
+/// An 11-digit mainland mobile number, for the SMS sent when the ticket is called.
+fn is_mobile_number(phone: &str) -> bool {
+    phone.len() == 11 && phone.starts_with('1') && phone.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Numbers and stores a new ticket on `conn`, which may be in a transaction (a receipt's
+/// redemption issues its ticket in its own); returns the ticket's id.
+pub(crate) async fn insert_ticket(
+    conn: &mut AnyConnection,
+    service: &Service,
+    priority: Priority,
+    contact_phone: Option<&str>,
+    issued_by: &str,
+) -> Result<String, Failure> {
+    let now = now_ms();
+    let day = china_day(now);
+    let (seq, issued_at) = next_number(conn, &service.ticket_prefix, day, now).await?;
+    let id = random_hex(8);
+    sqlx::query(
+        "INSERT INTO tickets (id, day, seq, number, service_code, priority, priority_rank, status, issued_by, issued_at, contact_phone)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(&id)
+    .bind(day)
+    .bind(seq)
+    .bind(format!("{}{seq:03}", service.ticket_prefix))
+    .bind(&service.code)
+    .bind(priority.as_str())
+    .bind(priority_rank(priority))
+    .bind(TicketStatus::Issued.as_str())
+    .bind(issued_by)
+    .bind(issued_at)
+    .bind(contact_phone)
+    .execute(&mut *conn)
+    .await?;
+    Ok(id)
+}
+
+/// Takes the next number of a prefix for the day, and its issue time. The single
+/// UPDATE ... RETURNING is atomic on both engines, so concurrent requests never share a
+/// number; the time never goes back within a counter, so first come (issued_at, then
+/// seq) is number order even when requests race.
+async fn next_number(
+    conn: &mut AnyConnection,
+    prefix: &str,
+    day: i64,
+    now: i64,
+) -> Result<(i64, i64), Failure> {
+    sqlx::query(
+        "INSERT INTO ticket_counters (prefix, day, last_number, last_issued_at) VALUES ($1, $2, 0, 0)
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(prefix)
+    .bind(day)
+    .execute(&mut *conn)
+    .await?;
+    Ok(sqlx::query_as(
+        "UPDATE ticket_counters SET last_number = last_number + 1,
+         last_issued_at = CASE WHEN last_issued_at > $3 THEN last_issued_at ELSE $3 END
+         WHERE prefix = $1 AND day = $2 RETURNING last_number, last_issued_at",
+    )
+    .bind(prefix)
+    .bind(day)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
+impl Db {
+    pub(crate) async fn issue_ticket(
+        &self,
+        new: &NewTicket,
+        issued_by: &str,
+    ) -> Result<Ticket, Failure> {
+        let service = self.service(&new.service_code).await?;
+        if let Some(phone) = new.contact_phone.as_deref().filter(|phone| !is_mobile_number(phone)) {
+            return Err(Failure::InvalidRequest(format!("contact_phone {phone:?} is not an 11-digit mobile number")));
+        }
+        let id = {
+            let mut conn = self.pool.acquire().await?;
+            let phone = new.contact_phone.as_deref();
+            insert_ticket(&mut conn, &service, new.priority, phone, issued_by).await?
+        };
+        self.ticket(&id).await
+    }
+
+    pub(crate) async fn ticket(&self, id: &str) -> Result<Ticket, Failure> {
+        let row = self
+            .ticket_row(id)
+            .await?
+            .ok_or_else(|| Failure::NotFound(format!("No ticket {id}")))?;
+        self.ticket_view(row).await
+    }
+
+    async fn ticket_row(&self, id: &str) -> Result<Option<TicketRow>, Failure> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {TICKET_COLUMNS} FROM tickets WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// A ticket with its live place in the queue, wait and window.
+    async fn ticket_view(&self, row: TicketRow) -> Result<Ticket, Failure> {
+        let service = self.service(&row.service_code).await?;
+        let broken = |what: &str| Failure::internal(format!("ticket {} has {what}", row.id));
+        let status = TicketStatus::parse(&row.status).ok_or_else(|| broken(&format!("status {}", row.status)))?;
+        let priority = Priority::parse(&row.priority).ok_or_else(|| broken(&format!("priority {}", row.priority)))?;
+        let (people_ahead, estimated_wait_minutes) = if status == TicketStatus::Issued {
+            let ahead = self.people_ahead(&row).await?;
+            let average = self
+                .average_minutes(&row.service_code)
+                .await?
+                .unwrap_or(service.typical_minutes as f64);
+            (
+                ahead,
+                ticket_wait_minutes(ahead, average, self.open_windows(&row.service_code).await?),
+            )
+        } else {
+            (0, 0)
+        };
+        let (window_number, window) = self.ticket_window(&row).await?;
+        Ok(Ticket {
+            window,
+            window_number,
+            id: row.id,
+            number: row.number,
+            service_code: row.service_code,
+            service_name: service.name,
+            priority,
+            status,
+            people_ahead,
+            estimated_wait_minutes,
+            issued_at: row.issued_at,
+        })
+    }
+
+    /// Waiting tickets of the same service that [`CALL_ORDER`] puts before this one.
+    async fn people_ahead(&self, row: &TicketRow) -> Result<i64, Failure> {
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM tickets WHERE service_code = $1 AND status = $2 AND (priority_rank > $3
+             OR (priority_rank = $3 AND (issued_at < $4 OR (issued_at = $4 AND seq < $5))))",
+        )
+        .bind(&row.service_code)
+        .bind(TicketStatus::Issued.as_str())
+        .bind(row.priority_rank)
+        .bind(row.issued_at)
+        .bind(row.seq)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    /// Average start-to-finish minutes of the service's last few done tickets, if any.
+    async fn average_minutes(&self, service_code: &str) -> Result<Option<f64>, Failure> {
+        let times: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT started_at, finished_at FROM tickets WHERE service_code = $1 AND status = $2
+             ORDER BY finished_at DESC LIMIT $3",
+        )
+        .bind(service_code)
+        .bind(TicketStatus::Done.as_str())
+        .bind(RECENT_SERVICES)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(average_minutes(&times))
+    }
+
+    async fn open_windows(&self, service_code: &str) -> Result<i64, Failure> {
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM windows w JOIN window_services ws ON ws.window_number = w.number
+             WHERE ws.service_code = $1 AND w.is_open = 1",
+        )
+        .bind(service_code)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    /// The window that called the ticket, otherwise the lowest-numbered open window serving
+    /// its service (or, all closed, the lowest-numbered one).
+    /// The ticket's window: its number and name, or "to be assigned".
+    async fn ticket_window(&self, row: &TicketRow) -> Result<(Option<i64>, Bilingual), Failure> {
+        let window: Option<(i64, String, String)> = match row.window_number {
+            Some(number) => sqlx::query_as("SELECT number, name_zh, name_en FROM windows WHERE number = $1")
+                .bind(number)
+                .fetch_optional(&self.pool)
+                .await?,
+            None => sqlx::query_as(
+                "SELECT w.number, w.name_zh, w.name_en FROM windows w JOIN window_services ws ON ws.window_number = w.number
+                 WHERE ws.service_code = $1 ORDER BY w.is_open DESC, w.number LIMIT 1",
+            )
+            .bind(&row.service_code)
+            .fetch_optional(&self.pool)
+            .await?,
+        };
+        Ok(window.map_or_else(
+            || (None, Bilingual::new("待分配", "To be assigned")),
+            |(number, zh, en)| (Some(number), Bilingual { zh, en }),
+        ))
+    }
+
+    pub(crate) async fn windows(&self) -> Result<Vec<Window>, Failure> {
+        let rows: Vec<(i64, String, String, i64)> =
+            sqlx::query_as("SELECT number, name_zh, name_en, is_open FROM windows ORDER BY number")
+                .fetch_all(&self.pool)
+                .await?;
+        let served: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT ws.window_number, ws.service_code FROM window_services ws
+             JOIN services s ON s.code = ws.service_code ORDER BY s.position",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        // Oldest call first, so the latest call at a window wins.
+        let current: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT window_number, id FROM tickets WHERE status IN ($1, $2) AND window_number IS NOT NULL
+             ORDER BY called_at",
+        )
+        .bind(TicketStatus::Called.as_str())
+        .bind(TicketStatus::Serving.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(number, zh, en, open)| Window {
+                number,
+                name: Bilingual { zh, en },
+                services: served
+                    .iter()
+                    .filter(|(w, _)| *w == number)
+                    .map(|(_, code)| code.clone())
+                    .collect(),
+                open: open != 0,
+                current_ticket: current
+                    .iter()
+                    .rfind(|(w, _)| *w == number)
+                    .map(|(_, id)| id.clone()),
+            })
+            .collect())
+    }
+
+    async fn window(&self, number: i64) -> Result<Window, Failure> {
+        self.windows()
+            .await?
+            .into_iter()
+            .find(|w| w.number == number)
+            .ok_or_else(|| Failure::NotFound(format!("No window {number}")))
+    }
+
+    pub(crate) async fn set_window_open(
+        &self,
+        number: i64,
+        open: bool,
+    ) -> Result<Window, Failure> {
+        sqlx::query("UPDATE windows SET is_open = $1 WHERE number = $2")
+            .bind(open as i64)
+            .bind(number)
+            .execute(&self.pool)
+            .await?;
+        self.window(number).await
+    }
+
+    /// Calls the next waiting ticket of the services the window serves.
+    pub(crate) async fn call_next(&self, number: i64) -> Result<Ticket, Failure> {
+        if !self.window(number).await?.open {
+            return Err(Failure::WindowClosed(number));
+        }
+        loop {
+            let next: Option<String> = sqlx::query_scalar(&format!(
+                "SELECT id FROM tickets WHERE status = $1 AND service_code IN
+                 (SELECT service_code FROM window_services WHERE window_number = $2)
+                 ORDER BY {CALL_ORDER} LIMIT 1"
+            ))
+            .bind(TicketStatus::Issued.as_str())
+            .bind(number)
+            .fetch_optional(&self.pool)
+            .await?;
+            let id = next.ok_or(Failure::NoWaitingTicket(number))?;
+            // Another window may have called the same ticket meanwhile: then take the next one.
+            let called = sqlx::query(
+                "UPDATE tickets SET status = $1, window_number = $2, called_at = $3 WHERE id = $4 AND status = $5",
+            )
+            .bind(TicketStatus::Called.as_str())
+            .bind(number)
+            .bind(now_ms())
+            .bind(&id)
+            .bind(TicketStatus::Issued.as_str())
+            .execute(&self.pool)
+            .await?;
+            if called.rows_affected() == 1 {
+                return self.ticket(&id).await;
+            }
+        }
+    }
+
+    pub(crate) async fn transition(
+        &self,
+        id: &str,
+        transition: Transition,
+    ) -> Result<Ticket, Failure> {
+        let (from, to, time_column, done) = transition.spec();
+        let changed = sqlx::query(&format!(
+            "UPDATE tickets SET status = $1, {time_column} = $2 WHERE id = $3 AND status = $4"
+        ))
+        .bind(to.as_str())
+        .bind(now_ms())
+        .bind(id)
+        .bind(from.as_str())
+        .execute(&self.pool)
+        .await?;
+        if changed.rows_affected() == 1 {
+            return self.ticket(id).await;
+        }
+        match self.ticket_row(id).await? {
+            Some(row) => Err(Failure::TicketCannotMove { number: row.number, status: row.status, action: done }),
+            None => Err(Failure::NotFound(format!("No ticket {id}"))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_ticket_moves_called_serving_done_or_no_show() {
+        let moves = |transition: Transition| {
+            let (from, to, _, _) = transition.spec();
+            (from, to)
+        };
+        assert_eq!(moves(Transition::Start), (TicketStatus::Called, TicketStatus::Serving));
+        assert_eq!(moves(Transition::Finish), (TicketStatus::Serving, TicketStatus::Done));
+        assert_eq!(moves(Transition::NoShow), (TicketStatus::Called, TicketStatus::NoShow));
+    }
+
+    #[test]
+    fn priority_goes_before_first_come() {
+        let ranks = Priority::ALL.map(priority_rank);
+        assert!(ranks.windows(2).all(|pair| pair[0] < pair[1]), "{ranks:?}");
+        assert_eq!(priority_rank(Priority::Normal), 0);
+    }
+
+    #[test]
+    fn a_contact_phone_is_a_mainland_mobile_number() {
+        assert!(is_mobile_number("13800138000"));
+        for bad in ["", "1380013800", "138001380000", "23800138000", "1380013800x", "１3800138000"] {
+            assert!(!is_mobile_number(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,368 @@
+//! The `service-api` command: serve, token add, staff and interpreter actions over HTTP, and
+//! receipts.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Output, Stdio};
+
+use common::Client;
+use ed25519_dalek::VerifyingKey;
+use serde_json::json;
+use contract::receipt::Receipt;
+
+fn service_api(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_service-api"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+/// Stops the server even when an assertion fails.
+struct KillOnDrop(Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `service-api serve` on a free port with these extra arguments; returns the server and its
+/// base URL, read from the line it prints once it listens.
+fn serve(db: &str, args: &[&str]) -> (KillOnDrop, String) {
+    let mut server = KillOnDrop(
+        Command::new(env!("CARGO_BIN_EXE_service-api"))
+            .args(["serve", "--db", db, "--listen", "127.0.0.1:0"])
+            .args(args)
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut line = String::new();
+    BufReader::new(server.0.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let api = line.trim().rsplit(' ').next().unwrap().to_owned();
+    assert!(api.starts_with("http://127.0.0.1:"), "{line}");
+    (server, api)
+}
+
+#[test]
+fn serve_add_tokens_and_work_a_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("center.db");
+    let db = db.to_str().unwrap();
+    let staff_token = stdout(&service_api(&[
+        "token", "add", "--db", db, "--role", "staff", "--name", "desk-6",
+    ]));
+    let staff_token = staff_token.trim();
+    assert_eq!(staff_token.len(), 48, "a generated token: {staff_token}");
+    let kiosk = [
+        "token",
+        "add",
+        "--db",
+        db,
+        "--role",
+        "kiosk",
+        "--name",
+        "k1",
+        "--token",
+        "kiosk-secret",
+    ];
+    assert_eq!(stdout(&service_api(&kiosk)).trim(), "kiosk-secret");
+
+    let (_server, api) = serve(db, &[]);
+
+    let number =
+        Client::new(&api, Some("kiosk-secret")).issue("legal-aid", "elderly")["number"].clone();
+    let staff = |args: &[&str]| {
+        service_api(&[&["staff", "--api", &api, "--token", staff_token], args].concat())
+    };
+    assert!(stdout(&staff(&["windows"])).contains("6号窗口 (Window 6)  open"));
+    let called = stdout(&staff(&["call", "6"]));
+    assert!(
+        called.starts_with(number.as_str().unwrap()) && called.contains("called"),
+        "{called}"
+    );
+    let id = called.trim().rsplit(' ').next().unwrap();
+    assert!(stdout(&staff(&["start", id])).contains("serving"));
+    assert!(stdout(&staff(&["finish", id])).contains("done"));
+    assert!(stdout(&staff(&["close", "6"])).contains("closed"));
+    let refused = staff(&["call", "6"]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("window_closed"));
+}
+
+#[test]
+fn issue_a_receipt_with_its_qr_code_and_redeem_it_at_a_served_kiosk() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("center.db");
+    let db = db.to_str().unwrap();
+    let png = dir.path().join("receipt.png");
+    let issued = stdout(&service_api(&[
+        "receipt",
+        "issue",
+        "--db",
+        db,
+        "--service",
+        "residence-permit",
+        "--applicant",
+        "张*明",
+        "--missing",
+        "0,2",
+        "--valid-days",
+        "30",
+        "--png",
+        png.to_str().unwrap(),
+    ]));
+    let field = |name: &str| {
+        issued
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{name}: ")))
+            .unwrap_or_else(|| panic!("no {name} in {issued}"))
+            .to_owned()
+    };
+    let (number, token) = (field("number"), field("token"));
+
+    // The PNG scans back to the token: 8 pixels a module, a quiet zone of 4 modules.
+    let image = image::open(&png).unwrap().to_luma8();
+    let mut prepared = rqrr::PreparedImage::prepare(image.clone());
+    let grids = prepared.detect_grids();
+    assert_eq!(grids.len(), 1);
+    let (meta, scanned) = grids[0].decode().unwrap();
+    assert_eq!(scanned, token);
+    assert_eq!(meta.ecc_level, 0, "error correction M (format bits 00)");
+    let modules = 17 + 4 * meta.version.0 as u32;
+    assert_eq!(image.dimensions(), ((modules + 8) * 8, (modules + 8) * 8));
+
+    // The printed public key (hex) verifies it; the key file sits next to the database.
+    let public = stdout(&service_api(&["receipt", "public-key", "--db", db]));
+    let public: [u8; 32] = hex::decode(public.trim()).unwrap().try_into().unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as u32;
+    let receipt =
+        Receipt::verify(&token, &VerifyingKey::from_bytes(&public).unwrap(), now).unwrap();
+    assert_eq!(
+        (receipt.number(), receipt.missing_materials),
+        (number, vec![0, 2])
+    );
+    let key_file = dir.path().join(service_api::RECEIPT_KEY_FILE);
+    let same = stdout(&service_api(&[
+        "receipt",
+        "public-key",
+        "--receipt-key",
+        key_file.to_str().unwrap(),
+    ]));
+    assert_eq!(hex::decode(same.trim()).unwrap(), public);
+
+    // `serve` signs and verifies with the same key: the receipt redeems there.
+    let kiosk_token = token_add(db, "kiosk", "k1");
+    let (_server, api) = serve(db, &[]);
+    let kiosk = Client::new(&api, Some(&kiosk_token));
+    let r = kiosk.post("/v1/receipts/redeem", Some(&json!({"token": token})), None);
+    assert_eq!(
+        (r.status, r.body["ticket"]["priority"].as_str()),
+        (200, Some("fast_track")),
+        "{}",
+        r.body
+    );
+}
+
+#[test]
+fn receipt_commands_name_a_bad_key_file_and_refuse_a_bad_receipt() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("center.db");
+    let db = db.to_str().unwrap();
+    let bad_key = dir.path().join("bad.key");
+    std::fs::write(&bad_key, "0123").unwrap();
+    for args in [
+        &[
+            "receipt",
+            "public-key",
+            "--receipt-key",
+            bad_key.to_str().unwrap(),
+        ][..],
+        &[
+            "serve",
+            "--db",
+            db,
+            "--receipt-key",
+            bad_key.to_str().unwrap(),
+        ],
+    ] {
+        let failed = service_api(args);
+        assert!(!failed.status.success());
+        assert!(
+            String::from_utf8_lossy(&failed.stderr).contains("bad.key"),
+            "{args:?}"
+        );
+    }
+    let failed = service_api(&["receipt", "public-key", "--db", "postgres://db/center"]);
+    assert!(String::from_utf8_lossy(&failed.stderr).contains("--receipt-key"));
+    let failed = service_api(&[
+        "receipt",
+        "issue",
+        "--db",
+        db,
+        "--service",
+        "residence-permit",
+        "--applicant",
+        "张*明",
+        "--missing",
+        "9",
+        "--valid-days",
+        "30",
+    ]);
+    assert!(!failed.status.success());
+    assert!(String::from_utf8_lossy(&failed.stderr).contains("invalid_request"));
+}
+
+/// Adds a token of `role` named `name` through the CLI; returns the token.
+fn token_add(db: &str, role: &str, name: &str) -> String {
+    stdout(&service_api(&[
+        "token", "add", "--db", db, "--role", role, "--name", name,
+    ]))
+    .trim()
+    .to_owned()
+}
+
+#[test]
+fn interpreters_and_staff_answer_calls_from_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("center.db");
+    let db = db.to_str().unwrap();
+    let interpreter_token = token_add(db, "interpreter", "王丽");
+    let staff_token = token_add(db, "staff", "desk-1");
+    let kiosk = token_add(db, "kiosk", "k1");
+    let (_server, api) = serve(db, &["--video-base-url", "https://video.example.org/rooms/"]);
+    let kiosk = Client::new(&api, Some(&kiosk));
+    let as_role = |command: &str, token: &str, args: &[&str]| {
+        service_api(&[&[command, "--api", &api, "--token", token], args].concat())
+    };
+    let interpreter = |args: &[&str]| as_role("interpreter", &interpreter_token, args);
+    let staff = |args: &[&str]| as_role("staff", &staff_token, args);
+
+    let on = stdout(&interpreter(&["on-duty"]));
+    assert!(on.starts_with("王丽  on duty"), "{on}");
+    let call = kiosk.post("/v1/interpreter-calls", None, None);
+    assert_eq!(call.body["status"], "queued", "{}", call.body);
+    let id = call.body["id"].as_str().unwrap();
+    let queue = stdout(&interpreter(&["queue"]));
+    assert!(
+        queue.starts_with(id) && queue.contains("kiosk k1  queued  position 1  about 1 min"),
+        "{queue}"
+    );
+    let accepted = stdout(&interpreter(&["accept", id]));
+    assert!(
+        accepted.contains("assigned  join https://video.example.org/rooms/csc-"),
+        "{accepted}"
+    );
+    let busy = interpreter(&["off-duty"]);
+    assert!(!busy.status.success());
+    assert!(String::from_utf8_lossy(&busy.stderr).contains("interpreter_busy"));
+    assert!(stdout(&interpreter(&["end", id])).contains("ended"));
+    let off = stdout(&interpreter(&["off-duty"]));
+    assert!(off.contains("off duty") && off.contains("current call: -"), "{off}");
+
+    let sent = kiosk.post("/v1/staff-calls", Some(&json!({"reason": "wheelchair"})), None);
+    let id = sent.body["id"].as_str().unwrap();
+    let calls = stdout(&staff(&["calls"]));
+    assert_eq!(calls.trim(), format!("{id}  kiosk k1  wheelchair  sent"));
+    let acknowledged = stdout(&staff(&["ack", id]));
+    assert!(acknowledged.contains("acknowledged  on the way: desk-1"), "{acknowledged}");
+    assert_eq!(stdout(&staff(&["calls"])), "");
+}
+
+#[test]
+fn serve_answers_interpreter_calls_outside_the_hours_as_unavailable() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("center.db");
+    let db = db.to_str().unwrap();
+    let kiosk = token_add(db, "kiosk", "k1");
+    let interpreter = token_add(db, "interpreter", "王丽");
+    // An hour that starts an hour from now (Beijing time): now is outside it.
+    let now_minutes = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        / 60;
+    let hh_mm = |minutes: u64| {
+        let minute_of_day = (minutes + 8 * 60) % (24 * 60);
+        format!("{:02}:{:02}", minute_of_day / 60, minute_of_day % 60)
+    };
+    let hours = format!("{}-{}", hh_mm(now_minutes + 60), hh_mm(now_minutes + 120));
+    let (_server, api) = serve(db, &["--interpreter-hours", &hours]);
+    Client::new(&api, Some(&interpreter)).post("/v1/interpreters/me/on-duty", None, None);
+    let call = Client::new(&api, Some(&kiosk)).post("/v1/interpreter-calls", None, None);
+    assert_eq!(
+        (call.status, &call.body["status"], &call.body["unavailable_reason"]),
+        (201, &json!("unavailable"), &json!("outside_hours")),
+        "{}",
+        call.body
+    );
+    let message = &call.body["unavailable_message"];
+    assert!(message["zh"].as_str().unwrap().contains(&hours), "{message}");
+    assert!(message["en"].as_str().unwrap().contains(&hours), "{message}");
+    assert!(message["en"].as_str().unwrap().contains("staff"), "{message}");
+
+    let refused = service_api(&["serve", "--db", db, "--interpreter-hours", "8-17"]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("HH:MM-HH:MM"));
+}
+
+#[test]
+fn staff_review_face_authentications_from_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("center.db");
+    let db = db.to_str().unwrap();
+    let staff_token = token_add(db, "staff", "desk-2");
+    let kiosk = token_add(db, "kiosk", "k1");
+    let (_server, api) = serve(db, &[]);
+    let kiosk = Client::new(&api, Some(&kiosk));
+    let staff = |args: &[&str]| {
+        service_api(&[&["staff", "--api", &api, "--token", &staff_token], args].concat())
+    };
+    let jpeg = common::test_jpeg();
+    let submit = || {
+        let new = common::new_face_auth("11010519491231002X", &jpeg);
+        let reply = kiosk.post("/v1/face-auth", Some(&new), None);
+        assert_eq!(reply.status, 201, "{}", reply.body);
+        reply.body["id"].as_str().unwrap().to_owned()
+    };
+    let (first, second) = (submit(), submit());
+
+    let reviews = stdout(&staff(&["face-reviews"]));
+    let lines: Vec<&str> = reviews.lines().collect();
+    assert_eq!(lines.len(), 2, "{reviews}");
+    assert!(lines[0].starts_with(&format!("{first}  110***********002X  attempt 1  liveness passed")), "{reviews}");
+    assert!(lines[0].contains("pending_review") && lines[1].starts_with(&second), "{reviews}");
+    assert!(!reviews.contains("11010519491231002X"), "{reviews}");
+
+    let out = dir.path().join("face.jpg");
+    stdout(&staff(&["face-photo", &first, "--out", out.to_str().unwrap()]));
+    assert_eq!(std::fs::read(&out).unwrap(), jpeg);
+    let missing = staff(&["face-photo", "nope", "--out", out.to_str().unwrap()]);
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("not_found"));
+
+    let approved = stdout(&staff(&["face-approve", &first]));
+    assert!(approved.contains("approved  by desk-2"), "{approved}");
+    let rejected = stdout(&staff(&["face-reject", &second, "--reason", "照片模糊"]));
+    assert!(rejected.contains("rejected  by desk-2  reason: 照片模糊"), "{rejected}");
+    let again = staff(&["face-approve", &second]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("invalid_transition"));
+    assert_eq!(stdout(&staff(&["face-reviews"])), "");
+}

@@ -1,0 +1,281 @@
+//! A real server on a temporary SQLite file, and a small HTTP client for the tests.
+#![allow(dead_code)] // each test binary uses its own share of these helpers
+
+use std::path::PathBuf;
+
+use ed25519_dalek::SigningKey;
+use serde_json::{json, Value};
+use contract::model::IssuedReceipt;
+use service_api::{
+    add_token, database_url, load_receipt_key, open_database, receipt_key_beside, EmbeddedServer,
+    Role,
+};
+
+pub const KIOSK_TOKEN: &str = "kiosk-token-for-tests";
+pub const STAFF_TOKEN: &str = "staff-token-for-tests";
+pub const PREREVIEW_TOKEN: &str = "prereview-token-for-tests";
+pub const INTERPRETER_TOKEN: &str = "interpreter-token-for-tests";
+
+pub struct TestServer {
+    pub server: EmbeddedServer,
+    pub kiosk: Client,
+    pub staff: Client,
+    pub prereview: Client,
+    /// The interpreter `王丽` (off duty until it says otherwise).
+    pub interpreter: Client,
+    pub db_file: PathBuf,
+    // Declared last so the server stops before the directory goes.
+    _dir: tempfile::TempDir,
+}
+
+impl TestServer {
+    /// An embedded server with the kiosk token, plus staff, prereview and interpreter tokens
+    /// added through the library.
+    pub fn start() -> TestServer {
+        let dir = tempfile::tempdir().unwrap();
+        let db_file = dir.path().join("center.db");
+        let server = EmbeddedServer::start(&db_file, "kiosk-1", KIOSK_TOKEN).unwrap();
+        let test = TestServer {
+            kiosk: Client::new(&server.base_url, Some(KIOSK_TOKEN)),
+            staff: Client::new(&server.base_url, Some(STAFF_TOKEN)),
+            prereview: Client::new(&server.base_url, Some(PREREVIEW_TOKEN)),
+            interpreter: Client::new(&server.base_url, Some(INTERPRETER_TOKEN)),
+            server,
+            db_file,
+            _dir: dir,
+        };
+        test.add_token(Role::Staff, "staff-1", STAFF_TOKEN);
+        test.add_token(Role::Prereview, "prereview-1", PREREVIEW_TOKEN);
+        test.add_token(Role::Interpreter, "王丽", INTERPRETER_TOKEN);
+        test
+    }
+
+    /// Adds a token through a second connection pool on the same file.
+    pub fn add_token(&self, role: Role, name: &str, token: &str) {
+        block_on(async {
+            let db = open_database(&self.db_url()).await.unwrap();
+            add_token(&db, role, name, token).await.unwrap();
+        });
+    }
+
+    /// Runs plain SQL on the server's database, e.g. to withdraw a service.
+    pub fn sql(&self, statements: &[&str]) {
+        block_on(async {
+            let pool = sqlx::SqlitePool::connect(&self.db_url()).await.unwrap();
+            for statement in statements {
+                sqlx::query(statement).execute(&pool).await.unwrap();
+            }
+        });
+    }
+
+    fn db_url(&self) -> String {
+        database_url(&self.db_file.to_string_lossy())
+    }
+
+    /// The key the server signs receipts with, read from its file.
+    pub fn receipt_key(&self) -> SigningKey {
+        load_receipt_key(&receipt_key_beside(&self.db_file)).unwrap()
+    }
+
+    pub fn client(&self, token: Option<&str>) -> Client {
+        Client::new(&self.server.base_url, token)
+    }
+}
+
+pub struct Reply {
+    pub status: u16,
+    pub body: Value,
+    pub replayed: bool,
+}
+
+impl Reply {
+    /// The `code` of an error body.
+    pub fn code(&self) -> &str {
+        self.body["code"]
+            .as_str()
+            .unwrap_or_else(|| panic!("not an ApiError: {}", self.body))
+    }
+}
+
+/// The body of a reply with `status`, as `T`.
+pub fn parsed<T: serde::de::DeserializeOwned>(reply: Reply, status: u16) -> T {
+    assert_eq!(reply.status, status, "{}", reply.body);
+    serde_json::from_value(reply.body).unwrap()
+}
+
+/// Asserts the error code and that both messages are there for the resident.
+pub fn refused(reply: &Reply, status: u16, code: &str) {
+    assert_eq!(
+        (reply.status, reply.code()),
+        (status, code),
+        "{}",
+        reply.body
+    );
+    assert!(!reply.body["message"]["zh"].as_str().unwrap().is_empty());
+    assert!(!reply.body["message"]["en"].as_str().unwrap().is_empty());
+}
+
+/// [`refused`], with an English message that says `words`.
+pub fn refused_saying(reply: &Reply, status: u16, code: &str, words: &str) {
+    refused(reply, status, code);
+    let message = reply.body["message"]["en"].as_str().unwrap();
+    assert!(
+        message.contains(words),
+        "{message:?} does not say {words:?}"
+    );
+}
+
+#[derive(Clone)]
+pub struct Client {
+    agent: ureq::Agent,
+    base: String,
+    token: Option<String>,
+}
+
+impl Client {
+    pub fn new(base: &str, token: Option<&str>) -> Client {
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        Client {
+            agent,
+            base: base.to_owned(),
+            token: token.map(str::to_owned),
+        }
+    }
+
+    pub fn get(&self, path: &str) -> Reply {
+        let mut request = self.agent.get(format!("{}{path}", self.base));
+        if let Some(token) = &self.token {
+            request = request.header("Authorization", format!("Bearer {token}"));
+        }
+        reply(request.call().unwrap())
+    }
+
+    /// GETs a body that is not JSON (a photo): status, content type, bytes.
+    pub fn get_bytes(&self, path: &str) -> (u16, String, Vec<u8>) {
+        let mut request = self.agent.get(format!("{}{path}", self.base));
+        if let Some(token) = &self.token {
+            request = request.header("Authorization", format!("Bearer {token}"));
+        }
+        let mut response = request.call().unwrap();
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        let status = response.status().as_u16();
+        let bytes = response
+            .body_mut()
+            .with_config()
+            .limit(10 * 1024 * 1024)
+            .read_to_vec()
+            .unwrap();
+        (status, content_type, bytes)
+    }
+
+    /// POSTs `body` as JSON (none: an empty body), with an Idempotency-Key if given.
+    pub fn post(&self, path: &str, body: Option<&Value>, key: Option<&str>) -> Reply {
+        let mut request = self.agent.post(format!("{}{path}", self.base));
+        if let Some(token) = &self.token {
+            request = request.header("Authorization", format!("Bearer {token}"));
+        }
+        if let Some(key) = key {
+            request = request.header("Idempotency-Key", key);
+        }
+        reply(match body {
+            Some(body) => request.send_json(body).unwrap(),
+            None => request.send_empty().unwrap(),
+        })
+    }
+
+    /// POSTs raw text as `content_type`.
+    pub fn post_raw(&self, path: &str, content_type: &str, body: &str) -> Reply {
+        let mut request = self
+            .agent
+            .post(format!("{}{path}", self.base))
+            .header("Content-Type", content_type);
+        if let Some(token) = &self.token {
+            request = request.header("Authorization", format!("Bearer {token}"));
+        }
+        reply(request.send(body).unwrap())
+    }
+
+    /// Issues a ticket and checks it was created.
+    pub fn issue(&self, service: &str, priority: &str) -> Value {
+        let r = self.post(
+            "/v1/tickets",
+            Some(&serde_json::json!({"service_code": service, "priority": priority})),
+            None,
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+        r.body
+    }
+
+    /// Issues a receipt (with a prereview token) and checks it was created.
+    pub fn issue_receipt(&self, service: &str, missing: &[u8], valid_days: u32) -> IssuedReceipt {
+        let r = self.post(
+            "/v1/receipts",
+            Some(&json!({"service_code": service, "applicant": "张*明",
+                         "missing_materials": missing, "valid_days": valid_days})),
+            None,
+        );
+        parsed(r, 201)
+    }
+
+    /// Redeems a receipt by token or number (`{"token": ...}` or `{"number": ...}`).
+    pub fn redeem(&self, body: Value, key: Option<&str>) -> Reply {
+        self.post("/v1/receipts/redeem", Some(&body), key)
+    }
+}
+
+/// A valid ID number (GB 11643) from its first 17 digits: adds the check character.
+pub fn id_number(first17: &str) -> String {
+    let check = contract::id_number::check_character(first17.as_bytes());
+    format!("{first17}{}", check as char)
+}
+
+/// The bytes of a "photo": the JPEG start of image and JFIF marker, every byte value (so a
+/// round trip is byte-exact for all of them), the end of image. The server checks only the
+/// JPEG signature; it does not decode images.
+pub fn test_jpeg() -> Vec<u8> {
+    let mut jpeg = vec![
+        0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0x00,
+    ];
+    jpeg.extend(0..=255u8);
+    jpeg.extend([0xFF, 0xD9]);
+    jpeg
+}
+
+/// A submission that passes every check, for this ID number and photo.
+pub fn new_face_auth(id_number: &str, photo: &[u8]) -> Value {
+    use base64::Engine;
+    json!({
+        "id_number": id_number,
+        "consent": true,
+        "attempt": 1,
+        "liveness": {"passed": true, "turned_left": true, "turned_right": true, "duration_ms": 4200},
+        "photo_jpeg": base64::engine::general_purpose::STANDARD.encode(photo),
+    })
+}
+
+fn block_on<F: std::future::Future>(work: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(work)
+}
+
+fn reply(mut response: ureq::http::Response<ureq::Body>) -> Reply {
+    let status = response.status().as_u16();
+    let replayed = response.headers().get("idempotent-replayed").is_some();
+    let text = response.body_mut().read_to_string().unwrap();
+    let body = serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text:?}"));
+    Reply {
+        status,
+        body,
+        replayed,
+    }
+}
