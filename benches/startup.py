@@ -13,7 +13,9 @@ bit plane of it every 5 ms, kept the single-threaded X server busy, so every X r
 the program being timed waited behind the poll: the kiosk's start-up makes some hundred.)
 Memory: RSS summed over the process tree, and PSS (shared pages split fairly).
 
-Usage: benches/startup.py path/to/kiosk [runs]
+Usage: benches/startup.py path/to/kiosk [runs] [path/to/another/kiosk]
+The other kiosk (a build from before a change, say) is measured in the same run, each of its
+starts beside the first kiosk's, so that both meet the same machine.
 """
 
 import collections
@@ -150,6 +152,7 @@ def stop(process):
 def main():
     kiosk = os.path.abspath(sys.argv[1])
     runs = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+    other = os.path.abspath(sys.argv[3]) if len(sys.argv) > 3 else None
     xvfb = subprocess.Popen(["Xvfb", DISPLAY, "-screen", "0", f"{WIDTH}x{HEIGHT}x24", "-nolisten", "tcp"])
     time.sleep(1)
     env = dict(os.environ, DISPLAY=DISPLAY)
@@ -157,14 +160,19 @@ def main():
     x = xdisplay.Display(DISPLAY)
     x.damage_query_version()  # the extension answers nothing else before it
     results = {"kiosk": [], "chromium": []}
+    if other:
+        results["other"] = []
     # The kiosk's embedded API database, created (migrations, demo catalog) by a first start
     # that is not counted: an installed kiosk starts on its existing database.
     data = tempfile.mkdtemp(prefix="kiosk-bench-")
     kiosk_command = [kiosk, "--windowed", "--data-dir", data]
+    other_command = [other, "--windowed", "--data-dir", data] if other else None
     try:
         measure(x, kiosk_command, env)
         for run in range(runs):
             results["kiosk"].append(measure(x, kiosk_command, env))
+            if other_command:
+                results["other"].append(measure(x, other_command, env))
             profile = tempfile.mkdtemp(prefix="chromium-bench-")
             results["chromium"].append(measure(
                 x, ["chromium", "--kiosk", f"--app=file://{HERE}/home.html", "--no-sandbox", "--disable-gpu",
@@ -176,6 +184,8 @@ def main():
         shutil.rmtree(data, ignore_errors=True)
 
     print(f"start-up to first pixels of the home screen, {runs} cold starts each, 1920x1080 Xvfb")
+    if other:
+        print(f"kiosk: {kiosk}\nother: {other}")
     print(f"{'':10} {'first pixels ms (median)':>26} {'RSS MB':>8} {'PSS MB':>8}")
     medians = {}
     for name, samples in results.items():

@@ -72,11 +72,7 @@ pub fn validate(value: &str) -> Result<(), IdNumberProblem> {
 /// The check character of the first 17 digits of an ID number.
 pub fn check_character(first17: &[u8]) -> u8 {
     const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = first17
-        .iter()
-        .zip(WEIGHTS)
-        .map(|(d, w)| u32::from(d - b'0') * w)
-        .sum();
+    let sum: u32 = first17.iter().zip(WEIGHTS).map(|(d, w)| u32::from(d - b'0') * w).sum();
     b"10X98765432"[(sum % 11) as usize]
 }
 
@@ -84,26 +80,17 @@ pub fn check_character(first17: &[u8]) -> u8 {
 pub fn mask(value: &str) -> String {
     let chars: Vec<char> = value.chars().collect();
     let n = chars.len();
-    chars
-        .iter()
-        .enumerate()
-        .map(|(i, c)| if i < 3 || i + 4 >= n.max(7) { *c } else { '*' })
-        .collect()
+    chars.iter().enumerate().map(|(i, c)| if i < 3 || i + 4 >= n.max(7) { *c } else { '*' }).collect()
 }
 
 fn is_province_code(code: &str) -> bool {
-    matches!(
-        code.parse::<u32>(),
-        Ok(11..=15 | 21..=23 | 31..=37 | 41..=46 | 50..=54 | 61..=65 | 71 | 81 | 82 | 83)
-    )
+    matches!(code.parse::<u32>(), Ok(11..=15 | 21..=23 | 31..=37 | 41..=46 | 50..=54 | 61..=65 | 71 | 81 | 82 | 83))
 }
 
 fn is_birth_date(yyyymmdd: &str) -> bool {
-    let (Ok(year), Ok(month), Ok(day)) = (
-        yyyymmdd[..4].parse::<u32>(),
-        yyyymmdd[4..6].parse::<u32>(),
-        yyyymmdd[6..].parse::<u32>(),
-    ) else {
+    let (Ok(year), Ok(month), Ok(day)) =
+        (yyyymmdd[..4].parse::<u32>(), yyyymmdd[4..6].parse::<u32>(), yyyymmdd[6..].parse::<u32>())
+    else {
         return false;
     };
     let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
@@ -124,10 +111,7 @@ mod tests {
     #[test]
     fn validates_each_part() {
         assert_eq!(validate("11010519491231002X"), Ok(()));
-        assert_eq!(
-            validate("110105194912310021"),
-            Err(IdNumberProblem::CheckDigit)
-        );
+        assert_eq!(validate("110105194912310021"), Err(IdNumberProblem::CheckDigit));
         assert_eq!(validate("1101051949123100"), Err(IdNumberProblem::Length));
         assert_eq!(validate("11010519491231002x"), Err(IdNumberProblem::Length));
         assert_eq!(validate("99010519491231002X"), Err(IdNumberProblem::Region));

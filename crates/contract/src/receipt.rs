@@ -62,13 +62,9 @@ impl Receipt {
         // No signature at all is as bad as a wrong one: anyone can write a payload.
         let (payload, signature) = body.split_once('.').ok_or(ReceiptError::BadSignature)?;
         let payload = BASE64.decode(payload).map_err(|_| ReceiptError::Malformed)?;
-        let signature: [u8; 64] = BASE64
-            .decode(signature)
-            .ok()
-            .and_then(|s| s.try_into().ok())
-            .ok_or(ReceiptError::Malformed)?;
-        key.verify_strict(&payload, &Signature::from_bytes(&signature))
-            .map_err(|_| ReceiptError::BadSignature)?;
+        let signature: [u8; 64] =
+            BASE64.decode(signature).ok().and_then(|s| s.try_into().ok()).ok_or(ReceiptError::Malformed)?;
+        key.verify_strict(&payload, &Signature::from_bytes(&signature)).map_err(|_| ReceiptError::BadSignature)?;
         let receipt = Receipt::decode(&payload).ok_or(ReceiptError::Malformed)?;
         if now >= receipt.expires_at {
             return Err(ReceiptError::Expired);
@@ -140,7 +136,15 @@ fn luhn_check_digit(digits: &str) -> char {
         .enumerate()
         .map(|(i, b)| {
             let d = u32::from(b - b'0');
-            if i % 2 == 0 { if d * 2 > 9 { d * 2 - 9 } else { d * 2 } } else { d }
+            if i % 2 == 0 {
+                if d * 2 > 9 {
+                    d * 2 - 9
+                } else {
+                    d * 2
+                }
+            } else {
+                d
+            }
         })
         .sum();
     char::from_digit((10 - sum % 10) % 10, 10).expect("a digit")

@@ -11,6 +11,7 @@ use contract::model::{
     Bilingual, InterpreterCall, InterpreterCallStatus as CallStatus, StaffCall, StaffCallReason, StaffCallStatus,
 };
 
+use super::narration::News;
 use super::speech::Phrase;
 use super::view::{Line, Page, Texts, View};
 use super::{action, ApiFailure, CameraUse, Effect, Kiosk, Screen as Shown};
@@ -52,7 +53,14 @@ pub(super) struct Asked<T> {
 impl<T> Asked<T> {
     /// A request just sent.
     fn new(idempotency_key: String) -> Asked<T> {
-        Asked { idempotency_key, answer: None, connection_lost: false, refused: None, asking: true, secs_since_asked: 0 }
+        Asked {
+            idempotency_key,
+            answer: None,
+            connection_lost: false,
+            refused: None,
+            asking: true,
+            secs_since_asked: 0,
+        }
     }
 
     /// Takes in the API's answer to the request or a poll; returns the new description, if
@@ -169,10 +177,8 @@ impl Kiosk {
             (CallStatus::Assigned, Video::NotOpened) => match &call.join_url {
                 Some(url) => {
                     progress.video = Video::Open;
-                    effects.push(Effect::OpenVideoCall {
-                        join_url: url.clone(),
-                        language: self.session.profile.language,
-                    });
+                    effects
+                        .push(Effect::OpenVideoCall { join_url: url.clone(), language: self.session.profile.language });
                     effects.push(Effect::ReportVideoStarted { id: call.id.clone() });
                 }
                 None => progress.video = Video::Failed,
@@ -304,8 +310,13 @@ impl Kiosk {
         if let Some(progress) = self.session.interpreter.as_mut() {
             let call = &mut progress.call;
             let wanted = match &call.answer {
-                None => Some((RETRY_EVERY_SECS, Effect::RequestInterpreter { idempotency_key: call.idempotency_key.clone() })),
-                Some(known) if live(known.status) => Some((POLL_EVERY_SECS, Effect::PollInterpreterCall { id: known.id.clone() })),
+                None => Some((
+                    RETRY_EVERY_SECS,
+                    Effect::RequestInterpreter { idempotency_key: call.idempotency_key.clone() },
+                )),
+                Some(known) if live(known.status) => {
+                    Some((POLL_EVERY_SECS, Effect::PollInterpreterCall { id: known.id.clone() }))
+                }
                 Some(_) => None,
             };
             effects.extend(wanted.filter(|(every, _)| call.due(secs, *every)).map(|(_, effect)| effect));
@@ -316,7 +327,9 @@ impl Kiosk {
             let call = &mut progress.call;
             let key = call.idempotency_key.clone();
             let wanted = match &call.answer {
-                None => Some((RETRY_EVERY_SECS, Effect::SendStaffCall { reason: progress.reason, idempotency_key: key })),
+                None => {
+                    Some((RETRY_EVERY_SECS, Effect::SendStaffCall { reason: progress.reason, idempotency_key: key }))
+                }
                 Some(known) if known.status == StaffCallStatus::Sent && shown.as_ref() == Some(&key) => {
                     Some((POLL_EVERY_SECS, Effect::PollStaffCall { id: known.id.clone(), idempotency_key: key }))
                 }
@@ -329,12 +342,12 @@ impl Kiosk {
 
     // --- the views ---
 
-    /// The prompt id of the call's state on its screen, so that a change is announced.
-    pub(super) fn call_status(&self) -> Option<&'static str> {
-        match self.session.screen {
-            Shown::Calls(Screen::Interpreter) => Some(self.interpreter_state().prompt_id()),
-            Shown::Calls(Screen::StaffCall) => Some(self.staff_call_state()),
-            _ => None,
+    /// The call's state on its screen, so that a change is announced.
+    pub(super) fn calls_news(&self, screen: &Screen) -> Option<News> {
+        match screen {
+            Screen::Interpreter => Some(News::Status(self.interpreter_state().prompt_id())),
+            Screen::StaffCall => Some(News::Status(self.staff_call_state())),
+            Screen::StaffReasons => None,
         }
     }
 
@@ -402,7 +415,8 @@ impl Kiosk {
                                 0 => t.prompt("interpreter.next"),
                                 n => t.prompt_with("interpreter.ahead", vec![Phrase::number(n)]),
                             }));
-                            view.lines.push(Line::heading(t.prompt_with("interpreter.wait", vec![Phrase::number(wait)])));
+                            view.lines
+                                .push(Line::heading(t.prompt_with("interpreter.wait", vec![Phrase::number(wait)])));
                         }
                         view.items = vec![t.button(action::CANCEL, "interpreter.cancel")];
                     }
@@ -414,12 +428,17 @@ impl Kiosk {
                     InterpreterState::Ended => view.items = vec![t.button(action::HOME, "later.home")],
                     InterpreterState::Unavailable | InterpreterState::Refused | InterpreterState::VideoFailed => {
                         // No interpreter: why (the API's own words), then what to do instead.
-                        let why = progress.map(|p| &p.call).and_then(|c| c.refused.clone().or_else(|| c.answer.as_ref()?.unavailable_message.clone()));
+                        let why = progress
+                            .map(|p| &p.call)
+                            .and_then(|c| c.refused.clone().or_else(|| c.answer.as_ref()?.unavailable_message.clone()));
                         if let Some(why) = why {
                             view.lines.push(Line::heading(t.said(&why)));
                         }
                         view.lines.extend(WRITTEN_HELP.iter().map(|id| Line::body(t.prompt(id))));
-                        view.items = vec![t.button(action::CALL_STAFF, "interpreter.call-staff"), t.button(action::HOME, "later.home")];
+                        view.items = vec![
+                            t.button(action::CALL_STAFF, "interpreter.call-staff"),
+                            t.button(action::HOME, "later.home"),
+                        ];
                     }
                 }
                 if progress.is_some_and(|p| p.call.connection_lost) {

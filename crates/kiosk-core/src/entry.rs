@@ -49,8 +49,7 @@ pub fn validate(kind: EntryKind, value: &str) -> Result<(), EntryError> {
 
 /// Whether `key` may be typed at position `len` (X only as an ID number's last character).
 pub fn accepts(kind: EntryKind, len: usize, key: char) -> bool {
-    len < expected_len(kind)
-        && (key.is_ascii_digit() || (key == 'X' && kind == EntryKind::IdNumber && len == 17))
+    len < expected_len(kind) && (key.is_ascii_digit() || (key == 'X' && kind == EntryKind::IdNumber && len == 17))
 }
 
 fn validate_phone(value: &str) -> Result<(), EntryError> {
@@ -80,9 +79,8 @@ mod tests {
 
     #[test]
     fn each_wrong_part_of_an_id_number_is_named() {
-        let with_check = |first17: &str| {
-            format!("{first17}{}", contract::id_number::check_character(first17.as_bytes()) as char)
-        };
+        let with_check =
+            |first17: &str| format!("{first17}{}", contract::id_number::check_character(first17.as_bytes()) as char);
         assert_eq!(validate_id_number("11010519491231002X"), Ok(()));
         assert_eq!(validate_id_number("110105194912310021"), Err("entry.error.id-check-digit"));
         assert_eq!(validate_id_number("11010519491231002"), Err("entry.error.id-length"));

@@ -41,7 +41,8 @@ impl Kiosk {
             }
             Screen::Services { category } => {
                 view.page = Page::List;
-                view.title = categories.iter().find(|c| &c.code == category).map(|c| t.said(&c.name)).unwrap_or_default();
+                view.title =
+                    categories.iter().find(|c| &c.code == category).map(|c| t.said(&c.name)).unwrap_or_default();
                 view.prompt = t.prompt("guide-services.prompt");
                 view.items = self.service_items(|s| &s.category == category, t);
             }

@@ -15,16 +15,18 @@
 //!
 //! A new feature is one module here (its `Screen`, state, events and view), one page in
 //! `ui/pages` if no page kind fits, and a line in each list that names the features: the
-//! [`session::Screen`] enum, [`Kiosk::activate`], [`Kiosk::view`], and, where they apply,
-//! [`Kiosk::camera_use`], [`Kiosk::entry_kind`] and [`narration::speaks_unasked`].
+//! [`session::Screen`] enum, [`Kiosk::activate`] and [`Kiosk::view`]; its answers from the
+//! API as [`Event`] variants dispatched in [`Kiosk::handle`], its requests as [`Effect`]
+//! variants; and, where they apply, [`Kiosk::camera_use`] and `camera_failed`,
+//! [`Kiosk::entry_kind`], and the narration's news and [`narration::speaks_unasked`].
 
 mod calls;
 pub mod entry;
 mod guides;
 mod help;
 pub mod home;
-mod navigation;
 mod narration;
+mod navigation;
 mod pension;
 pub mod profile;
 mod prompt_file;
@@ -40,11 +42,11 @@ pub mod voice;
 #[cfg(test)]
 mod tests;
 
-pub use contract::ApiFailure;
 use contract::model::{
     Catalog, FaceAuth, InterpreterCall, Liveness, NewTicket, RedeemReceipt, RedeemedReceipt, StaffCall,
     StaffCallReason, Ticket,
 };
+pub use contract::ApiFailure;
 use ed25519_dalek::VerifyingKey;
 
 pub use pension::{FaceHint, FaceNews, TurnEvidence, TurnFailure, QUIET_START_SECS};
@@ -79,7 +81,10 @@ pub enum Event {
     /// starts voice navigation in private listening.
     Headphones(bool),
     /// The camera read a QR code at `now` (unix seconds, for the receipt's expiry).
-    CodeRead { payload: String, now: u32 },
+    CodeRead {
+        payload: String,
+        now: u32,
+    },
     CameraFailed(CameraProblem),
     CatalogLoaded(Result<Catalog, ApiFailure>),
     TicketIssued(Result<Ticket, ApiFailure>),
@@ -91,7 +96,10 @@ pub enum Event {
     /// The video window could not be opened (the launcher failed).
     VideoCallFailed,
     /// The API's answer to sending the staff call with this idempotency key, or to a poll.
-    StaffCallAnswered { idempotency_key: String, result: Result<StaffCall, ApiFailure> },
+    StaffCallAnswered {
+        idempotency_key: String,
+        result: Result<StaffCall, ApiFailure>,
+    },
     /// The face guidance on the camera screen.
     Face(FaceNews),
     FaceAuthSubmitted(Result<FaceAuth, ApiFailure>),
@@ -190,32 +198,62 @@ pub enum CameraProblem {
 pub enum Effect {
     LoadCatalog,
     /// The key stays the same when the resident retries, so a ticket is never issued twice.
-    IssueTicket { request: NewTicket, idempotency_key: String },
+    IssueTicket {
+        request: NewTicket,
+        idempotency_key: String,
+    },
     /// Like a ticket, a receipt is redeemed once however often the resident retries.
-    RedeemReceipt { request: RedeemReceipt, idempotency_key: String },
+    RedeemReceipt {
+        request: RedeemReceipt,
+        idempotency_key: String,
+    },
     /// Start the camera, feeding [`Event::CameraFailed`] and, when it reads codes,
     /// [`Event::CodeRead`]; only while the scan screen or the interpreter's waiting screen shows.
     OpenCamera(CameraUse),
     CloseCamera,
     /// Ask the API for an interpreter; answered by [`Event::InterpreterCallUpdated`], like
     /// every interpreter effect but the video's.
-    RequestInterpreter { idempotency_key: String },
-    PollInterpreterCall { id: String },
+    RequestInterpreter {
+        idempotency_key: String,
+    },
+    PollInterpreterCall {
+        id: String,
+    },
     /// Tell the API the video window is open.
-    ReportVideoStarted { id: String },
-    EndInterpreterCall { id: String },
+    ReportVideoStarted {
+        id: String,
+    },
+    EndInterpreterCall {
+        id: String,
+    },
     /// The resident left: cancel the call if it is still queued, or end it.
-    HangUp { id: String },
+    HangUp {
+        id: String,
+    },
     /// Open the call's video room in the video window, in the resident's language; its end
     /// comes back as [`Event::VideoCallClosed`] or [`Event::VideoCallFailed`].
-    OpenVideoCall { join_url: String, language: Language },
+    OpenVideoCall {
+        join_url: String,
+        language: Language,
+    },
     CloseVideoCall,
     /// Answered by [`Event::StaffCallAnswered`], like the poll.
-    SendStaffCall { reason: StaffCallReason, idempotency_key: String },
-    PollStaffCall { id: String, idempotency_key: String },
+    SendStaffCall {
+        reason: StaffCallReason,
+        idempotency_key: String,
+    },
+    PollStaffCall {
+        id: String,
+        idempotency_key: String,
+    },
     /// Send the face picture the adapter holds, with this; answered by
     /// [`Event::FaceAuthSubmitted`]. A retry after a network failure sends the same picture.
-    SubmitFaceAuth { id_number: String, attempt: u32, liveness: Liveness, idempotency_key: String },
+    SubmitFaceAuth {
+        id_number: String,
+        attempt: u32,
+        liveness: Liveness,
+        idempotency_key: String,
+    },
     /// Forget the face picture: it was submitted, refused, or the resident left.
     DiscardFacePhoto,
     /// Say this now, interrupting whatever is being said.
@@ -276,7 +314,7 @@ pub mod action {
 impl Event {
     /// Whether the event is the resident's doing (which keeps the session alive), rather than
     /// an answer, a device or the clock.
-    fn from_resident(&self) -> bool {
+    fn is_by_resident(&self) -> bool {
         !matches!(
             self,
             Event::Tick(_)
@@ -357,7 +395,7 @@ impl Kiosk {
     }
 
     pub fn handle(&mut self, event: Event) -> Vec<Effect> {
-        let resident = event.from_resident();
+        let resident = event.is_by_resident();
         let before = Snapshot::of(self);
         let leaving = Leaving { call: self.session.interpreter.clone(), photo: self.holds_face_photo() };
         if resident {

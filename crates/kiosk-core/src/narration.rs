@@ -18,11 +18,20 @@ pub(super) struct Snapshot {
     error: Option<&'static str>,
     typed: String,
     pub idle: bool,
-    hint: Option<&'static str>,
     pub camera: Option<CameraUse>,
-    /// The prompt id of a call's state on its screen.
-    call_status: Option<&'static str>,
-    face: Option<(&'static str, u32)>,
+    news: Option<News>,
+}
+
+/// What a feature's screen tells as it comes, without being asked; when it changes, it is
+/// said (see [`news`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum News {
+    /// A hint or instruction (a prompt id) and how many times it came: one that comes again
+    /// is said again.
+    Hint(&'static str, u32),
+    /// The new state (a prompt id) of what the resident waits for: announced with the alert
+    /// sound, then the screen's prompt and lines.
+    Status(&'static str),
 }
 
 impl Snapshot {
@@ -35,31 +44,26 @@ impl Snapshot {
             error: s.error,
             typed: s.typed.clone(),
             idle: s.idle_secs >= kiosk.idle.timeout_secs,
-            hint: kiosk.scan_hint(),
             camera: kiosk.camera_use(),
-            call_status: kiosk.call_status(),
-            face: kiosk.face_instruction(),
+            news: kiosk.news(),
         }
     }
 }
 
 /// What is said of a change on the same screen, with voice navigation on or off: a new
-/// problem (with the error sound), a call's new state (with the alert sound), the face
-/// guidance's instruction (said again when repeated), or a new scanning hint.
+/// problem (with the error sound), or the screen's [`News`].
 fn news(before: &Snapshot, now: &Snapshot, view: &View) -> Option<Vec<Sound>> {
     if now.error != before.error && now.error.is_some() {
         return Some(vec![Sound::Earcon(Earcon::Error), Sound::Say(view.error.phrase.clone())]);
     }
-    if now.call_status != before.call_status && now.call_status.is_some() {
-        let mut sounds = vec![Sound::Earcon(Earcon::Alert), Sound::Say(view.prompt.phrase.clone())];
-        sounds.extend(view.lines.iter().map(|line| Sound::Say(line.text.phrase.clone())));
-        return Some(sounds);
+    match now.news.filter(|_| now.news != before.news)? {
+        News::Hint(prompt, _) => Some(vec![Sound::Say(Phrase::prompt(prompt))]),
+        News::Status(_) => {
+            let mut sounds = vec![Sound::Earcon(Earcon::Alert), Sound::Say(view.prompt.phrase.clone())];
+            sounds.extend(view.lines.iter().map(|line| Sound::Say(line.text.phrase.clone())));
+            Some(sounds)
+        }
     }
-    if let Some((instruction, _)) = now.face.filter(|_| now.face != before.face) {
-        return Some(vec![Sound::Say(Phrase::prompt(instruction))]);
-    }
-    let hint = now.hint.filter(|_| now.hint != before.hint)?;
-    Some(vec![Sound::Say(Phrase::prompt(hint))])
 }
 
 /// The screens said on arrival with voice navigation off: those a resident may not be looking
@@ -77,6 +81,16 @@ pub(super) fn speaks_unasked(screen: &Screen) -> bool {
 }
 
 impl Kiosk {
+    /// The news of the feature on screen.
+    fn news(&self) -> Option<News> {
+        match &self.session.screen {
+            Screen::Receipts(_) => self.scan_hint().map(|hint| News::Hint(hint, 0)),
+            Screen::Calls(screen) => self.calls_news(screen),
+            Screen::Pension(screen) => self.pension_news(screen),
+            _ => None,
+        }
+    }
+
     /// What voice navigation says after an event changed something on screen.
     pub(super) fn follow(&mut self, before: Snapshot) -> Vec<Effect> {
         let voice = self.session.profile.voice;
@@ -107,7 +121,9 @@ impl Kiosk {
         } else if now.typed != before.typed {
             let masked = view.entry.as_ref().is_some_and(|e| e.masked);
             sounds.push(Sound::Say(self.typed_echo(&before.typed, masked)));
-        } else if let Some(index) = self.session.focus.as_ref().and_then(|id| stops.iter().position(|s| &s.focus_id == id)) {
+        } else if let Some(index) =
+            self.session.focus.as_ref().and_then(|id| stops.iter().position(|s| &s.focus_id == id))
+        {
             if !self.acted && now.profile == before.profile {
                 return vec![];
             }

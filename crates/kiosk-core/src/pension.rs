@@ -7,6 +7,7 @@
 
 use contract::model::{ApiError, Bilingual, EntryKind, FaceAuth, Liveness, StaffCallReason};
 
+use super::narration::News;
 use super::speech::Phrase;
 use super::view::{Line, Page, Text, Texts, View};
 use super::{action, entry, ApiFailure, CameraUse, Effect, Kiosk};
@@ -132,10 +133,7 @@ impl Kiosk {
                 self.session.typed.clear();
                 self.go(Screen::Id);
             }
-            Screen::Problem(_) | Screen::Submitted(_) if id == action::HOME || id == action::FINISH =>
-            {
-                self.go_home()
-            }
+            Screen::Problem(_) | Screen::Submitted(_) if id == action::HOME || id == action::FINISH => self.go_home(),
             Screen::Id if id == action::ENTRY_DONE => {
                 if let Err(problem) = entry::validate(EntryKind::IdNumber, &self.session.typed) {
                     self.session.error = Some(problem);
@@ -149,9 +147,7 @@ impl Kiosk {
                 self.go(Screen::Face);
             }
             Screen::Face if id == action::CANCEL => self.go_home(),
-            Screen::Problem(_) if id == action::CALL_STAFF => {
-                return self.call_staff(StaffCallReason::NeedHelp)
-            }
+            Screen::Problem(_) if id == action::CALL_STAFF => return self.call_staff(StaffCallReason::NeedHelp),
             Screen::Problem(problem) if id == action::RETRY && self.may_retry(problem) => {
                 self.start_face();
                 self.session.screen = Screen::Face.into();
@@ -261,25 +257,22 @@ impl Kiosk {
         self.session.pension.as_ref().is_some_and(|v| v.evidence.is_some())
     }
 
-    /// The guidance's latest instruction and how often it has spoken, for [`super::news`].
-    pub(super) fn face_instruction(&self) -> Option<(&'static str, u32)> {
-        let visit = self.session.pension.as_ref().filter(|_| self.session.screen == Screen::Face.into())?;
-        Some((visit.instruction?, visit.spoken))
+    /// The guidance's latest instruction on the camera screen, and how often it has spoken.
+    pub(super) fn pension_news(&self, screen: &Screen) -> Option<News> {
+        let visit = self.session.pension.as_ref().filter(|_| *screen == Screen::Face)?;
+        Some(News::Hint(visit.instruction?, visit.spoken))
     }
 
     pub(super) fn pension_view(&self, screen: &Screen, t: Texts, view: &mut View) {
-        let with = |id: &str, numbers: &[u32]| t.prompt_with(id, numbers.iter().map(|&n| Phrase::number(n.into())).collect());
+        let with =
+            |id: &str, numbers: &[u32]| t.prompt_with(id, numbers.iter().map(|&n| Phrase::number(n.into())).collect());
         let failed = self.failed_attempts();
         match screen {
             Screen::Intro => {
                 view.title = t.prompt("pension.title");
                 view.prompt = t.prompt("pension.intro");
                 let steps = ["pension.step.id", "pension.step.camera", "pension.step.turn", "pension.step.photo"];
-                view.lines = steps
-                    .iter()
-                    .chain(&["pension.privacy"])
-                    .map(|id| Line::body(t.prompt(id)))
-                    .collect();
+                view.lines = steps.iter().chain(&["pension.privacy"]).map(|id| Line::body(t.prompt(id))).collect();
                 // Agreeing is the one button: not agreeing is leaving (home or back, in the bar).
                 view.items = vec![t.button(action::AGREE, "pension.agree")];
             }
@@ -304,9 +297,13 @@ impl Kiosk {
             }
             Screen::Problem(problem) => {
                 let (title, prompt) = match problem {
-                    PensionProblem::Liveness(reason) => (t.prompt("pension.failed.title"), t.prompt(failure_prompt(*reason))),
+                    PensionProblem::Liveness(reason) => {
+                        (t.prompt("pension.failed.title"), t.prompt(failure_prompt(*reason)))
+                    }
                     PensionProblem::PhotoRefused(message) => (t.prompt("pension.failed.title"), t.said(message)),
-                    PensionProblem::NoCamera => (t.prompt("pension.no-camera.title"), t.prompt("pension.no-camera.prompt")),
+                    PensionProblem::NoCamera => {
+                        (t.prompt("pension.no-camera.title"), t.prompt("pension.no-camera.prompt"))
+                    }
                 };
                 view.title = title;
                 view.prompt = prompt;
@@ -324,7 +321,10 @@ impl Kiosk {
             Screen::Submitted(auth) => {
                 view.title = t.prompt("pension.submitted.title");
                 view.prompt = t.said(&auth.result_notice);
-                let masked = Text { shown: auth.id_number_masked.clone(), phrase: Phrase::code(&auth.id_number_masked).personal() };
+                let masked = Text {
+                    shown: auth.id_number_masked.clone(),
+                    phrase: Phrase::code(&auth.id_number_masked).personal(),
+                };
                 view.lines = vec![Line::field(t.prompt("pension.id-number"), masked)];
                 view.items = vec![t.button(action::FINISH, "ticket.finish")];
             }

@@ -56,7 +56,5 @@ pub fn format_spoken(id: &str, language: Language, args: &[&str]) -> String {
 }
 
 fn fill(template: String, args: &[&str]) -> String {
-    args.iter()
-        .enumerate()
-        .fold(template, |s, (i, arg)| s.replace(&format!("{{{i}}}"), arg))
+    args.iter().enumerate().fold(template, |s, (i, arg)| s.replace(&format!("{{{i}}}"), arg))
 }

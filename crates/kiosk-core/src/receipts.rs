@@ -136,7 +136,9 @@ impl Kiosk {
                 view.prompt = t.prompt("scan.prompt");
                 // What the yellow frame is for, then the hint: large and bold, for a resident
                 // glancing over from the camera.
-                let line = self.scan_hint().map_or_else(|| Line::body(t.prompt("scan.frame")), |hint| Line::heading(t.prompt(hint)));
+                let line = self
+                    .scan_hint()
+                    .map_or_else(|| Line::body(t.prompt("scan.frame")), |hint| Line::heading(t.prompt(hint)));
                 view.lines = vec![line];
                 view.items = vec![t.button(action::ENTER_NUMBER, "scan.enter-number")];
             }
@@ -146,7 +148,8 @@ impl Kiosk {
                     CameraProblem::NotConnected => "scan.no-camera.prompt",
                     CameraProblem::Stopped => "scan.camera-stopped.prompt",
                 });
-                view.items = vec![t.button(action::ENTER_NUMBER, "scan.enter-number"), t.button(action::HOME, "later.home")];
+                view.items =
+                    vec![t.button(action::ENTER_NUMBER, "scan.enter-number"), t.button(action::HOME, "later.home")];
             }
             Screen::Number => {
                 view.page = Page::Entry;
@@ -165,7 +168,8 @@ impl Kiosk {
                 view.lines = if missing.is_empty() {
                     vec![Line::body(t.prompt("receipt.complete"))]
                 } else {
-                    let numbered = |(n, name)| t.prompt_with("receipt.material", vec![Phrase::number(n as u64 + 1), name]);
+                    let numbered =
+                        |(n, name)| t.prompt_with("receipt.material", vec![Phrase::number(n as u64 + 1), name]);
                     let names = missing.iter().map(|m| Phrase::text(t.pick(m))).enumerate();
                     names.map(|item| Line::body(numbered(item))).collect()
                 };

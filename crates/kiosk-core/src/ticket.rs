@@ -17,7 +17,10 @@ pub(crate) enum Screen {
     /// Choose the service to take a number for.
     Services,
     /// Step `index` of a service's flow.
-    Step { service: String, index: usize },
+    Step {
+        service: String,
+        index: usize,
+    },
     Ticket(Ticket),
 }
 
@@ -71,7 +74,9 @@ impl Kiosk {
         let answers = &mut self.session.answers;
         match &step {
             Step::Info { .. } if id == action::NEXT => {}
-            Step::Choice { options, .. } if options.iter().any(|o| o.id == id) => answers.set(step.id(), id.to_string()),
+            Step::Choice { options, .. } if options.iter().any(|o| o.id == id) => {
+                answers.set(step.id(), id.to_string())
+            }
             Step::YesNo { .. } if id == action::YES || id == action::NO => answers.set(step.id(), id.to_string()),
             Step::Entry { entry, .. } if id == action::ENTRY_DONE => {
                 if let Err(problem) = entry::validate(*entry, &self.session.typed) {
@@ -189,8 +194,10 @@ impl Kiosk {
             Step::Choice { options, .. } => {
                 view.page = Page::List;
                 view.prompt = t.prompt("step.choose");
-                view.items =
-                    options.iter().map(|o| Item { id: o.id.clone(), label: t.said(&o.label), detail: Default::default() }).collect();
+                view.items = options
+                    .iter()
+                    .map(|o| Item { id: o.id.clone(), label: t.said(&o.label), detail: Default::default() })
+                    .collect();
             }
             Step::YesNo { .. } => {
                 view.page = Page::YesNo;
@@ -229,7 +236,10 @@ impl Kiosk {
                 Step::Entry { masked, .. } => answer.map(|a| typed_answer(a, *masked, t)),
                 _ => continue,
             };
-            lines.push(Line::field(t.said(step.summary_label()), value.unwrap_or_else(|| t.prompt("confirm.not-given"))));
+            lines.push(Line::field(
+                t.said(step.summary_label()),
+                value.unwrap_or_else(|| t.prompt("confirm.not-given")),
+            ));
         }
         lines
     }

@@ -4,7 +4,6 @@
 //! spoken, and handles the keypad's keys and the first touch; [`super::narration`] says what
 //! changed after each event.
 
-
 use super::speech::{Earcon, Phrase, Sound, VoiceSettings};
 use super::view::{Page, TicketView, View};
 use super::{BarAction, Effect, EntryKey, Event, Kiosk};

@@ -4,9 +4,9 @@
 
 use contract::model::{ApiError, Bilingual, InterpreterCallStatus as Status, StaffCallStatus, UnavailableReason};
 
+use super::*;
 use crate::speech::{Earcon, Sound};
 use crate::view::{LineStyle, Page};
-use super::*;
 
 fn call(status: Status) -> InterpreterCall {
     InterpreterCall {
@@ -197,10 +197,7 @@ fn no_interpreter_offers_staff_and_written_help() {
 
     // One press calls staff, for a hearing reason.
     let effects = kiosk.handle(Event::Activate(action::CALL_STAFF.into()));
-    assert!(
-        matches!(&effects[0], Effect::SendStaffCall { reason: StaffCallReason::Hearing, .. }),
-        "{effects:?}"
-    );
+    assert!(matches!(&effects[0], Effect::SendStaffCall { reason: StaffCallReason::Hearing, .. }), "{effects:?}");
     assert_eq!(kiosk.view().title, "呼叫工作人员");
 }
 
@@ -224,7 +221,8 @@ fn a_refused_or_unreachable_request_is_explained_and_retried() {
 
     let mut kiosk = super::tests::kiosk();
     kiosk.handle(Event::Bar(BarAction::SignLanguage));
-    let message = Bilingual { zh: "本机已有一个手语呼叫。".into(), en: "This kiosk already has a call.".into() };
+    let message =
+        Bilingual { zh: "本机已有一个手语呼叫。".into(), en: "This kiosk already has a call.".into() };
     kiosk.handle(Event::InterpreterCallUpdated(Err(ApiFailure::Refused(ApiError {
         code: "interpreter_call_open".into(),
         message: message.clone(),
@@ -247,21 +245,25 @@ fn staff_calls_choose_a_reason_and_show_the_status_until_acknowledged() {
     let mut kiosk = kiosk();
     kiosk.handle(Event::Bar(BarAction::CallStaff));
     let view = kiosk.view();
-    assert_eq!(view.items.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(), ["need_help", "wheelchair", "hearing", "vision"]);
+    assert_eq!(
+        view.items.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(),
+        ["need_help", "wheelchair", "hearing", "vision"]
+    );
     let effects = kiosk.handle(Event::Activate("wheelchair".into()));
     let Effect::SendStaffCall { reason: StaffCallReason::Wheelchair, idempotency_key } = effects[0].clone() else {
         panic!("{effects:?}")
     };
     assert_eq!(kiosk.view().prompt, "正在通知工作人员……");
-    kiosk.handle(Event::StaffCallAnswered { idempotency_key: idempotency_key.clone(), result: Ok(staff_call(StaffCallStatus::Sent)) });
+    kiosk.handle(Event::StaffCallAnswered {
+        idempotency_key: idempotency_key.clone(),
+        result: Ok(staff_call(StaffCallStatus::Sent)),
+    });
     assert_eq!(kiosk.view().prompt, "已通知工作人员，请在这里稍候。");
     assert_eq!(kiosk.view().lines[0].value, "轮椅协助");
     let effects = tick(&mut kiosk, 2);
     assert_eq!(effects, vec![Effect::PollStaffCall { id: "staff-1".into(), idempotency_key: idempotency_key.clone() }]);
-    let effects = kiosk.handle(Event::StaffCallAnswered {
-        idempotency_key,
-        result: Ok(staff_call(StaffCallStatus::Acknowledged)),
-    });
+    let effects = kiosk
+        .handle(Event::StaffCallAnswered { idempotency_key, result: Ok(staff_call(StaffCallStatus::Acknowledged)) });
     assert_eq!(kiosk.view().prompt, "工作人员李明正在赶来，请在这里稍候。");
     let said = utterances(&effects)[0].transcript();
     assert_eq!(said[..3], ["<Alert>", "staff-call.coming", "李明"], "spoken even with voice off");
@@ -302,7 +304,10 @@ fn captions_show_exactly_what_is_spoken_and_can_be_switched() {
     // A spoken screen, in words: the spoken forms, numbers as said.
     let effects = waiting().handle(Event::InterpreterCallUpdated(Ok(call(Status::Assigned))));
     let utterance = utterances(&effects)[0];
-    assert_eq!(utterance.captions(), ["翻译员已接通，视频通话在另一个窗口中。通话结束后会回到这里。", "翻译员：王老师"]);
+    assert_eq!(
+        utterance.captions(),
+        ["翻译员已接通，视频通话在另一个窗口中。通话结束后会回到这里。", "翻译员：王老师"]
+    );
     // Something personal is captioned as it is said: hidden, unless listening is private.
     let secret = Phrase::prompt_with("voice.ends-with", vec![Phrase::code("1234")]).personal();
     let mut utterance = Utterance {

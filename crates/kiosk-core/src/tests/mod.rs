@@ -39,7 +39,11 @@ pub(crate) fn catalog() -> Catalog {
         window_type: WindowType::Promised,
         typical_minutes: 8,
         flow: vec![
-            Step::Info { id: "remind".into(), title: text("请准备材料", "Get ready"), body: text("身份证\n照片", "ID card\nPhoto") },
+            Step::Info {
+                id: "remind".into(),
+                title: text("请准备材料", "Get ready"),
+                body: text("身份证\n照片", "ID card\nPhoto"),
+            },
             Step::Choice {
                 id: "priority".into(),
                 title: text("是否需要优先办理？", "Priority?"),
@@ -71,7 +75,10 @@ pub(crate) fn catalog() -> Catalog {
             Step::Ticket { id: "ticket".into(), title: text("取号", "Ticket") },
         ],
     };
-    Catalog { categories: vec![Category { code: "household".into(), name: text("户籍证照", "Household and IDs") }], services: vec![service] }
+    Catalog {
+        categories: vec![Category { code: "household".into(), name: text("户籍证照", "Household and IDs") }],
+        services: vec![service],
+    }
 }
 
 pub(crate) fn ticket(priority: Priority) -> Ticket {

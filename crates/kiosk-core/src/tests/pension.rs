@@ -4,8 +4,8 @@
 
 use contract::model::{ApiError, Bilingual, FaceAuth, FaceAuthStatus, Liveness, StaffCallReason};
 
-use crate::view::Page;
 use super::*;
+use crate::view::Page;
 
 const ID_NUMBER: &str = "11010519491231002X";
 

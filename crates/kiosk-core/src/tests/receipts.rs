@@ -2,12 +2,12 @@
 //! code, the typed receipt number, and the redeemed receipt's result, spoken with voice
 //! navigation off (the resident is looking at the camera, not the screen).
 
-use ed25519_dalek::SigningKey;
 use contract::model::{ApiError, Bilingual, Priority, RedeemReceipt, RedeemedReceipt};
 use contract::receipt::Receipt;
+use ed25519_dalek::SigningKey;
 
-use crate::view::Page;
 use super::*;
+use crate::view::Page;
 
 const NOW: u32 = 1_800_000_000;
 
@@ -77,7 +77,17 @@ fn every_bad_code_has_its_reason_on_screen_and_in_speech_and_the_camera_stays_on
         (&token[..token.len() - 5], "scan.error.damaged"),
         (&receipt().sign(&other_key), "scan.error.forged"),
         (token.rsplit_once('.').unwrap().0, "scan.error.forged"),
-        (&format!("{}.{signature}", Receipt { service_code: "legal-aid".into(), ..receipt() }.sign(&signing_key()).rsplit_once('.').unwrap().0), "scan.error.forged"),
+        (
+            &format!(
+                "{}.{signature}",
+                Receipt { service_code: "legal-aid".into(), ..receipt() }
+                    .sign(&signing_key())
+                    .rsplit_once('.')
+                    .unwrap()
+                    .0
+            ),
+            "scan.error.forged",
+        ),
         (&expired, "scan.error.expired"),
     ];
     for (payload, reason) in cases {
@@ -112,7 +122,10 @@ fn a_good_receipt_is_redeemed_into_a_fast_track_ticket_and_its_missing_materials
     assert_eq!(view.prompt, "请记好号码，并补齐下面列出的材料");
     let said = spoken(&effects);
     assert_eq!(said[..3], ["receipt.title", "ticket.number", "H007"], "the number comes first");
-    assert!(said.ends_with(&["receipt.prompt.missing".into(), "receipt.material".into(), "1".into(), "居民身份证".into()]), "{said:?}");
+    assert!(
+        said.ends_with(&["receipt.prompt.missing".into(), "receipt.material".into(), "1".into(), "居民身份证".into()]),
+        "{said:?}"
+    );
     assert!(!view.can_go_back, "nothing to go back to: the receipt is used");
 
     kiosk.handle(Event::Activate(action::FINISH.into()));

@@ -2,9 +2,9 @@
 
 use contract::model::*;
 
+use super::*;
 use crate::profile::{Language, TextSize};
 use crate::view::{LineStyle, Page};
-use super::*;
 
 #[test]
 fn home_offers_five_tiles() {
@@ -164,7 +164,8 @@ fn a_refusal_shows_the_api_message() {
     let mut kiosk = kiosk();
     walk_to_confirm(&mut kiosk);
     activate(&mut kiosk, action::CONFIRM);
-    let error = ApiError { code: "unknown_service".into(), message: text("该业务已停办", "This service has ended") };
+    let error =
+        ApiError { code: "unknown_service".into(), message: text("该业务已停办", "This service has ended") };
     kiosk.handle(Event::TicketIssued(Err(ApiFailure::Refused(error))));
     let view = kiosk.view();
     assert_eq!(view.title, "没能办理成功");
@@ -241,7 +242,10 @@ fn profile_changes_apply_at_once() {
     activate(&mut kiosk, "household");
     activate(&mut kiosk, "residence-permit");
     let texts: Vec<_> = kiosk.view().lines.iter().map(|l| l.text.shown.clone()).collect();
-    assert!(texts.contains(&"1. Resident ID card (original and photocopy, copies: 1, required)".to_string()), "{texts:?}");
+    assert!(
+        texts.contains(&"1. Resident ID card (original and photocopy, copies: 1, required)".to_string()),
+        "{texts:?}"
+    );
     kiosk.handle(Event::Bar(BarAction::Voice));
     assert!(kiosk.profile().voice);
 }

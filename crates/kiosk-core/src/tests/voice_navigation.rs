@@ -3,11 +3,11 @@
 
 use contract::model::Priority;
 
+use super::*;
 use crate::profile::Language;
 use crate::speech::{Earcon, Part, Sound, VoiceSettings};
 use crate::view::Page;
 use crate::voice::NavKey;
-use super::*;
 
 fn press(kiosk: &mut Kiosk, key: NavKey) -> Vec<String> {
     said(&kiosk.handle(Event::Nav(key))).transcript()
@@ -107,7 +107,17 @@ fn a_blind_resident_takes_a_number_with_the_keypad_alone_and_hears_the_ticket() 
 
     let effects = kiosk.handle(Event::TicketIssued(Ok(ticket(Priority::Elderly))));
     let ticket = said(&effects).transcript();
-    for expected in ["ticket.title", "ticket.number", "H007", "居住证办理", "ticket.window-number", "ticket.people-ahead", "3", "ticket.wait", "24"] {
+    for expected in [
+        "ticket.title",
+        "ticket.number",
+        "H007",
+        "居住证办理",
+        "ticket.window-number",
+        "ticket.people-ahead",
+        "3",
+        "ticket.wait",
+        "24",
+    ] {
         assert!(ticket.contains(&expected.to_string()), "the ticket is spoken in full: {expected} in {ticket:?}");
     }
     assert_eq!(press(&mut kiosk, NavKey::Repeat), ticket, "and can be repeated");
