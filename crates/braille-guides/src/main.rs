@@ -4,6 +4,7 @@
 use braille_guides::{generate, review, stale, write, SEED_CATALOG};
 use clap::Parser;
 use contract::model::Catalog;
+use contract::ApiClient;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -33,13 +34,8 @@ struct Args {
 
 fn catalog(args: &Args) -> Result<Catalog, String> {
     if let Some(url) = &args.api {
-        let url = format!("{}/v1/catalog", url.trim_end_matches('/'));
-        let token = args.token.as_deref().unwrap_or_default();
-        let mut response = ureq::get(&url)
-            .header("Authorization", format!("Bearer {token}"))
-            .call()
-            .map_err(|e| format!("{url}: {e}"))?;
-        return response.body_mut().read_json().map_err(|e| format!("{url}: {e}"));
+        let api = ApiClient::new(url, args.token.as_deref().unwrap_or_default());
+        return api.catalog().map_err(|e| format!("{url}: {e}"));
     }
     let text = match &args.catalog {
         Some(path) => std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?,

@@ -1,10 +1,16 @@
-//! Client of the center's service API (embedded or remote: always over HTTP).
+//! Client of the center's service API (embedded or remote: always over HTTP): the kiosk's
+//! side, and the staff's and interpreters' side for the server's command line.
 
 use std::time::Duration;
 
+use serde::de::DeserializeOwned;
+use ureq::http::Response;
+use ureq::Body;
+
+use crate::limits::MAX_PHOTO_BYTES;
 use crate::model::{
-    ApiError, Catalog, FaceAuth, InterpreterCall, NewFaceAuth, NewStaffCall, NewTicket, RedeemReceipt, RedeemedReceipt,
-    StaffCall, StaffCallReason, Ticket,
+    ApiError, Catalog, FaceAuth, Interpreter, InterpreterCall, NewFaceAuth, NewStaffCall, NewTicket, RedeemReceipt,
+    RedeemedReceipt, RejectFaceAuth, StaffCall, StaffCallReason, Ticket, Window,
 };
 
 use crate::ApiFailure;
@@ -37,13 +43,17 @@ impl ApiClient {
         self.post("/v1/tickets", request, idempotency_key)
     }
 
-    pub fn redeem_receipt(&self, request: &RedeemReceipt, idempotency_key: &str) -> Result<RedeemedReceipt, ApiFailure> {
+    pub fn redeem_receipt(
+        &self,
+        request: &RedeemReceipt,
+        idempotency_key: &str,
+    ) -> Result<RedeemedReceipt, ApiFailure> {
         self.post("/v1/receipts/redeem", request, idempotency_key)
     }
 
     /// Asks for a sign-language interpreter; the key makes a retried request the same call.
     pub fn request_interpreter(&self, idempotency_key: &str) -> Result<InterpreterCall, ApiFailure> {
-        self.post("/v1/interpreter-calls", &serde_json::json!({}), idempotency_key)
+        self.post_empty("/v1/interpreter-calls", idempotency_key)
     }
 
     pub fn interpreter_call(&self, id: &str) -> Result<InterpreterCall, ApiFailure> {
@@ -53,7 +63,7 @@ impl ApiClient {
     /// Moves the call on: `started` (the video window is open), `end` or `cancel`.
     pub fn move_interpreter_call(&self, id: &str, action: &str) -> Result<InterpreterCall, ApiFailure> {
         let key = format!("{id}-{action}");
-        self.post(&format!("/v1/interpreter-calls/{id}/{action}"), &serde_json::json!({}), &key)
+        self.post_empty(&format!("/v1/interpreter-calls/{id}/{action}"), &key)
     }
 
     /// Cancels the call if it is still queued, or ends it if an interpreter took it (perhaps
@@ -78,16 +88,86 @@ impl ApiClient {
         self.post("/v1/face-auth", request, idempotency_key)
     }
 
-    fn get<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T, ApiFailure> {
-        let response = self
-            .agent
-            .get(format!("{}{path}", self.base_url))
-            .header("Authorization", &self.authorization)
-            .call();
-        read(response)
+    // Staff: windows, tickets, staff calls and face authentication reviews.
+
+    pub fn windows(&self) -> Result<Vec<Window>, ApiFailure> {
+        self.get("/v1/windows")
     }
 
-    fn post<T: serde::de::DeserializeOwned>(
+    pub fn set_window_open(&self, number: i64, open: bool, idempotency_key: &str) -> Result<Window, ApiFailure> {
+        let action = if open { "open" } else { "close" };
+        self.post_empty(&format!("/v1/windows/{number}/{action}"), idempotency_key)
+    }
+
+    /// Calls the next waiting ticket to the window.
+    pub fn call_next(&self, window: i64, idempotency_key: &str) -> Result<Ticket, ApiFailure> {
+        self.post_empty(&format!("/v1/windows/{window}/call-next"), idempotency_key)
+    }
+
+    /// Moves a called ticket on: `start`, `finish` or `no-show`.
+    pub fn move_ticket(&self, id: &str, action: &str, idempotency_key: &str) -> Result<Ticket, ApiFailure> {
+        self.post_empty(&format!("/v1/tickets/{id}/{action}"), idempotency_key)
+    }
+
+    /// The staff calls nobody has answered yet, oldest first.
+    pub fn open_staff_calls(&self) -> Result<Vec<StaffCall>, ApiFailure> {
+        self.get("/v1/staff-calls?status=sent")
+    }
+
+    /// A staff member is on the way.
+    pub fn acknowledge_staff_call(&self, id: &str, idempotency_key: &str) -> Result<StaffCall, ApiFailure> {
+        self.post_empty(&format!("/v1/staff-calls/{id}/acknowledge"), idempotency_key)
+    }
+
+    /// The face authentications waiting for review, oldest first.
+    pub fn pending_face_auths(&self) -> Result<Vec<FaceAuth>, ApiFailure> {
+        self.get("/v1/face-auth?status=pending_review")
+    }
+
+    /// The JPEG a face authentication was submitted with.
+    pub fn face_auth_photo(&self, id: &str) -> Result<Vec<u8>, ApiFailure> {
+        // A photo is at most MAX_PHOTO_BYTES; leave room.
+        read_with(self.call_get(&format!("/v1/face-auth/{id}/photo")), |body| {
+            body.with_config().limit(4 * MAX_PHOTO_BYTES as u64).read_to_vec()
+        })
+    }
+
+    pub fn approve_face_auth(&self, id: &str, idempotency_key: &str) -> Result<FaceAuth, ApiFailure> {
+        self.post_empty(&format!("/v1/face-auth/{id}/approve"), idempotency_key)
+    }
+
+    /// `reason` is shown to the resident.
+    pub fn reject_face_auth(&self, id: &str, reason: &str, idempotency_key: &str) -> Result<FaceAuth, ApiFailure> {
+        let reject = RejectFaceAuth { reason: reason.into() };
+        self.post(&format!("/v1/face-auth/{id}/reject"), &reject, idempotency_key)
+    }
+
+    // Sign-language interpreters.
+
+    pub fn set_on_duty(&self, on_duty: bool, idempotency_key: &str) -> Result<Interpreter, ApiFailure> {
+        let duty = if on_duty { "on-duty" } else { "off-duty" };
+        self.post_empty(&format!("/v1/interpreters/me/{duty}"), idempotency_key)
+    }
+
+    /// The queued calls, the next one first.
+    pub fn queued_interpreter_calls(&self) -> Result<Vec<InterpreterCall>, ApiFailure> {
+        self.get("/v1/interpreter-calls?status=queued")
+    }
+
+    /// Takes a queued call; the answer carries its join URL.
+    pub fn accept_interpreter_call(&self, id: &str, idempotency_key: &str) -> Result<InterpreterCall, ApiFailure> {
+        self.post_empty(&format!("/v1/interpreter-calls/{id}/accept"), idempotency_key)
+    }
+
+    fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiFailure> {
+        read_with(self.call_get(path), |body| body.read_json())
+    }
+
+    fn call_get(&self, path: &str) -> Result<Response<Body>, ureq::Error> {
+        self.agent.get(format!("{}{path}", self.base_url)).header("Authorization", &self.authorization).call()
+    }
+
+    fn post<T: DeserializeOwned>(
         &self,
         path: &str,
         body: &impl serde::Serialize,
@@ -99,19 +179,26 @@ impl ApiClient {
             .header("Authorization", &self.authorization)
             .header("Idempotency-Key", idempotency_key)
             .send_json(body);
-        read(response)
+        read_with(response, |body| body.read_json())
+    }
+
+    /// A POST to a route that takes no body.
+    fn post_empty<T: DeserializeOwned>(&self, path: &str, idempotency_key: &str) -> Result<T, ApiFailure> {
+        self.post(path, &serde_json::json!({}), idempotency_key)
     }
 }
 
-/// A success body, the API's own error, or "unreachable" for anything that is neither.
-fn read<T: serde::de::DeserializeOwned>(
-    response: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+/// A success body as `read_body` reads it, the API's own error, or "unreachable" for anything
+/// that is neither.
+fn read_with<T>(
+    response: Result<Response<Body>, ureq::Error>,
+    read_body: impl FnOnce(&mut Body) -> Result<T, ureq::Error>,
 ) -> Result<T, ApiFailure> {
     let mut response = response.map_err(|e| ApiFailure::Unreachable(e.to_string()))?;
     let status = response.status();
     let body = response.body_mut();
     if status.is_success() {
-        return body.read_json().map_err(|e| ApiFailure::Unreachable(format!("bad answer: {e}")));
+        return read_body(body).map_err(|e| ApiFailure::Unreachable(format!("bad answer: {e}")));
     }
     match body.read_json::<ApiError>() {
         // A server error is the server's trouble, not the resident's: offer a retry.

@@ -14,6 +14,8 @@ pub mod receipt;
 #[cfg(feature = "client")]
 pub use client::ApiClient;
 
+use std::fmt;
+
 use model::ApiError;
 
 /// Why a call to the service API failed, as a client sees it.
@@ -23,4 +25,13 @@ pub enum ApiFailure {
     Unreachable(String),
     /// The API answered with an error; its message says why.
     Refused(ApiError),
+}
+
+impl fmt::Display for ApiFailure {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            ApiFailure::Unreachable(why) => write!(f, "no answer: {why}"),
+            ApiFailure::Refused(error) => write!(f, "refused ({}): {}", error.code, error.message.en),
+        }
+    }
 }

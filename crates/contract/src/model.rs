@@ -61,10 +61,7 @@ pub struct Bilingual {
 
 impl Bilingual {
     pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Self {
-            zh: zh.into(),
-            en: en.into(),
-        }
+        Self { zh: zh.into(), en: en.into() }
     }
 }
 
@@ -128,11 +125,7 @@ pub enum MaterialForm {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Step {
     /// Something to read before going on.
-    Info {
-        id: String,
-        title: Bilingual,
-        body: Bilingual,
-    },
+    Info { id: String, title: Bilingual, body: Bilingual },
     /// One option out of several; the chosen option's id is the answer.
     Choice {
         id: String,

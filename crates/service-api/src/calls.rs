@@ -53,10 +53,7 @@ pub struct CallSettings {
 
 impl Default for CallSettings {
     fn default() -> Self {
-        CallSettings {
-            video_base_url: DEFAULT_VIDEO_BASE_URL.into(),
-            interpreter_hours: None,
-        }
+        CallSettings { video_base_url: DEFAULT_VIDEO_BASE_URL.into(), interpreter_hours: None }
     }
 }
 
@@ -76,23 +73,18 @@ fn unavailable_reason(hours: Option<ServiceHours>, now: i64, on_duty: i64) -> Op
 /// resident can do instead.
 fn unavailable_message(reason: UnavailableReason, hours: Option<ServiceHours>) -> Bilingual {
     const INSTEAD_ZH: &str = "您可以呼叫工作人员到这里帮助您，或查看屏幕上的文字帮助。";
-    const INSTEAD_EN: &str =
-        "You can call a staff member to this kiosk, or read the written help on the screen.";
+    const INSTEAD_EN: &str = "You can call a staff member to this kiosk, or read the written help on the screen.";
     let (zh, en) = match (reason, hours) {
-        (UnavailableReason::NoInterpreterOnDuty, _) => (
-            "现在没有手语翻译员在岗。".to_owned(),
-            "No sign-language interpreter is on duty now.".to_owned(),
-        ),
+        (UnavailableReason::NoInterpreterOnDuty, _) => {
+            ("现在没有手语翻译员在岗。".to_owned(), "No sign-language interpreter is on duty now.".to_owned())
+        }
         (UnavailableReason::OutsideHours, Some(hours)) => (
             format!("手语视频服务时间为每天 {hours}（北京时间），现在不在服务时间内。"),
-            format!(
-                "Sign-language video is available daily {hours} (Beijing time); it is closed now."
-            ),
+            format!("Sign-language video is available daily {hours} (Beijing time); it is closed now."),
         ),
-        (UnavailableReason::OutsideHours, None) => (
-            "现在不在手语视频服务时间内。".to_owned(),
-            "Sign-language video is closed now.".to_owned(),
-        ),
+        (UnavailableReason::OutsideHours, None) => {
+            ("现在不在手语视频服务时间内。".to_owned(), "Sign-language video is closed now.".to_owned())
+        }
         (UnavailableReason::NoAnswer, _) => (
             "手语翻译员都在忙，暂时无法接通。".to_owned(),
             "All sign-language interpreters are busy; the call could not be answered.".to_owned(),
@@ -136,14 +128,7 @@ pub(crate) enum CallAction {
 impl CallAction {
     /// (the one or two statuses it applies to, status it gives, time column it sets, past
     /// participle for messages)
-    fn spec(
-        self,
-    ) -> (
-        [InterpreterCallStatus; 2],
-        InterpreterCallStatus,
-        &'static str,
-        &'static str,
-    ) {
+    fn spec(self) -> ([InterpreterCallStatus; 2], InterpreterCallStatus, &'static str, &'static str) {
         match self {
             CallAction::Start => ([Assigned, Assigned], InCall, "started_at", "started"),
             CallAction::Cancel => ([Queued, Queued], Cancelled, "ended_at", "cancelled"),
@@ -278,10 +263,7 @@ impl Db {
         settings: &CallSettings,
     ) -> Result<InterpreterCall, Failure> {
         self.expire_queued_calls(now_ms()).await?;
-        let row = self
-            .call_row(id)
-            .await?
-            .ok_or_else(|| Failure::NotFound(format!("No interpreter call {id}")))?;
+        let row = self.call_row(id).await?.ok_or_else(|| Failure::NotFound(format!("No interpreter call {id}")))?;
         let me = self.interpreter(&caller.name).await?;
         match me.current_call {
             Some(current) if current == row.id => return self.call_view(row, settings).await,
@@ -290,11 +272,7 @@ impl Db {
             None => {}
         }
         // 16 random bytes: a room nobody can guess or stumble into.
-        let join_url = format!(
-            "{}/csc-{}",
-            settings.video_base_url.trim_end_matches('/'),
-            random_hex(16)
-        );
+        let join_url = format!("{}/csc-{}", settings.video_base_url.trim_end_matches('/'), random_hex(16));
         // Only one UPDATE finds the call still queued; the unique index on an interpreter's
         // open calls refuses a second call to the same interpreter, even to a race.
         let accepted = sqlx::query(
@@ -310,16 +288,12 @@ impl Db {
         .execute(&self.pool)
         .await;
         match accepted {
-            Ok(done) if done.rows_affected() == 1 => {
-                self.interpreter_call_by_id(id, settings).await
-            }
+            Ok(done) if done.rows_affected() == 1 => self.interpreter_call_by_id(id, settings).await,
             Ok(_) => {
                 let call = self.interpreter_call_by_id(id, settings).await?;
                 Err(Failure::CallCannotMove { status: call.status.to_string(), action: "accepted" })
             }
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-                Err(Failure::InterpreterBusy)
-            }
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(Failure::InterpreterBusy),
             Err(e) => Err(e.into()),
         }
     }
@@ -327,11 +301,7 @@ impl Db {
     /// Puts the interpreter on or off duty. Off duty needs their call ended first; the last
     /// interpreter going off duty leaves the queued calls unavailable, which the kiosks learn
     /// on their next poll.
-    pub(crate) async fn set_on_duty(
-        &self,
-        name: &str,
-        on_duty: bool,
-    ) -> Result<Interpreter, Failure> {
+    pub(crate) async fn set_on_duty(&self, name: &str, on_duty: bool) -> Result<Interpreter, Failure> {
         if !on_duty && self.interpreter(name).await?.current_call.is_some() {
             return Err(Failure::InterpreterBusy);
         }
@@ -347,9 +317,7 @@ impl Db {
         .execute(&mut *tx)
         .await?;
         let on_duty_now: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM interpreters WHERE on_duty = 1")
-                .fetch_one(&mut *tx)
-                .await?;
+            sqlx::query_scalar("SELECT COUNT(*) FROM interpreters WHERE on_duty = 1").fetch_one(&mut *tx).await?;
         if on_duty_now == 0 {
             sqlx::query(
                 "UPDATE interpreter_calls SET status = $1, unavailable_reason = $2, ended_at = $3
@@ -367,11 +335,10 @@ impl Db {
     }
 
     async fn interpreter(&self, name: &str) -> Result<Interpreter, Failure> {
-        let on_duty: Option<i64> =
-            sqlx::query_scalar("SELECT on_duty FROM interpreters WHERE name = $1")
-                .bind(name)
-                .fetch_optional(&self.pool)
-                .await?;
+        let on_duty: Option<i64> = sqlx::query_scalar("SELECT on_duty FROM interpreters WHERE name = $1")
+            .bind(name)
+            .fetch_optional(&self.pool)
+            .await?;
         let current_call: Option<String> = sqlx::query_scalar(
             "SELECT id FROM interpreter_calls WHERE interpreter = $1 AND (status = $2 OR status = $3)",
         )
@@ -380,11 +347,7 @@ impl Db {
         .bind(InCall.as_str())
         .fetch_optional(&self.pool)
         .await?;
-        Ok(Interpreter {
-            name: name.to_owned(),
-            on_duty: on_duty == Some(1),
-            current_call,
-        })
+        Ok(Interpreter { name: name.to_owned(), on_duty: on_duty == Some(1), current_call })
     }
 
     /// The call, if the caller may see it (otherwise `not_found`, as for a call that does
@@ -398,23 +361,14 @@ impl Db {
     }
 
     async fn call_row(&self, id: &str) -> Result<Option<CallRow>, Failure> {
-        Ok(sqlx::query_as(&format!(
-            "SELECT {CALL_COLUMNS} FROM interpreter_calls WHERE id = $1"
-        ))
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?)
+        Ok(sqlx::query_as(&format!("SELECT {CALL_COLUMNS} FROM interpreter_calls WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?)
     }
 
-    async fn interpreter_call_by_id(
-        &self,
-        id: &str,
-        settings: &CallSettings,
-    ) -> Result<InterpreterCall, Failure> {
-        let row = self
-            .call_row(id)
-            .await?
-            .ok_or_else(|| Failure::NotFound(format!("No interpreter call {id}")))?;
+    async fn interpreter_call_by_id(&self, id: &str, settings: &CallSettings) -> Result<InterpreterCall, Failure> {
+        let row = self.call_row(id).await?.ok_or_else(|| Failure::NotFound(format!("No interpreter call {id}")))?;
         self.call_view(row, settings).await
     }
 
@@ -436,18 +390,14 @@ impl Db {
     }
 
     /// A call with its live place in the queue and expected wait.
-    async fn call_view(
-        &self,
-        row: CallRow,
-        settings: &CallSettings,
-    ) -> Result<InterpreterCall, Failure> {
-        let status = InterpreterCallStatus::parse(&row.status).ok_or_else(|| {
-            Failure::internal(format!("interpreter call {} has status {}", row.id, row.status))
-        })?;
+    async fn call_view(&self, row: CallRow, settings: &CallSettings) -> Result<InterpreterCall, Failure> {
+        let status = InterpreterCallStatus::parse(&row.status)
+            .ok_or_else(|| Failure::internal(format!("interpreter call {} has status {}", row.id, row.status)))?;
         let unavailable_reason = match &row.unavailable_reason {
-            Some(reason) => Some(UnavailableReason::parse(reason).ok_or_else(|| {
-                Failure::internal(format!("interpreter call {} has reason {reason}", row.id))
-            })?),
+            Some(reason) => Some(
+                UnavailableReason::parse(reason)
+                    .ok_or_else(|| Failure::internal(format!("interpreter call {} has reason {reason}", row.id)))?,
+            ),
             None => None,
         };
         let (position, expected_wait_minutes) = if status == Queued {
@@ -505,18 +455,10 @@ impl Db {
     }
 
     async fn interpreters_on_duty(&self) -> Result<i64, Failure> {
-        Ok(
-            sqlx::query_scalar("SELECT COUNT(*) FROM interpreters WHERE on_duty = 1")
-                .fetch_one(&self.pool)
-                .await?,
-        )
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM interpreters WHERE on_duty = 1").fetch_one(&self.pool).await?)
     }
 
-    pub(crate) async fn request_staff(
-        &self,
-        new: &NewStaffCall,
-        caller: &Caller,
-    ) -> Result<StaffCall, Failure> {
+    pub(crate) async fn request_staff(&self, new: &NewStaffCall, caller: &Caller) -> Result<StaffCall, Failure> {
         let id = random_hex(8);
         sqlx::query(
             "INSERT INTO staff_calls (id, kiosk_id, requested_by, reason, status, created_at)
@@ -533,27 +475,19 @@ impl Db {
         self.staff_call(&id, caller).await
     }
 
-    pub(crate) async fn staff_call(
-        &self,
-        id: &str,
-        caller: &Caller,
-    ) -> Result<StaffCall, Failure> {
-        let row: Option<StaffCallRow> = sqlx::query_as(&format!(
-            "SELECT {STAFF_CALL_COLUMNS} FROM staff_calls WHERE id = $1"
-        ))
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?;
+    pub(crate) async fn staff_call(&self, id: &str, caller: &Caller) -> Result<StaffCall, Failure> {
+        let row: Option<StaffCallRow> =
+            sqlx::query_as(&format!("SELECT {STAFF_CALL_COLUMNS} FROM staff_calls WHERE id = $1"))
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
         row.filter(|row| caller.may_see(&row.requested_by))
             .ok_or_else(|| Failure::NotFound(format!("No staff call {id}")))
             .and_then(staff_call_view)
     }
 
     /// The calls not yet acknowledged, oldest first.
-    pub(crate) async fn open_staff_calls(
-        &self,
-        status: StaffCallStatus,
-    ) -> Result<Vec<StaffCall>, Failure> {
+    pub(crate) async fn open_staff_calls(&self, status: StaffCallStatus) -> Result<Vec<StaffCall>, Failure> {
         if status != StaffCallStatus::Sent {
             return Err(Failure::InvalidRequest("status must be sent".into()));
         }
@@ -567,11 +501,7 @@ impl Db {
     }
 
     /// A staff member is on the way. Acknowledging again keeps the first acknowledgement.
-    pub(crate) async fn acknowledge_staff_call(
-        &self,
-        id: &str,
-        caller: &Caller,
-    ) -> Result<StaffCall, Failure> {
+    pub(crate) async fn acknowledge_staff_call(&self, id: &str, caller: &Caller) -> Result<StaffCall, Failure> {
         sqlx::query(
             "UPDATE staff_calls SET status = $1, acknowledged_at = $2, acknowledged_by = $3
              WHERE id = $4 AND status = $5",

@@ -9,10 +9,10 @@ use ed25519_dalek::VerifyingKey;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
+use crate::access::Role;
 use crate::calls::CallSettings;
 use crate::error::{Context, Error};
 use crate::receipt_key::{load_receipt_key, receipt_key_beside};
-use crate::access::Role;
 use crate::store::{add_token, database_url, open_database, Db};
 
 /// A reference server on 127.0.0.1 with its own thread and tokio runtime, over a SQLite file,
@@ -30,11 +30,7 @@ pub struct EmbeddedServer {
 impl EmbeddedServer {
     /// Opens (creating if needed) the SQLite file, registers the kiosk's token, binds a free
     /// port on 127.0.0.1 and returns once the server accepts connections.
-    pub fn start(
-        db_file: &Path,
-        kiosk_id: &str,
-        kiosk_token: &str,
-    ) -> Result<EmbeddedServer, Error> {
+    pub fn start(db_file: &Path, kiosk_id: &str, kiosk_token: &str) -> Result<EmbeddedServer, Error> {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").context("cannot bind 127.0.0.1")?;
         Self::start_on(listener, db_file, kiosk_id, kiosk_token)
     }
@@ -60,10 +56,7 @@ impl EmbeddedServer {
         let thread = std::thread::Builder::new()
             .name("service-api".into())
             .spawn(move || {
-                let runtime = tokio::runtime::Builder::new_multi_thread()
-                    .worker_threads(2)
-                    .enable_all()
-                    .build();
+                let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build();
                 let runtime = match runtime.context("cannot start the server's runtime") {
                     Ok(runtime) => runtime,
                     Err(e) => return drop(ready_tx.send(Err(e))),
@@ -85,9 +78,7 @@ impl EmbeddedServer {
                 });
             })
             .context("cannot start the server thread")?;
-        let ready = ready_rx
-            .recv()
-            .unwrap_or_else(|_| Err(Error::new("the embedded server thread ended early")));
+        let ready = ready_rx.recv().unwrap_or_else(|_| Err(Error::new("the embedded server thread ended early")));
         match ready {
             Ok(addr) => Ok(EmbeddedServer {
                 base_url: format!("http://{addr}"),
@@ -118,9 +109,7 @@ async fn prepare(
     add_token(&db, Role::Kiosk, kiosk_id, kiosk_token).await?;
     listener.set_nonblocking(true).context("cannot set up the listener")?;
     let listener = TcpListener::from_std(listener).context("cannot set up the listener")?;
-    let addr = listener
-        .local_addr()
-        .context("cannot read the bound address")?;
+    let addr = listener.local_addr().context("cannot read the bound address")?;
     Ok((db, listener, addr))
 }
 

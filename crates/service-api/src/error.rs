@@ -17,10 +17,7 @@ pub struct Error {
 
 impl Error {
     pub(crate) fn new(context: impl Into<String>) -> Self {
-        Error {
-            context: context.into(),
-            source: None,
-        }
+        Error { context: context.into(), source: None }
     }
 }
 
@@ -46,10 +43,7 @@ pub(crate) trait Context<T> {
 
 impl<T, E: Into<Source>> Context<T> for Result<T, E> {
     fn context(self, context: impl Into<String>) -> Result<T, Error> {
-        self.map_err(|e| Error {
-            context: context.into(),
-            source: Some(e.into()),
-        })
+        self.map_err(|e| Error { context: context.into(), source: Some(e.into()) })
     }
 }
 
@@ -74,11 +68,21 @@ pub(crate) enum Failure {
     WindowClosed(i64),
     /// The ticket `number` is in `status`, which does not allow `action` (a past participle:
     /// "started").
-    TicketCannotMove { number: String, status: String, action: &'static str },
+    TicketCannotMove {
+        number: String,
+        status: String,
+        action: &'static str,
+    },
     /// An interpreter or staff call in `status`, which does not allow `action` ("accepted").
-    CallCannotMove { status: String, action: &'static str },
+    CallCannotMove {
+        status: String,
+        action: &'static str,
+    },
     /// A face authentication already reviewed (e.g. "approved") cannot be reviewed again.
-    FaceAuthCannotMove { status: String, action: &'static str },
+    FaceAuthCannotMove {
+        status: String,
+        action: &'static str,
+    },
     /// The interpreter already has a call: to accept another or go off duty, end it first.
     InterpreterBusy,
     InterpreterOffDuty,

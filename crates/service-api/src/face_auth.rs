@@ -126,11 +126,7 @@ fn view(row: FaceAuthRow) -> Result<FaceAuth, Failure> {
 
 impl Db {
     /// Records a checked submission for staff review.
-    pub(crate) async fn submit_face_auth(
-        &self,
-        new: &NewFaceAuth,
-        caller: &Caller,
-    ) -> Result<FaceAuth, Failure> {
+    pub(crate) async fn submit_face_auth(&self, new: &NewFaceAuth, caller: &Caller) -> Result<FaceAuth, Failure> {
         let photo = checked_photo(new)?;
         let id = random_hex(8);
         sqlx::query(
@@ -155,47 +151,34 @@ impl Db {
     }
 
     /// Staff see every submission; a kiosk only its own.
-    pub(crate) async fn face_auth(
-        &self,
-        id: &str,
-        caller: &Caller,
-    ) -> Result<FaceAuth, Failure> {
-        let row: Option<FaceAuthRow> =
-            sqlx::query_as(&format!("SELECT {COLUMNS} FROM face_auths WHERE id = $1"))
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?;
+    pub(crate) async fn face_auth(&self, id: &str, caller: &Caller) -> Result<FaceAuth, Failure> {
+        let row: Option<FaceAuthRow> = sqlx::query_as(&format!("SELECT {COLUMNS} FROM face_auths WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
         row.filter(|row| caller.may_see(&row.requested_by))
             .ok_or_else(|| Failure::NotFound(format!("No face authentication {id}")))
             .and_then(view)
     }
 
     /// The submissions in `status`, oldest first: the review queue for `pending_review`.
-    pub(crate) async fn face_auths(
-        &self,
-        status: FaceAuthStatus,
-    ) -> Result<Vec<FaceAuth>, Failure> {
-        let rows: Vec<FaceAuthRow> = sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM face_auths WHERE status = $1 ORDER BY submitted_at, id"
-        ))
-        .bind(status.as_str())
-        .fetch_all(&self.pool)
-        .await?;
+    pub(crate) async fn face_auths(&self, status: FaceAuthStatus) -> Result<Vec<FaceAuth>, Failure> {
+        let rows: Vec<FaceAuthRow> =
+            sqlx::query_as(&format!("SELECT {COLUMNS} FROM face_auths WHERE status = $1 ORDER BY submitted_at, id"))
+                .bind(status.as_str())
+                .fetch_all(&self.pool)
+                .await?;
         rows.into_iter().map(view).collect()
     }
 
     /// The JPEG bytes, for staff.
     pub(crate) async fn face_auth_photo(&self, id: &str) -> Result<Vec<u8>, Failure> {
-        let photo: Option<String> =
-            sqlx::query_scalar("SELECT photo_base64 FROM face_auths WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?;
-        let photo =
-            photo.ok_or_else(|| Failure::NotFound(format!("No face authentication {id}")))?;
-        base64::engine::general_purpose::STANDARD
-            .decode(photo)
-            .map_err(Failure::internal)
+        let photo: Option<String> = sqlx::query_scalar("SELECT photo_base64 FROM face_auths WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        let photo = photo.ok_or_else(|| Failure::NotFound(format!("No face authentication {id}")))?;
+        base64::engine::general_purpose::STANDARD.decode(photo).map_err(Failure::internal)
     }
 
     /// Approves or rejects a submission that waits for review; `reason` goes with a reject.
@@ -239,5 +222,43 @@ mod tests {
         let notice = result_notice(Rejected, Some("照片模糊"));
         assert!(notice.zh.contains("照片模糊"), "{}", notice.zh);
         assert!(result_notice(PendingReview, None).zh.contains("12333"));
+    }
+
+    #[test]
+    fn a_review_decides_once_from_pending() {
+        assert_eq!(Review::Approve.outcome(), (Approved, "approved"));
+        assert_eq!(Review::Reject.outcome(), (Rejected, "rejected"));
+    }
+
+    #[test]
+    fn a_submission_is_checked_in_the_order_the_resident_meets_the_steps() {
+        use base64::Engine;
+        let jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10];
+        let good = NewFaceAuth {
+            id_number: "11010519491231002X".into(),
+            consent: true,
+            attempt: 1,
+            liveness: Liveness { passed: true, turned_left: true, turned_right: true, duration_ms: 4200 },
+            photo_jpeg: base64::engine::general_purpose::STANDARD.encode(jpeg),
+        };
+        assert_eq!(checked_photo(&good).unwrap(), jpeg);
+        let refusal = |change: fn(&mut NewFaceAuth)| {
+            let mut new = good.clone();
+            change(&mut new);
+            format!("{:?}", checked_photo(&new).unwrap_err())
+        };
+        // No consent outweighs everything else that is wrong.
+        assert_eq!(
+            refusal(|new| {
+                new.consent = false;
+                new.attempt = 9;
+            }),
+            "ConsentRequired"
+        );
+        assert_eq!(refusal(|new| new.attempt = MAX_ATTEMPTS + 1), format!("TooManyAttempts({MAX_ATTEMPTS})"));
+        assert!(refusal(|new| new.attempt = 0).starts_with("InvalidRequest"));
+        assert_eq!(refusal(|new| new.liveness.passed = false), "LivenessFailed");
+        assert!(refusal(|new| new.photo_jpeg = "not base64!".into()).contains("base64"));
+        assert!(refusal(|new| new.photo_jpeg = "AAAA".into()).contains("JPEG"));
     }
 }

@@ -24,14 +24,14 @@ use crate::access::{Access, Caller};
 use crate::calls::{CallAction, CallSettings};
 use crate::error::Failure;
 use crate::face_auth::Review;
-use contract::limits::MAX_PHOTO_BYTES;
-use contract::model::{
-    Catalog, FaceAuth, FaceAuthStatus, Health, Interpreter, InterpreterCall, InterpreterCallStatus,
-    IssuedReceipt, NewFaceAuth, NewReceipt, NewStaffCall, NewTicket, RedeemReceipt,
-    RedeemedReceipt, RejectFaceAuth, Service, StaffCall, StaffCallStatus, Ticket, Window,
-};
 use crate::queue::Transition;
 use crate::store::{hash_token, Db, SavedAnswer};
+use contract::limits::MAX_PHOTO_BYTES;
+use contract::model::{
+    Catalog, FaceAuth, FaceAuthStatus, Health, Interpreter, InterpreterCall, InterpreterCallStatus, IssuedReceipt,
+    NewFaceAuth, NewReceipt, NewStaffCall, NewTicket, RedeemReceipt, RedeemedReceipt, RejectFaceAuth, Service,
+    StaffCall, StaffCallStatus, Ticket, Window,
+};
 
 /// The OpenAPI 3.1 contract, served verbatim at `/openapi.json`.
 pub const OPENAPI: &str = include_str!("../openapi.json");
@@ -44,30 +44,12 @@ struct Endpoint {
 }
 
 impl Endpoint {
-    fn get<H: Handler<T, AppState>, T: 'static>(
-        path: &'static str,
-        access: Access,
-        handler: H,
-    ) -> Self {
-        Endpoint {
-            method: "GET",
-            path,
-            access,
-            handler: routing::get(handler),
-        }
+    fn get<H: Handler<T, AppState>, T: 'static>(path: &'static str, access: Access, handler: H) -> Self {
+        Endpoint { method: "GET", path, access, handler: routing::get(handler) }
     }
 
-    fn post<H: Handler<T, AppState>, T: 'static>(
-        path: &'static str,
-        access: Access,
-        handler: H,
-    ) -> Self {
-        Endpoint {
-            method: "POST",
-            path,
-            access,
-            handler: routing::post(handler),
-        }
+    fn post<H: Handler<T, AppState>, T: 'static>(path: &'static str, access: Access, handler: H) -> Self {
+        Endpoint { method: "POST", path, access, handler: routing::post(handler) }
     }
 
     /// Raises axum's 2 MB default for a body that carries a photo.
@@ -100,32 +82,16 @@ fn endpoints() -> Vec<Endpoint> {
         Endpoint::post("/v1/interpreter-calls", Kiosk, request_interpreter),
         Endpoint::get("/v1/interpreter-calls", Interpreter, interpreter_calls),
         Endpoint::get("/v1/interpreter-calls/{id}", Call, interpreter_call),
-        Endpoint::post(
-            "/v1/interpreter-calls/{id}/cancel",
-            Kiosk,
-            cancel_interpreter_call,
-        ),
-        Endpoint::post(
-            "/v1/interpreter-calls/{id}/started",
-            Kiosk,
-            start_interpreter_call,
-        ),
-        Endpoint::post(
-            "/v1/interpreter-calls/{id}/accept",
-            Interpreter,
-            accept_interpreter_call,
-        ),
+        Endpoint::post("/v1/interpreter-calls/{id}/cancel", Kiosk, cancel_interpreter_call),
+        Endpoint::post("/v1/interpreter-calls/{id}/started", Kiosk, start_interpreter_call),
+        Endpoint::post("/v1/interpreter-calls/{id}/accept", Interpreter, accept_interpreter_call),
         Endpoint::post("/v1/interpreter-calls/{id}/end", Call, end_interpreter_call),
         Endpoint::post("/v1/interpreters/me/on-duty", Interpreter, go_on_duty),
         Endpoint::post("/v1/interpreters/me/off-duty", Interpreter, go_off_duty),
         Endpoint::post("/v1/staff-calls", Kiosk, request_staff),
         Endpoint::get("/v1/staff-calls", Staff, open_staff_calls),
         Endpoint::get("/v1/staff-calls/{id}", Kiosk, staff_call),
-        Endpoint::post(
-            "/v1/staff-calls/{id}/acknowledge",
-            Staff,
-            acknowledge_staff_call,
-        ),
+        Endpoint::post("/v1/staff-calls/{id}/acknowledge", Staff, acknowledge_staff_call),
         // A 2 MB photo is about 2.7 MB of base64; the photo's own limit gives the answer.
         Endpoint::post("/v1/face-auth", Kiosk, submit_face_auth).body_limit(LARGEST_BODY),
         Endpoint::get("/v1/face-auth", Staff, face_auths),
@@ -144,12 +110,8 @@ pub fn routes() -> Vec<(&'static str, &'static str)> {
 /// The API over a database, signing receipts with `receipt_key` and answering interpreter
 /// calls as `calls` says: `axum::serve(listener, router(db, key, CallSettings::default()))`.
 pub fn router(db: Db, receipt_key: SigningKey, calls: CallSettings) -> Router {
-    let state = AppState {
-        db,
-        receipt_key: Arc::new(receipt_key),
-        calls: Arc::new(calls),
-        key_locks: KeyLocks::default(),
-    };
+    let state =
+        AppState { db, receipt_key: Arc::new(receipt_key), calls: Arc::new(calls), key_locks: KeyLocks::default() };
     let mut router = Router::new();
     for e in endpoints() {
         let mut handler = e.handler;
@@ -176,18 +138,12 @@ const LARGEST_BODY: usize = 2 * MAX_PHOTO_BYTES;
 /// refused token, a replayed Idempotency-Key, an unknown route) makes hyper drop the
 /// connection under the client: its next request on that connection fails, and a large
 /// body still being sent breaks the pipe before the answer is read.
-async fn read_body_first(
-    State(limit): State<usize>,
-    req: Request,
-    next: Next,
-) -> Result<Response, Response> {
+async fn read_body_first(State(limit): State<usize>, req: Request, next: Next) -> Result<Response, Response> {
     let too_large = || {
         let message = format!("The request body is larger than {} MB", limit >> 20);
         // The rest of the body stays unread, so this connection cannot be used again.
         let mut answer = Failure::InvalidRequest(message).into_response();
-        answer
-            .headers_mut()
-            .insert(CONNECTION, HeaderValue::from_static("close"));
+        answer.headers_mut().insert(CONNECTION, HeaderValue::from_static("close"));
         answer
     };
     let (parts, body) = req.into_parts();
@@ -195,9 +151,7 @@ async fn read_body_first(
     if body.size_hint().lower() > limit as u64 {
         return Err(too_large());
     }
-    let bytes = axum::body::to_bytes(body, limit)
-        .await
-        .map_err(|_| too_large())?;
+    let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| too_large())?;
     Ok(next.run(Request::from_parts(parts, Body::from(bytes))).await)
 }
 
@@ -216,19 +170,11 @@ async fn authenticate(
 ) -> Result<Response, Failure> {
     let token = bearer_token(req.headers()).ok_or(Failure::Unauthorized)?;
     let token_hash = hash_token(token);
-    let (role, name) = state
-        .db
-        .token(&token_hash)
-        .await?
-        .ok_or(Failure::Unauthorized)?;
+    let (role, name) = state.db.token(&token_hash).await?.ok_or(Failure::Unauthorized)?;
     if !access.allows(role) {
         return Err(Failure::Forbidden(access));
     }
-    req.extensions_mut().insert(Caller {
-        role,
-        name,
-        token_hash,
-    });
+    req.extensions_mut().insert(Caller { role, name, token_hash });
     Ok(next.run(req).await)
 }
 
@@ -246,13 +192,7 @@ struct KeyLocks(Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>);
 
 impl KeyLocks {
     async fn with_lock<T>(&self, key: String, work: impl std::future::Future<Output = T>) -> T {
-        let lock = self
-            .0
-            .lock()
-            .unwrap()
-            .entry(key.clone())
-            .or_default()
-            .clone();
+        let lock = self.0.lock().unwrap().entry(key.clone()).or_default().clone();
         let result = {
             let _held = lock.lock().await;
             work.await
@@ -267,11 +207,7 @@ impl KeyLocks {
 }
 
 /// Replays the first answer to a repeated Idempotency-Key of the same token.
-async fn idempotency(
-    State(state): State<AppState>,
-    req: Request,
-    next: Next,
-) -> Result<Response, Failure> {
+async fn idempotency(State(state): State<AppState>, req: Request, next: Next) -> Result<Response, Failure> {
     let Some(key) = req.headers().get("idempotency-key") else {
         return Ok(next.run(req).await);
     };
@@ -279,29 +215,14 @@ async fn idempotency(
         .to_str()
         .ok()
         .filter(|k| !k.is_empty() && k.len() <= 255)
-        .ok_or_else(|| {
-            Failure::InvalidRequest("Idempotency-Key must be 1 to 255 visible ASCII characters".into())
-        })?
+        .ok_or_else(|| Failure::InvalidRequest("Idempotency-Key must be 1 to 255 visible ASCII characters".into()))?
         .to_owned();
-    let token_hash = req
-        .extensions()
-        .get::<Caller>()
-        .map(|c| c.token_hash.clone())
-        .unwrap_or_default();
+    let token_hash = req.extensions().get::<Caller>().map(|c| c.token_hash.clone()).unwrap_or_default();
     let lock_key = format!("{token_hash} {key}");
-    state
-        .key_locks
-        .with_lock(lock_key, answer_once(state.db, token_hash, key, req, next))
-        .await
+    state.key_locks.with_lock(lock_key, answer_once(state.db, token_hash, key, req, next)).await
 }
 
-async fn answer_once(
-    db: Db,
-    token_hash: String,
-    key: String,
-    req: Request,
-    next: Next,
-) -> Result<Response, Failure> {
+async fn answer_once(db: Db, token_hash: String, key: String, req: Request, next: Next) -> Result<Response, Failure> {
     let method = req.method().to_string();
     let path = req.uri().path().to_owned();
     if let Some(saved) = db.saved_answer(&token_hash, &key).await? {
@@ -309,12 +230,7 @@ async fn answer_once(
             return Err(Failure::InvalidRequest("This Idempotency-Key was already used for another request".into()));
         }
         let status = StatusCode::from_u16(saved.status).map_err(Failure::internal)?;
-        return Ok((
-            status,
-            [(CONTENT_TYPE, "application/json")],
-            [("idempotent-replayed", "true")],
-            saved.body,
-        )
+        return Ok((status, [(CONTENT_TYPE, "application/json")], [("idempotent-replayed", "true")], saved.body)
             .into_response());
     }
     let response = next.run(req).await;
@@ -323,14 +239,9 @@ async fn answer_once(
         return Ok(response);
     }
     let (parts, body) = response.into_parts();
-    let bytes = axum::body::to_bytes(body, usize::MAX)
-        .await
-        .map_err(Failure::internal)?;
-    let answer = SavedAnswer {
-        path,
-        status: parts.status.as_u16(),
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    };
+    let bytes = axum::body::to_bytes(body, usize::MAX).await.map_err(Failure::internal)?;
+    let answer =
+        SavedAnswer { path, status: parts.status.as_u16(), body: String::from_utf8_lossy(&bytes).into_owned() };
     db.save_answer(&token_hash, &key, &method, &answer).await?;
     Ok(Response::from_parts(parts, Body::from(bytes)))
 }
@@ -392,20 +303,14 @@ async fn openapi() -> impl IntoResponse {
 
 async fn health(State(state): State<AppState>) -> ApiResult<Health> {
     state.db.ping().await?;
-    Ok(Json(Health {
-        status: "ok".into(),
-        version: env!("CARGO_PKG_VERSION").into(),
-    }))
+    Ok(Json(Health { status: "ok".into(), version: env!("CARGO_PKG_VERSION").into() }))
 }
 
 async fn catalog(State(state): State<AppState>) -> ApiResult<Catalog> {
     Ok(Json(state.db.catalog().await?))
 }
 
-async fn service(
-    State(state): State<AppState>,
-    ApiPath(code): ApiPath<String>,
-) -> ApiResult<Service> {
+async fn service(State(state): State<AppState>, ApiPath(code): ApiPath<String>) -> ApiResult<Service> {
     Ok(Json(state.db.service(&code).await?))
 }
 
@@ -414,27 +319,18 @@ async fn issue_ticket(
     Extension(caller): Extension<Caller>,
     ApiJson(new): ApiJson<NewTicket>,
 ) -> Result<(StatusCode, Json<Ticket>), Failure> {
-    Ok((
-        StatusCode::CREATED,
-        Json(state.db.issue_ticket(&new, &caller.issued_by()).await?),
-    ))
+    Ok((StatusCode::CREATED, Json(state.db.issue_ticket(&new, &caller.issued_by()).await?)))
 }
 
 async fn ticket(State(state): State<AppState>, ApiPath(id): ApiPath<String>) -> ApiResult<Ticket> {
     Ok(Json(state.db.ticket(&id).await?))
 }
 
-async fn start_ticket(
-    State(state): State<AppState>,
-    ApiPath(id): ApiPath<String>,
-) -> ApiResult<Ticket> {
+async fn start_ticket(State(state): State<AppState>, ApiPath(id): ApiPath<String>) -> ApiResult<Ticket> {
     Ok(Json(state.db.transition(&id, Transition::Start).await?))
 }
 
-async fn finish_ticket(
-    State(state): State<AppState>,
-    ApiPath(id): ApiPath<String>,
-) -> ApiResult<Ticket> {
+async fn finish_ticket(State(state): State<AppState>, ApiPath(id): ApiPath<String>) -> ApiResult<Ticket> {
     Ok(Json(state.db.transition(&id, Transition::Finish).await?))
 }
 
@@ -446,24 +342,15 @@ async fn windows(State(state): State<AppState>) -> ApiResult<Vec<Window>> {
     Ok(Json(state.db.windows().await?))
 }
 
-async fn open_window(
-    State(state): State<AppState>,
-    ApiPath(number): ApiPath<i64>,
-) -> ApiResult<Window> {
+async fn open_window(State(state): State<AppState>, ApiPath(number): ApiPath<i64>) -> ApiResult<Window> {
     Ok(Json(state.db.set_window_open(number, true).await?))
 }
 
-async fn close_window(
-    State(state): State<AppState>,
-    ApiPath(number): ApiPath<i64>,
-) -> ApiResult<Window> {
+async fn close_window(State(state): State<AppState>, ApiPath(number): ApiPath<i64>) -> ApiResult<Window> {
     Ok(Json(state.db.set_window_open(number, false).await?))
 }
 
-async fn call_next(
-    State(state): State<AppState>,
-    ApiPath(number): ApiPath<i64>,
-) -> ApiResult<Ticket> {
+async fn call_next(State(state): State<AppState>, ApiPath(number): ApiPath<i64>) -> ApiResult<Ticket> {
     Ok(Json(state.db.call_next(number).await?))
 }
 
@@ -472,10 +359,7 @@ async fn issue_receipt(
     Extension(caller): Extension<Caller>,
     ApiJson(new): ApiJson<NewReceipt>,
 ) -> Result<(StatusCode, Json<IssuedReceipt>), Failure> {
-    let issued = state
-        .db
-        .issue_receipt(&new, &state.receipt_key, &caller.issued_by())
-        .await?;
+    let issued = state.db.issue_receipt(&new, &state.receipt_key, &caller.issued_by()).await?;
     Ok((StatusCode::CREATED, Json(issued)))
 }
 
@@ -485,12 +369,7 @@ async fn redeem_receipt(
     ApiJson(request): ApiJson<RedeemReceipt>,
 ) -> ApiResult<RedeemedReceipt> {
     let key = state.receipt_key.verifying_key();
-    Ok(Json(
-        state
-            .db
-            .redeem_receipt(&request, &key, &caller.issued_by())
-            .await?,
-    ))
+    Ok(Json(state.db.redeem_receipt(&request, &key, &caller.issued_by()).await?))
 }
 
 async fn request_interpreter(
@@ -507,12 +386,7 @@ async fn interpreter_calls(
     ApiQuery(filter): ApiQuery<StatusFilter<InterpreterCallStatus>>,
 ) -> ApiResult<Vec<InterpreterCall>> {
     let status = filter.status.unwrap_or(InterpreterCallStatus::Queued);
-    Ok(Json(
-        state
-            .db
-            .interpreter_calls(status, &caller, &state.calls)
-            .await?,
-    ))
+    Ok(Json(state.db.interpreter_calls(status, &caller, &state.calls).await?))
 }
 
 async fn interpreter_call(
@@ -520,12 +394,7 @@ async fn interpreter_call(
     Extension(caller): Extension<Caller>,
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<InterpreterCall> {
-    Ok(Json(
-        state
-            .db
-            .interpreter_call(&id, &caller, &state.calls)
-            .await?,
-    ))
+    Ok(Json(state.db.interpreter_call(&id, &caller, &state.calls).await?))
 }
 
 async fn move_interpreter_call(
@@ -534,12 +403,7 @@ async fn move_interpreter_call(
     id: String,
     action: CallAction,
 ) -> ApiResult<InterpreterCall> {
-    Ok(Json(
-        state
-            .db
-            .move_interpreter_call(&id, action, &caller, &state.calls)
-            .await?,
-    ))
+    Ok(Json(state.db.move_interpreter_call(&id, action, &caller, &state.calls).await?))
 }
 
 async fn cancel_interpreter_call(
@@ -571,25 +435,14 @@ async fn accept_interpreter_call(
     Extension(caller): Extension<Caller>,
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<InterpreterCall> {
-    Ok(Json(
-        state
-            .db
-            .accept_interpreter_call(&id, &caller, &state.calls)
-            .await?,
-    ))
+    Ok(Json(state.db.accept_interpreter_call(&id, &caller, &state.calls).await?))
 }
 
-async fn go_on_duty(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
-) -> ApiResult<Interpreter> {
+async fn go_on_duty(State(state): State<AppState>, Extension(caller): Extension<Caller>) -> ApiResult<Interpreter> {
     Ok(Json(state.db.set_on_duty(&caller.name, true).await?))
 }
 
-async fn go_off_duty(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
-) -> ApiResult<Interpreter> {
+async fn go_off_duty(State(state): State<AppState>, Extension(caller): Extension<Caller>) -> ApiResult<Interpreter> {
     Ok(Json(state.db.set_on_duty(&caller.name, false).await?))
 }
 
@@ -651,10 +504,7 @@ async fn face_auth(
     Ok(Json(state.db.face_auth(&id, &caller).await?))
 }
 
-async fn face_auth_photo(
-    State(state): State<AppState>,
-    ApiPath(id): ApiPath<String>,
-) -> Result<Response, Failure> {
+async fn face_auth_photo(State(state): State<AppState>, ApiPath(id): ApiPath<String>) -> Result<Response, Failure> {
     let photo = state.db.face_auth_photo(&id).await?;
     Ok(([(CONTENT_TYPE, "image/jpeg")], photo).into_response())
 }
@@ -664,12 +514,7 @@ async fn approve_face_auth(
     Extension(caller): Extension<Caller>,
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<FaceAuth> {
-    Ok(Json(
-        state
-            .db
-            .review_face_auth(&id, Review::Approve, None, &caller)
-            .await?,
-    ))
+    Ok(Json(state.db.review_face_auth(&id, Review::Approve, None, &caller).await?))
 }
 
 async fn reject_face_auth(
@@ -682,10 +527,5 @@ async fn reject_face_auth(
     if reason.is_empty() {
         return Err(Failure::InvalidRequest("reason must say why, for the resident".into()));
     }
-    Ok(Json(
-        state
-            .db
-            .review_face_auth(&id, Review::Reject, Some(reason), &caller)
-            .await?,
-    ))
+    Ok(Json(state.db.review_face_auth(&id, Review::Reject, Some(reason), &caller).await?))
 }

@@ -18,17 +18,17 @@ mod service_hours;
 mod store;
 mod wait;
 
+pub use access::Role;
 pub use calls::{CallSettings, DEFAULT_CALL_MINUTES, DEFAULT_VIDEO_BASE_URL, MAX_QUEUE_MINUTES};
 pub use embedded::EmbeddedServer;
 pub use error::Error;
 pub use http::{router, routes, OPENAPI};
 pub use receipt_key::{load_receipt_key, receipt_key_beside, RECEIPT_KEY_FILE};
 pub use service_hours::ServiceHours;
-pub use access::Role;
 pub use store::{add_token, china_time, database_url, open_database, sqlite_file, Db};
 
-use ed25519_dalek::SigningKey;
 use contract::model::{IssuedReceipt, NewReceipt};
+use ed25519_dalek::SigningKey;
 
 /// A new random bearer token (48 hex characters).
 pub fn generate_token() -> String {

@@ -5,25 +5,18 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use contract::model::{FaceAuth, Interpreter, InterpreterCall, NewReceipt, StaffCall, Ticket, Window};
+use contract::{ApiClient, ApiFailure};
 use ed25519_dalek::SigningKey;
 use image::{ImageFormat, Luma};
 use qrcode::{EcLevel, QrCode};
-use serde::de::DeserializeOwned;
-use contract::model::{
-    ApiError, FaceAuth, Interpreter, InterpreterCall, NewReceipt, RejectFaceAuth, StaffCall,
-    Ticket, Window,
-};
 use service_api::{
-    add_token, china_time, database_url, generate_token, issue_receipt, load_receipt_key,
-    open_database, receipt_key_beside, router, sqlite_file, CallSettings, Role, ServiceHours,
-    DEFAULT_VIDEO_BASE_URL,
+    add_token, china_time, database_url, generate_token, issue_receipt, load_receipt_key, open_database,
+    receipt_key_beside, router, sqlite_file, CallSettings, Role, ServiceHours, DEFAULT_VIDEO_BASE_URL,
 };
 
 #[derive(Parser)]
-#[command(
-    version,
-    about = "Service API of a community service center (便民服务中心)"
-)]
+#[command(version, about = "Service API of a community service center (便民服务中心)")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -219,29 +212,13 @@ enum InterpreterAction {
 
 fn main() -> ExitCode {
     let result = match Cli::parse().command {
-        Command::Serve {
-            db,
-            listen,
-            key,
-            video_base_url,
-            interpreter_hours,
-        } => {
-            let calls = CallSettings {
-                video_base_url,
-                interpreter_hours,
-            };
-            key.load(Some(&db))
-                .and_then(|key| block_on(serve(db, listen, key, calls)))
+        Command::Serve { db, listen, key, video_base_url, interpreter_hours } => {
+            let calls = CallSettings { video_base_url, interpreter_hours };
+            key.load(Some(&db)).and_then(|key| block_on(serve(db, listen, key, calls)))
         }
-        Command::Token {
-            command:
-                TokenCommand::Add {
-                    db,
-                    role,
-                    name,
-                    token,
-                },
-        } => block_on(token_add(db, role, name, token)),
+        Command::Token { command: TokenCommand::Add { db, role, name, token } } => {
+            block_on(token_add(db, role, name, token))
+        }
         Command::Receipt { command } => receipt(command),
         Command::Staff { remote, action } => staff(&remote, action),
         Command::Interpreter { remote, action } => interpreter(&remote, action),
@@ -263,21 +240,13 @@ fn block_on<T>(
     tokio::runtime::Runtime::new()?.block_on(work)
 }
 
-async fn serve(
-    db: String,
-    listen: String,
-    receipt_key: SigningKey,
-    calls: CallSettings,
-) -> CliResult {
+async fn serve(db: String, listen: String, receipt_key: SigningKey, calls: CallSettings) -> CliResult {
     let db = open_database(&database_url(&db)).await?;
-    let listener = tokio::net::TcpListener::bind(&listen)
-        .await
-        .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+    let listener =
+        tokio::net::TcpListener::bind(&listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
     println!("service-api listening on http://{}", listener.local_addr()?);
     let shutdown = async { drop(tokio::signal::ctrl_c().await) };
-    axum::serve(listener, router(db, receipt_key, calls))
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    axum::serve(listener, router(db, receipt_key, calls)).with_graceful_shutdown(shutdown).await?;
     Ok(())
 }
 
@@ -291,22 +260,9 @@ async fn token_add(db: String, role: Role, name: String, token: Option<String>) 
 
 fn receipt(command: ReceiptCommand) -> CliResult {
     match command {
-        ReceiptCommand::Issue {
-            db,
-            key,
-            service,
-            applicant,
-            missing,
-            valid_days,
-            png,
-        } => {
+        ReceiptCommand::Issue { db, key, service, applicant, missing, valid_days, png } => {
             let key = key.load(Some(&db))?;
-            let new = NewReceipt {
-                service_code: service,
-                applicant,
-                missing_materials: missing,
-                valid_days,
-            };
+            let new = NewReceipt { service_code: service, applicant, missing_materials: missing, valid_days };
             let issued = block_on(async {
                 let db = open_database(&database_url(&db)).await?;
                 Ok(issue_receipt(&db, &key, &new, "cli:receipt-issue").await?)
@@ -319,10 +275,7 @@ fn receipt(command: ReceiptCommand) -> CliResult {
             println!("expires_at: {}", issued.expires_at);
         }
         ReceiptCommand::PublicKey { db, key } => {
-            println!(
-                "{}",
-                hex::encode(key.load(db.as_deref())?.verifying_key().as_bytes())
-            );
+            println!("{}", hex::encode(key.load(db.as_deref())?.verifying_key().as_bytes()));
         }
     }
     Ok(())
@@ -333,94 +286,82 @@ fn receipt(command: ReceiptCommand) -> CliResult {
 /// scanner reading a phone screen or a print.
 fn write_qr_png(token: &str, file: &Path) -> CliResult {
     let code = QrCode::with_error_correction_level(token, EcLevel::M)?;
-    let image = code
-        .render::<Luma<u8>>()
-        .module_dimensions(8, 8)
-        .quiet_zone(true)
-        .build();
-    image
-        .save_with_format(file, ImageFormat::Png)
-        .map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+    let image = code.render::<Luma<u8>>().module_dimensions(8, 8).quiet_zone(true).build();
+    image.save_with_format(file, ImageFormat::Png).map_err(|e| format!("cannot write {}: {e}", file.display()))?;
     Ok(())
 }
 
 fn staff(remote: &Remote, action: StaffAction) -> CliResult {
-    let client = ApiClient::new(remote);
+    let client = remote.client();
+    // One command sends at most one POST, each with a fresh key, as any client that might
+    // retry should.
+    let key = &generate_token();
     match action {
-        StaffAction::Windows => client
-            .get::<Vec<Window>>("/v1/windows")?
-            .iter()
-            .for_each(print_window),
-        StaffAction::Open { number } => {
-            print_window(&client.post(&format!("/v1/windows/{number}/open"))?)
-        }
-        StaffAction::Close { number } => {
-            print_window(&client.post(&format!("/v1/windows/{number}/close"))?)
-        }
-        StaffAction::Call { number } => {
-            print_ticket(&client.post(&format!("/v1/windows/{number}/call-next"))?)
-        }
+        StaffAction::Windows => client.windows().map_err(explained)?.iter().for_each(print_window),
+        StaffAction::Open { number } => print_window(&client.set_window_open(number, true, key).map_err(explained)?),
+        StaffAction::Close { number } => print_window(&client.set_window_open(number, false, key).map_err(explained)?),
+        StaffAction::Call { number } => print_ticket(&client.call_next(number, key).map_err(explained)?),
         StaffAction::Start { ticket_id } => {
-            print_ticket(&client.post(&format!("/v1/tickets/{ticket_id}/start"))?)
+            print_ticket(&client.move_ticket(&ticket_id, "start", key).map_err(explained)?)
         }
         StaffAction::Finish { ticket_id } => {
-            print_ticket(&client.post(&format!("/v1/tickets/{ticket_id}/finish"))?)
+            print_ticket(&client.move_ticket(&ticket_id, "finish", key).map_err(explained)?)
         }
         StaffAction::NoShow { ticket_id } => {
-            print_ticket(&client.post(&format!("/v1/tickets/{ticket_id}/no-show"))?)
+            print_ticket(&client.move_ticket(&ticket_id, "no-show", key).map_err(explained)?)
         }
-        StaffAction::Calls => client
-            .get::<Vec<StaffCall>>("/v1/staff-calls?status=sent")?
-            .iter()
-            .for_each(print_staff_call),
+        StaffAction::Calls => client.open_staff_calls().map_err(explained)?.iter().for_each(print_staff_call),
         StaffAction::Ack { call_id } => {
-            print_staff_call(&client.post(&format!("/v1/staff-calls/{call_id}/acknowledge"))?)
+            print_staff_call(&client.acknowledge_staff_call(&call_id, key).map_err(explained)?)
         }
-        StaffAction::FaceReviews => client
-            .get::<Vec<FaceAuth>>("/v1/face-auth?status=pending_review")?
-            .iter()
-            .for_each(print_face_auth),
+        StaffAction::FaceReviews => client.pending_face_auths().map_err(explained)?.iter().for_each(print_face_auth),
         StaffAction::FacePhoto { face_auth_id, out } => {
-            let photo = client.get_bytes(&format!("/v1/face-auth/{face_auth_id}/photo"))?;
-            std::fs::write(&out, &photo)
-                .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+            let photo = client.face_auth_photo(&face_auth_id).map_err(explained)?;
+            std::fs::write(&out, &photo).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
             println!("{} ({} bytes)", out.display(), photo.len());
         }
         StaffAction::FaceApprove { face_auth_id } => {
-            print_face_auth(&client.post(&format!("/v1/face-auth/{face_auth_id}/approve"))?)
+            print_face_auth(&client.approve_face_auth(&face_auth_id, key).map_err(explained)?)
         }
-        StaffAction::FaceReject {
-            face_auth_id,
-            reason,
-        } => print_face_auth(&client.post_json(
-            &format!("/v1/face-auth/{face_auth_id}/reject"),
-            &RejectFaceAuth { reason },
-        )?),
+        StaffAction::FaceReject { face_auth_id, reason } => {
+            print_face_auth(&client.reject_face_auth(&face_auth_id, &reason, key).map_err(explained)?)
+        }
     }
     Ok(())
 }
 
 fn interpreter(remote: &Remote, action: InterpreterAction) -> CliResult {
-    let client = ApiClient::new(remote);
+    let client = remote.client();
+    let key = &generate_token();
     match action {
-        InterpreterAction::OnDuty => {
-            print_interpreter(&client.post("/v1/interpreters/me/on-duty")?)
+        InterpreterAction::OnDuty => print_interpreter(&client.set_on_duty(true, key).map_err(explained)?),
+        InterpreterAction::OffDuty => print_interpreter(&client.set_on_duty(false, key).map_err(explained)?),
+        InterpreterAction::Queue => {
+            client.queued_interpreter_calls().map_err(explained)?.iter().for_each(print_interpreter_call)
         }
-        InterpreterAction::OffDuty => {
-            print_interpreter(&client.post("/v1/interpreters/me/off-duty")?)
+        InterpreterAction::Accept { call_id } => {
+            print_interpreter_call(&client.accept_interpreter_call(&call_id, key).map_err(explained)?)
         }
-        InterpreterAction::Queue => client
-            .get::<Vec<InterpreterCall>>("/v1/interpreter-calls?status=queued")?
-            .iter()
-            .for_each(print_interpreter_call),
-        InterpreterAction::Accept { call_id } => print_interpreter_call(
-            &client.post(&format!("/v1/interpreter-calls/{call_id}/accept"))?,
-        ),
         InterpreterAction::End { call_id } => {
-            print_interpreter_call(&client.post(&format!("/v1/interpreter-calls/{call_id}/end"))?)
+            print_interpreter_call(&client.move_interpreter_call(&call_id, "end").map_err(explained)?)
         }
     }
     Ok(())
+}
+
+impl Remote {
+    fn client(&self) -> ApiClient {
+        ApiClient::new(&self.api, &self.token)
+    }
+}
+
+/// What the API answered, or why it did not, for the terminal: an error answer gives its code
+/// and both messages.
+fn explained(failure: ApiFailure) -> String {
+    match failure {
+        ApiFailure::Refused(e) => format!("{}: {} / {}", e.code, e.message.zh, e.message.en),
+        ApiFailure::Unreachable(why) => format!("no answer from the API: {why}"),
+    }
 }
 
 fn print_staff_call(c: &StaffCall) {
@@ -428,13 +369,7 @@ fn print_staff_call(c: &StaffCall) {
         Some(name) => format!("  on the way: {name}"),
         None => String::new(),
     };
-    println!(
-        "{}  kiosk {}  {}  {}{answered}",
-        c.id,
-        c.kiosk_id,
-        c.reason.as_str(),
-        c.status.as_str(),
-    );
+    println!("{}  kiosk {}  {}  {}{answered}", c.id, c.kiosk_id, c.reason, c.status,);
 }
 
 fn print_face_auth(f: &FaceAuth) {
@@ -449,7 +384,7 @@ fn print_face_auth(f: &FaceAuth) {
         l.turned_right,
         l.duration_ms,
         china_time(f.submitted_at.div_euclid(1000)),
-        f.status.as_str(),
+        f.status,
     );
     if let Some(by) = &f.reviewed_by {
         line += &format!("  by {by}");
@@ -464,17 +399,13 @@ fn print_interpreter(i: &Interpreter) {
     println!(
         "{}  {}  current call: {}",
         i.name,
-        if i.on_duty {
-            "on duty / 在岗"
-        } else {
-            "off duty / 离岗"
-        },
+        if i.on_duty { "on duty / 在岗" } else { "off duty / 离岗" },
         i.current_call.as_deref().unwrap_or("-")
     );
 }
 
 fn print_interpreter_call(c: &InterpreterCall) {
-    let mut line = format!("{}  kiosk {}  {}", c.id, c.kiosk_id, c.status.as_str());
+    let mut line = format!("{}  kiosk {}  {}", c.id, c.kiosk_id, c.status);
     if let (Some(position), Some(wait)) = (c.position, c.expected_wait_minutes) {
         line += &format!("  position {position}  about {wait} min");
     }
@@ -489,11 +420,7 @@ fn print_window(w: &Window) {
         "{} ({})  {}  current ticket: {}  services: {}",
         w.name.zh,
         w.name.en,
-        if w.open {
-            "open / 开放"
-        } else {
-            "closed / 关闭"
-        },
+        if w.open { "open / 开放" } else { "closed / 关闭" },
         w.current_ticket.as_deref().unwrap_or("-"),
         w.services.join(", ")
     );
@@ -502,94 +429,6 @@ fn print_window(w: &Window) {
 fn print_ticket(t: &Ticket) {
     println!(
         "{}  {} / {}  {}  priority {}  {} / {}  id {}",
-        t.number,
-        t.service_name.zh,
-        t.service_name.en,
-        t.status.as_str(),
-        t.priority.as_str(),
-        t.window.zh,
-        t.window.en,
-        t.id
+        t.number, t.service_name.zh, t.service_name.en, t.status, t.priority, t.window.zh, t.window.en, t.id
     );
-}
-
-/// The staff and interpreter side of the API over HTTP; error answers become readable errors.
-struct ApiClient {
-    agent: ureq::Agent,
-    api: String,
-    authorization: String,
-}
-
-impl ApiClient {
-    fn new(remote: &Remote) -> Self {
-        let agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .build()
-            .into();
-        ApiClient {
-            agent,
-            api: remote.api.trim_end_matches('/').to_owned(),
-            authorization: format!("Bearer {}", remote.token),
-        }
-    }
-
-    fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, Box<dyn std::error::Error>> {
-        let response = self
-            .agent
-            .get(format!("{}{path}", self.api))
-            .header("Authorization", &self.authorization)
-            .call()?;
-        read(response)
-    }
-
-    /// A body that is not JSON, e.g. a photo.
-    fn get_bytes(&self, path: &str) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
-        let mut response = self
-            .agent
-            .get(format!("{}{path}", self.api))
-            .header("Authorization", &self.authorization)
-            .call()?;
-        if !response.status().is_success() {
-            return Err(read::<()>(response).unwrap_err());
-        }
-        // Photos are at most 2 MB; leave room.
-        Ok(response
-            .body_mut()
-            .with_config()
-            .limit(8 * 1024 * 1024)
-            .read_to_vec()?)
-    }
-
-    /// POSTs carry a fresh Idempotency-Key, as any client that might retry should.
-    fn post<T: DeserializeOwned>(&self, path: &str) -> Result<T, Box<dyn std::error::Error>> {
-        read(self.post_request(path).send_empty()?)
-    }
-
-    fn post_json<T: DeserializeOwned>(
-        &self,
-        path: &str,
-        body: &impl serde::Serialize,
-    ) -> Result<T, Box<dyn std::error::Error>> {
-        read(self.post_request(path).send_json(body)?)
-    }
-
-    fn post_request(&self, path: &str) -> ureq::RequestBuilder<ureq::typestate::WithBody> {
-        self.agent
-            .post(format!("{}{path}", self.api))
-            .header("Authorization", &self.authorization)
-            .header("Idempotency-Key", generate_token())
-    }
-}
-
-fn read<T: DeserializeOwned>(
-    mut response: ureq::http::Response<ureq::Body>,
-) -> Result<T, Box<dyn std::error::Error>> {
-    let status = response.status();
-    if status.is_success() {
-        return Ok(response.body_mut().read_json()?);
-    }
-    match response.body_mut().read_json::<ApiError>() {
-        Ok(e) => Err(format!("{} ({status}): {} / {}", e.code, e.message.zh, e.message.en).into()),
-        Err(_) => Err(format!("HTTP {status}").into()),
-    }
 }

@@ -29,7 +29,7 @@ struct ReceiptRow {
 
 /// Checks a request for a receipt of `service`; answers the applicant's name, trimmed.
 fn checked_applicant<'a>(new: &'a NewReceipt, service: &Service) -> Result<&'a str, Failure> {
-let applicant = new.applicant.trim();
+    let applicant = new.applicant.trim();
     let applicant_chars = applicant.chars().count();
     if applicant_chars == 0 || applicant_chars > MAX_APPLICANT_CHARS {
         return Err(Failure::InvalidRequest(format!(
@@ -46,9 +46,7 @@ let applicant = new.applicant.trim();
             )));
         }
         if new.missing_materials[..i].contains(&index) {
-            return Err(Failure::InvalidRequest(format!(
-                "missing material {index} is listed twice"
-            )));
+            return Err(Failure::InvalidRequest(format!("missing material {index} is listed twice")));
         }
     }
     if !VALID_DAYS.contains(&new.valid_days) {
@@ -126,9 +124,7 @@ impl Db {
                 })?;
                 self.receipt_row("id", &hex::encode(receipt.id)).await?
             }
-            (None, Some(number)) if is_receipt_number(number) => {
-                self.receipt_row("number", number).await?
-            }
+            (None, Some(number)) if is_receipt_number(number) => self.receipt_row("number", number).await?,
             (None, Some(_)) => return Err(Failure::ReceiptNumberInvalid),
             _ => {
                 return Err(Failure::InvalidRequest(
@@ -151,23 +147,19 @@ impl Db {
         // wait for each other, and only one finds redeemed_at still empty. Every later
         // statement uses this transaction's connection, never the pool, so that waiting
         // claims holding the pool's other connections cannot stall the winner.
-        let claimed = sqlx::query(
-            "UPDATE receipts SET redeemed_at = $1 WHERE id = $2 AND redeemed_at IS NULL",
-        )
-        .bind(i64::from(now))
-        .bind(&row.id)
-        .execute(&mut *tx)
-        .await?;
+        let claimed = sqlx::query("UPDATE receipts SET redeemed_at = $1 WHERE id = $2 AND redeemed_at IS NULL")
+            .bind(i64::from(now))
+            .bind(&row.id)
+            .execute(&mut *tx)
+            .await?;
         if claimed.rows_affected() == 0 {
-            let redeemed_at: i64 =
-                sqlx::query_scalar("SELECT redeemed_at FROM receipts WHERE id = $1")
-                    .bind(&row.id)
-                    .fetch_one(&mut *tx)
-                    .await?;
+            let redeemed_at: i64 = sqlx::query_scalar("SELECT redeemed_at FROM receipts WHERE id = $1")
+                .bind(&row.id)
+                .fetch_one(&mut *tx)
+                .await?;
             return Err(Failure::ReceiptAlreadyRedeemed(china_time(redeemed_at)));
         }
-        let ticket_id =
-            insert_ticket(&mut tx, &service, Priority::FastTrack, None, issued_by).await?;
+        let ticket_id = insert_ticket(&mut tx, &service, Priority::FastTrack, None, issued_by).await?;
         sqlx::query("UPDATE receipts SET ticket_id = $1 WHERE id = $2")
             .bind(&ticket_id)
             .bind(&row.id)
@@ -190,11 +182,7 @@ impl Db {
     }
 
     /// The receipt whose `column` (`id` or `number`) is `value`.
-    async fn receipt_row(
-        &self,
-        column: &'static str,
-        value: &str,
-    ) -> Result<ReceiptRow, Failure> {
+    async fn receipt_row(&self, column: &'static str, value: &str) -> Result<ReceiptRow, Failure> {
         sqlx::query_as(&format!(
             "SELECT id, number, service_code, applicant, missing_materials, expires_at
              FROM receipts WHERE {column} = $1"
@@ -203,5 +191,31 @@ impl Db {
         .fetch_optional(&self.pool)
         .await?
         .ok_or(Failure::ReceiptNotFound)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use contract::model::Catalog;
+
+    #[test]
+    fn a_receipt_names_its_applicant_and_its_missing_materials_once() {
+        let catalog: Catalog = serde_json::from_str(include_str!("../seed/catalog.json")).unwrap();
+        let service = &catalog.services[0];
+        let new = |applicant: &str, missing_materials: Vec<u8>, valid_days| NewReceipt {
+            service_code: service.code.clone(),
+            applicant: applicant.into(),
+            missing_materials,
+            valid_days,
+        };
+        assert_eq!(checked_applicant(&new(" 张*明 ", vec![0, 2], 30), service).unwrap(), "张*明");
+        let refused = |new: NewReceipt| format!("{:?}", checked_applicant(&new, service).unwrap_err());
+        assert!(refused(new("  ", vec![], 30)).contains("1 to"));
+        let past_the_end = service.materials.len() as u8;
+        assert!(refused(new("张*明", vec![past_the_end], 30)).contains("out of range"));
+        assert!(refused(new("张*明", vec![1, 1], 30)).contains("listed twice"));
+        assert!(refused(new("张*明", vec![], 0)).contains("valid_days"));
+        assert!(refused(new("张*明", vec![], 91)).contains("valid_days"));
     }
 }

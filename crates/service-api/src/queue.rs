@@ -9,8 +9,7 @@ use crate::wait::{average_minutes, ticket_wait_minutes};
 use contract::model::{Bilingual, NewTicket, Priority, Service, Ticket, TicketStatus, Window};
 
 /// Columns read into a [`TicketRow`].
-const TICKET_COLUMNS: &str =
-    "id, number, service_code, priority, priority_rank, status, window_number, issued_at, seq";
+const TICKET_COLUMNS: &str = "id, number, service_code, priority, priority_rank, status, window_number, issued_at, seq";
 
 /// The order tickets are called in: priority first, then first come, first served.
 const CALL_ORDER: &str = "priority_rank DESC, issued_at, seq";
@@ -43,24 +42,9 @@ impl Transition {
     /// (status it needs, status it gives, time column it sets, past participle for messages)
     fn spec(self) -> (TicketStatus, TicketStatus, &'static str, &'static str) {
         match self {
-            Transition::Start => (
-                TicketStatus::Called,
-                TicketStatus::Serving,
-                "started_at",
-                "started",
-            ),
-            Transition::Finish => (
-                TicketStatus::Serving,
-                TicketStatus::Done,
-                "finished_at",
-                "finished",
-            ),
-            Transition::NoShow => (
-                TicketStatus::Called,
-                TicketStatus::NoShow,
-                "finished_at",
-                "marked no-show",
-            ),
+            Transition::Start => (TicketStatus::Called, TicketStatus::Serving, "started_at", "started"),
+            Transition::Finish => (TicketStatus::Serving, TicketStatus::Done, "finished_at", "finished"),
+            Transition::NoShow => (TicketStatus::Called, TicketStatus::NoShow, "finished_at", "marked no-show"),
         }
     }
 }
@@ -116,12 +100,7 @@ pub(crate) async fn insert_ticket(
 /// UPDATE ... RETURNING is atomic on both engines, so concurrent requests never share a
 /// number; the time never goes back within a counter, so first come (issued_at, then
 /// seq) is number order even when requests race.
-async fn next_number(
-    conn: &mut AnyConnection,
-    prefix: &str,
-    day: i64,
-    now: i64,
-) -> Result<(i64, i64), Failure> {
+async fn next_number(conn: &mut AnyConnection, prefix: &str, day: i64, now: i64) -> Result<(i64, i64), Failure> {
     sqlx::query(
         "INSERT INTO ticket_counters (prefix, day, last_number, last_issued_at) VALUES ($1, $2, 0, 0)
          ON CONFLICT DO NOTHING",
@@ -143,11 +122,7 @@ async fn next_number(
 }
 
 impl Db {
-    pub(crate) async fn issue_ticket(
-        &self,
-        new: &NewTicket,
-        issued_by: &str,
-    ) -> Result<Ticket, Failure> {
+    pub(crate) async fn issue_ticket(&self, new: &NewTicket, issued_by: &str) -> Result<Ticket, Failure> {
         let service = self.service(&new.service_code).await?;
         if let Some(phone) = new.contact_phone.as_deref().filter(|phone| !is_mobile_number(phone)) {
             return Err(Failure::InvalidRequest(format!("contact_phone {phone:?} is not an 11-digit mobile number")));
@@ -161,20 +136,15 @@ impl Db {
     }
 
     pub(crate) async fn ticket(&self, id: &str) -> Result<Ticket, Failure> {
-        let row = self
-            .ticket_row(id)
-            .await?
-            .ok_or_else(|| Failure::NotFound(format!("No ticket {id}")))?;
+        let row = self.ticket_row(id).await?.ok_or_else(|| Failure::NotFound(format!("No ticket {id}")))?;
         self.ticket_view(row).await
     }
 
     async fn ticket_row(&self, id: &str) -> Result<Option<TicketRow>, Failure> {
-        Ok(sqlx::query_as(&format!(
-            "SELECT {TICKET_COLUMNS} FROM tickets WHERE id = $1"
-        ))
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?)
+        Ok(sqlx::query_as(&format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?)
     }
 
     /// A ticket with its live place in the queue, wait and window.
@@ -185,14 +155,8 @@ impl Db {
         let priority = Priority::parse(&row.priority).ok_or_else(|| broken(&format!("priority {}", row.priority)))?;
         let (people_ahead, estimated_wait_minutes) = if status == TicketStatus::Issued {
             let ahead = self.people_ahead(&row).await?;
-            let average = self
-                .average_minutes(&row.service_code)
-                .await?
-                .unwrap_or(service.typical_minutes as f64);
-            (
-                ahead,
-                ticket_wait_minutes(ahead, average, self.open_windows(&row.service_code).await?),
-            )
+            let average = self.average_minutes(&row.service_code).await?.unwrap_or(service.typical_minutes as f64);
+            (ahead, ticket_wait_minutes(ahead, average, self.open_windows(&row.service_code).await?))
         } else {
             (0, 0)
         };
@@ -299,16 +263,9 @@ impl Db {
             .map(|(number, zh, en, open)| Window {
                 number,
                 name: Bilingual { zh, en },
-                services: served
-                    .iter()
-                    .filter(|(w, _)| *w == number)
-                    .map(|(_, code)| code.clone())
-                    .collect(),
+                services: served.iter().filter(|(w, _)| *w == number).map(|(_, code)| code.clone()).collect(),
                 open: open != 0,
-                current_ticket: current
-                    .iter()
-                    .rfind(|(w, _)| *w == number)
-                    .map(|(_, id)| id.clone()),
+                current_ticket: current.iter().rfind(|(w, _)| *w == number).map(|(_, id)| id.clone()),
             })
             .collect())
     }
@@ -321,11 +278,7 @@ impl Db {
             .ok_or_else(|| Failure::NotFound(format!("No window {number}")))
     }
 
-    pub(crate) async fn set_window_open(
-        &self,
-        number: i64,
-        open: bool,
-    ) -> Result<Window, Failure> {
+    pub(crate) async fn set_window_open(&self, number: i64, open: bool) -> Result<Window, Failure> {
         sqlx::query("UPDATE windows SET is_open = $1 WHERE number = $2")
             .bind(open as i64)
             .bind(number)
@@ -367,21 +320,16 @@ impl Db {
         }
     }
 
-    pub(crate) async fn transition(
-        &self,
-        id: &str,
-        transition: Transition,
-    ) -> Result<Ticket, Failure> {
+    pub(crate) async fn transition(&self, id: &str, transition: Transition) -> Result<Ticket, Failure> {
         let (from, to, time_column, done) = transition.spec();
-        let changed = sqlx::query(&format!(
-            "UPDATE tickets SET status = $1, {time_column} = $2 WHERE id = $3 AND status = $4"
-        ))
-        .bind(to.as_str())
-        .bind(now_ms())
-        .bind(id)
-        .bind(from.as_str())
-        .execute(&self.pool)
-        .await?;
+        let changed =
+            sqlx::query(&format!("UPDATE tickets SET status = $1, {time_column} = $2 WHERE id = $3 AND status = $4"))
+                .bind(to.as_str())
+                .bind(now_ms())
+                .bind(id)
+                .bind(from.as_str())
+                .execute(&self.pool)
+                .await?;
         if changed.rows_affected() == 1 {
             return self.ticket(id).await;
         }

@@ -24,16 +24,10 @@ pub fn receipt_key_beside(db_file: &Path) -> PathBuf {
 pub fn load_receipt_key(file: &Path) -> Result<SigningKey, Error> {
     match std::fs::read_to_string(file) {
         Ok(text) => parse(&text).ok_or_else(|| {
-            Error::new(format!(
-                "{} is not a receipt signing key (64 hex characters expected)",
-                file.display()
-            ))
+            Error::new(format!("{} is not a receipt signing key (64 hex characters expected)", file.display()))
         }),
         Err(e) if e.kind() == ErrorKind::NotFound => create(file),
-        Err(e) => Err(e).context(format!(
-            "cannot read the receipt signing key {}",
-            file.display()
-        )),
+        Err(e) => Err(e).context(format!("cannot read the receipt signing key {}", file.display())),
     }
 }
 
@@ -44,9 +38,7 @@ fn parse(text: &str) -> Option<SigningKey> {
 
 fn create(file: &Path) -> Result<SigningKey, Error> {
     let mut seed = [0u8; 32];
-    OsRng
-        .try_fill_bytes(&mut seed)
-        .context("cannot read the OS random number generator")?;
+    OsRng.try_fill_bytes(&mut seed).context("cannot read the OS random number generator")?;
     let mut options = OpenOptions::new();
     // create_new: two servers starting at once must not each write their own key.
     options.write(true).create_new(true);
@@ -56,17 +48,11 @@ fn create(file: &Path) -> Result<SigningKey, Error> {
         Ok(mut out) => {
             writeln!(out, "{}", hex::encode(seed))
                 .and_then(|()| out.sync_all())
-                .context(format!(
-                    "cannot write the receipt signing key {}",
-                    file.display()
-                ))?;
+                .context(format!("cannot write the receipt signing key {}", file.display()))?;
             Ok(SigningKey::from_bytes(&seed))
         }
         Err(e) if e.kind() == ErrorKind::AlreadyExists => load_receipt_key(file),
-        Err(e) => Err(e).context(format!(
-            "cannot create the receipt signing key {}",
-            file.display()
-        )),
+        Err(e) => Err(e).context(format!("cannot create the receipt signing key {}", file.display())),
     }
 }
 
@@ -94,15 +80,9 @@ mod tests {
         let file = dir.path().join("bad.key");
         std::fs::write(&file, "not a key").unwrap();
         let message = load_receipt_key(&file).unwrap_err().to_string();
-        assert!(
-            message.contains("bad.key") && message.contains("64 hex"),
-            "{message}"
-        );
+        assert!(message.contains("bad.key") && message.contains("64 hex"), "{message}");
         // A directory cannot be read as a file.
         let message = load_receipt_key(dir.path()).unwrap_err().to_string();
-        assert!(
-            message.contains(&dir.path().display().to_string()),
-            "{message}"
-        );
+        assert!(message.contains(&dir.path().display().to_string()), "{message}");
     }
 }

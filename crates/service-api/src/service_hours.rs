@@ -44,14 +44,7 @@ impl FromStr for ServiceHours {
 impl fmt::Display for ServiceHours {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (start, end) = (self.start, self.end);
-        write!(
-            f,
-            "{:02}:{:02}-{:02}:{:02}",
-            start / 60,
-            start % 60,
-            end / 60,
-            end % 60
-        )
+        write!(f, "{:02}:{:02}-{:02}:{:02}", start / 60, start % 60, end / 60, end % 60)
     }
 }
 
@@ -77,14 +70,7 @@ mod tests {
         let night: ServiceHours = "22:00-06:00".parse().unwrap();
         assert!(night.contains(at(23, 0)) && night.contains(at(5, 59)));
         assert!(!night.contains(at(6, 0)) && !night.contains(at(12, 0)));
-        for bad in [
-            "8-17",
-            "08:30",
-            "08:30-08:30",
-            "24:00-08:00",
-            "08:60-09:00",
-            "",
-        ] {
+        for bad in ["8-17", "08:30", "08:30-08:30", "24:00-08:00", "08:60-09:00", ""] {
             assert!(bad.parse::<ServiceHours>().is_err(), "{bad}");
         }
     }

@@ -48,10 +48,7 @@ pub async fn open_database(url: &str) -> Result<Db, Error> {
         .connect(url)
         .await
         .context(format!("cannot open database {}", redacted(url)))?;
-    MIGRATOR
-        .run(&pool)
-        .await
-        .context("cannot migrate the database")?;
+    MIGRATOR.run(&pool).await.context("cannot migrate the database")?;
     let db = Db { pool };
     db.seed().await.context("cannot seed the database")?;
     Ok(db)
@@ -64,9 +61,7 @@ pub async fn add_token(db: &Db, role: Role, name: &str, token: &str) -> Result<(
     if token.trim().is_empty() {
         return Err(Error::new("a token must not be empty"));
     }
-    db.replace_token(role, name, &hash_token(token))
-        .await
-        .context(format!("cannot add the {role} token of {name}"))
+    db.replace_token(role, name, &hash_token(token)).await.context(format!("cannot add the {role} token of {name}"))
 }
 
 /// The URL without its password, for messages.
@@ -95,9 +90,7 @@ pub(crate) fn random_hex(bytes: usize) -> String {
 }
 
 pub(crate) fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
 }
 
 /// Unix seconds, as receipts count time.
@@ -118,22 +111,13 @@ pub fn china_time(unix_secs: i64) -> String {
     let z = day + 719_468;
     let era = z.div_euclid(146_097);
     let day_of_era = z - era * 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let month_index = (5 * day_of_year + 2) / 153;
     let day_of_month = day_of_year - (153 * month_index + 2) / 5 + 1;
-    let month = if month_index < 10 {
-        month_index + 3
-    } else {
-        month_index - 9
-    };
+    let month = if month_index < 10 { month_index + 3 } else { month_index - 9 };
     let year = year_of_era + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day_of_month:02} {:02}:{:02}",
-        minute_of_day / 60,
-        minute_of_day % 60
-    )
+    format!("{year:04}-{month:02}-{day_of_month:02} {:02}:{:02}", minute_of_day / 60, minute_of_day % 60)
 }
 
 /// A saved answer to a POST with an Idempotency-Key.
@@ -147,17 +131,13 @@ impl Db {
     /// Seeds the demo catalog and windows, each only into empty tables.
     async fn seed(&self) -> Result<(), sqlx::Error> {
         let mut tx = self.pool.begin().await?;
-        let services: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM services")
-            .fetch_one(&mut *tx)
-            .await?;
+        let services: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM services").fetch_one(&mut *tx).await?;
         if services == 0 {
             let catalog: Catalog = serde_json::from_str(include_str!("../seed/catalog.json"))
                 .expect("seed/catalog.json matches model::Catalog");
             seed_catalog(&mut tx, &catalog).await?;
         }
-        let windows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM windows")
-            .fetch_one(&mut *tx)
-            .await?;
+        let windows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM windows").fetch_one(&mut *tx).await?;
         if windows == 0 {
             let windows: Vec<Window> = serde_json::from_str(include_str!("../seed/windows.json"))
                 .expect("seed/windows.json matches model::Window");
@@ -166,12 +146,7 @@ impl Db {
         tx.commit().await
     }
 
-    async fn replace_token(
-        &self,
-        role: Role,
-        name: &str,
-        token_hash: &str,
-    ) -> Result<(), sqlx::Error> {
+    async fn replace_token(&self, role: Role, name: &str, token_hash: &str) -> Result<(), sqlx::Error> {
         let mut tx = self.pool.begin().await?;
         sqlx::query("DELETE FROM tokens WHERE role = $1 AND name = $2")
             .bind(role.as_str())
@@ -192,15 +167,11 @@ impl Db {
     }
 
     /// The role and name of a token, given its hash.
-    pub(crate) async fn token(
-        &self,
-        token_hash: &str,
-    ) -> Result<Option<(Role, String)>, Failure> {
-        let row: Option<(String, String)> =
-            sqlx::query_as("SELECT role, name FROM tokens WHERE token_hash = $1")
-                .bind(token_hash)
-                .fetch_optional(&self.pool)
-                .await?;
+    pub(crate) async fn token(&self, token_hash: &str) -> Result<Option<(Role, String)>, Failure> {
+        let row: Option<(String, String)> = sqlx::query_as("SELECT role, name FROM tokens WHERE token_hash = $1")
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await?;
         Ok(row.and_then(|(role, name)| Some((Role::parse(&role)?, name))))
     }
 
@@ -214,28 +185,19 @@ impl Db {
             sqlx::query_as("SELECT code, name_zh, name_en FROM categories ORDER BY position")
                 .fetch_all(&self.pool)
                 .await?;
-        let bodies: Vec<String> = sqlx::query_scalar("SELECT body FROM services ORDER BY position")
-            .fetch_all(&self.pool)
-            .await?;
+        let bodies: Vec<String> =
+            sqlx::query_scalar("SELECT body FROM services ORDER BY position").fetch_all(&self.pool).await?;
         Ok(Catalog {
             categories: categories
                 .into_iter()
-                .map(|(code, zh, en)| Category {
-                    code,
-                    name: Bilingual { zh, en },
-                })
+                .map(|(code, zh, en)| Category { code, name: Bilingual { zh, en } })
                 .collect(),
-            services: bodies
-                .iter()
-                .map(|b| serde_json::from_str(b))
-                .collect::<Result<_, _>>()?,
+            services: bodies.iter().map(|b| serde_json::from_str(b)).collect::<Result<_, _>>()?,
         })
     }
 
     pub(crate) async fn service(&self, code: &str) -> Result<Service, Failure> {
-        self.find_service(code)
-            .await?
-            .ok_or_else(|| Failure::UnknownService(code.to_owned()))
+        self.find_service(code).await?.ok_or_else(|| Failure::UnknownService(code.to_owned()))
     }
 
     /// The service with this code, if the catalog has it.
@@ -247,11 +209,7 @@ impl Db {
         Ok(body.map(|b| serde_json::from_str(&b)).transpose()?)
     }
 
-    pub(crate) async fn saved_answer(
-        &self,
-        token_hash: &str,
-        key: &str,
-    ) -> Result<Option<SavedAnswer>, Failure> {
+    pub(crate) async fn saved_answer(&self, token_hash: &str, key: &str) -> Result<Option<SavedAnswer>, Failure> {
         let row: Option<(String, i64, String)> = sqlx::query_as(
             "SELECT path, status, body FROM idempotency_keys WHERE token_hash = $1 AND idempotency_key = $2",
         )
@@ -259,11 +217,7 @@ impl Db {
         .bind(key)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(|(path, status, body)| SavedAnswer {
-            path,
-            status: status as u16,
-            body,
-        }))
+        Ok(row.map(|(path, status, body)| SavedAnswer { path, status: status as u16, body }))
     }
 
     pub(crate) async fn save_answer(
@@ -347,19 +301,10 @@ mod tests {
 
     #[test]
     fn database_urls() {
-        assert_eq!(
-            database_url("data/center.db"),
-            "sqlite://data/center.db?mode=rwc"
-        );
+        assert_eq!(database_url("data/center.db"), "sqlite://data/center.db?mode=rwc");
         assert_eq!(database_url("postgres://db/center"), "postgres://db/center");
-        assert_eq!(
-            redacted("postgres://sa:secret@db:5432/center"),
-            "postgres://sa:***@db:5432/center"
-        );
-        assert_eq!(
-            redacted("postgres://sa@db/center"),
-            "postgres://sa@db/center"
-        );
+        assert_eq!(redacted("postgres://sa:secret@db:5432/center"), "postgres://sa:***@db:5432/center");
+        assert_eq!(redacted("postgres://sa@db/center"), "postgres://sa@db/center");
     }
 
     #[test]

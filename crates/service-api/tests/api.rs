@@ -5,8 +5,8 @@ mod common;
 use std::collections::HashSet;
 
 use common::{Client, TestServer};
-use serde_json::{json, Value};
 use contract::model::{Catalog, Step, Ticket, Window};
+use serde_json::{json, Value};
 use service_api::{EmbeddedServer, Role};
 
 /// Served by windows 1 and 2; typical 15 minutes.
@@ -28,10 +28,7 @@ fn id_of(ticket: &Value) -> String {
 fn health_catalog_and_services() {
     let t = TestServer::start();
     let health = t.client(None).get("/v1/health");
-    assert_eq!(
-        (health.status, health.body["status"].as_str()),
-        (200, Some("ok"))
-    );
+    assert_eq!((health.status, health.body["status"].as_str()), (200, Some("ok")));
 
     let r = t.kiosk.get("/v1/catalog");
     assert_eq!(r.status, 200);
@@ -39,57 +36,26 @@ fn health_catalog_and_services() {
     assert!((4..=6).contains(&catalog.categories.len()));
     assert!(catalog.services.len() >= 12);
     let prefixes: HashSet<_> = catalog.services.iter().map(|s| &s.ticket_prefix).collect();
-    assert_eq!(
-        prefixes.len(),
-        catalog.services.len(),
-        "ticket prefixes are distinct"
-    );
+    assert_eq!(prefixes.len(), catalog.services.len(), "ticket prefixes are distinct");
     for s in &catalog.services {
-        assert!(
-            catalog.categories.iter().any(|c| c.code == s.category),
-            "{}: unknown category",
-            s.code
-        );
+        assert!(catalog.categories.iter().any(|c| c.code == s.category), "{}: unknown category", s.code);
         assert!(!s.name.zh.is_empty() && !s.name.en.is_empty() && !s.materials.is_empty());
         assert!(s.materials.iter().any(|m| m.required));
         // The flow pattern the kiosk relies on: [info] priority [phone] confirm ticket.
         let ids: Vec<&str> = s.flow.iter().map(Step::id).collect();
-        let core: Vec<&str> = ids
-            .iter()
-            .copied()
-            .filter(|id| *id != "materials" && *id != "phone")
-            .collect();
+        let core: Vec<&str> = ids.iter().copied().filter(|id| *id != "materials" && *id != "phone").collect();
         assert_eq!(core, ["priority", "confirm", "ticket"], "{}", s.code);
-        let Some(Step::Choice { options, title, .. }) =
-            s.flow.iter().find(|step| step.id() == "priority")
-        else {
+        let Some(Step::Choice { options, title, .. }) = s.flow.iter().find(|step| step.id() == "priority") else {
             panic!("{}: no priority choice", s.code)
         };
         assert_eq!(title.zh, "请问您是否需要优先办理？");
-        assert_eq!(
-            options.iter().map(|o| o.id.as_str()).collect::<Vec<_>>(),
-            ["normal", "elderly", "disabled"]
-        );
+        assert_eq!(options.iter().map(|o| o.id.as_str()).collect::<Vec<_>>(), ["normal", "elderly", "disabled"]);
         if let Some(phone) = s.flow.iter().find(|step| step.id() == "phone") {
-            assert!(
-                matches!(
-                    phone,
-                    Step::Entry {
-                        masked: false,
-                        optional: true,
-                        ..
-                    }
-                ),
-                "{}",
-                s.code
-            );
+            assert!(matches!(phone, Step::Entry { masked: false, optional: true, .. }), "{}", s.code);
         }
         let r = t.kiosk.get(&format!("/v1/services/{}", s.code));
         assert_eq!(r.status, 200);
-        assert_eq!(
-            &serde_json::from_value::<contract::model::Service>(r.body).unwrap(),
-            s
-        );
+        assert_eq!(&serde_json::from_value::<contract::model::Service>(r.body).unwrap(), s);
     }
 
     let r = t.kiosk.get("/v1/services/no-such-service");
@@ -100,11 +66,7 @@ fn health_catalog_and_services() {
     assert!(windows.iter().all(|w| w.open && w.current_ticket.is_none()));
     assert_eq!(windows[2].name.zh, "3号窗口");
     for s in &catalog.services {
-        assert!(
-            windows.iter().any(|w| w.services.contains(&s.code)),
-            "{} has no window",
-            s.code
-        );
+        assert!(windows.iter().any(|w| w.services.contains(&s.code)), "{} has no window", s.code);
     }
 }
 
@@ -112,11 +74,7 @@ fn health_catalog_and_services() {
 fn auth_failures() {
     let t = TestServer::start();
     for client in [t.client(None), t.client(Some("wrong-token"))] {
-        for r in [
-            client.get("/v1/catalog"),
-            client.get("/v1/windows"),
-            client.post("/v1/tickets", None, None),
-        ] {
+        for r in [client.get("/v1/catalog"), client.get("/v1/windows"), client.post("/v1/tickets", None, None)] {
             assert_eq!((r.status, r.code()), (401, "unauthorized"));
             assert!(!r.body["message"]["zh"].as_str().unwrap().is_empty());
         }
@@ -137,25 +95,14 @@ fn an_unread_body_does_not_break_the_next_request() {
     let t = TestServer::start();
     let padding = "x".repeat(1 << 20);
     for _ in 0..10 {
-        let r = t.kiosk.post(
-            "/v1/windows/1/call-next",
-            Some(&json!({ "padding": padding })),
-            None,
-        );
+        let r = t.kiosk.post("/v1/windows/1/call-next", Some(&json!({ "padding": padding })), None);
         assert_eq!(r.status, 403);
         assert_eq!(t.kiosk.get("/v1/catalog").status, 200);
     }
     let ticket = json!({"service_code": SOCIAL, "priority": "normal", "padding": padding});
-    assert_eq!(
-        t.kiosk.post("/v1/tickets", Some(&ticket), Some("k")).status,
-        201
-    );
+    assert_eq!(t.kiosk.post("/v1/tickets", Some(&ticket), Some("k")).status, 201);
     for _ in 0..10 {
-        assert!(
-            t.kiosk
-                .post("/v1/tickets", Some(&ticket), Some("k"))
-                .replayed
-        );
+        assert!(t.kiosk.post("/v1/tickets", Some(&ticket), Some("k")).replayed);
         assert_eq!(t.kiosk.get("/v1/catalog").status, 200);
     }
 }
@@ -168,9 +115,7 @@ fn a_body_too_large_for_any_route_is_refused_at_once() {
     let t = TestServer::start();
     let address = t.server.base_url.trim_start_matches("http://");
     let mut stream = std::net::TcpStream::connect(address).unwrap();
-    stream
-        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
-        .unwrap();
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
     write!(
         stream,
         "POST /v1/face-auth HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\n\
@@ -189,10 +134,7 @@ fn adding_a_token_again_replaces_the_old_one() {
     let t = TestServer::start();
     t.add_token(Role::Kiosk, "kiosk-1", "new-kiosk-token");
     assert_eq!(t.kiosk.get("/v1/catalog").code(), "unauthorized");
-    assert_eq!(
-        t.client(Some("new-kiosk-token")).get("/v1/catalog").status,
-        200
-    );
+    assert_eq!(t.client(Some("new-kiosk-token")).get("/v1/catalog").status, 200);
 }
 
 #[test]
@@ -207,63 +149,31 @@ fn ticket_lifecycle_and_windows() {
 
     // Starting or finishing a ticket nobody called is not allowed.
     for action in ["start", "finish", "no-show"] {
-        let r = t
-            .staff
-            .post(&format!("/v1/tickets/{id}/{action}"), None, None);
-        assert_eq!(
-            (r.status, r.code()),
-            (409, "invalid_transition"),
-            "{action}"
-        );
+        let r = t.staff.post(&format!("/v1/tickets/{id}/{action}"), None, None);
+        assert_eq!((r.status, r.code()), (409, "invalid_transition"), "{action}");
     }
 
     let r = t.staff.post("/v1/windows/2/call-next", None, None);
     assert_eq!(r.status, 200, "{}", r.body);
-    assert_eq!(
-        (r.body["id"].as_str(), r.body["status"].as_str()),
-        (Some(id.as_str()), Some("called"))
-    );
+    assert_eq!((r.body["id"].as_str(), r.body["status"].as_str()), (Some(id.as_str()), Some("called")));
     assert_eq!(r.body["window"]["en"], "Window 2");
     let windows: Vec<Window> = serde_json::from_value(t.staff.get("/v1/windows").body).unwrap();
     assert_eq!(windows[1].current_ticket.as_deref(), Some(id.as_str()));
 
     let r = t.staff.post(&format!("/v1/tickets/{id}/start"), None, None);
     assert_eq!(r.body["status"], "serving");
-    let r = t
-        .staff
-        .post(&format!("/v1/tickets/{id}/finish"), None, None);
+    let r = t.staff.post(&format!("/v1/tickets/{id}/finish"), None, None);
     assert_eq!(r.body["status"], "done");
-    assert_eq!(
-        ticket(&t.kiosk, &id).status,
-        contract::model::TicketStatus::Done
-    );
-    assert_eq!(
-        t.staff
-            .post(&format!("/v1/tickets/{id}/finish"), None, None)
-            .code(),
-        "invalid_transition"
-    );
+    assert_eq!(ticket(&t.kiosk, &id).status, contract::model::TicketStatus::Done);
+    assert_eq!(t.staff.post(&format!("/v1/tickets/{id}/finish"), None, None).code(), "invalid_transition");
     let windows: Vec<Window> = serde_json::from_value(t.staff.get("/v1/windows").body).unwrap();
     assert_eq!(windows[1].current_ticket, None);
 
     // A called resident who does not come.
     let absent = id_of(&t.kiosk.issue(SOCIAL, "normal"));
-    assert_eq!(
-        t.staff.post("/v1/windows/1/call-next", None, None).body["id"],
-        absent.as_str()
-    );
-    assert_eq!(
-        t.staff
-            .post(&format!("/v1/tickets/{absent}/no-show"), None, None)
-            .body["status"],
-        "no_show"
-    );
-    assert_eq!(
-        t.staff
-            .post(&format!("/v1/tickets/{absent}/start"), None, None)
-            .code(),
-        "invalid_transition"
-    );
+    assert_eq!(t.staff.post("/v1/windows/1/call-next", None, None).body["id"], absent.as_str());
+    assert_eq!(t.staff.post(&format!("/v1/tickets/{absent}/no-show"), None, None).body["status"], "no_show");
+    assert_eq!(t.staff.post(&format!("/v1/tickets/{absent}/start"), None, None).code(), "invalid_transition");
 
     let r = t.staff.post("/v1/windows/1/call-next", None, None);
     assert_eq!((r.status, r.code()), (404, "no_waiting_ticket"));
@@ -271,16 +181,9 @@ fn ticket_lifecycle_and_windows() {
     assert_eq!((r.status, r.body["open"].as_bool()), (200, Some(false)));
     let r = t.staff.post("/v1/windows/1/call-next", None, None);
     assert_eq!((r.status, r.code()), (409, "window_closed"));
-    assert_eq!(
-        t.staff.post("/v1/windows/1/open", None, None).body["open"],
-        true
-    );
+    assert_eq!(t.staff.post("/v1/windows/1/open", None, None).body["open"], true);
 
-    for path in [
-        "/v1/windows/99/open",
-        "/v1/windows/99/call-next",
-        "/v1/tickets/nope/start",
-    ] {
+    for path in ["/v1/windows/99/open", "/v1/windows/99/call-next", "/v1/tickets/nope/start"] {
         let r = t.staff.post(path, None, None);
         assert_eq!((r.status, r.code()), (404, "not_found"), "{path}");
     }
@@ -293,26 +196,15 @@ fn ticket_lifecycle_and_windows() {
 #[test]
 fn priority_tickets_are_called_first() {
     let t = TestServer::start();
-    let order = [
-        "normal",
-        "normal",
-        "elderly",
-        "disabled",
-        "fast_track",
-        "elderly",
-    ];
+    let order = ["normal", "normal", "elderly", "disabled", "fast_track", "elderly"];
     let tickets: Vec<Value> = order.iter().map(|p| t.kiosk.issue(LEGAL, p)).collect();
     // The last normal ticket waits behind everyone; the fast-track one behind nobody.
     assert_eq!(ticket(&t.kiosk, &id_of(&tickets[1])).people_ahead, 5);
     assert_eq!(ticket(&t.kiosk, &id_of(&tickets[4])).people_ahead, 0);
     assert_eq!(ticket(&t.kiosk, &id_of(&tickets[5])).people_ahead, 3);
-    let called: Vec<String> = (0..6)
-        .map(|_| id_of(&t.staff.post("/v1/windows/6/call-next", None, None).body))
-        .collect();
-    let expected: Vec<String> = [4, 3, 2, 5, 0, 1]
-        .iter()
-        .map(|&i| id_of(&tickets[i]))
-        .collect();
+    let called: Vec<String> =
+        (0..6).map(|_| id_of(&t.staff.post("/v1/windows/6/call-next", None, None).body)).collect();
+    let expected: Vec<String> = [4, 3, 2, 5, 0, 1].iter().map(|&i| id_of(&tickets[i])).collect();
     assert_eq!(called, expected);
 }
 
@@ -324,11 +216,7 @@ fn estimated_wait_moves_with_windows_and_service() {
     let third = id_of(&t.kiosk.issue(SOCIAL, "normal"));
     let wait = |id: &str| {
         let ticket = ticket(&t.kiosk, id);
-        (
-            ticket.people_ahead,
-            ticket.estimated_wait_minutes,
-            ticket.window.zh,
-        )
+        (ticket.people_ahead, ticket.estimated_wait_minutes, ticket.window.zh)
     };
     // 3 people x 15 typical minutes over windows 1 and 2.
     assert_eq!(wait(&third), (2, 23, "1号窗口".into()));
@@ -339,24 +227,13 @@ fn estimated_wait_moves_with_windows_and_service() {
     assert_eq!(wait(&third), (2, 45, "1号窗口".into()));
     t.staff.post("/v1/windows/1/open", None, None);
 
-    assert_eq!(
-        id_of(&t.staff.post("/v1/windows/1/call-next", None, None).body),
-        first
-    );
+    assert_eq!(id_of(&t.staff.post("/v1/windows/1/call-next", None, None).body), first);
     assert_eq!(wait(&third), (1, 30, "1号窗口".into()));
-    assert_eq!(
-        (
-            ticket(&t.kiosk, &first).people_ahead,
-            ticket(&t.kiosk, &first).estimated_wait_minutes
-        ),
-        (0, 0)
-    );
+    assert_eq!((ticket(&t.kiosk, &first).people_ahead, ticket(&t.kiosk, &first).estimated_wait_minutes), (0, 0));
     // A real service of a few milliseconds replaces the typical 15 minutes.
-    t.staff
-        .post(&format!("/v1/tickets/{first}/start"), None, None);
+    t.staff.post(&format!("/v1/tickets/{first}/start"), None, None);
     assert_eq!(wait(&third).1, 30);
-    t.staff
-        .post(&format!("/v1/tickets/{first}/finish"), None, None);
+    t.staff.post(&format!("/v1/tickets/{first}/finish"), None, None);
     let (ahead, minutes, _) = wait(&third);
     assert_eq!(ahead, 1);
     assert!(minutes <= 1, "{minutes}");
@@ -382,33 +259,20 @@ fn idempotency_key_returns_the_first_answer() {
     // A different key: another ticket. Three in the queue now; calling with a repeated key calls once.
     let other = t.kiosk.post("/v1/tickets", Some(&body), Some("key-2"));
     assert_ne!(other.body["number"], first.body["number"]);
-    let call = t
-        .staff
-        .post("/v1/windows/6/call-next", None, Some("call-1"));
-    let call_again = t
-        .staff
-        .post("/v1/windows/6/call-next", None, Some("call-1"));
+    let call = t.staff.post("/v1/windows/6/call-next", None, Some("call-1"));
+    let call_again = t.staff.post("/v1/windows/6/call-next", None, Some("call-1"));
     assert_eq!(call.body, call_again.body);
     assert_eq!(call.body["id"], first.body["id"]);
-    let rest: Vec<u16> = (0..3)
-        .map(|_| t.staff.post("/v1/windows/6/call-next", None, None).status)
-        .collect();
+    let rest: Vec<u16> = (0..3).map(|_| t.staff.post("/v1/windows/6/call-next", None, None).status).collect();
     assert_eq!(rest, [200, 200, 404]);
 
     // Error answers are kept too.
     let closed_once = t.staff.post("/v1/windows/6/close", None, None);
     assert_eq!(closed_once.status, 200);
-    let denied = t
-        .staff
-        .post("/v1/windows/6/call-next", None, Some("call-2"));
+    let denied = t.staff.post("/v1/windows/6/call-next", None, Some("call-2"));
     t.staff.post("/v1/windows/6/open", None, None);
-    let replayed = t
-        .staff
-        .post("/v1/windows/6/call-next", None, Some("call-2"));
-    assert_eq!(
-        (replayed.status, replayed.code()),
-        (denied.status, "window_closed")
-    );
+    let replayed = t.staff.post("/v1/windows/6/call-next", None, Some("call-2"));
+    assert_eq!((replayed.status, replayed.code()), (denied.status, "window_closed"));
 }
 
 #[test]
@@ -416,22 +280,13 @@ fn concurrent_duplicates_issue_one_ticket() {
     let t = TestServer::start();
     let body = json!({"service_code": LEGAL, "priority": "elderly"});
     let replies: Vec<_> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..8)
-            .map(|_| s.spawn(|| t.kiosk.post("/v1/tickets", Some(&body), Some("same-key"))))
-            .collect();
+        let handles: Vec<_> =
+            (0..8).map(|_| s.spawn(|| t.kiosk.post("/v1/tickets", Some(&body), Some("same-key")))).collect();
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
-    assert!(replies
-        .iter()
-        .all(|r| r.status == 201 && r.body["id"] == replies[0].body["id"]));
-    assert_eq!(
-        t.staff.post("/v1/windows/6/call-next", None, None).status,
-        200
-    );
-    assert_eq!(
-        t.staff.post("/v1/windows/6/call-next", None, None).code(),
-        "no_waiting_ticket"
-    );
+    assert!(replies.iter().all(|r| r.status == 201 && r.body["id"] == replies[0].body["id"]));
+    assert_eq!(t.staff.post("/v1/windows/6/call-next", None, None).status, 200);
+    assert_eq!(t.staff.post("/v1/windows/6/call-next", None, None).code(), "no_waiting_ticket");
 }
 
 #[test]
@@ -451,22 +306,11 @@ fn concurrent_issue_gives_distinct_numbers_in_arrival_order() {
     });
     let distinct: HashSet<_> = tickets.iter().map(|t| &t.number).collect();
     assert_eq!(distinct.len(), 50);
-    assert_eq!(
-        tickets.iter().filter(|t| t.number.starts_with('A')).count(),
-        25
-    );
+    assert_eq!(tickets.iter().filter(|t| t.number.starts_with('A')).count(), 25);
     // First come (issue time, then number) is number order within a service, races or not.
     tickets.sort_by_key(|t| (t.service_code.clone(), t.issued_at, t.number.clone()));
-    for pair in tickets
-        .windows(2)
-        .filter(|p| p[0].service_code == p[1].service_code)
-    {
-        assert!(
-            pair[0].number < pair[1].number,
-            "{} issued before {}",
-            pair[1].number,
-            pair[0].number
-        );
+    for pair in tickets.windows(2).filter(|p| p[0].service_code == p[1].service_code) {
+        assert!(pair[0].number < pair[1].number, "{} issued before {}", pair[1].number, pair[0].number);
     }
 }
 
@@ -475,30 +319,17 @@ fn malformed_requests_get_json_errors() {
     let t = TestServer::start();
     let cases = [
         ("application/json", "{\"service_code\": "),
-        (
-            "application/json",
-            r#"{"service_code": "legal-aid", "priority": "vip"}"#,
-        ),
+        ("application/json", r#"{"service_code": "legal-aid", "priority": "vip"}"#),
         ("application/json", r#"{"priority": "normal"}"#),
-        (
-            "application/json",
-            r#"{"service_code": "legal-aid", "priority": "normal", "contact_phone": "12345"}"#,
-        ),
-        (
-            "text/plain",
-            r#"{"service_code": "legal-aid", "priority": "normal"}"#,
-        ),
+        ("application/json", r#"{"service_code": "legal-aid", "priority": "normal", "contact_phone": "12345"}"#),
+        ("text/plain", r#"{"service_code": "legal-aid", "priority": "normal"}"#),
     ];
     for (content_type, body) in cases {
         let r = t.kiosk.post_raw("/v1/tickets", content_type, body);
         assert_eq!((r.status, r.code()), (400, "invalid_request"), "{body}");
         assert!(!r.body["message"]["en"].as_str().unwrap().is_empty());
     }
-    let r = t.kiosk.post(
-        "/v1/tickets",
-        Some(&json!({"service_code": "nope", "priority": "normal"})),
-        None,
-    );
+    let r = t.kiosk.post("/v1/tickets", Some(&json!({"service_code": "nope", "priority": "normal"})), None);
     assert_eq!((r.status, r.code()), (404, "unknown_service"));
     let r = t.kiosk.get("/v1/no-such-route");
     assert_eq!((r.status, r.code()), (404, "not_found"));
@@ -515,17 +346,11 @@ fn embedded_server_keeps_data_and_stops_on_drop() {
     let issued = kiosk.issue(LEGAL, "normal");
     let base_url = server.base_url.clone();
     drop(server);
-    assert!(
-        ureq::get(format!("{base_url}/v1/health")).call().is_err(),
-        "still serving after drop"
-    );
+    assert!(ureq::get(format!("{base_url}/v1/health")).call().is_err(), "still serving after drop");
 
     let server = EmbeddedServer::start(&db_file, "kiosk-9", "token-9").unwrap();
     let kiosk = Client::new(&server.base_url, Some("token-9"));
-    assert_eq!(
-        ticket(&kiosk, &id_of(&issued)).number,
-        issued["number"].as_str().unwrap()
-    );
+    assert_eq!(ticket(&kiosk, &id_of(&issued)).number, issued["number"].as_str().unwrap());
     let catalog: Catalog = serde_json::from_value(kiosk.get("/v1/catalog").body).unwrap();
     assert_eq!(catalog.services.len(), 12, "seeded once");
 }

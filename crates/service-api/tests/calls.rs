@@ -6,11 +6,10 @@ mod common;
 use std::collections::HashSet;
 
 use common::{parsed, refused, Client, Reply, TestServer};
-use serde_json::json;
 use contract::model::{
-    Interpreter, InterpreterCall, InterpreterCallStatus, StaffCall, StaffCallReason,
-    StaffCallStatus, UnavailableReason,
+    Interpreter, InterpreterCall, InterpreterCallStatus, StaffCall, StaffCallReason, StaffCallStatus, UnavailableReason,
 };
+use serde_json::json;
 use service_api::{Role, DEFAULT_VIDEO_BASE_URL, MAX_QUEUE_MINUTES};
 
 use InterpreterCallStatus::*;
@@ -32,10 +31,7 @@ fn poll(client: &Client, id: &str) -> InterpreterCall {
 }
 
 fn on_duty(interpreter: &Client) -> Interpreter {
-    let me: Interpreter = parsed(
-        interpreter.post("/v1/interpreters/me/on-duty", None, None),
-        200,
-    );
+    let me: Interpreter = parsed(interpreter.post("/v1/interpreters/me/on-duty", None, None), 200);
     assert!(me.on_duty);
     me
 }
@@ -59,15 +55,9 @@ fn interpreter(t: &TestServer, name: &str) -> Client {
 }
 
 fn assert_room(url: &str) {
-    let room = url
-        .strip_prefix(&format!("{DEFAULT_VIDEO_BASE_URL}/csc-"))
-        .unwrap_or_else(|| panic!("{url}"));
+    let room = url.strip_prefix(&format!("{DEFAULT_VIDEO_BASE_URL}/csc-")).unwrap_or_else(|| panic!("{url}"));
     assert_eq!(room.len(), 32, "{url}");
-    assert!(
-        room.bytes()
-            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()),
-        "{url}"
-    );
+    assert!(room.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()), "{url}");
 }
 
 #[test]
@@ -79,72 +69,40 @@ fn a_call_goes_queued_assigned_in_call_ended() {
     let call = call_interpreter(&t.kiosk);
     assert_eq!((call.status, call.kiosk_id.as_str()), (Queued, "kiosk-1"));
     // One free interpreter: next, about a minute.
-    assert_eq!(
-        (call.position, call.expected_wait_minutes),
-        (Some(1), Some(1))
-    );
+    assert_eq!((call.position, call.expected_wait_minutes), (Some(1), Some(1)));
     assert_eq!((&call.join_url, &call.interpreter), (&None, &None));
     assert_eq!(queue(&t.interpreter), std::slice::from_ref(&call));
 
     let accepted = moved(&t.interpreter, &call.id, "accept");
     assert_eq!(accepted.status, Assigned);
     assert_eq!(accepted.interpreter.as_deref(), Some("王丽"));
-    assert_eq!(
-        (accepted.position, accepted.expected_wait_minutes),
-        (None, None)
-    );
+    assert_eq!((accepted.position, accepted.expected_wait_minutes), (None, None));
     let url = accepted.join_url.clone().unwrap();
     assert_room(&url);
     assert!(queue(&t.interpreter).is_empty());
     // Accepting again answers the same call; the kiosk sees the same room.
     assert_eq!(moved(&t.interpreter, &call.id, "accept"), accepted);
     assert_eq!(poll(&t.kiosk, &call.id), accepted);
-    let mine: Vec<InterpreterCall> = parsed(
-        t.interpreter.get("/v1/interpreter-calls?status=assigned"),
-        200,
-    );
+    let mine: Vec<InterpreterCall> = parsed(t.interpreter.get("/v1/interpreter-calls?status=assigned"), 200);
     assert_eq!(mine, std::slice::from_ref(&accepted));
     // Not off duty with a call on: end it first.
-    refused(
-        &t.interpreter
-            .post("/v1/interpreters/me/off-duty", None, None),
-        409,
-        "interpreter_busy",
-    );
+    refused(&t.interpreter.post("/v1/interpreters/me/off-duty", None, None), 409, "interpreter_busy");
 
     let started = moved(&t.kiosk, &call.id, "started");
-    assert_eq!(
-        (started.status, started.join_url.as_deref()),
-        (InCall, Some(url.as_str()))
-    );
+    assert_eq!((started.status, started.join_url.as_deref()), (InCall, Some(url.as_str())));
     assert!(started.started_at.is_some());
-    refused(
-        &act(&t.kiosk, &call.id, "cancel"),
-        409,
-        "invalid_transition",
-    );
+    refused(&act(&t.kiosk, &call.id, "cancel"), 409, "invalid_transition");
 
     // The interpreter hangs up; the kiosk's own end (its window closed) answers the same.
     let ended = moved(&t.interpreter, &call.id, "end");
     assert_eq!(ended.status, Ended);
     assert!(ended.ended_at.is_some());
-    assert_eq!(
-        ended.join_url, None,
-        "the room is not handed out after the call"
-    );
+    assert_eq!(ended.join_url, None, "the room is not handed out after the call");
     assert_eq!(moved(&t.kiosk, &call.id, "end"), ended);
     assert_eq!(poll(&t.kiosk, &call.id), ended);
-    refused(
-        &act(&t.kiosk, &call.id, "started"),
-        409,
-        "invalid_transition",
-    );
+    refused(&act(&t.kiosk, &call.id, "started"), 409, "invalid_transition");
 
-    let me: Interpreter = parsed(
-        t.interpreter
-            .post("/v1/interpreters/me/off-duty", None, None),
-        200,
-    );
+    let me: Interpreter = parsed(t.interpreter.post("/v1/interpreters/me/off-duty", None, None), 200);
     assert_eq!((me.on_duty, me.current_call), (false, None));
 }
 
@@ -158,16 +116,8 @@ fn a_queued_call_can_be_cancelled() {
     assert!(cancelled.ended_at.is_some() && cancelled.position.is_none());
     assert_eq!(moved(&t.kiosk, &call.id, "cancel"), cancelled);
     assert!(queue(&t.interpreter).is_empty());
-    refused(
-        &act(&t.interpreter, &call.id, "accept"),
-        409,
-        "invalid_transition",
-    );
-    refused(
-        &act(&t.kiosk, &call.id, "started"),
-        409,
-        "invalid_transition",
-    );
+    refused(&act(&t.interpreter, &call.id, "accept"), 409, "invalid_transition");
+    refused(&act(&t.kiosk, &call.id, "started"), 409, "invalid_transition");
     refused(&act(&t.kiosk, &call.id, "end"), 409, "invalid_transition");
 }
 
@@ -175,20 +125,11 @@ fn a_queued_call_can_be_cancelled() {
 fn unavailable_answers_say_why_and_what_to_do_instead() {
     let t = TestServer::start();
     let says_what_to_do = |call: &InterpreterCall, reason: UnavailableReason| {
-        assert_eq!(
-            (call.status, call.unavailable_reason),
-            (Unavailable, Some(reason))
-        );
+        assert_eq!((call.status, call.unavailable_reason), (Unavailable, Some(reason)));
         assert_eq!((call.position, call.expected_wait_minutes), (None, None));
         let message = call.unavailable_message.as_ref().unwrap();
-        assert!(
-            message.zh.contains("工作人员") && message.zh.contains("文字帮助"),
-            "{message:?}"
-        );
-        assert!(
-            message.en.contains("staff") && message.en.contains("written help"),
-            "{message:?}"
-        );
+        assert!(message.zh.contains("工作人员") && message.zh.contains("文字帮助"), "{message:?}");
+        assert!(message.en.contains("staff") && message.en.contains("written help"), "{message:?}");
     };
 
     // Nobody on duty: no fake queue.
@@ -201,22 +142,11 @@ fn unavailable_answers_say_why_and_what_to_do_instead() {
     on_duty(&t.interpreter);
     let waiting = call_interpreter(&t.kiosk);
     assert_eq!(waiting.status, Queued);
-    let me: Interpreter = parsed(
-        t.interpreter
-            .post("/v1/interpreters/me/off-duty", None, None),
-        200,
-    );
+    let me: Interpreter = parsed(t.interpreter.post("/v1/interpreters/me/off-duty", None, None), 200);
     assert!(!me.on_duty);
-    says_what_to_do(
-        &poll(&t.kiosk, &waiting.id),
-        UnavailableReason::NoInterpreterOnDuty,
-    );
+    says_what_to_do(&poll(&t.kiosk, &waiting.id), UnavailableReason::NoInterpreterOnDuty);
     on_duty(&t.interpreter);
-    refused(
-        &act(&t.interpreter, &waiting.id, "accept"),
-        409,
-        "invalid_transition",
-    );
+    refused(&act(&t.interpreter, &waiting.id, "accept"), 409, "invalid_transition");
 
     // A call nobody accepts in time.
     let waiting = call_interpreter(&t.kiosk);
@@ -250,20 +180,14 @@ fn position_and_expected_wait_move_as_calls_ahead_are_taken() {
     // One free interpreter for the first; the others wait for whole calls of the default
     // length (no call has ended yet).
     assert_eq!(service_api::DEFAULT_CALL_MINUTES, 10.0);
-    assert_eq!(
-        [wait(&ids[0]), wait(&ids[1]), wait(&ids[2])],
-        [(1, 1), (2, 10), (3, 20)]
-    );
+    assert_eq!([wait(&ids[0]), wait(&ids[1]), wait(&ids[2])], [(1, 1), (2, 10), (3, 20)]);
 
     moved(&t.interpreter, &ids[0], "accept");
     assert_eq!([wait(&ids[1]), wait(&ids[2])], [(1, 10), (2, 20)]);
 
     // The first call ends after 4 minutes: the interpreter is free, and calls last 4 minutes.
     moved(&t.interpreter, &ids[0], "end");
-    t.sql(&[&format!(
-        "UPDATE interpreter_calls SET assigned_at = ended_at - 240000 WHERE id = '{}'",
-        ids[0]
-    )]);
+    t.sql(&[&format!("UPDATE interpreter_calls SET assigned_at = ended_at - 240000 WHERE id = '{}'", ids[0])]);
     assert_eq!([wait(&ids[1]), wait(&ids[2])], [(1, 1), (2, 4)]);
 
     moved(&t.interpreter, &ids[1], "accept");
@@ -284,28 +208,16 @@ fn of_two_interpreters_accepting_one_call_exactly_one_wins() {
         let call = call_interpreter(&t.kiosk);
         let id = call.id.as_str();
         let replies: Vec<Reply> = std::thread::scope(|s| {
-            let handles: Vec<_> = [&t.interpreter, &other]
-                .into_iter()
-                .map(|i| s.spawn(move || act(i, id, "accept")))
-                .collect();
+            let handles: Vec<_> =
+                [&t.interpreter, &other].into_iter().map(|i| s.spawn(move || act(i, id, "accept"))).collect();
             handles.into_iter().map(|h| h.join().unwrap()).collect()
         });
         let statuses: Vec<u16> = replies.iter().map(|r| r.status).collect();
-        assert!(
-            statuses == [200, 409] || statuses == [409, 200],
-            "round {round}: {statuses:?}"
-        );
+        assert!(statuses == [200, 409] || statuses == [409, 200], "round {round}: {statuses:?}");
         let lost = replies.iter().find(|r| r.status == 409).unwrap();
         refused(lost, 409, "invalid_transition");
-        let won: InterpreterCall = serde_json::from_value(
-            replies
-                .iter()
-                .find(|r| r.status == 200)
-                .unwrap()
-                .body
-                .clone(),
-        )
-        .unwrap();
+        let won: InterpreterCall =
+            serde_json::from_value(replies.iter().find(|r| r.status == 200).unwrap().body.clone()).unwrap();
         assert_eq!(poll(&t.kiosk, &call.id).interpreter, won.interpreter);
         moved(&t.kiosk, &call.id, "end");
     }
@@ -323,30 +235,15 @@ fn an_interpreter_has_one_call_at_a_time_and_must_be_on_duty() {
     // Both at once, from two devices: one call goes through.
     let me = &t.interpreter;
     let replies: Vec<Reply> = std::thread::scope(|s| {
-        let handles: Vec<_> = [&first.id, &second.id]
-            .into_iter()
-            .map(|id| s.spawn(move || act(me, id, "accept")))
-            .collect();
+        let handles: Vec<_> =
+            [&first.id, &second.id].into_iter().map(|id| s.spawn(move || act(me, id, "accept"))).collect();
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
     let mut statuses: Vec<u16> = replies.iter().map(|r| r.status).collect();
     statuses.sort();
-    assert_eq!(
-        statuses,
-        [200, 409],
-        "{:?}",
-        replies.iter().map(|r| &r.body).collect::<Vec<_>>()
-    );
-    refused(
-        replies.iter().find(|r| r.status == 409).unwrap(),
-        409,
-        "interpreter_busy",
-    );
-    assert_eq!(
-        queue(&t.interpreter).len(),
-        1,
-        "the other call is still queued"
-    );
+    assert_eq!(statuses, [200, 409], "{:?}", replies.iter().map(|r| &r.body).collect::<Vec<_>>());
+    refused(replies.iter().find(|r| r.status == 409).unwrap(), 409, "interpreter_busy");
+    assert_eq!(queue(&t.interpreter).len(), 1, "the other call is still queued");
 }
 
 #[test]
@@ -363,32 +260,17 @@ fn a_kiosk_sees_only_its_own_calls_and_an_interpreter_only_its_own_room() {
         refused(&act(&other_kiosk, &call.id, action), 404, "not_found");
     }
     assert_eq!(poll(&t.staff, &call.id), call, "staff see every call");
-    assert_eq!(
-        poll(&other_interpreter, &call.id),
-        call,
-        "interpreters see the queue"
-    );
+    assert_eq!(poll(&other_interpreter, &call.id), call, "interpreters see the queue");
 
     moved(&t.interpreter, &call.id, "accept");
     refused(&other_interpreter.get(&path), 404, "not_found");
     refused(&act(&other_interpreter, &call.id, "end"), 404, "not_found");
-    let theirs: Vec<InterpreterCall> = parsed(
-        other_interpreter.get("/v1/interpreter-calls?status=assigned"),
-        200,
-    );
+    let theirs: Vec<InterpreterCall> = parsed(other_interpreter.get("/v1/interpreter-calls?status=assigned"), 200);
     assert!(theirs.is_empty(), "{theirs:?}");
     assert_eq!(poll(&t.interpreter, &call.id).status, Assigned);
 
-    let staff_call: StaffCall = parsed(
-        t.kiosk
-            .post("/v1/staff-calls", Some(&json!({"reason": "hearing"})), None),
-        201,
-    );
-    refused(
-        &other_kiosk.get(&format!("/v1/staff-calls/{}", staff_call.id)),
-        404,
-        "not_found",
-    );
+    let staff_call: StaffCall = parsed(t.kiosk.post("/v1/staff-calls", Some(&json!({"reason": "hearing"})), None), 201);
+    refused(&other_kiosk.get(&format!("/v1/staff-calls/{}", staff_call.id)), 404, "not_found");
 }
 
 #[test]
@@ -424,36 +306,20 @@ fn a_new_call_from_a_kiosk_closes_its_earlier_one() {
 #[test]
 fn a_staff_call_is_sent_then_acknowledged() {
     let t = TestServer::start();
-    let sent: StaffCall = parsed(
-        t.kiosk.post(
-            "/v1/staff-calls",
-            Some(&json!({"reason": "wheelchair"})),
-            None,
-        ),
-        201,
-    );
+    let sent: StaffCall = parsed(t.kiosk.post("/v1/staff-calls", Some(&json!({"reason": "wheelchair"})), None), 201);
     assert_eq!(
         (sent.kiosk_id.as_str(), sent.reason, sent.status),
-        (
-            "kiosk-1",
-            StaffCallReason::Wheelchair,
-            StaffCallStatus::Sent
-        )
+        ("kiosk-1", StaffCallReason::Wheelchair, StaffCallStatus::Sent)
     );
     assert_eq!((sent.acknowledged_at, &sent.acknowledged_by), (None, &None));
-    let other: StaffCall = parsed(
-        kiosk(&t, "kiosk-2").post("/v1/staff-calls", Some(&json!({"reason": "vision"})), None),
-        201,
-    );
+    let other: StaffCall =
+        parsed(kiosk(&t, "kiosk-2").post("/v1/staff-calls", Some(&json!({"reason": "vision"})), None), 201);
     let open: Vec<StaffCall> = parsed(t.staff.get("/v1/staff-calls?status=sent"), 200);
     assert_eq!(open, [sent.clone(), other.clone()], "oldest first");
     let path = format!("/v1/staff-calls/{}", sent.id);
     assert_eq!(parsed::<StaffCall>(t.kiosk.get(&path), 200), sent);
 
-    let acknowledged: StaffCall = parsed(
-        t.staff.post(&format!("{path}/acknowledge"), None, None),
-        200,
-    );
+    let acknowledged: StaffCall = parsed(t.staff.post(&format!("{path}/acknowledge"), None, None), 200);
     assert_eq!(acknowledged.status, StaffCallStatus::Acknowledged);
     assert_eq!(acknowledged.acknowledged_by.as_deref(), Some("staff-1"));
     assert!(acknowledged.acknowledged_at.is_some());
@@ -461,49 +327,22 @@ fn a_staff_call_is_sent_then_acknowledged() {
     // A second staff member acknowledging: the first is on the way already.
     let colleague = t.client(Some("colleague-token"));
     t.add_token(Role::Staff, "staff-2", "colleague-token");
-    assert_eq!(
-        parsed::<StaffCall>(
-            colleague.post(&format!("{path}/acknowledge"), None, None),
-            200
-        ),
-        acknowledged
-    );
+    assert_eq!(parsed::<StaffCall>(colleague.post(&format!("{path}/acknowledge"), None, None), 200), acknowledged);
     let open: Vec<StaffCall> = parsed(t.staff.get("/v1/staff-calls"), 200);
     assert_eq!(open, [other]);
 
-    refused(
-        &t.kiosk
-            .post("/v1/staff-calls", Some(&json!({"reason": "bored"})), None),
-        400,
-        "invalid_request",
-    );
-    refused(
-        &t.staff.get("/v1/staff-calls?status=acknowledged"),
-        400,
-        "invalid_request",
-    );
-    refused(
-        &t.staff.get("/v1/staff-calls?status=nonsense"),
-        400,
-        "invalid_request",
-    );
-    refused(
-        &t.staff.post("/v1/staff-calls/nope/acknowledge", None, None),
-        404,
-        "not_found",
-    );
+    refused(&t.kiosk.post("/v1/staff-calls", Some(&json!({"reason": "bored"})), None), 400, "invalid_request");
+    refused(&t.staff.get("/v1/staff-calls?status=acknowledged"), 400, "invalid_request");
+    refused(&t.staff.get("/v1/staff-calls?status=nonsense"), 400, "invalid_request");
+    refused(&t.staff.post("/v1/staff-calls/nope/acknowledge", None, None), 404, "not_found");
 }
 
 #[test]
 fn a_staff_call_resent_with_the_same_key_is_one_call() {
     let t = TestServer::start();
     let body = json!({"reason": "need_help"});
-    let first = t
-        .kiosk
-        .post("/v1/staff-calls", Some(&body), Some("kept-through-outage"));
-    let resent = t
-        .kiosk
-        .post("/v1/staff-calls", Some(&body), Some("kept-through-outage"));
+    let first = t.kiosk.post("/v1/staff-calls", Some(&body), Some("kept-through-outage"));
+    let resent = t.kiosk.post("/v1/staff-calls", Some(&body), Some("kept-through-outage"));
     assert_eq!((first.status, resent.status), (201, 201));
     assert_eq!(first.body, resent.body);
     assert!(!first.replayed && resent.replayed);
@@ -523,50 +362,27 @@ fn roles_are_enforced() {
     let t = TestServer::start();
     on_duty(&t.interpreter);
     let call = call_interpreter(&t.kiosk);
-    let staff_call: StaffCall = parsed(
-        t.kiosk.post(
-            "/v1/staff-calls",
-            Some(&json!({"reason": "need_help"})),
-            None,
-        ),
-        201,
-    );
+    let staff_call: StaffCall =
+        parsed(t.kiosk.post("/v1/staff-calls", Some(&json!({"reason": "need_help"})), None), 201);
     let forbidden = |reply: Reply| refused(&reply, 403, "forbidden");
     // Kiosks do not do the interpreters' or the staff's part.
     forbidden(act(&t.kiosk, &call.id, "accept"));
     forbidden(t.kiosk.post("/v1/interpreters/me/on-duty", None, None));
     forbidden(t.kiosk.get("/v1/interpreter-calls"));
     forbidden(t.kiosk.get("/v1/staff-calls"));
-    forbidden(t.kiosk.post(
-        &format!("/v1/staff-calls/{}/acknowledge", staff_call.id),
-        None,
-        None,
-    ));
+    forbidden(t.kiosk.post(&format!("/v1/staff-calls/{}/acknowledge", staff_call.id), None, None));
     // Interpreters do nothing but calls.
     forbidden(t.interpreter.get("/v1/catalog"));
     forbidden(t.interpreter.post("/v1/interpreter-calls", None, None));
     forbidden(act(&t.interpreter, &call.id, "started"));
     forbidden(act(&t.interpreter, &call.id, "cancel"));
-    forbidden(t.interpreter.post(
-        "/v1/staff-calls",
-        Some(&json!({"reason": "need_help"})),
-        None,
-    ));
-    forbidden(
-        t.interpreter
-            .get(&format!("/v1/staff-calls/{}", staff_call.id)),
-    );
+    forbidden(t.interpreter.post("/v1/staff-calls", Some(&json!({"reason": "need_help"})), None));
+    forbidden(t.interpreter.get(&format!("/v1/staff-calls/{}", staff_call.id)));
     forbidden(t.interpreter.post("/v1/windows/1/call-next", None, None));
     // Staff do not take interpreter calls; the pre-review system takes no part.
     forbidden(act(&t.staff, &call.id, "accept"));
-    forbidden(
-        t.prereview
-            .get(&format!("/v1/interpreter-calls/{}", call.id)),
-    );
-    forbidden(
-        t.prereview
-            .post("/v1/staff-calls", Some(&json!({"reason": "vision"})), None),
-    );
+    forbidden(t.prereview.get(&format!("/v1/interpreter-calls/{}", call.id)));
+    forbidden(t.prereview.post("/v1/staff-calls", Some(&json!({"reason": "vision"})), None));
     refused(&t.client(None).get("/v1/staff-calls"), 401, "unauthorized");
     // What each may do still works.
     assert_eq!(moved(&t.interpreter, &call.id, "accept").status, Assigned);

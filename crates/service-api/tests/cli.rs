@@ -7,23 +7,16 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Output, Stdio};
 
 use common::Client;
+use contract::receipt::Receipt;
 use ed25519_dalek::VerifyingKey;
 use serde_json::json;
-use contract::receipt::Receipt;
 
 fn service_api(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_service-api"))
-        .args(args)
-        .output()
-        .unwrap()
+    Command::new(env!("CARGO_BIN_EXE_service-api")).args(args).output().unwrap()
 }
 
 fn stdout(output: &Output) -> String {
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     String::from_utf8(output.stdout.clone()).unwrap()
 }
 
@@ -49,9 +42,7 @@ fn serve(db: &str, args: &[&str]) -> (KillOnDrop, String) {
             .unwrap(),
     );
     let mut line = String::new();
-    BufReader::new(server.0.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    BufReader::new(server.0.stdout.take().unwrap()).read_line(&mut line).unwrap();
     let api = line.trim().rsplit(' ').next().unwrap().to_owned();
     assert!(api.starts_with("http://127.0.0.1:"), "{line}");
     (server, api)
@@ -62,38 +53,19 @@ fn serve_add_tokens_and_work_a_window() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("center.db");
     let db = db.to_str().unwrap();
-    let staff_token = stdout(&service_api(&[
-        "token", "add", "--db", db, "--role", "staff", "--name", "desk-6",
-    ]));
+    let staff_token = stdout(&service_api(&["token", "add", "--db", db, "--role", "staff", "--name", "desk-6"]));
     let staff_token = staff_token.trim();
     assert_eq!(staff_token.len(), 48, "a generated token: {staff_token}");
-    let kiosk = [
-        "token",
-        "add",
-        "--db",
-        db,
-        "--role",
-        "kiosk",
-        "--name",
-        "k1",
-        "--token",
-        "kiosk-secret",
-    ];
+    let kiosk = ["token", "add", "--db", db, "--role", "kiosk", "--name", "k1", "--token", "kiosk-secret"];
     assert_eq!(stdout(&service_api(&kiosk)).trim(), "kiosk-secret");
 
     let (_server, api) = serve(db, &[]);
 
-    let number =
-        Client::new(&api, Some("kiosk-secret")).issue("legal-aid", "elderly")["number"].clone();
-    let staff = |args: &[&str]| {
-        service_api(&[&["staff", "--api", &api, "--token", staff_token], args].concat())
-    };
+    let number = Client::new(&api, Some("kiosk-secret")).issue("legal-aid", "elderly")["number"].clone();
+    let staff = |args: &[&str]| service_api(&[&["staff", "--api", &api, "--token", staff_token], args].concat());
     assert!(stdout(&staff(&["windows"])).contains("6号窗口 (Window 6)  open"));
     let called = stdout(&staff(&["call", "6"]));
-    assert!(
-        called.starts_with(number.as_str().unwrap()) && called.contains("called"),
-        "{called}"
-    );
+    assert!(called.starts_with(number.as_str().unwrap()) && called.contains("called"), "{called}");
     let id = called.trim().rsplit(' ').next().unwrap();
     assert!(stdout(&staff(&["start", id])).contains("serving"));
     assert!(stdout(&staff(&["finish", id])).contains("done"));
@@ -148,23 +120,11 @@ fn issue_a_receipt_with_its_qr_code_and_redeem_it_at_a_served_kiosk() {
     // The printed public key (hex) verifies it; the key file sits next to the database.
     let public = stdout(&service_api(&["receipt", "public-key", "--db", db]));
     let public: [u8; 32] = hex::decode(public.trim()).unwrap().try_into().unwrap();
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as u32;
-    let receipt =
-        Receipt::verify(&token, &VerifyingKey::from_bytes(&public).unwrap(), now).unwrap();
-    assert_eq!(
-        (receipt.number(), receipt.missing_materials),
-        (number, vec![0, 2])
-    );
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as u32;
+    let receipt = Receipt::verify(&token, &VerifyingKey::from_bytes(&public).unwrap(), now).unwrap();
+    assert_eq!((receipt.number(), receipt.missing_materials), (number, vec![0, 2]));
     let key_file = dir.path().join(service_api::RECEIPT_KEY_FILE);
-    let same = stdout(&service_api(&[
-        "receipt",
-        "public-key",
-        "--receipt-key",
-        key_file.to_str().unwrap(),
-    ]));
+    let same = stdout(&service_api(&["receipt", "public-key", "--receipt-key", key_file.to_str().unwrap()]));
     assert_eq!(hex::decode(same.trim()).unwrap(), public);
 
     // `serve` signs and verifies with the same key: the receipt redeems there.
@@ -172,12 +132,7 @@ fn issue_a_receipt_with_its_qr_code_and_redeem_it_at_a_served_kiosk() {
     let (_server, api) = serve(db, &[]);
     let kiosk = Client::new(&api, Some(&kiosk_token));
     let r = kiosk.post("/v1/receipts/redeem", Some(&json!({"token": token})), None);
-    assert_eq!(
-        (r.status, r.body["ticket"]["priority"].as_str()),
-        (200, Some("fast_track")),
-        "{}",
-        r.body
-    );
+    assert_eq!((r.status, r.body["ticket"]["priority"].as_str()), (200, Some("fast_track")), "{}", r.body);
 }
 
 #[test]
@@ -188,26 +143,12 @@ fn receipt_commands_name_a_bad_key_file_and_refuse_a_bad_receipt() {
     let bad_key = dir.path().join("bad.key");
     std::fs::write(&bad_key, "0123").unwrap();
     for args in [
-        &[
-            "receipt",
-            "public-key",
-            "--receipt-key",
-            bad_key.to_str().unwrap(),
-        ][..],
-        &[
-            "serve",
-            "--db",
-            db,
-            "--receipt-key",
-            bad_key.to_str().unwrap(),
-        ],
+        &["receipt", "public-key", "--receipt-key", bad_key.to_str().unwrap()][..],
+        &["serve", "--db", db, "--receipt-key", bad_key.to_str().unwrap()],
     ] {
         let failed = service_api(args);
         assert!(!failed.status.success());
-        assert!(
-            String::from_utf8_lossy(&failed.stderr).contains("bad.key"),
-            "{args:?}"
-        );
+        assert!(String::from_utf8_lossy(&failed.stderr).contains("bad.key"), "{args:?}");
     }
     let failed = service_api(&["receipt", "public-key", "--db", "postgres://db/center"]);
     assert!(String::from_utf8_lossy(&failed.stderr).contains("--receipt-key"));
@@ -231,11 +172,7 @@ fn receipt_commands_name_a_bad_key_file_and_refuse_a_bad_receipt() {
 
 /// Adds a token of `role` named `name` through the CLI; returns the token.
 fn token_add(db: &str, role: &str, name: &str) -> String {
-    stdout(&service_api(&[
-        "token", "add", "--db", db, "--role", role, "--name", name,
-    ]))
-    .trim()
-    .to_owned()
+    stdout(&service_api(&["token", "add", "--db", db, "--role", role, "--name", name])).trim().to_owned()
 }
 
 #[test]
@@ -260,15 +197,9 @@ fn interpreters_and_staff_answer_calls_from_the_terminal() {
     assert_eq!(call.body["status"], "queued", "{}", call.body);
     let id = call.body["id"].as_str().unwrap();
     let queue = stdout(&interpreter(&["queue"]));
-    assert!(
-        queue.starts_with(id) && queue.contains("kiosk k1  queued  position 1  about 1 min"),
-        "{queue}"
-    );
+    assert!(queue.starts_with(id) && queue.contains("kiosk k1  queued  position 1  about 1 min"), "{queue}");
     let accepted = stdout(&interpreter(&["accept", id]));
-    assert!(
-        accepted.contains("assigned  join https://video.example.org/rooms/csc-"),
-        "{accepted}"
-    );
+    assert!(accepted.contains("assigned  join https://video.example.org/rooms/csc-"), "{accepted}");
     let busy = interpreter(&["off-duty"]);
     assert!(!busy.status.success());
     assert!(String::from_utf8_lossy(&busy.stderr).contains("interpreter_busy"));
@@ -293,11 +224,7 @@ fn serve_answers_interpreter_calls_outside_the_hours_as_unavailable() {
     let kiosk = token_add(db, "kiosk", "k1");
     let interpreter = token_add(db, "interpreter", "王丽");
     // An hour that starts an hour from now (Beijing time): now is outside it.
-    let now_minutes = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-        / 60;
+    let now_minutes = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() / 60;
     let hh_mm = |minutes: u64| {
         let minute_of_day = (minutes + 8 * 60) % (24 * 60);
         format!("{:02}:{:02}", minute_of_day / 60, minute_of_day % 60)
@@ -331,9 +258,7 @@ fn staff_review_face_authentications_from_the_terminal() {
     let kiosk = token_add(db, "kiosk", "k1");
     let (_server, api) = serve(db, &[]);
     let kiosk = Client::new(&api, Some(&kiosk));
-    let staff = |args: &[&str]| {
-        service_api(&[&["staff", "--api", &api, "--token", &staff_token], args].concat())
-    };
+    let staff = |args: &[&str]| service_api(&[&["staff", "--api", &api, "--token", &staff_token], args].concat());
     let jpeg = common::test_jpeg();
     let submit = || {
         let new = common::new_face_auth("11010519491231002X", &jpeg);

@@ -8,9 +8,7 @@ use std::collections::BTreeSet;
 use common::{Client, Reply, TestServer};
 use serde_json::{json, Value};
 
-const HTTP_METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "patch", "options", "head", "trace",
-];
+const HTTP_METHODS: [&str; 8] = ["get", "put", "post", "delete", "patch", "options", "head", "trace"];
 const SOCIAL: &str = "social-insurance-enrolment";
 
 /// The OpenAPI document, with just enough JSON Schema to check the server's answers.
@@ -25,10 +23,7 @@ impl Doc {
     fn resolve<'a>(&'a self, mut value: &'a Value) -> &'a Value {
         while let Some(reference) = value.get("$ref").and_then(Value::as_str) {
             let pointer = reference.strip_prefix('#').expect("local $ref");
-            value = self
-                .0
-                .pointer(pointer)
-                .unwrap_or_else(|| panic!("dangling $ref {reference}"));
+            value = self.0.pointer(pointer).unwrap_or_else(|| panic!("dangling $ref {reference}"));
         }
         value
     }
@@ -52,8 +47,7 @@ impl Doc {
     }
 
     fn is_public(&self, op: &Value) -> bool {
-        op.get("security")
-            .is_some_and(|s| s.as_array().is_some_and(Vec::is_empty))
+        op.get("security").is_some_and(|s| s.as_array().is_some_and(Vec::is_empty))
     }
 
     fn json_schema<'a>(&'a self, holder: &'a Value) -> &'a Value {
@@ -88,10 +82,7 @@ impl Doc {
             reply.body
         );
         if let Err(e) = self.check(&reply.body, self.json_schema(declared), "$") {
-            panic!(
-                "{method} {path} {}: {e}\nbody: {}",
-                reply.status, reply.body
-            );
+            panic!("{method} {path} {}: {e}\nbody: {}", reply.status, reply.body);
         }
     }
 
@@ -108,14 +99,9 @@ impl Doc {
             }
         }
         if let Some(variants) = schema.get("oneOf").and_then(Value::as_array) {
-            let fits = variants
-                .iter()
-                .filter(|v| self.check(value, v, at).is_ok())
-                .count();
+            let fits = variants.iter().filter(|v| self.check(value, v, at).is_ok()).count();
             if fits != 1 {
-                return Err(format!(
-                    "{at}: {value} fits {fits} variants of oneOf, not exactly 1"
-                ));
+                return Err(format!("{at}: {value} fits {fits} variants of oneOf, not exactly 1"));
             }
         }
         match schema.get("type") {
@@ -128,13 +114,7 @@ impl Doc {
         }
     }
 
-    fn check_type(
-        &self,
-        value: &Value,
-        kind: &str,
-        schema: &Value,
-        at: &str,
-    ) -> Result<(), String> {
+    fn check_type(&self, value: &Value, kind: &str, schema: &Value, at: &str) -> Result<(), String> {
         let fits = match kind {
             "object" => {
                 let Some(object) = value.as_object() else {
@@ -182,15 +162,9 @@ impl Doc {
 
 #[test]
 fn every_route_is_documented_and_every_documented_route_exists() {
-    let in_code: BTreeSet<(String, String)> = service_api::routes()
-        .into_iter()
-        .map(|(m, p)| (m.to_owned(), p.to_owned()))
-        .collect();
-    let in_doc: BTreeSet<(String, String)> = Doc::load()
-        .operations()
-        .into_iter()
-        .map(|(m, p, _)| (m, p))
-        .collect();
+    let in_code: BTreeSet<(String, String)> =
+        service_api::routes().into_iter().map(|(m, p)| (m.to_owned(), p.to_owned())).collect();
+    let in_doc: BTreeSet<(String, String)> = Doc::load().operations().into_iter().map(|(m, p, _)| (m, p)).collect();
     assert_eq!(in_code, in_doc);
 }
 
@@ -214,9 +188,7 @@ fn documented_auth_and_headers_match_the_server() {
     let doc = Doc::load();
     let ticket = t.kiosk.issue(SOCIAL, "normal");
     let concrete = |path: &str| {
-        path.replace("{code}", SOCIAL)
-            .replace("{id}", ticket["id"].as_str().unwrap())
-            .replace("{number}", "6")
+        path.replace("{code}", SOCIAL).replace("{id}", ticket["id"].as_str().unwrap()).replace("{number}", "6")
     };
     let call = |client: &Client, method: &str, path: &str| match method {
         "GET" => client.get(path),
@@ -224,41 +196,24 @@ fn documented_auth_and_headers_match_the_server() {
     };
     for (method, path, op) in doc.operations() {
         let url = concrete(&path);
-        let tags: Vec<&str> = op["tags"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|t| t.as_str().unwrap())
-            .collect();
+        let tags: Vec<&str> = op["tags"].as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
         if method == "POST" {
-            let has_key = op["parameters"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .any(|p| doc.resolve(p)["name"] == "Idempotency-Key");
+            let has_key =
+                op["parameters"].as_array().into_iter().flatten().any(|p| doc.resolve(p)["name"] == "Idempotency-Key");
             assert!(has_key, "{method} {path} does not document Idempotency-Key");
         }
         if doc.is_public(op) {
             assert_eq!(tags, ["meta"]);
-            assert_eq!(
-                call(&t.client(None), &method, &url).status,
-                200,
-                "{method} {path} is documented as public"
-            );
+            assert_eq!(call(&t.client(None), &method, &url).status, 200, "{method} {path} is documented as public");
             continue;
         }
         let anonymous = call(&t.client(None), &method, &url);
         assert_eq!(anonymous.status, 401, "{method} {path} without a token");
         doc.check_reply(&method, &path, &anonymous);
-        let [tag] = tags[..] else {
-            panic!("{method} {path} has tags {tags:?}, not one")
-        };
-        for (role, client) in [
-            ("kiosk", &t.kiosk),
-            ("staff", &t.staff),
-            ("prereview", &t.prereview),
-            ("interpreter", &t.interpreter),
-        ] {
+        let [tag] = tags[..] else { panic!("{method} {path} has tags {tags:?}, not one") };
+        for (role, client) in
+            [("kiosk", &t.kiosk), ("staff", &t.staff), ("prereview", &t.prereview), ("interpreter", &t.interpreter)]
+        {
             let allowed = match tag {
                 "kiosk" => role == "kiosk" || role == "staff",
                 "call" => role != "prereview",
@@ -273,10 +228,7 @@ fn documented_auth_and_headers_match_the_server() {
                     reply.body
                 );
             } else {
-                assert_eq!(
-                    reply.status, 403,
-                    "{method} {path} is not for {role} tokens"
-                );
+                assert_eq!(reply.status, 403, "{method} {path} is not for {role} tokens");
                 doc.check_reply(&method, &path, &reply);
             }
         }
@@ -302,11 +254,7 @@ fn answers_match_the_documented_schemas() {
 
     get(&t.client(None), "/v1/health", "/v1/health");
     get(&t.kiosk, "/v1/catalog", "/v1/catalog");
-    get(
-        &t.kiosk,
-        "/v1/services/{code}",
-        &format!("/v1/services/{SOCIAL}"),
-    );
+    get(&t.kiosk, "/v1/services/{code}", &format!("/v1/services/{SOCIAL}"));
     get(&t.kiosk, "/v1/services/{code}", "/v1/services/nope");
 
     let new_ticket = serde_json::to_value(contract::model::NewTicket {
@@ -319,36 +267,16 @@ fn answers_match_the_documented_schemas() {
     doc.check(&new_ticket, request_schema, "NewTicket").unwrap();
     let ticket = post(&t.kiosk, "/v1/tickets", "/v1/tickets", Some(&new_ticket)).body;
     let id = ticket["id"].as_str().unwrap();
-    post(
-        &t.kiosk,
-        "/v1/tickets",
-        "/v1/tickets",
-        Some(&json!({"service_code": SOCIAL, "priority": "vip"})),
-    );
-    post(
-        &t.kiosk,
-        "/v1/tickets",
-        "/v1/tickets",
-        Some(&json!({"service_code": "nope", "priority": "normal"})),
-    );
+    post(&t.kiosk, "/v1/tickets", "/v1/tickets", Some(&json!({"service_code": SOCIAL, "priority": "vip"})));
+    post(&t.kiosk, "/v1/tickets", "/v1/tickets", Some(&json!({"service_code": "nope", "priority": "normal"})));
     get(&t.kiosk, "/v1/tickets/{id}", &format!("/v1/tickets/{id}"));
     get(&t.kiosk, "/v1/tickets/{id}", "/v1/tickets/nope");
 
     let window = |action: &str, number: &str| {
-        post(
-            &t.staff,
-            &format!("/v1/windows/{{number}}/{action}"),
-            &format!("/v1/windows/{number}/{action}"),
-            None,
-        )
+        post(&t.staff, &format!("/v1/windows/{{number}}/{action}"), &format!("/v1/windows/{number}/{action}"), None)
     };
     let ticket_action = |action: &str, id: &str| {
-        post(
-            &t.staff,
-            &format!("/v1/tickets/{{id}}/{action}"),
-            &format!("/v1/tickets/{id}/{action}"),
-            None,
-        )
+        post(&t.staff, &format!("/v1/tickets/{{id}}/{action}"), &format!("/v1/tickets/{id}/{action}"), None)
     };
     assert_eq!(ticket_action("start", id).status, 409);
     assert_eq!(window("call-next", "1").status, 200);
@@ -361,10 +289,7 @@ fn answers_match_the_documented_schemas() {
     t.kiosk.issue(SOCIAL, "normal");
     assert_eq!(window("call-next", "2").status, 200);
     let called = get(&t.staff, "/v1/windows", "/v1/windows").body[1]["current_ticket"].clone();
-    assert_eq!(
-        ticket_action("no-show", called.as_str().unwrap()).status,
-        200
-    );
+    assert_eq!(ticket_action("no-show", called.as_str().unwrap()).status, 200);
     assert_eq!(window("close", "3").status, 200);
     assert_eq!(window("call-next", "3").status, 409);
     assert_eq!(window("open", "3").status, 200);
@@ -379,33 +304,17 @@ fn answers_match_the_documented_schemas() {
         valid_days: 30,
     })
     .unwrap();
-    doc.check(
-        &new_receipt,
-        doc.json_schema(&doc.operation("POST", "/v1/receipts")["requestBody"]),
-        "NewReceipt",
-    )
-    .unwrap();
+    doc.check(&new_receipt, doc.json_schema(&doc.operation("POST", "/v1/receipts")["requestBody"]), "NewReceipt")
+        .unwrap();
     let issue = |body: Value| post(&t.prereview, "/v1/receipts", "/v1/receipts", Some(&body));
     let receipt = issue(new_receipt.clone()).body;
-    assert_eq!(
-        issue(json!({"service_code": "nope", "applicant": "张*明", "valid_days": 1})).status,
-        404
-    );
-    assert_eq!(
-        issue(json!({"service_code": SOCIAL, "applicant": "张*明", "valid_days": 91})).status,
-        400
-    );
+    assert_eq!(issue(json!({"service_code": "nope", "applicant": "张*明", "valid_days": 1})).status, 404);
+    assert_eq!(issue(json!({"service_code": SOCIAL, "applicant": "张*明", "valid_days": 91})).status, 400);
 
-    let redeem_schema =
-        doc.json_schema(&doc.operation("POST", "/v1/receipts/redeem")["requestBody"]);
+    let redeem_schema = doc.json_schema(&doc.operation("POST", "/v1/receipts/redeem")["requestBody"]);
     let redeem = |body: Value| {
         doc.check(&body, redeem_schema, "RedeemReceipt").unwrap();
-        post(
-            &t.kiosk,
-            "/v1/receipts/redeem",
-            "/v1/receipts/redeem",
-            Some(&body),
-        )
+        post(&t.kiosk, "/v1/receipts/redeem", "/v1/receipts/redeem", Some(&body))
     };
     let by_token = json!({"token": receipt["token"]});
     assert_eq!(redeem(by_token.clone()).status, 200);
@@ -420,10 +329,7 @@ fn answers_match_the_documented_schemas() {
         missing_materials: vec![],
         applicant: "李*".into(),
     };
-    assert_eq!(
-        redeem(json!({"token": expired.sign(&t.receipt_key())})).status,
-        410
-    );
+    assert_eq!(redeem(json!({"token": expired.sign(&t.receipt_key())})).status, 410);
     let both = json!({"token": receipt["token"], "number": receipt["number"]});
     assert!(doc.check(&both, redeem_schema, "RedeemReceipt").is_err());
     let reply = t.kiosk.post("/v1/receipts/redeem", Some(&both), None);
@@ -472,10 +378,9 @@ fn call_answers_match_the_documented_schemas() {
     post(&t.interpreter, off_duty, off_duty, None, 200);
     action(&t.interpreter, "accept", "nope", 404);
 
-    let new_call = serde_json::to_value(contract::model::NewStaffCall {
-        reason: contract::model::StaffCallReason::Vision,
-    })
-    .unwrap();
+    let new_call =
+        serde_json::to_value(contract::model::NewStaffCall { reason: contract::model::StaffCallReason::Vision })
+            .unwrap();
     let staff_calls = "/v1/staff-calls";
     let request_schema = doc.json_schema(&doc.operation("POST", staff_calls)["requestBody"]);
     doc.check(&new_call, request_schema, "NewStaffCall").unwrap();

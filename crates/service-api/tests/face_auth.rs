@@ -4,8 +4,8 @@
 mod common;
 
 use common::{id_number, new_face_auth, parsed, refused, refused_saying, test_jpeg, TestServer};
-use serde_json::{json, Value};
 use contract::model::{FaceAuth, FaceAuthStatus};
+use serde_json::{json, Value};
 use service_api::Role;
 
 const ID: &str = "11010519491231002X";
@@ -22,11 +22,7 @@ fn a_submission_waits_for_review_then_the_kiosk_sees_the_result() {
     assert_eq!(first.id_number_masked, "110***********002X");
     assert_eq!(first.kiosk_id, "kiosk-1");
     assert!(first.liveness.passed && first.liveness.turned_left);
-    assert!(
-        first.result_notice.zh.contains("12333"),
-        "{:?}",
-        first.result_notice
-    );
+    assert!(first.result_notice.zh.contains("12333"), "{:?}", first.result_notice);
     let other_id = id_number("44030119800101123");
     let second = submit(&t, &new_face_auth(&other_id, &test_jpeg()));
 
@@ -36,30 +32,14 @@ fn a_submission_waits_for_review_then_the_kiosk_sees_the_result() {
     let default_queue: Vec<FaceAuth> = parsed(t.staff.get("/v1/face-auth"), 200);
     assert_eq!(default_queue, queue);
 
-    let approved: FaceAuth = parsed(
-        t.staff
-            .post(&format!("/v1/face-auth/{}/approve", first.id), None, None),
-        200,
-    );
+    let approved: FaceAuth = parsed(t.staff.post(&format!("/v1/face-auth/{}/approve", first.id), None, None), 200);
     assert_eq!(approved.status, FaceAuthStatus::Approved);
     assert_eq!(approved.reviewed_by.as_deref(), Some("staff-1"));
     assert!(approved.reviewed_at.is_some());
     let reject = format!("/v1/face-auth/{}/reject", second.id);
-    refused(
-        &t.staff.post(&reject, Some(&json!({"reason": "  "})), None),
-        400,
-        "invalid_request",
-    );
-    refused(
-        &t.staff.post(&reject, Some(&json!({})), None),
-        400,
-        "invalid_request",
-    );
-    let rejected: FaceAuth = parsed(
-        t.staff
-            .post(&reject, Some(&json!({"reason": "照片模糊"})), None),
-        200,
-    );
+    refused(&t.staff.post(&reject, Some(&json!({"reason": "  "})), None), 400, "invalid_request");
+    refused(&t.staff.post(&reject, Some(&json!({})), None), 400, "invalid_request");
+    let rejected: FaceAuth = parsed(t.staff.post(&reject, Some(&json!({"reason": "照片模糊"})), None), 200);
     assert_eq!(rejected.status, FaceAuthStatus::Rejected);
     assert_eq!(rejected.reject_reason.as_deref(), Some("照片模糊"));
 
@@ -67,23 +47,13 @@ fn a_submission_waits_for_review_then_the_kiosk_sees_the_result() {
     assert_eq!(seen.status, FaceAuthStatus::Approved);
     let seen: FaceAuth = parsed(t.kiosk.get(&format!("/v1/face-auth/{}", second.id)), 200);
     assert_eq!(seen.status, FaceAuthStatus::Rejected);
-    assert!(
-        seen.result_notice.zh.contains("照片模糊"),
-        "{:?}",
-        seen.result_notice
-    );
+    assert!(seen.result_notice.zh.contains("照片模糊"), "{:?}", seen.result_notice);
 
     // Reviewed once: neither approved again nor turned around.
-    let approve_again = t
-        .staff
-        .post(&format!("/v1/face-auth/{}/approve", first.id), None, None);
+    let approve_again = t.staff.post(&format!("/v1/face-auth/{}/approve", first.id), None, None);
     refused(&approve_again, 409, "invalid_transition");
     refused(
-        &t.staff.post(
-            &reject.replace(&second.id, &first.id),
-            Some(&json!({"reason": "x"})),
-            None,
-        ),
+        &t.staff.post(&reject.replace(&second.id, &first.id), Some(&json!({"reason": "x"})), None),
         409,
         "invalid_transition",
     );
@@ -91,16 +61,8 @@ fn a_submission_waits_for_review_then_the_kiosk_sees_the_result() {
     assert!(queue.is_empty());
     let approved_list: Vec<FaceAuth> = parsed(t.staff.get("/v1/face-auth?status=approved"), 200);
     assert_eq!(approved_list.len(), 1);
-    refused(
-        &t.staff.get("/v1/face-auth?status=nonsense"),
-        400,
-        "invalid_request",
-    );
-    refused(
-        &t.staff.post("/v1/face-auth/nope/approve", None, None),
-        404,
-        "not_found",
-    );
+    refused(&t.staff.get("/v1/face-auth?status=nonsense"), 400, "invalid_request");
+    refused(&t.staff.post("/v1/face-auth/nope/approve", None, None), 404, "not_found");
 }
 
 #[test]
@@ -111,11 +73,7 @@ fn each_refusal_has_its_code() {
         change(&mut body);
         t.kiosk.post("/v1/face-auth", Some(&body), None)
     };
-    refused(
-        &with(&|b| b["consent"] = json!(false)),
-        400,
-        "consent_required",
-    );
+    refused(&with(&|b| b["consent"] = json!(false)), 400, "consent_required");
     let wrong_check = with(&|b| b["id_number"] = json!("110105194912310021"));
     refused_saying(&wrong_check, 400, "invalid_id_number", "check digit");
     let feb_30 = id_number("11010519490230002");
@@ -129,11 +87,7 @@ fn each_refusal_has_its_code() {
     let png = b"\x89PNG\r\n\x1a\n not a jpeg".to_vec();
     let not_jpeg = with(&|b| b["photo_jpeg"] = b64(&png));
     refused_saying(&not_jpeg, 400, "invalid_photo", "JPEG");
-    refused(
-        &with(&|b| b["photo_jpeg"] = json!("not base64!")),
-        400,
-        "invalid_photo",
-    );
+    refused(&with(&|b| b["photo_jpeg"] = json!("not base64!")), 400, "invalid_photo");
     let mut huge = test_jpeg();
     huge.resize(contract::limits::MAX_PHOTO_BYTES + 1, 0);
     let too_large = with(&|b| b["photo_jpeg"] = b64(&huge));
@@ -146,16 +100,8 @@ fn each_refusal_has_its_code() {
     refused_saying(&fourth, 400, "too_many_attempts", "staff");
     assert_eq!(with(&|b| b["attempt"] = json!(3)).status, 201);
     refused(&with(&|b| b["attempt"] = json!(0)), 400, "invalid_request");
-    refused(
-        &with(&|b| b["liveness"]["passed"] = json!(false)),
-        400,
-        "liveness_failed",
-    );
-    refused(
-        &with(&|b| b["liveness"] = json!({"passed": true})),
-        400,
-        "invalid_request",
-    );
+    refused(&with(&|b| b["liveness"]["passed"] = json!(false)), 400, "liveness_failed");
+    refused(&with(&|b| b["liveness"] = json!({"passed": true})), 400, "invalid_request");
 
     // Only the two good submissions wait for review.
     let queue: Vec<FaceAuth> = parsed(t.staff.get("/v1/face-auth"), 200);
@@ -167,47 +113,17 @@ fn only_staff_review_and_see_photos_and_a_kiosk_sees_only_its_own() {
     let t = TestServer::start();
     let submitted = submit(&t, &new_face_auth(ID, &test_jpeg()));
     let id = &submitted.id;
-    refused(
-        &t.kiosk
-            .post(&format!("/v1/face-auth/{id}/approve"), None, None),
-        403,
-        "forbidden",
-    );
+    refused(&t.kiosk.post(&format!("/v1/face-auth/{id}/approve"), None, None), 403, "forbidden");
     let reject = json!({"reason": "x"});
-    refused(
-        &t.kiosk
-            .post(&format!("/v1/face-auth/{id}/reject"), Some(&reject), None),
-        403,
-        "forbidden",
-    );
-    refused(
-        &t.kiosk.get(&format!("/v1/face-auth/{id}/photo")),
-        403,
-        "forbidden",
-    );
+    refused(&t.kiosk.post(&format!("/v1/face-auth/{id}/reject"), Some(&reject), None), 403, "forbidden");
+    refused(&t.kiosk.get(&format!("/v1/face-auth/{id}/photo")), 403, "forbidden");
     refused(&t.kiosk.get("/v1/face-auth"), 403, "forbidden");
-    refused(
-        &t.interpreter.get(&format!("/v1/face-auth/{id}")),
-        403,
-        "forbidden",
-    );
-    refused(
-        &t.prereview.post(
-            "/v1/face-auth",
-            Some(&new_face_auth(ID, &test_jpeg())),
-            None,
-        ),
-        403,
-        "forbidden",
-    );
+    refused(&t.interpreter.get(&format!("/v1/face-auth/{id}")), 403, "forbidden");
+    refused(&t.prereview.post("/v1/face-auth", Some(&new_face_auth(ID, &test_jpeg())), None), 403, "forbidden");
 
     t.add_token(Role::Kiosk, "kiosk-2", "kiosk-2-token");
     let other_kiosk = t.client(Some("kiosk-2-token"));
-    refused(
-        &other_kiosk.get(&format!("/v1/face-auth/{id}")),
-        404,
-        "not_found",
-    );
+    refused(&other_kiosk.get(&format!("/v1/face-auth/{id}")), 404, "not_found");
     assert_eq!(t.staff.get(&format!("/v1/face-auth/{id}")).status, 200);
 }
 
@@ -216,9 +132,7 @@ fn the_photo_round_trips_byte_exact_to_staff() {
     let t = TestServer::start();
     let jpeg = test_jpeg();
     let submitted = submit(&t, &new_face_auth(ID, &jpeg));
-    let (status, content_type, bytes) = t
-        .staff
-        .get_bytes(&format!("/v1/face-auth/{}/photo", submitted.id));
+    let (status, content_type, bytes) = t.staff.get_bytes(&format!("/v1/face-auth/{}/photo", submitted.id));
     assert_eq!((status, content_type.as_str()), (200, "image/jpeg"));
     assert_eq!(bytes, jpeg);
     refused(&t.staff.get("/v1/face-auth/nope/photo"), 404, "not_found");
@@ -245,9 +159,7 @@ fn answers_never_carry_the_full_id_number_or_the_photo() {
     let photo = body["photo_jpeg"].as_str().unwrap().to_owned();
     let submitted = t.kiosk.post("/v1/face-auth", Some(&body), Some("key"));
     let id = submitted.body["id"].as_str().unwrap().to_owned();
-    let approved = t
-        .staff
-        .post(&format!("/v1/face-auth/{id}/approve"), None, Some("key"));
+    let approved = t.staff.post(&format!("/v1/face-auth/{id}/approve"), None, Some("key"));
     // A repeated key replays the answer the server saved.
     let replayed = t.kiosk.post("/v1/face-auth", Some(&body), Some("key"));
     assert!(replayed.replayed);

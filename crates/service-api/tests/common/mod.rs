@@ -3,13 +3,10 @@
 
 use std::path::PathBuf;
 
+use contract::model::IssuedReceipt;
 use ed25519_dalek::SigningKey;
 use serde_json::{json, Value};
-use contract::model::IssuedReceipt;
-use service_api::{
-    add_token, database_url, load_receipt_key, open_database, receipt_key_beside, EmbeddedServer,
-    Role,
-};
+use service_api::{add_token, database_url, load_receipt_key, open_database, receipt_key_beside, EmbeddedServer, Role};
 
 pub const KIOSK_TOKEN: &str = "kiosk-token-for-tests";
 pub const STAFF_TOKEN: &str = "staff-token-for-tests";
@@ -91,9 +88,7 @@ pub struct Reply {
 impl Reply {
     /// The `code` of an error body.
     pub fn code(&self) -> &str {
-        self.body["code"]
-            .as_str()
-            .unwrap_or_else(|| panic!("not an ApiError: {}", self.body))
+        self.body["code"].as_str().unwrap_or_else(|| panic!("not an ApiError: {}", self.body))
     }
 }
 
@@ -105,12 +100,7 @@ pub fn parsed<T: serde::de::DeserializeOwned>(reply: Reply, status: u16) -> T {
 
 /// Asserts the error code and that both messages are there for the resident.
 pub fn refused(reply: &Reply, status: u16, code: &str) {
-    assert_eq!(
-        (reply.status, reply.code()),
-        (status, code),
-        "{}",
-        reply.body
-    );
+    assert_eq!((reply.status, reply.code()), (status, code), "{}", reply.body);
     assert!(!reply.body["message"]["zh"].as_str().unwrap().is_empty());
     assert!(!reply.body["message"]["en"].as_str().unwrap().is_empty());
 }
@@ -119,10 +109,7 @@ pub fn refused(reply: &Reply, status: u16, code: &str) {
 pub fn refused_saying(reply: &Reply, status: u16, code: &str, words: &str) {
     refused(reply, status, code);
     let message = reply.body["message"]["en"].as_str().unwrap();
-    assert!(
-        message.contains(words),
-        "{message:?} does not say {words:?}"
-    );
+    assert!(message.contains(words), "{message:?} does not say {words:?}");
 }
 
 #[derive(Clone)]
@@ -134,15 +121,8 @@ pub struct Client {
 
 impl Client {
     pub fn new(base: &str, token: Option<&str>) -> Client {
-        let agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .build()
-            .into();
-        Client {
-            agent,
-            base: base.to_owned(),
-            token: token.map(str::to_owned),
-        }
+        let agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+        Client { agent, base: base.to_owned(), token: token.map(str::to_owned) }
     }
 
     pub fn get(&self, path: &str) -> Reply {
@@ -160,18 +140,10 @@ impl Client {
             request = request.header("Authorization", format!("Bearer {token}"));
         }
         let mut response = request.call().unwrap();
-        let content_type = response
-            .headers()
-            .get("content-type")
-            .map(|v| v.to_str().unwrap().to_owned())
-            .unwrap_or_default();
+        let content_type =
+            response.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
         let status = response.status().as_u16();
-        let bytes = response
-            .body_mut()
-            .with_config()
-            .limit(10 * 1024 * 1024)
-            .read_to_vec()
-            .unwrap();
+        let bytes = response.body_mut().with_config().limit(10 * 1024 * 1024).read_to_vec().unwrap();
         (status, content_type, bytes)
     }
 
@@ -192,10 +164,7 @@ impl Client {
 
     /// POSTs raw text as `content_type`.
     pub fn post_raw(&self, path: &str, content_type: &str, body: &str) -> Reply {
-        let mut request = self
-            .agent
-            .post(format!("{}{path}", self.base))
-            .header("Content-Type", content_type);
+        let mut request = self.agent.post(format!("{}{path}", self.base)).header("Content-Type", content_type);
         if let Some(token) = &self.token {
             request = request.header("Authorization", format!("Bearer {token}"));
         }
@@ -204,11 +173,8 @@ impl Client {
 
     /// Issues a ticket and checks it was created.
     pub fn issue(&self, service: &str, priority: &str) -> Value {
-        let r = self.post(
-            "/v1/tickets",
-            Some(&serde_json::json!({"service_code": service, "priority": priority})),
-            None,
-        );
+        let r =
+            self.post("/v1/tickets", Some(&serde_json::json!({"service_code": service, "priority": priority})), None);
         assert_eq!(r.status, 201, "{}", r.body);
         r.body
     }
@@ -240,9 +206,7 @@ pub fn id_number(first17: &str) -> String {
 /// round trip is byte-exact for all of them), the end of image. The server checks only the
 /// JPEG signature; it does not decode images.
 pub fn test_jpeg() -> Vec<u8> {
-    let mut jpeg = vec![
-        0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0x00,
-    ];
+    let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0x00];
     jpeg.extend(0..=255u8);
     jpeg.extend([0xFF, 0xD9]);
     jpeg
@@ -261,11 +225,7 @@ pub fn new_face_auth(id_number: &str, photo: &[u8]) -> Value {
 }
 
 fn block_on<F: std::future::Future>(work: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(work)
+    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(work)
 }
 
 fn reply(mut response: ureq::http::Response<ureq::Body>) -> Reply {
@@ -273,9 +233,5 @@ fn reply(mut response: ureq::http::Response<ureq::Body>) -> Reply {
     let replayed = response.headers().get("idempotent-replayed").is_some();
     let text = response.body_mut().read_to_string().unwrap();
     let body = serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text:?}"));
-    Reply {
-        status,
-        body,
-        replayed,
-    }
+    Reply { status, body, replayed }
 }
