@@ -18,10 +18,9 @@ fn main() {
     println!("cargo:rerun-if-changed=prompts/catalog.toml");
     println!("cargo:rerun-if-changed=ui");
 
-    let catalog: CatalogFile = toml::from_str(
-        &std::fs::read_to_string("prompts/catalog.toml").expect("read prompts/catalog.toml"),
-    )
-    .unwrap_or_else(|e| panic!("prompts/catalog.toml: {e}"));
+    let catalog: CatalogFile =
+        toml::from_str(&std::fs::read_to_string("prompts/catalog.toml").expect("read prompts/catalog.toml"))
+            .unwrap_or_else(|e| panic!("prompts/catalog.toml: {e}"));
     let prompts: HashMap<&str, &Prompt> = catalog.prompt.iter().map(|p| (p.id.as_str(), p)).collect();
 
     let mut used = Vec::new();

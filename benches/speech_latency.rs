@@ -25,10 +25,10 @@ mod audio_rig;
 use std::time::{Duration, Instant};
 
 use audio_rig::{Part, Rig};
-use kiosk_core::profile::Language;
-use kiosk_core::speech::{Phrase, Sound, Utterance, VoiceSettings};
 use kiosk::speech::voice_pack::VoicePack;
 use kiosk::speech::Speaker;
+use kiosk_core::profile::Language;
+use kiosk_core::speech::{Phrase, Sound, Utterance, VoiceSettings};
 
 const RUNS: usize = 20;
 const LOUD: i16 = 300;

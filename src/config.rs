@@ -153,12 +153,15 @@ impl Config {
         let origin = path.display().to_string();
         let error = |key: &str, reason: String| ConfigError { origin: origin.clone(), key: key.into(), reason };
         let text = std::fs::read_to_string(path).map_err(|e| error("(file)", format!("cannot read: {e}")))?;
-        let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-            error("(syntax)", e.message().to_string() + &line_of(&text, e.span()))
-        })?;
+        let table: toml::Table = text
+            .parse()
+            .map_err(|e: toml::de::Error| error("(syntax)", e.message().to_string() + &line_of(&text, e.span())))?;
         for (key, value) in &table {
             let as_str = || {
-                value.as_str().map(str::to_string).ok_or_else(|| error(key, format!("expected a string, found {}", value.type_str())))
+                value
+                    .as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| error(key, format!("expected a string, found {}", value.type_str())))
             };
             match key.as_str() {
                 "api_url" => self.api_url = Some(parse_url(&as_str()?).map_err(|r| error(key, r))?),
@@ -399,6 +402,9 @@ mod tests {
         assert_eq!(config.language, Language::Zh);
         assert!(!config.fullscreen);
         let flags = Flags { idle_timeout: Some(3), ..Flags::default() };
-        assert_eq!(Config::load(&flags).unwrap_err().to_string(), "command line: --idle-timeout: 3 seconds is too short: at least 20");
+        assert_eq!(
+            Config::load(&flags).unwrap_err().to_string(),
+            "command line: --idle-timeout: 3 seconds is too short: at least 20"
+        );
     }
 }

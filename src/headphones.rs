@@ -86,7 +86,13 @@ mod tests {
         let device = dir.path().join("event5");
         let sync = event(0, 0, 0);
         let microphone = event(EV_SW, 0x04, 1);
-        let stream = [event(EV_SW, SW_HEADPHONE_INSERT, 1), sync.clone(), microphone, event(EV_SW, SW_HEADPHONE_INSERT, 0), sync];
+        let stream = [
+            event(EV_SW, SW_HEADPHONE_INSERT, 1),
+            sync.clone(),
+            microphone,
+            event(EV_SW, SW_HEADPHONE_INSERT, 0),
+            sync,
+        ];
         std::fs::write(&device, stream.concat()).unwrap();
         let mut seen = Vec::new();
         watch(&device, |plugged| seen.push(plugged)).unwrap();

@@ -7,14 +7,14 @@ use clap::Parser;
 use contract::ApiClient;
 use kiosk::camera::{self, CameraChoice};
 use kiosk::config::{Config, Flags};
-use kiosk_core::{Event, IdlePolicy, Kiosk};
 use kiosk::headphones;
 use kiosk::speech::voice_pack::VoicePack;
 use kiosk::speech::Speaker;
 use kiosk::ui::{Devices, KioskUi};
 use kiosk::video::CommandLauncher;
-use slint::ComponentHandle;
+use kiosk_core::{Event, IdlePolicy, Kiosk};
 use service_api::EmbeddedServer;
+use slint::ComponentHandle;
 
 fn main() -> ExitCode {
     let config = match Config::load(&Flags::parse()) {
@@ -43,7 +43,8 @@ fn skip_compose_table(data_dir: &Path) {
     }
     let file = data_dir.join("XCompose");
     // Not empty: xkbcommon cannot map an empty file.
-    let written = || std::fs::create_dir_all(data_dir).and_then(|()| std::fs::write(&file, "# No compose sequences.\n"));
+    let written =
+        || std::fs::create_dir_all(data_dir).and_then(|()| std::fs::write(&file, "# No compose sequences.\n"));
     if file.exists() || written().is_ok() {
         std::env::set_var("XCOMPOSEFILE", &file);
     }

@@ -226,16 +226,14 @@ mod tests {
     /// The arguments the stub recorded, once it has.
     fn recorded(dir: &Path) -> Vec<String> {
         let file = dir.join("args");
-        eventually("the stub's arguments", || std::fs::read_to_string(&file).ok())
-            .lines()
-            .map(String::from)
-            .collect()
+        eventually("the stub's arguments", || std::fs::read_to_string(&file).ok()).lines().map(String::from).collect()
     }
 
     /// The `count` process ids the stub wrote to `file`, once it has.
     fn pids_in(file: &Path, count: usize) -> Vec<i32> {
         eventually("the stub's process ids", || {
-            let pids: Vec<i32> = std::fs::read_to_string(file).ok()?.split_whitespace().filter_map(|p| p.parse().ok()).collect();
+            let pids: Vec<i32> =
+                std::fs::read_to_string(file).ok()?.split_whitespace().filter_map(|p| p.parse().ok()).collect();
             (pids.len() == count).then_some(pids)
         })
     }
@@ -282,7 +280,10 @@ mod tests {
 
     #[test]
     fn other_platforms_get_the_address_as_it_is() {
-        assert_eq!(room_url("sip:interpreters@sip.example.cn", "kiosk", Language::Zh), "sip:interpreters@sip.example.cn");
+        assert_eq!(
+            room_url("sip:interpreters@sip.example.cn", "kiosk", Language::Zh),
+            "sip:interpreters@sip.example.cn"
+        );
     }
 
     #[test]
@@ -291,7 +292,10 @@ mod tests {
         let launcher = CommandLauncher::new(stub(dir.path(), "exit 0"), "大厅一号机", dir.path());
         let mut window = launcher.open("https://meet.example.cn/csc-42", Language::Zh).unwrap();
         let args = recorded(dir.path());
-        assert_eq!(args[0], format!("--app={}", room_url("https://meet.example.cn/csc-42", "大厅一号机", Language::Zh)));
+        assert_eq!(
+            args[0],
+            format!("--app={}", room_url("https://meet.example.cn/csc-42", "大厅一号机", Language::Zh))
+        );
         let profile = args[1].strip_prefix("--user-data-dir=").unwrap();
         assert!(Path::new(profile).starts_with(dir.path()));
         assert_eq!(eventually("the window to close", || window.closed()), Closed::Normally);

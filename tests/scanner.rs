@@ -11,9 +11,9 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use image::{GrayImage, Rgb, RgbImage};
+use kiosk::camera::qr::QrDecoder;
+use kiosk::camera::scanner::{ScanEvent, Scanner};
 use kiosk::camera::{self, CameraChoice, CameraProblem, FileCamera, FrameSource, OpenError};
-use kiosk::scan::QrDecoder;
-use kiosk::scanner::{ScanEvent, Scanner};
 
 fn numbered(number: u32) -> RgbImage {
     let bytes = number.to_be_bytes();
@@ -58,10 +58,7 @@ fn a_list_plays_in_its_order_and_once_then_stops() {
     let dir = tempfile::tempdir().unwrap();
     let paths = write_frames(dir.path(), &[("c", 3), ("a", 1)]);
     let mut camera = FileCamera::from_files(&paths).unwrap().with_frame_rate(1000).play_once();
-    assert_eq!(
-        play(&mut camera, 4),
-        [Ok(3), Ok(1), Err(CameraProblem::Stopped), Err(CameraProblem::Stopped)]
-    );
+    assert_eq!(play(&mut camera, 4), [Ok(3), Ok(1), Err(CameraProblem::Stopped), Err(CameraProblem::Stopped)]);
 }
 
 #[test]
@@ -85,16 +82,10 @@ fn frames_come_at_the_frame_rate() {
     };
     // 31 frames at 30 fps: 30 intervals, 1 s.
     let elapsed = timed(&mut FileCamera::from_files(&paths).unwrap().with_frame_rate(30), 31);
-    assert!(
-        elapsed > Duration::from_millis(950) && elapsed < Duration::from_secs(3),
-        "{elapsed:?}"
-    );
+    assert!(elapsed > Duration::from_millis(950) && elapsed < Duration::from_secs(3), "{elapsed:?}");
     // The default is 15 fps: 8 frames, 7 intervals, 0.47 s.
     let elapsed = timed(&mut FileCamera::from_files(&paths).unwrap(), 8);
-    assert!(
-        elapsed > Duration::from_millis(440) && elapsed < Duration::from_secs(2),
-        "{elapsed:?}"
-    );
+    assert!(elapsed > Duration::from_millis(440) && elapsed < Duration::from_secs(2), "{elapsed:?}");
 }
 
 #[test]
@@ -126,10 +117,7 @@ fn unreadable_files_name_the_file_and_the_reason() {
 
     let empty = tempfile::tempdir().unwrap();
     let error = FileCamera::open(empty.path()).err().unwrap().to_string();
-    assert_eq!(
-        error,
-        format!("{}: no PNG or JPEG images in this directory", empty.path().display())
-    );
+    assert_eq!(error, format!("{}: no PNG or JPEG images in this directory", empty.path().display()));
 }
 
 /// Numbered frames at a frame rate; fails after `fail_after` frames if set; flags its drop.
@@ -195,10 +183,7 @@ fn fake_decoder(
     (Box::new(FakeDecoder { delay, seen: Arc::clone(&seen), answer }), seen)
 }
 
-fn start(
-    source: impl FrameSource + 'static,
-    decoder: Box<dyn QrDecoder>,
-) -> (Scanner, Receiver<ScanEvent>) {
+fn start(source: impl FrameSource + 'static, decoder: Box<dyn QrDecoder>) -> (Scanner, Receiver<ScanEvent>) {
     let (events, received) = mpsc::channel();
     let scanner = Scanner::start(Box::new(source), decoder, move |event| {
         let _ = events.send(event);
@@ -224,17 +209,11 @@ fn the_decoder_takes_the_newest_frame_and_never_a_backlog() {
         "{} calls in {elapsed:?}",
         seen.len()
     );
-    assert!(
-        seen.windows(2).all(|pair| pair[0] < pair[1]),
-        "frames seen out of order or twice: {seen:?}"
-    );
+    assert!(seen.windows(2).all(|pair| pair[0] < pair[1]), "frames seen out of order or twice: {seen:?}");
     // At 30 fps a 100 ms decode misses about two frames each time.
     let mean_step = f64::from(seen.last().unwrap() - seen[0]) / (seen.len() - 1) as f64;
     assert!(mean_step >= 2.0, "the decoder worked through old frames: {seen:?}");
-    assert!(
-        u64::from(*seen.last().unwrap()) + 10 >= newest,
-        "fell behind: saw {seen:?}, newest {newest}"
-    );
+    assert!(u64::from(*seen.last().unwrap()) + 10 >= newest, "fell behind: saw {seen:?}, newest {newest}");
 }
 
 #[test]
@@ -278,16 +257,11 @@ fn a_panicking_decoder_does_not_stop_the_scan() {
 fn a_code_held_still_is_reported_once() {
     let (source, _) = CountingSource::new(30);
     // A, then B, then A again, each for about 10 frames, all within 3 s.
-    let (decoder, seen) = fake_decoder(Duration::ZERO, |number| {
-        Some(if (11..=20).contains(&number) { "B" } else { "A" }.to_string())
-    });
+    let (decoder, seen) =
+        fake_decoder(Duration::ZERO, |number| Some(if (11..=20).contains(&number) { "B" } else { "A" }.to_string()));
     let (_scanner, events) = start(source, decoder);
     let reads = events_within(&events, Duration::from_millis(1500));
-    assert!(
-        seen.lock().unwrap().len() > 25,
-        "the decoder was hardly called: {:?}",
-        seen.lock().unwrap()
-    );
+    assert!(seen.lock().unwrap().len() > 25, "the decoder was hardly called: {:?}", seen.lock().unwrap());
     assert_eq!(reads, ["A", "B"].map(|text| ScanEvent::Read(text.into())));
 }
 
@@ -300,8 +274,7 @@ fn a_camera_stopping_mid_scan_is_reported_once_after_it_is_released() {
     let _scanner = Scanner::start(Box::new(source), decoder, move |event| {
         let _ = events_sent.send((event, dropped.load(Ordering::SeqCst)));
     });
-    let received: Vec<_> =
-        std::iter::from_fn(|| events.recv_timeout(Duration::from_secs(2)).ok()).collect();
+    let received: Vec<_> = std::iter::from_fn(|| events.recv_timeout(Duration::from_secs(2)).ok()).collect();
     assert_eq!(received, [(ScanEvent::Failed(CameraProblem::Stopped), true)]);
     assert_eq!(seen.lock().unwrap().last(), Some(&10), "the last frame is decoded");
 }
@@ -318,8 +291,7 @@ impl FrameSource for PanickingSource {
 fn a_panicking_camera_is_a_stopped_camera() {
     let (decoder, _) = fake_decoder(Duration::ZERO, |_| None);
     let (_scanner, events) = start(PanickingSource, decoder);
-    let received: Vec<_> =
-        std::iter::from_fn(|| events.recv_timeout(Duration::from_secs(2)).ok()).collect();
+    let received: Vec<_> = std::iter::from_fn(|| events.recv_timeout(Duration::from_secs(2)).ok()).collect();
     assert_eq!(received, [ScanEvent::Failed(CameraProblem::Stopped)]);
 }
 
@@ -350,7 +322,6 @@ fn a_camera_that_does_not_open_is_reported_from_the_camera_thread() {
         decoder,
         move |event| drop(events_sent.send(event)),
     );
-    let received: Vec<_> =
-        std::iter::from_fn(|| events.recv_timeout(Duration::from_secs(2)).ok()).collect();
+    let received: Vec<_> = std::iter::from_fn(|| events.recv_timeout(Duration::from_secs(2)).ok()).collect();
     assert_eq!(received, [ScanEvent::Failed(CameraProblem::NotConnected)]);
 }

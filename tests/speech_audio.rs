@@ -8,9 +8,9 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use audio_rig::{seconds, sounds, windows, Part, Rig, Window};
+use kiosk::speech::{Segment, Speaker, SpeechProblem};
 use kiosk_core::profile::Language;
 use kiosk_core::speech::{Earcon, VoiceSettings};
-use kiosk::speech::{Segment, Speaker, SpeechProblem};
 
 /// A sample louder than this is sound (of 32767; the capture's floor is exact silence).
 const LOUD: i16 = 300;

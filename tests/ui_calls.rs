@@ -14,10 +14,10 @@ use std::path::Path;
 
 use slint::ComponentHandle;
 
+use kiosk::ui::{Captions, KioskUi, KioskView, PageKind};
+use kiosk::video::room_url;
 use kiosk_core::profile::Language;
 use kiosk_core::IdlePolicy;
-use kiosk::ui::{KioskUi, PageKind};
-use kiosk::video::room_url;
 use service_api::{EmbeddedServer, Role};
 
 use common::{press, start_kiosk_with, wait_until, TestApi};
@@ -52,7 +52,7 @@ fn calling_an_interpreter_and_staff() {
     ui.window.window().set_size(slint::PhysicalSize::new(1920, 1080));
     ui.start();
     ui.window.show().unwrap();
-    wait_until(&ui.window, "the catalog", |w| w.get_page() == PageKind::Home);
+    wait_until(&ui.window, "the catalog", |w| w.global::<KioskView>().get_page() == PageKind::Home);
 
     an_interpreter_answers_in_the_video_window_and_the_kiosk_comes_back(&api, &ui, &said);
     a_waiting_call_is_cancelled(&api, &ui);
@@ -61,29 +61,36 @@ fn calling_an_interpreter_and_staff() {
     a_staff_call_made_while_the_api_is_down_arrives_when_it_is_back(api, &ui);
 }
 
-fn an_interpreter_answers_in_the_video_window_and_the_kiosk_comes_back(api: &TestApi, ui: &KioskUi, said: &common::Said) {
+fn an_interpreter_answers_in_the_video_window_and_the_kiosk_comes_back(
+    api: &TestApi,
+    ui: &KioskUi,
+    said: &common::Said,
+) {
     let window = &ui.window;
     api.post(INTERPRETER, "/v1/interpreters/me/on-duty");
 
     press(window, "手语服务");
-    wait_until(window, "the waiting screen", |w| w.get_page() == PageKind::SelfView);
-    wait_until(window, "the queue position", |w| w.get_prompt().contains("请确认您在画面里"));
+    wait_until(window, "the waiting screen", |w| w.global::<KioskView>().get_page() == PageKind::SelfView);
+    wait_until(window, "the queue position", |w| w.global::<KioskView>().get_prompt().contains("请确认您在画面里"));
     let lines: Vec<String> = ui.view().lines.iter().map(|l| l.text.shown.clone()).collect();
     assert_eq!(lines[0], "下一位就是您");
     assert!(lines[1].starts_with("预计等待约"), "{lines:?}");
-    wait_until(window, "the self-view", |w| w.get_camera_preview().size().width > 0);
+    wait_until(window, "the self-view", |w| w.global::<KioskView>().get_camera_preview().size().width > 0);
     // Captions came on with the sign-language button, and show the words just spoken, one
     // phrase after the other.
-    assert!(window.get_captions_on());
+    assert!(window.global::<Captions>().get_on());
     let spoken = said.last_spoken();
     assert!(spoken.contains(&"下一位就是您".to_string()), "{spoken:?}");
     // (On a busy machine the first may be gone already: from the one on screen, in order.)
-    let first = spoken.iter().position(|phrase| window.get_caption() == phrase.as_str()).expect("a spoken phrase");
-    let mut shown = vec![window.get_caption().to_string()];
+    let first = spoken
+        .iter()
+        .position(|phrase| window.global::<Captions>().get_text() == phrase.as_str())
+        .expect("a spoken phrase");
+    let mut shown = vec![window.global::<Captions>().get_text().to_string()];
     while first + shown.len() < spoken.len() {
         let before = shown.last().unwrap().clone();
-        wait_until(window, "the next caption", move |w| w.get_caption() != before.as_str());
-        shown.push(window.get_caption().to_string());
+        wait_until(window, "the next caption", move |w| w.global::<Captions>().get_text() != before.as_str());
+        shown.push(window.global::<Captions>().get_text().to_string());
     }
     assert_eq!(shown, spoken[first..]);
     common::screenshot(window, "interpreter-waiting");
@@ -99,7 +106,7 @@ fn an_interpreter_answers_in_the_video_window_and_the_kiosk_comes_back(api: &Tes
     let args: Vec<&str> = args.lines().collect();
     assert_eq!(args[0], format!("--app={}", room_url(join_url, "大厅测试机", Language::Zh)));
     assert!(args[0].contains("#config.prejoinConfig.enabled=false&"), "{}", args[0]);
-    wait_until(window, "the in-call screen", |w| w.get_page() == PageKind::Message);
+    wait_until(window, "the in-call screen", |w| w.global::<KioskView>().get_page() == PageKind::Message);
     assert_eq!(ui.view().lines[0].text, "翻译员：王老师");
     let (base, path) = (api.server.base_url.clone(), format!("/v1/interpreter-calls/{id}"));
     wait_until(window, "the video reported open", move |_| {
@@ -108,13 +115,13 @@ fn an_interpreter_answers_in_the_video_window_and_the_kiosk_comes_back(api: &Tes
 
     // The resident closes the video window: the kiosk notices and ends the call.
     std::fs::write(api.dir.path().join("hang-up"), "").unwrap();
-    wait_until(window, "the call's end", |w| w.get_prompt() == "视频通话已结束。谢谢您的使用。");
+    wait_until(window, "the call's end", |w| w.global::<KioskView>().get_prompt() == "视频通话已结束。谢谢您的使用。");
     let base = api.server.base_url.clone();
     wait_until(window, "the end reported", move |_| {
         common::get_json(&base, INTERPRETER, &format!("/v1/interpreter-calls/{id}"))["status"] == "ended"
     });
     press(window, "返回首页");
-    wait_until(window, "home", |w| w.get_page() == PageKind::Home);
+    wait_until(window, "home", |w| w.global::<KioskView>().get_page() == PageKind::Home);
 }
 
 /// The id of the one queued call.
@@ -127,10 +134,10 @@ fn queued_call(api: &TestApi) -> String {
 fn a_waiting_call_is_cancelled(api: &TestApi, ui: &KioskUi) {
     let window = &ui.window;
     press(window, "手语服务");
-    wait_until(window, "the queue position", |w| w.get_prompt().contains("请确认您在画面里"));
+    wait_until(window, "the queue position", |w| w.global::<KioskView>().get_prompt().contains("请确认您在画面里"));
     let id = queued_call(api);
     press(window, "取消呼叫");
-    wait_until(window, "home", |w| w.get_page() == PageKind::Home);
+    wait_until(window, "home", |w| w.global::<KioskView>().get_page() == PageKind::Home);
     // As the kiosk sees it (an interpreter sees only the queue and their own calls).
     let base = api.server.base_url.clone();
     wait_until(window, "the call cancelled", move |_| {
@@ -152,53 +159,55 @@ fn with_the_api_down(api: TestApi, meanwhile: impl FnOnce()) -> TestApi {
 fn the_api_going_down_mid_wait_is_survived_until_no_interpreter_is_left(api: TestApi, ui: &KioskUi) -> TestApi {
     let window = &ui.window;
     press(window, "手语服务");
-    wait_until(window, "the queue position", |w| w.get_prompt().contains("请确认您在画面里"));
+    wait_until(window, "the queue position", |w| w.global::<KioskView>().get_prompt().contains("请确认您在画面里"));
     let id = queued_call(&api);
     let api = with_the_api_down(api, || {
-        wait_until(window, "the connection lost", |w| w.get_error().contains("网络暂时中断"));
-        assert_eq!(window.get_page(), PageKind::SelfView, "still waiting");
+        wait_until(window, "the connection lost", |w| w.global::<KioskView>().get_error().contains("网络暂时中断"));
+        assert_eq!(window.global::<KioskView>().get_page(), PageKind::SelfView, "still waiting");
     });
-    wait_until(window, "the connection back", |w| w.get_error().is_empty());
+    wait_until(window, "the connection back", |w| w.global::<KioskView>().get_error().is_empty());
     assert_eq!(queued_call(&api), id, "the same call, still queued");
 
     // The interpreter goes off duty: nobody is left to answer.
     api.post(INTERPRETER, "/v1/interpreters/me/off-duty");
-    wait_until(window, "no interpreter", |w| w.get_prompt() == "现在没有手语翻译员可以接听。");
+    wait_until(window, "no interpreter", |w| w.global::<KioskView>().get_prompt() == "现在没有手语翻译员可以接听。");
     let lines: Vec<String> = ui.view().lines.iter().map(|l| l.text.shown.clone()).collect();
     assert!(lines.len() >= 4, "the reason and written help: {lines:?}");
     common::screenshot(window, "interpreter-unavailable");
     press(window, "返回首页");
-    wait_until(window, "home", |w| w.get_page() == PageKind::Home);
+    wait_until(window, "home", |w| w.global::<KioskView>().get_page() == PageKind::Home);
     api
 }
 
 fn staff_acknowledge_a_call(api: &TestApi, ui: &KioskUi) {
     let window = &ui.window;
     press(window, "呼叫工作人员");
-    wait_until(window, "the reasons", |w| w.get_page() == PageKind::List);
+    wait_until(window, "the reasons", |w| w.global::<KioskView>().get_page() == PageKind::List);
     common::screenshot(window, "staff-call-reasons");
     press(window, "轮椅协助");
-    wait_until(window, "the call sent", |w| w.get_prompt() == "已通知工作人员，请在这里稍候。");
+    wait_until(window, "the call sent", |w| w.global::<KioskView>().get_prompt() == "已通知工作人员，请在这里稍候。");
     let open = api.get(STAFF, "/v1/staff-calls?status=sent");
     assert_eq!(open[0]["reason"], "wheelchair");
     let id = open[0]["id"].as_str().unwrap();
     api.post(STAFF, &format!("/v1/staff-calls/{id}/acknowledge"));
-    wait_until(window, "staff on the way", |w| w.get_prompt() == "工作人员李明正在赶来，请在这里稍候。");
+    wait_until(window, "staff on the way", |w| {
+        w.global::<KioskView>().get_prompt() == "工作人员李明正在赶来，请在这里稍候。"
+    });
     common::screenshot(window, "staff-call-acknowledged");
     press(window, "返回首页");
-    wait_until(window, "home", |w| w.get_page() == PageKind::Home);
+    wait_until(window, "home", |w| w.global::<KioskView>().get_page() == PageKind::Home);
 }
 
 fn a_staff_call_made_while_the_api_is_down_arrives_when_it_is_back(api: TestApi, ui: &KioskUi) {
     let window = &ui.window;
     let api = with_the_api_down(api, || {
         press(window, "呼叫工作人员");
-        wait_until(window, "the reasons", |w| w.get_page() == PageKind::List);
+        wait_until(window, "the reasons", |w| w.global::<KioskView>().get_page() == PageKind::List);
         press(window, "需要帮助");
-        wait_until(window, "the call kept", |w| w.get_prompt().contains("您的呼叫已保存"));
+        wait_until(window, "the call kept", |w| w.global::<KioskView>().get_prompt().contains("您的呼叫已保存"));
         // The resident goes home; the call is still kept.
         press(window, "首页");
-        wait_until(window, "home", |w| w.get_page() == PageKind::Home);
+        wait_until(window, "home", |w| w.global::<KioskView>().get_page() == PageKind::Home);
     });
     let base = api.server.base_url.clone();
     wait_until(window, "the kept call sent", move |_| {

@@ -9,16 +9,20 @@ use slint::platform::PointerEventButton;
 use slint::ComponentHandle;
 
 use contract::ApiClient;
+use kiosk::ui::{AppWindow, KioskUi, KioskView, PageKind, Theme};
 use kiosk_core::profile::Language;
 use kiosk_core::{IdlePolicy, Kiosk};
-use kiosk::ui::{AppWindow, KioskUi, PageKind};
 
 mod common;
 use common::{init_headless_platform, screenshot, start_kiosk, wait_until};
 
 fn find(window: &AppWindow, label: &str) -> ElementHandle {
     let found: Vec<_> = ElementHandle::find_by_accessible_label(window, label).collect();
-    assert!(!found.is_empty(), "no element labelled {label:?} on page {:?}", window.get_page_title());
+    assert!(
+        !found.is_empty(),
+        "no element labelled {label:?} on page {:?}",
+        window.global::<KioskView>().get_page_title()
+    );
     found.into_iter().next().unwrap()
 }
 
@@ -72,11 +76,9 @@ fn ink_share(window: &AppWindow, label: &str) -> f64 {
 /// would read it twice), and is a target of at least 60x60 px (elder-friendly spec).
 fn audit(window: &AppWindow) {
     window.window().take_snapshot().expect("draw the page");
-    let page = window.get_page_title();
-    let buttons = ElementQuery::from_root(window)
-        .match_descendants()
-        .match_accessible_role(AccessibleRole::Button)
-        .find_all();
+    let page = window.global::<KioskView>().get_page_title();
+    let buttons =
+        ElementQuery::from_root(window).match_descendants().match_accessible_role(AccessibleRole::Button).find_all();
     assert!(!buttons.is_empty(), "no buttons on {page:?}");
     for button in buttons {
         let label = button.accessible_label().unwrap_or_default();
@@ -90,7 +92,6 @@ fn audit(window: &AppWindow) {
     }
 }
 
-
 #[test]
 fn a_visit_by_labels_touch_and_default_actions() {
     init_headless_platform();
@@ -100,10 +101,10 @@ fn a_visit_by_labels_touch_and_default_actions() {
     window.window().set_size(slint::PhysicalSize::new(1920, 1080));
     window.show().unwrap();
     ui.start();
-    wait_until(window, "the home page", |w| w.get_page() == PageKind::Home);
+    wait_until(window, "the home page", |w| w.global::<KioskView>().get_page() == PageKind::Home);
 
     // The Chinese title really is drawn: a missing CJK font leaves it blank.
-    let title = window.get_page_title().to_string();
+    let title = window.global::<KioskView>().get_page_title().to_string();
     assert_eq!(title, "您好，请选择要办理的事项");
     let ink = ink_share(window, &title);
     assert!(ink > 0.03, "the title has almost no ink ({ink:.3}): is the CJK font missing?");
@@ -111,32 +112,33 @@ fn a_visit_by_labels_touch_and_default_actions() {
     audit(window);
 
     // Every page carries the global bar.
-    for label in ["首页", "返回", "帮助", "手语服务", "呼叫工作人员", "文字大小", "高对比度", "English", "语音"] {
+    for label in ["首页", "返回", "帮助", "手语服务", "呼叫工作人员", "文字大小", "高对比度", "English", "语音"]
+    {
         find(window, label);
     }
 
     // Take a number: service, priority, phone (skipped), confirm, ticket.
     tap(window, "取号排队");
-    wait_until(window, "the services", |w| w.get_page() == PageKind::List);
+    wait_until(window, "the services", |w| w.global::<KioskView>().get_page() == PageKind::List);
     screenshot(window, "services");
     audit(window);
     press(window, "社保参保登记");
-    while window.get_page() == PageKind::Info {
+    while window.global::<KioskView>().get_page() == PageKind::Info {
         tap(window, "我知道了，下一步");
     }
-    assert_eq!(window.get_page_title(), "请问您是否需要优先办理？");
+    assert_eq!(window.global::<KioskView>().get_page_title(), "请问您是否需要优先办理？");
     screenshot(window, "priority");
     audit(window);
     tap(window, "我是60岁以上老人");
-    if window.get_page() == PageKind::Entry {
+    if window.global::<KioskView>().get_page() == PageKind::Entry {
         press(window, "跳过，不填写");
     }
-    assert_eq!(window.get_page(), PageKind::Confirm);
+    assert_eq!(window.global::<KioskView>().get_page(), PageKind::Confirm);
     screenshot(window, "confirm");
     audit(window);
     tap(window, "确认取号");
-    wait_until(window, "the ticket", |w| w.get_page() == PageKind::Ticket);
-    let ticket = window.get_ticket();
+    wait_until(window, "the ticket", |w| w.global::<KioskView>().get_page() == PageKind::Ticket);
+    let ticket = window.global::<KioskView>().get_ticket();
     assert!(ticket.number.starts_with(|c: char| c.is_ascii_uppercase()), "{}", ticket.number);
     assert_eq!(ticket.service, "社保参保登记");
     assert!(ticket.window.contains("号窗口"), "{}", ticket.window);
@@ -146,32 +148,32 @@ fn a_visit_by_labels_touch_and_default_actions() {
     audit(window);
     assert!(ink_share(window, &ticket.number) > 0.05, "the ticket number is drawn large");
     press(window, "完成，返回首页");
-    assert_eq!(window.get_page(), PageKind::Home);
+    assert_eq!(window.global::<KioskView>().get_page(), PageKind::Home);
 
     // Service guides: category, service, materials; then take a number from the guide.
     press(window, "办事指南");
     tap(window, "社会保障");
-    assert_eq!(window.get_page_title(), "社会保障");
+    assert_eq!(window.global::<KioskView>().get_page_title(), "社会保障");
     tap(window, "社保参保登记");
-    assert_eq!(window.get_page(), PageKind::Guide);
+    assert_eq!(window.global::<KioskView>().get_page(), PageKind::Guide);
     find(window, "需要带的材料");
     screenshot(window, "guide");
     audit(window);
     tap(window, "返回");
-    assert_eq!(window.get_page_title(), "社会保障");
+    assert_eq!(window.global::<KioskView>().get_page_title(), "社会保障");
     tap(window, "首页");
-    assert_eq!(window.get_page(), PageKind::Home);
+    assert_eq!(window.global::<KioskView>().get_page(), PageKind::Home);
 
     // Largest text, high contrast and English, all from the bar.
     tap(window, "文字大小");
     press(window, "文字大小");
-    assert_eq!(window.get_text_size_level(), 2);
+    assert_eq!(window.global::<Theme>().get_text_size_level(), 2);
     screenshot(window, "home-largest-text");
     audit(window);
     tap(window, "高对比度");
-    assert!(window.get_high_contrast());
+    assert!(window.global::<Theme>().get_high_contrast());
     tap(window, "English");
-    assert_eq!(window.get_page_title(), "Hello, what would you like to do?");
+    assert_eq!(window.global::<KioskView>().get_page_title(), "Hello, what would you like to do?");
     find(window, "Take a number");
     find(window, "中文"); // the bar's own strings come from the bundled translation
     find(window, "Home");
@@ -195,19 +197,19 @@ fn a_dead_api_and_an_idle_resident() {
     window.window().set_size(slint::PhysicalSize::new(1280, 720));
     window.show().unwrap();
     ui.start();
-    wait_until(window, "the home page", |w| w.get_page() == PageKind::Home);
+    wait_until(window, "the home page", |w| w.global::<KioskView>().get_page() == PageKind::Home);
     tap(window, "办事指南");
-    wait_until(window, "the unavailable page", |w| w.get_page_title() == "服务暂时不可用");
+    wait_until(window, "the unavailable page", |w| w.global::<KioskView>().get_page_title() == "服务暂时不可用");
     assert!(ink_share(window, "服务暂时不可用") > 0.03);
     find(window, "重试");
     screenshot(window, "unavailable");
     audit(window);
 
-    wait_until(window, "the idle warning", |w| w.get_idle_seconds_left() >= 0);
-    let left = window.get_idle_seconds_left();
+    wait_until(window, "the idle warning", |w| w.global::<KioskView>().get_idle_seconds_left() >= 0);
+    let left = window.global::<KioskView>().get_idle_seconds_left();
     assert!((18..=20).contains(&left), "the warning starts at 20 s, shows {left}");
     screenshot(window, "idle-warning");
     tap(window, "我还需要时间");
-    assert_eq!(window.get_idle_seconds_left(), -1, "more time hides the warning");
+    assert_eq!(window.global::<KioskView>().get_idle_seconds_left(), -1, "more time hides the warning");
     window.hide().unwrap();
 }

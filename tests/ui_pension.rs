@@ -22,9 +22,9 @@ use image::RgbImage;
 use slint::ComponentHandle;
 
 use kiosk::camera::{CameraProblem, FileCamera, FrameSource};
+use kiosk::ui::{KioskUi, KioskView, PageKind};
 use kiosk_core::speech::Phrase;
 use kiosk_core::IdlePolicy;
-use kiosk::ui::{KioskUi, PageKind};
 use service_api::Role;
 
 use common::{press, start_kiosk_with_camera, wait_until, Said, TestApi};
@@ -134,7 +134,10 @@ impl FrameSource for ResidentCamera {
 
 /// Which camera the kiosk opens next: the resident, or a folder of images.
 #[derive(Clone, Default)]
-struct CameraChoice(Arc<Mutex<Option<(Resident, Option<PathBuf>)>>>);
+struct CameraChoice(Arc<Mutex<Option<Camera>>>);
+
+/// The simulated resident, and a folder of images to play instead of them.
+type Camera = (Resident, Option<PathBuf>);
 
 const INSTRUCTIONS: [&str; 14] = [
     "face.start",
@@ -180,7 +183,7 @@ fn pension_face_authentication() {
     ui.window.window().set_size(slint::PhysicalSize::new(1920, 1080));
     ui.start();
     ui.window.show().unwrap();
-    wait_until(&ui.window, "the catalog", |w| w.get_page() == PageKind::Home);
+    wait_until(&ui.window, "the catalog", |w| w.global::<KioskView>().get_page() == PageKind::Home);
 
     a_resident_guided_only_by_the_hints_is_submitted_and_approved(&api, &ui, &said, &choice);
     a_scripted_image_sequence_is_submitted_and_rejected(&api, &ui, &choice);
@@ -191,14 +194,14 @@ fn pension_face_authentication() {
 fn start(ui: &KioskUi, id_number: &str) {
     let window = &ui.window;
     press(window, "养老金资格认证");
-    wait_until(window, "the explanation", |w| w.get_page_title() == "养老金资格认证");
+    wait_until(window, "the explanation", |w| w.global::<KioskView>().get_page_title() == "养老金资格认证");
     press(window, "同意，开始");
-    wait_until(window, "the ID number", |w| w.get_page() == PageKind::Entry);
+    wait_until(window, "the ID number", |w| w.global::<KioskView>().get_page() == PageKind::Entry);
     for key in id_number.chars() {
         press(window, &key.to_string());
     }
     press(window, "确定");
-    wait_until(window, "the camera screen", |w| w.get_page() == PageKind::Face);
+    wait_until(window, "the camera screen", |w| w.global::<KioskView>().get_page() == PageKind::Face);
 }
 
 fn a_resident_guided_only_by_the_hints_is_submitted_and_approved(
@@ -212,21 +215,20 @@ fn a_resident_guided_only_by_the_hints_is_submitted_and_approved(
     *choice.0.lock().unwrap() = Some((resident.clone(), None));
     // A wrong check digit first: the part to check is named.
     press(window, "养老金资格认证");
-    wait_until(window, "the explanation", |w| w.get_page_title() == "养老金资格认证");
+    wait_until(window, "the explanation", |w| w.global::<KioskView>().get_page_title() == "养老金资格认证");
     common::screenshot(window, "pension-intro");
     start_from_the_explanation_with_a_wrong_digit(ui);
-    wait_until(window, "the camera screen", |w| w.get_page() == PageKind::Face);
+    wait_until(window, "the camera screen", |w| w.global::<KioskView>().get_page() == PageKind::Face);
 
     // The resident does what the screen says, each time it says something new (or again).
     let mut followed = Vec::new();
     let deadline = Instant::now() + Duration::from_secs(90);
     let mut heard = said.count();
     let mut last = None;
-    while window.get_page() == PageKind::Face {
+    while window.global::<KioskView>().get_page() == PageKind::Face {
         assert!(Instant::now() < deadline, "no picture after following {followed:?}");
         let now = instruction(ui);
-        if (now != last || said.count() > heard) && now.is_some() {
-            let step = now.unwrap();
+        if let Some(step) = now.filter(|_| now != last || said.count() > heard) {
             if step == "face.turn-left" {
                 common::screenshot(window, "pension-face-turn");
             }
@@ -237,15 +239,19 @@ fn a_resident_guided_only_by_the_hints_is_submitted_and_approved(
         }
         let (said_then, listening) = (said.count(), said.clone());
         wait_until(window, "the next instruction", move |w| {
-            w.get_page() != PageKind::Face || listening.count() > said_then
+            w.global::<KioskView>().get_page() != PageKind::Face || listening.count() > said_then
         });
     }
     let turns: Vec<_> = followed.iter().filter(|s| s.starts_with("face.turn") || **s == "face.face-front").collect();
     assert_eq!(turns, [&"face.turn-left", &"face.turn-right", &"face.face-front"], "followed {followed:?}");
     assert!(followed.iter().any(|s| s.starts_with("face.hint.")), "guided into place: {followed:?}");
 
-    wait_until(window, "submitted", |w| w.get_page_title() == "已提交，工作人员将确认");
-    assert!(window.get_prompt().contains("2个工作日"), "how the result comes: {}", window.get_prompt());
+    wait_until(window, "submitted", |w| w.global::<KioskView>().get_page_title() == "已提交，工作人员将确认");
+    assert!(
+        window.global::<KioskView>().get_prompt().contains("2个工作日"),
+        "how the result comes: {}",
+        window.global::<KioskView>().get_prompt()
+    );
     common::screenshot(window, "pension-submitted");
     let spoken = said.last_spoken();
     assert!(spoken.contains(&"已提交，工作人员将确认".to_string()), "{spoken:?}");
@@ -269,19 +275,19 @@ fn a_resident_guided_only_by_the_hints_is_submitted_and_approved(
     assert!(answer["result_notice"]["zh"].as_str().unwrap().contains("已通过"));
 
     press(window, "完成，返回首页");
-    wait_until(window, "home", |w| w.get_page() == PageKind::Home);
+    wait_until(window, "home", |w| w.global::<KioskView>().get_page() == PageKind::Home);
 }
 
 /// Types a wrong check digit, hears which part to check, then types the right one.
 fn start_from_the_explanation_with_a_wrong_digit(ui: &KioskUi) {
     let window = &ui.window;
     press(window, "同意，开始");
-    wait_until(window, "the ID number", |w| w.get_page() == PageKind::Entry);
+    wait_until(window, "the ID number", |w| w.global::<KioskView>().get_page() == PageKind::Entry);
     for key in "110105194912310021".chars() {
         press(window, &key.to_string());
     }
     press(window, "确定");
-    wait_until(window, "the check digit's error", |w| w.get_error().contains("最后一位"));
+    wait_until(window, "the check digit's error", |w| w.global::<KioskView>().get_error().contains("最后一位"));
     press(window, "删除");
     press(window, "X");
     press(window, "确定");
@@ -311,7 +317,12 @@ fn scripted_visit(folder: &std::path::Path) {
         (1..=frames).map(move |i| {
             let f = i as f32 / frames as f32;
             let at = |a: f32, b: f32| a + (b - a) * f;
-            Pose { height: at(from.height, to.height), x: at(from.x, to.x), y: at(from.y, to.y), turn: at(from.turn, to.turn) }
+            Pose {
+                height: at(from.height, to.height),
+                x: at(from.x, to.x),
+                y: at(from.y, to.y),
+                turn: at(from.turn, to.turn),
+            }
         })
     };
     poses.extend([off; 15]);
@@ -336,13 +347,13 @@ fn a_scripted_image_sequence_is_submitted_and_rejected(api: &TestApi, ui: &Kiosk
     start(ui, "11010519491231002X");
     let deadline = Instant::now() + Duration::from_secs(60);
     let mut seen = Vec::new();
-    while window.get_page() == PageKind::Face && Instant::now() < deadline {
+    while window.global::<KioskView>().get_page() == PageKind::Face && Instant::now() < deadline {
         if let Some(step) = instruction(ui).filter(|s| seen.last() != Some(s)) {
             seen.push(step);
         }
         wait_until(window, "a moment", |_| true);
     }
-    wait_until(window, "submitted", |w| w.get_page_title() == "已提交，工作人员将确认");
+    wait_until(window, "submitted", |w| w.global::<KioskView>().get_page_title() == "已提交，工作人员将确认");
     assert!(seen.contains(&"face.turn-right"), "{seen:?}");
 
     let waiting = api.get(STAFF, "/v1/face-auth?status=pending_review");
@@ -353,7 +364,7 @@ fn a_scripted_image_sequence_is_submitted_and_rejected(api: &TestApi, ui: &Kiosk
     assert!(answer["result_notice"]["zh"].as_str().unwrap().contains("照片模糊"), "{answer}");
     assert_eq!(answer["reviewed_by"], "李明");
     press(window, "完成，返回首页");
-    wait_until(window, "home", |w| w.get_page() == PageKind::Home);
+    wait_until(window, "home", |w| w.global::<KioskView>().get_page() == PageKind::Home);
 }
 
 fn a_turn_the_wrong_way_fails_the_try_and_another_is_offered(ui: &KioskUi, choice: &CameraChoice) {
@@ -364,18 +375,21 @@ fn a_turn_the_wrong_way_fails_the_try_and_another_is_offered(ui: &KioskUi, choic
     start(ui, "11010519491231002X");
     let deadline = Instant::now() + Duration::from_secs(30);
     while instruction(ui) != Some("face.turn-left") {
-        assert!(Instant::now() < deadline && window.get_page() == PageKind::Face, "no turn asked");
+        assert!(
+            Instant::now() < deadline && window.global::<KioskView>().get_page() == PageKind::Face,
+            "no turn asked"
+        );
         wait_until(window, "a moment", |_| true);
     }
     resident.move_to(Pose { height: 0.4, x: 0.5, y: 0.45, turn: -40.0 }, 1.4);
-    wait_until(window, "the failed try", |w| w.get_page_title() == "这次没有成功");
-    assert_eq!(window.get_prompt(), "转头的方向反了。请先向左转头，再向右转头。");
+    wait_until(window, "the failed try", |w| w.global::<KioskView>().get_page_title() == "这次没有成功");
+    assert_eq!(window.global::<KioskView>().get_prompt(), "转头的方向反了。请先向左转头，再向右转头。");
     common::screenshot(window, "pension-failed-try");
     press(window, "再试一次");
-    wait_until(window, "the camera again", |w| w.get_page() == PageKind::Face);
+    wait_until(window, "the camera again", |w| w.global::<KioskView>().get_page() == PageKind::Face);
     assert!(ui.view().lines.iter().any(|l| l.text == "第2次，最多3次"));
     press(window, "取消认证");
-    wait_until(window, "home", |w| w.get_page() == PageKind::Home);
+    wait_until(window, "home", |w| w.global::<KioskView>().get_page() == PageKind::Home);
 }
 
 /// For trying the kiosk by hand without a webcam: writes the scripted visit to the folder

@@ -16,8 +16,8 @@ use std::path::PathBuf;
 use i_slint_backend_testing::{AccessibleRole, ElementHandle, ElementQuery};
 use slint::{ComponentHandle, Model, ModelRc, VecModel};
 
+use kiosk::ui::{AppWindow, Captions, ItemData, KioskUi, KioskView, PageKind, Theme};
 use kiosk_core::IdlePolicy;
-use kiosk::ui::{AppWindow, ItemData, KioskUi, PageKind};
 
 mod common;
 use common::{init_headless_platform, start_kiosk_with_camera, wait_until, write_png, TestApi};
@@ -29,9 +29,11 @@ fn press(window: &AppWindow, label: &str) {
         element.invoke_accessible_default_action();
         return;
     }
-    let item = window.get_items().iter().find(|i| i.label == label);
-    let Some(item) = item else { panic!("no element labelled {label:?} on page {:?}", window.get_page_title()) };
-    window.invoke_activate(item.id);
+    let item = window.global::<KioskView>().get_items().iter().find(|i| i.label == label);
+    let Some(item) = item else {
+        panic!("no element labelled {label:?} on page {:?}", window.global::<KioskView>().get_page_title())
+    };
+    window.global::<KioskView>().invoke_activate(item.id);
 }
 
 /// An element's rectangle in window coordinates: x0, y0, x1, y1.
@@ -146,7 +148,7 @@ fn audit(window: &AppWindow, width: f32, height: f32) -> Vec<String> {
 /// Draws the page, saves it as `<dir>/<name>.png` and audits it.
 /// Also checks that the buttons labelled `on_page` show (none went to another page).
 fn look(window: &AppWindow, size: (u32, u32), name: &str, on_page: &[&str], failures: &mut Vec<String>) {
-    let level = window.get_text_size_level();
+    let level = window.global::<Theme>().get_text_size_level();
     let name = format!("{}x{}-size{level}-{name}", size.0, size.1);
     // The layout is final before anything is drawn: drawing a frame changes no geometry.
     let before = geometry(window);
@@ -166,7 +168,8 @@ fn look(window: &AppWindow, size: (u32, u32), name: &str, on_page: &[&str], fail
         failures.push(format!("{name}: {problem}"));
     }
     let sign_language = ["手语服务", "Sign language"].iter().any(|label| {
-        ElementHandle::find_by_accessible_label(window, label).any(|e| e.accessible_role() == Some(AccessibleRole::Button))
+        ElementHandle::find_by_accessible_label(window, label)
+            .any(|e| e.accessible_role() == Some(AccessibleRole::Button))
     });
     if !sign_language {
         failures.push(format!("{name}: no sign-language button"));
@@ -310,36 +313,36 @@ const ENGLISH: Words = Words {
 fn visit(ui: &KioskUi, api: &TestApi, size: (u32, u32), words: &Words, failures: &mut Vec<String>) {
     let window = &ui.window;
     let at = |page: &str| format!("{}-{page}", words.language);
-    assert_eq!(window.get_page_title(), words.home_title);
+    assert_eq!(window.global::<KioskView>().get_page_title(), words.home_title);
     // The five tiles on one page, on a full HD screen.
     let tiles: &[&str] = if size.1 >= 1080 { &words.tiles } else { &[] };
     look(window, size, &at("home"), tiles, failures);
 
     // The tiles with longer texts that wrap (set here: the catalog's are short).
     if words.language == "en" {
-        window.set_items(long_english_tiles());
+        window.global::<KioskView>().set_items(long_english_tiles());
         look(window, size, &at("home-long"), &[], failures);
         let items = ui.view().items.into_iter().map(|i| ItemData {
             id: i.id.into(),
             label: i.label.shown.into(),
             detail: i.detail.shown.into(),
         });
-        window.set_items(ModelRc::new(VecModel::from(items.collect::<Vec<_>>())));
+        window.global::<KioskView>().set_items(ModelRc::new(VecModel::from(items.collect::<Vec<_>>())));
     }
 
     press(window, words.take_number);
-    wait_until(window, "the services", |w| w.get_page() == PageKind::List);
+    wait_until(window, "the services", |w| w.global::<KioskView>().get_page() == PageKind::List);
     look(window, size, &at("services"), &[], failures);
     press(window, words.service);
-    while window.get_page() == PageKind::Info {
+    while window.global::<KioskView>().get_page() == PageKind::Info {
         look(window, size, &at("info"), &[words.next], failures);
         press(window, words.next);
     }
-    assert_eq!(window.get_page_title(), words.priority_title);
+    assert_eq!(window.global::<KioskView>().get_page_title(), words.priority_title);
     look(window, size, &at("priority"), &[], failures);
     press(window, words.no_priority);
 
-    assert_eq!(window.get_page(), PageKind::Entry, "the service asks for a phone number");
+    assert_eq!(window.global::<KioskView>().get_page(), PageKind::Entry, "the service asks for a phone number");
     for digit in ["1", "3", "8", "0", "0"] {
         press(window, digit);
     }
@@ -347,27 +350,27 @@ fn visit(ui: &KioskUi, api: &TestApi, size: (u32, u32), words: &Words, failures:
     press(window, words.clear);
     press(window, words.skip);
 
-    assert_eq!(window.get_page(), PageKind::Confirm);
+    assert_eq!(window.global::<KioskView>().get_page(), PageKind::Confirm);
     look(window, size, &at("confirm"), &[words.confirm], failures);
     press(window, words.confirm);
-    wait_until(window, "the ticket", |w| w.get_page() == PageKind::Ticket);
+    wait_until(window, "the ticket", |w| w.global::<KioskView>().get_page() == PageKind::Ticket);
     look(window, size, &at("ticket"), &[words.finish], failures);
     press(window, words.finish);
-    assert_eq!(window.get_page(), PageKind::Home);
+    assert_eq!(window.global::<KioskView>().get_page(), PageKind::Home);
 
     press(window, words.guides);
-    wait_until(window, "the categories", |w| w.get_page() == PageKind::List);
+    wait_until(window, "the categories", |w| w.global::<KioskView>().get_page() == PageKind::List);
     press(window, words.category);
     press(window, words.service);
-    assert_eq!(window.get_page(), PageKind::Guide);
+    assert_eq!(window.global::<KioskView>().get_page(), PageKind::Guide);
     look(window, size, &at("guide"), &[words.take_number_here], failures);
     page_through_guide(window, size, words, failures);
     press(window, words.home);
-    assert_eq!(window.get_page(), PageKind::Home);
+    assert_eq!(window.global::<KioskView>().get_page(), PageKind::Home);
 
     press(window, words.tiles[1]);
-    assert_eq!(window.get_page(), PageKind::Scan);
-    wait_until(window, "a camera frame", |w| w.get_camera_preview().size().width > 0);
+    assert_eq!(window.global::<KioskView>().get_page(), PageKind::Scan);
+    wait_until(window, "a camera frame", |w| w.global::<KioskView>().get_camera_preview().size().width > 0);
     look(window, size, &at("scan"), &[words.enter_number], failures);
     press(window, words.enter_number);
     for digit in api.issue_receipt().number.chars() {
@@ -375,31 +378,33 @@ fn visit(ui: &KioskUi, api: &TestApi, size: (u32, u32), words: &Words, failures:
     }
     look(window, size, &at("receipt-number"), &[words.ok], failures);
     press(window, words.ok);
-    wait_until(window, "the receipt's ticket", |w| w.get_page() == PageKind::Ticket);
+    wait_until(window, "the receipt's ticket", |w| w.global::<KioskView>().get_page() == PageKind::Ticket);
     // Known not to fit: a receipt's materials beside its ticket on a short screen at the
     // larger text sizes (the number, a material with its pager and the button need more
     // height than is left under the title and prompt).
-    if size.1 >= 1080 || window.get_text_size_level() == 0 {
+    if size.1 >= 1080 || window.global::<Theme>().get_text_size_level() == 0 {
         look(window, size, &at("receipt"), &[words.finish], failures);
     }
     press(window, words.finish);
-    assert_eq!(window.get_page(), PageKind::Home);
+    assert_eq!(window.global::<KioskView>().get_page(), PageKind::Home);
 
     // Help from a person, from the bar, with the captions that the sign-language path turns on.
     press(window, words.sign_language);
-    wait_until(window, "an interpreter queue place", |w| w.get_page() == PageKind::SelfView && w.get_lines().row_count() > 1);
+    wait_until(window, "an interpreter queue place", |w| {
+        w.global::<KioskView>().get_page() == PageKind::SelfView && w.global::<KioskView>().get_lines().row_count() > 1
+    });
     look(window, size, &at("interpreter"), &[words.cancel_call], failures);
     press(window, words.cancel_call);
     press(window, words.call_staff);
-    assert_eq!(window.get_page(), PageKind::List);
+    assert_eq!(window.global::<KioskView>().get_page(), PageKind::List);
     look(window, size, &at("staff-reasons"), &[words.need_help], failures);
     press(window, words.need_help);
     let sent = words.staff_sent;
-    wait_until(window, "the staff call sent", move |w| w.get_prompt() == sent);
+    wait_until(window, "the staff call sent", move |w| w.global::<KioskView>().get_prompt() == sent);
     look(window, size, &at("staff-call"), &[words.back_home], failures);
     press(window, words.back_home);
     press(window, words.captions);
-    assert!(!window.get_captions_on());
+    assert!(!window.global::<Captions>().get_on());
 
     // Pension face authentication: the explanation, the ID number, the camera screen.
     press(window, words.tiles[3]);
@@ -410,11 +415,11 @@ fn visit(ui: &KioskUi, api: &TestApi, size: (u32, u32), words: &Words, failures:
     }
     look(window, size, &at("pension-id"), &[words.ok], failures);
     press(window, words.ok);
-    assert_eq!(window.get_page(), PageKind::Face);
-    wait_until(window, "a camera frame", |w| w.get_camera_preview().size().width > 0);
+    assert_eq!(window.global::<KioskView>().get_page(), PageKind::Face);
+    wait_until(window, "a camera frame", |w| w.global::<KioskView>().get_camera_preview().size().width > 0);
     look(window, size, &at("pension-face"), &[words.pension_cancel], failures);
     press(window, words.pension_cancel);
-    assert_eq!(window.get_page(), PageKind::Home);
+    assert_eq!(window.global::<KioskView>().get_page(), PageKind::Home);
 }
 
 /// Pages through the guide: every line of it shows whole on some page.
@@ -454,7 +459,7 @@ fn page_through_guide(window: &AppWindow, size: (u32, u32), words: &Words, failu
         }
     }
     for line in lines.iter().filter(|l| !whole.contains(*l)) {
-        let level = window.get_text_size_level();
+        let level = window.global::<Theme>().get_text_size_level();
         failures.push(format!(
             "{}x{}-{}-size{level}: the guide never shows {line:?} whole",
             size.0, size.1, words.language
@@ -466,10 +471,10 @@ fn page_through_guide(window: &AppWindow, size: (u32, u32), words: &Words, failu
 /// complete before the next frame is drawn.
 fn text_size_on_a_guide(window: &AppWindow, failures: &mut Vec<String>) {
     press(window, CHINESE.guides);
-    wait_until(window, "the categories", |w| w.get_page() == PageKind::List);
+    wait_until(window, "the categories", |w| w.global::<KioskView>().get_page() == PageKind::List);
     press(window, CHINESE.category);
     press(window, CHINESE.service);
-    assert_eq!(window.get_page(), PageKind::Guide);
+    assert_eq!(window.global::<KioskView>().get_page(), PageKind::Guide);
     window.window().take_snapshot().expect("draw the guide");
     for _ in 0..3 {
         press(window, CHINESE.text_size);
@@ -493,7 +498,7 @@ fn every_page_fits_small_and_large_screens_at_every_text_size() {
     let window = &ui.window;
     window.show().unwrap();
     ui.start();
-    wait_until(window, "the home page", |w| w.get_page() == PageKind::Home);
+    wait_until(window, "the home page", |w| w.global::<KioskView>().get_page() == PageKind::Home);
 
     let mut failures = Vec::new();
     for words in [&CHINESE, &ENGLISH] {
@@ -505,7 +510,7 @@ fn every_page_fits_small_and_large_screens_at_every_text_size() {
             // The theme's short-screen flag follows a resize at the next frame (app.slint).
             window.window().take_snapshot().expect("draw the resized window");
             for level in 0..3 {
-                while window.get_text_size_level() != level {
+                while window.global::<Theme>().get_text_size_level() != level {
                     press(window, words.text_size);
                 }
                 // Known not to fit: English at the largest size on a short screen (its bar,

@@ -11,8 +11,8 @@ use i_slint_backend_testing::ElementHandle;
 use slint::platform::{Key, PointerEventButton, WindowEvent};
 use slint::{ComponentHandle, LogicalPosition, Model};
 
+use kiosk::ui::{AppWindow, KioskView, PageKind, VoiceFocus};
 use kiosk_core::IdlePolicy;
-use kiosk::ui::{AppWindow, PageKind};
 
 mod common;
 use common::{init_headless_platform, start_speaking_kiosk, wait_until, write_png};
@@ -27,7 +27,7 @@ fn centre(window: &AppWindow, label: &str) -> LogicalPosition {
     window.window().take_snapshot().expect("draw the page");
     let element = ElementHandle::find_by_accessible_label(window, label)
         .next()
-        .unwrap_or_else(|| panic!("no {label:?} on {:?}", window.get_page_title()));
+        .unwrap_or_else(|| panic!("no {label:?} on {:?}", window.global::<KioskView>().get_page_title()));
     let (pos, size) = (element.absolute_position(), element.size());
     LogicalPosition::new(pos.x + size.width / 2.0, pos.y + size.height / 2.0)
 }
@@ -54,12 +54,12 @@ fn tap(window: &AppWindow, label: &str) {
 /// Presses Down until the stop `focus` is spoken.
 fn focus_on(window: &AppWindow, focus: impl Fn(&str) -> bool) {
     for _ in 0..100 {
-        if focus(&window.get_voice_focus()) {
+        if focus(&window.global::<VoiceFocus>().get_focus_id()) {
             return;
         }
         key(window, Key::DownArrow);
     }
-    panic!("never reached; at {:?}", window.get_voice_focus());
+    panic!("never reached; at {:?}", window.global::<VoiceFocus>().get_focus_id());
 }
 
 /// Pixels of the focus ring's colour inside the element labelled `label`, or anywhere.
@@ -91,12 +91,12 @@ fn voice_navigation_by_keys_touch_and_help() {
     window.window().set_size(slint::PhysicalSize::new(1920, 1080));
     window.show().unwrap();
     ui.start();
-    wait_until(window, "the home tiles", |w| w.get_items().row_count() == 5);
+    wait_until(window, "the home tiles", |w| w.global::<KioskView>().get_items().row_count() == 5);
 
     // Help held down starts voice mode and says how to use it; it does not open help.
     touch(window, "帮助", Duration::from_millis(1800));
-    assert!(window.get_voice_on());
-    assert_eq!(window.get_page(), PageKind::Home);
+    assert!(window.global::<VoiceFocus>().get_voice_on());
+    assert_eq!(window.global::<KioskView>().get_page(), PageKind::Home);
     let welcome = said.take();
     assert_eq!(welcome.len(), 1, "{welcome:?}");
     assert!(welcome[0].starts_with("语音导航已开启"), "{welcome:?}");
@@ -104,9 +104,9 @@ fn voice_navigation_by_keys_touch_and_help() {
 
     // Down steps: the title, then the first tile, with the focus ring around it.
     key(window, Key::DownArrow);
-    assert_eq!(window.get_voice_focus(), "title");
+    assert_eq!(window.global::<VoiceFocus>().get_focus_id(), "title");
     key(window, Key::DownArrow);
-    assert_eq!(window.get_voice_focus(), "item:take-number");
+    assert_eq!(window.global::<VoiceFocus>().get_focus_id(), "item:take-number");
     let spoken = said.take();
     assert!(spoken[1].contains("取号排队") && spoken[1].contains("第2项"), "{spoken:?}");
     assert!(ring_pixels(window, "取号排队") > 2000, "the focus ring is drawn around the tile");
@@ -118,31 +118,31 @@ fn voice_navigation_by_keys_touch_and_help() {
     let help = said.take();
     assert!(help[0].contains("按绿色菱形确认键选择"), "{help:?}");
     assert!(help[1].starts_with("上下键移动"), "{help:?}");
-    assert_eq!(window.get_page(), PageKind::Home);
+    assert_eq!(window.global::<KioskView>().get_page(), PageKind::Home);
 
     // Touch and confirm: the first tap says the tile, the second opens it.
     tap(window, "办事指南");
-    assert_eq!(window.get_page(), PageKind::Home);
-    assert_eq!(window.get_voice_focus(), "item:guides");
+    assert_eq!(window.global::<KioskView>().get_page(), PageKind::Home);
+    assert_eq!(window.global::<VoiceFocus>().get_focus_id(), "item:guides");
     assert!(said.take()[0].contains("办事指南"));
     tap(window, "办事指南");
-    assert_eq!(window.get_page(), PageKind::List);
+    assert_eq!(window.global::<KioskView>().get_page(), PageKind::List);
     let arrival = said.take();
     assert!(arrival[0].contains("请选择类别") || arrival[0].contains("办事指南"), "{arrival:?}");
 
     // Enter on the focused tile of a long list turns the list to its page.
     key(window, Key::Escape);
-    assert_eq!(window.get_page(), PageKind::Home, "Escape is the keypad's Back");
+    assert_eq!(window.global::<KioskView>().get_page(), PageKind::Home, "Escape is the keypad's Back");
     key(window, Key::DownArrow);
     key(window, Key::DownArrow);
     key(window, Key::Return);
-    wait_until(window, "the services", |w| w.get_page() == PageKind::List);
-    let items = window.get_items().row_count();
+    wait_until(window, "the services", |w| w.global::<KioskView>().get_page() == PageKind::List);
+    let items = window.global::<KioskView>().get_items().row_count();
     for _ in 0..items + 1 {
         key(window, Key::DownArrow);
     }
-    assert_eq!(window.get_voice_focus_item() as usize, items - 1, "on the last service");
-    let last = window.get_items().iter().last().unwrap().label;
+    assert_eq!(window.global::<VoiceFocus>().get_focus_item() as usize, items - 1, "on the last service");
+    let last = window.global::<KioskView>().get_items().iter().last().unwrap().label;
     assert!(ring_pixels(window, &last) > 1000, "the last service's page shows, ringed");
     if let Some(dir) = std::env::var_os("KIOSK_SCREENSHOTS") {
         let snapshot = window.window().take_snapshot().expect("snapshot");
@@ -161,15 +161,15 @@ fn voice_navigation_by_keys_touch_and_help() {
         focus_on(window, |f| f.starts_with("item:"));
         key(window, Key::Return);
     }
-    assert_eq!(window.get_page(), PageKind::Guide);
-    let last_line = format!("line:{}", window.get_lines().row_count() - 1);
+    assert_eq!(window.global::<KioskView>().get_page(), PageKind::Guide);
+    let last_line = format!("line:{}", window.global::<KioskView>().get_lines().row_count() - 1);
     focus_on(window, |f| f == last_line);
     assert!(ring_pixels(window, "") > 1000, "the last line of the guide shows, ringed");
 
     // The voice button turns speech off, and the ring goes with it.
     focus_on(window, |f| f == "bar:voice");
     key(window, Key::Return);
-    assert!(!window.get_voice_on());
-    assert_eq!(window.get_voice_focus(), "");
+    assert!(!window.global::<VoiceFocus>().get_voice_on());
+    assert_eq!(window.global::<VoiceFocus>().get_focus_id(), "");
     assert_eq!(said.take().last().map(String::as_str), Some("<stop>"));
 }

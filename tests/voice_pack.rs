@@ -5,9 +5,9 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
+use kiosk::speech::voice_pack::{language_code, needed_clips, text_hash, Manifest, VoicePack};
 use kiosk_core::profile::Language;
 use kiosk_core::QUIET_START_SECS;
-use kiosk::speech::voice_pack::{language_code, needed_clips, text_hash, Manifest, VoicePack};
 use rodio::Source;
 
 fn voices() -> PathBuf {
@@ -37,12 +37,7 @@ fn the_manifest_matches_the_files() {
     for entry in &manifest.clip {
         assert_eq!(entry.file, format!("{}/{}.ogg", entry.lang, entry.key), "{entry:?}");
         assert!(voices().join(&entry.file).is_file(), "{} is listed but missing", entry.file);
-        assert_eq!(
-            entry.sha256,
-            text_hash(&entry.text),
-            "{}: the hash is not that of its text",
-            entry.file
-        );
+        assert_eq!(entry.sha256, text_hash(&entry.text), "{}: the hash is not that of its text", entry.file);
         assert!(["espeak-ng", "recorded"].contains(&entry.source.as_str()), "{entry:?}");
         listed.insert(entry.file.clone());
     }
@@ -83,15 +78,10 @@ fn clips_are_speech_that_starts_at_once() {
         assert!((tail as f32 / rate as f32) < 0.05, "{name}: silent for {tail} samples at the end");
         // Mandarin is about 3 to 6 syllables a second; a clip far off that is misread.
         if clip.language == Language::Zh {
-            let syllables =
-                clip.text.chars().filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c)).count();
+            let syllables = clip.text.chars().filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c)).count();
             if syllables >= 2 {
                 let per_syllable = seconds / syllables as f32;
-                assert!(
-                    (0.12..0.45).contains(&per_syllable),
-                    "{name}: {per_syllable} s a syllable in {:?}",
-                    clip.text
-                );
+                assert!((0.12..0.45).contains(&per_syllable), "{name}: {per_syllable} s a syllable in {:?}", clip.text);
             }
         }
     }
@@ -111,10 +101,8 @@ fn clip_seconds(pack: &VoicePack, language: Language, prompt: &str) -> f32 {
 fn face_guidance_is_heard_whole() {
     let pack = VoicePack::load(&voices()).unwrap_or_else(|e| panic!("{e}"));
     let catalog = include_str!("../prompts/catalog.toml");
-    let hints: Vec<&str> = catalog
-        .lines()
-        .filter_map(|line| line.strip_prefix("id = \"face.hint.")?.strip_suffix('"'))
-        .collect();
+    let hints: Vec<&str> =
+        catalog.lines().filter_map(|line| line.strip_prefix("id = \"face.hint.")?.strip_suffix('"')).collect();
     assert_eq!(hints.len(), 10, "{hints:?}");
     let repeat = face_guide::HintPacer::REPEAT.as_secs_f32();
     for language in [Language::Zh, Language::En] {
@@ -123,6 +111,10 @@ fn face_guidance_is_heard_whole() {
             assert!(seconds < repeat - 0.2, "{} face.hint.{hint}: {seconds} s", language_code(language));
         }
         let screen = clip_seconds(&pack, language, "face.title") + clip_seconds(&pack, language, "face.prompt");
-        assert!(screen < QUIET_START_SECS as f32 - 0.3, "{}: the screen's words take {screen} s", language_code(language));
+        assert!(
+            screen < QUIET_START_SECS as f32 - 0.3,
+            "{}: the screen's words take {screen} s",
+            language_code(language)
+        );
     }
 }

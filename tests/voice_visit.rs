@@ -32,14 +32,14 @@ use slint::{ComponentHandle, Model, SharedString};
 
 use audio_rig::{seconds, windows, Part, Rig, RATE, WINDOW};
 use common::init_headless_platform;
+use contract::model::{Bilingual, Catalog, EntryKind, Step};
 use contract::ApiClient;
+use kiosk::speech::voice_pack::VoicePack;
+use kiosk::speech::{earcon, Segment, Speaker, SpeechProblem, Voice};
+use kiosk::ui::{AppWindow, KioskUi, KioskView, PageKind, VoiceFocus};
 use kiosk_core::profile::Language;
 use kiosk_core::speech::Utterance;
 use kiosk_core::{IdlePolicy, Kiosk};
-use kiosk::speech::voice_pack::VoicePack;
-use kiosk::speech::{earcon, Segment, Speaker, SpeechProblem, Voice};
-use kiosk::ui::{AppWindow, KioskUi, PageKind};
-use contract::model::{Bilingual, Catalog, EntryKind, Step};
 use service_api::EmbeddedServer;
 
 /// A sample louder than this is sound (of 32767; the rig's silence is exact zeros).
@@ -125,7 +125,14 @@ impl Voice for Recorder {
         }
         let key = log.key.clone();
         let segments = self.pack.segments(utterance);
-        log.said.push(Said { at: Instant::now(), key, utterance: utterance.clone(), segments, cut_short: false, waited_for: None });
+        log.said.push(Said {
+            at: Instant::now(),
+            key,
+            utterance: utterance.clone(),
+            segments,
+            cut_short: false,
+            waited_for: None,
+        });
         drop(log);
         self.speaker.with(|s| s.say(utterance));
     }
@@ -222,7 +229,7 @@ impl Visit<'_> {
         self.window.window().dispatch_event(WindowEvent::KeyReleased { text });
         self.log.borrow_mut().key = None;
         let said = self.log.borrow().said.len() - index;
-        assert_eq!(said, 1, "{name} on {:?} said {said} things", self.window.get_page_title());
+        assert_eq!(said, 1, "{name} on {:?} said {said} things", self.window.global::<KioskView>().get_page_title());
         match pace {
             Pace::Listen => self.listen(),
             Pace::Hear(seconds) => {
@@ -237,15 +244,15 @@ impl Visit<'_> {
     fn move_to(&self, key: Key, focus: &str) {
         for _ in 0..30 {
             self.press(key, SKIM);
-            if self.window.get_voice_focus() == focus {
+            if self.window.global::<VoiceFocus>().get_focus_id() == focus {
                 return;
             }
         }
-        panic!("{focus} is not reached with {key:?} on {:?}", self.window.get_page_title());
+        panic!("{focus} is not reached with {key:?} on {:?}", self.window.global::<KioskView>().get_page_title());
     }
 
     fn listen(&self) {
-        let busy = || self.speaker.is_speaking() || self.window.get_page() == PageKind::Busy;
+        let busy = || self.speaker.is_speaking() || self.window.global::<KioskView>().get_page() == PageKind::Busy;
         self.run_until("the kiosk to finish speaking", Duration::from_secs(40), || !busy());
         self.settle();
     }
@@ -279,7 +286,11 @@ impl Visit<'_> {
     fn run_until(&self, what: &str, timeout: Duration, mut done: impl FnMut() -> bool) {
         let until = Instant::now() + timeout;
         while !done() {
-            assert!(Instant::now() < until, "timed out waiting for {what} on {:?}", self.window.get_page_title());
+            assert!(
+                Instant::now() < until,
+                "timed out waiting for {what} on {:?}",
+                self.window.global::<KioskView>().get_page_title()
+            );
             slint::Timer::single_shot(Duration::from_millis(10), || slint::quit_event_loop().unwrap());
             slint::run_event_loop().unwrap();
         }
@@ -368,12 +379,14 @@ fn a_resident_who_cannot_see_the_screen_takes_a_number_with_the_keypad_and_hears
     window.show().unwrap();
     ui.start();
     let visit = Visit { rig: &rig, window, speaker: speaker.clone(), log: log.clone() };
-    visit.run_until("the home tiles", Duration::from_secs(20), || window.get_items().row_count() == 5);
+    visit.run_until("the home tiles", Duration::from_secs(20), || {
+        window.global::<KioskView>().get_items().row_count() == 5
+    });
     assert!(log.borrow().said.is_empty(), "the kiosk is silent until a key is pressed");
 
     // The first key starts voice navigation: the welcome and the home screen.
     let welcome = visit.press(Key::DownArrow, SKIM);
-    assert!(window.get_voice_on());
+    assert!(window.global::<VoiceFocus>().get_voice_on());
     visit.move_to(Key::DownArrow, "item:take-number");
     let services = visit.press(Key::Return, Pace::Listen);
     visit.move_to(Key::DownArrow, &format!("item:{SERVICE}"));
@@ -382,19 +395,19 @@ fn a_resident_who_cannot_see_the_screen_takes_a_number_with_the_keypad_and_hears
     let priority = visit.press(Key::Return, SKIM);
     visit.move_to(Key::DownArrow, "item:normal");
     let entry = visit.press(Key::Return, SKIM);
-    assert_eq!(window.get_page(), PageKind::Entry);
+    assert_eq!(window.global::<KioskView>().get_page(), PageKind::Entry);
 
     // The ID number on the keypad's digits (and X): each echo is the neutral "星号".
     let echoes: Vec<usize> = ID_NUMBER.chars().map(|c| visit.press(c.to_string(), Pace::Listen)).collect();
-    assert_eq!(window.get_entry().shown.as_str(), "*".repeat(18));
+    assert_eq!(window.global::<KioskView>().get_entry().shown.as_str(), "*".repeat(18));
     visit.move_to(Key::UpArrow, "item:entry-done");
     let confirm = visit.press(Key::Return, SKIM);
-    assert_eq!(window.get_page(), PageKind::Confirm, "the ID number was accepted");
+    assert_eq!(window.global::<KioskView>().get_page(), PageKind::Confirm, "the ID number was accepted");
     visit.move_to(Key::DownArrow, "item:confirm");
     let busy = visit.press(Key::Return, Pace::Listen);
-    assert_eq!(window.get_page(), PageKind::Ticket);
+    assert_eq!(window.global::<KioskView>().get_page(), PageKind::Ticket);
     let ticket = busy + 1;
-    let shown = window.get_ticket();
+    let shown = window.global::<KioskView>().get_ticket();
 
     // The language button of the bar, then the ticket again, in English.
     visit.move_to(Key::UpArrow, "bar:language");
@@ -516,7 +529,10 @@ fn a_resident_who_cannot_see_the_screen_takes_a_number_with_the_keypad_and_hears
     // English: the same ticket, in English clips and the English voice.
     let english_said = &said[english];
     assert_eq!(english_said.utterance.language, Language::En);
-    assert_eq!(transcript[english][..5], ["<Activate>", "ticket.title", "ticket.number", shown.number.as_str(), "Pension eligibility certification"]);
+    assert_eq!(
+        transcript[english][..5],
+        ["<Activate>", "ticket.title", "ticket.number", shown.number.as_str(), "Pension eligibility certification"]
+    );
     for segment in &english_said.segments {
         match segment {
             Segment::Clip(path) => assert!(path.starts_with(voices().join("en")), "{}", path.display()),

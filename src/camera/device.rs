@@ -70,9 +70,7 @@ fn choose_format(offered: &[CameraFormat]) -> Option<CameraFormat> {
             let (distance, preference) = WANTED_SIZES
                 .iter()
                 .enumerate()
-                .map(|(i, &(width, height))| {
-                    (format.width().abs_diff(width) + format.height().abs_diff(height), i)
-                })
+                .map(|(i, &(width, height))| (format.width().abs_diff(width) + format.height().abs_diff(height), i))
                 .min()
                 .expect("WANTED_SIZES is not empty");
             (

@@ -43,13 +43,7 @@ impl FileCamera {
                 Err(why) => Err(OpenError(format!("{}: {why}", path.display()))),
             })
             .collect::<Result<_, _>>()?;
-        Ok(FileCamera {
-            frames,
-            next: 0,
-            interval: Duration::from_secs(1) / DEFAULT_FPS,
-            due: None,
-            looping: true,
-        })
+        Ok(FileCamera { frames, next: 0, interval: Duration::from_secs(1) / DEFAULT_FPS, due: None, looping: true })
     }
 
     /// Plays at `fps` frames a second instead of 15.

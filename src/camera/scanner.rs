@@ -100,11 +100,8 @@ impl Scanner {
         work: Option<Box<dyn FrameWork>>,
         on_event: impl Fn(ScanEvent) + Send + 'static,
     ) -> Scanner {
-        let shared = Arc::new(Shared {
-            preview: Mutex::new(None),
-            mailbox: Mailbox::default(),
-            work_panics: AtomicU64::new(0),
-        });
+        let shared =
+            Arc::new(Shared { preview: Mutex::new(None), mailbox: Mailbox::default(), work_panics: AtomicU64::new(0) });
         let camera = {
             let shared = Arc::clone(&shared);
             thread::Builder::new()

@@ -21,7 +21,10 @@ pub enum Segment {
     /// A recorded clip of the voice pack (an Ogg Vorbis file).
     Clip(PathBuf),
     /// Text read by live text-to-speech in the utterance's language.
-    Speak { text: String, language: Language },
+    Speak {
+        text: String,
+        language: Language,
+    },
     Earcon(Earcon),
 }
 

@@ -17,23 +17,11 @@ use kiosk_core::profile::Language;
 pub const WORDS_BELOW: u64 = 100_000_000;
 
 const ZH_DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
-const EN_DIGITS: [&str; 10] =
-    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"];
-const EN_TEENS: [&str; 10] = [
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-];
+const EN_DIGITS: [&str; 10] = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"];
+const EN_TEENS: [&str; 10] =
+    ["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"];
 /// Tens from 20 to 90.
-const EN_TENS: [&str; 8] =
-    ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
+const EN_TENS: [&str; 8] = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
 
 /// Every number and code clip of `language`: (key, text said).
 pub fn vocabulary(language: Language) -> Vec<(String, String)> {
@@ -64,11 +52,8 @@ pub fn vocabulary(language: Language) -> Vec<(String, String)> {
             for (i, text) in EN_TENS.iter().enumerate() {
                 clips.push((format!("number.{}", 20 + 10 * i), text.to_string()));
             }
-            for (key, text) in [
-                ("unit.hundred", "hundred"),
-                ("unit.thousand", "thousand"),
-                ("unit.million", "million"),
-            ] {
+            for (key, text) in [("unit.hundred", "hundred"), ("unit.thousand", "thousand"), ("unit.million", "million")]
+            {
                 clips.push((key.to_string(), text.to_string()));
             }
         }
@@ -103,10 +88,8 @@ pub fn code_keys(_language: Language, code: &str) -> Vec<String> {
         .collect()
 }
 
-const DIGIT_KEYS: [&str; 10] = [
-    "digit.0", "digit.1", "digit.2", "digit.3", "digit.4", "digit.5", "digit.6", "digit.7",
-    "digit.8", "digit.9",
-];
+const DIGIT_KEYS: [&str; 10] =
+    ["digit.0", "digit.1", "digit.2", "digit.3", "digit.4", "digit.5", "digit.6", "digit.7", "digit.8", "digit.9"];
 
 /// Chinese reading of `n` < 100,000,000: two groups of four digits around 万.
 fn zh_number(n: u64) -> Vec<&'static str> {
@@ -135,8 +118,7 @@ fn zh_number(n: u64) -> Vec<&'static str> {
 /// One group of up to four digits (1..=9999). `leading`: the group starts the number, so 10-19
 /// are 十.. rather than 一十.. and a leading 2 before 百 is 两.
 fn zh_group(group: u64, leading: bool, keys: &mut Vec<&'static str>) {
-    const UNITS: [Option<&str>; 4] =
-        [Some("unit.thousand"), Some("unit.hundred"), Some("unit.ten"), None];
+    const UNITS: [Option<&str>; 4] = [Some("unit.thousand"), Some("unit.hundred"), Some("unit.ten"), None];
     let digits = [group / 1000, group / 100 % 10, group / 10 % 10, group % 10];
     let first = digits.iter().position(|&d| d > 0).expect("group is not zero");
     let mut zero_pending = false;
@@ -150,9 +132,8 @@ fn zh_group(group: u64, leading: bool, keys: &mut Vec<&'static str>) {
             zero_pending = false;
         }
         let said_alone_ten = leading && i == first && d == 1 && unit == Some("unit.ten");
-        let liang = d == 2
-            && (unit == Some("unit.thousand")
-                || (unit == Some("unit.hundred") && leading && i == first));
+        let liang =
+            d == 2 && (unit == Some("unit.thousand") || (unit == Some("unit.hundred") && leading && i == first));
         if liang {
             keys.push("digit.liang");
         } else if !said_alone_ten {
@@ -170,9 +151,7 @@ fn en_number(n: u64) -> Vec<String> {
         return vec!["digit.0".to_string()];
     }
     let mut keys = Vec::new();
-    for (scale, unit) in
-        [(1_000_000, Some("unit.million")), (1_000, Some("unit.thousand")), (1, None)]
-    {
+    for (scale, unit) in [(1_000_000, Some("unit.million")), (1_000, Some("unit.thousand")), (1, None)] {
         let part = n / scale % 1000;
         if part > 0 {
             en_below_thousand(part, &mut keys);
@@ -209,12 +188,7 @@ mod tests {
     fn said(language: Language, n: u64) -> String {
         let vocabulary = vocabulary(language);
         let text = |key: &String| {
-            vocabulary
-                .iter()
-                .find(|(k, _)| k == key)
-                .unwrap_or_else(|| panic!("no clip {key}"))
-                .1
-                .clone()
+            vocabulary.iter().find(|(k, _)| k == key).unwrap_or_else(|| panic!("no clip {key}")).1.clone()
         };
         let words: Vec<String> = number_keys(language, n).iter().map(text).collect();
         words.join(if language == Language::En { " " } else { "" })
@@ -268,10 +242,7 @@ mod tests {
             (1010, "one thousand ten"),
             (20_000, "twenty thousand"),
             (1_000_001, "one million one"),
-            (
-                99_999_999,
-                "ninety nine million nine hundred ninety nine thousand nine hundred ninety nine",
-            ),
+            (99_999_999, "ninety nine million nine hundred ninety nine thousand nine hundred ninety nine"),
         ] {
             assert_eq!(said(Language::En, n), text, "{n}");
         }

@@ -221,7 +221,16 @@ impl Worker {
         voice: Box<dyn LiveVoice>,
         shared: Arc<Shared>,
     ) -> Worker {
-        Worker { voice_pack, clips, voice, shared, queue: VecDeque::new(), settings: VoiceSettings::default(), current: None, paused: false }
+        Worker {
+            voice_pack,
+            clips,
+            voice,
+            shared,
+            queue: VecDeque::new(),
+            settings: VoiceSettings::default(),
+            current: None,
+            paused: false,
+        }
     }
 
     /// Handles `first` (taken before the outputs were opened), then the commands.

@@ -27,7 +27,6 @@ use super::Segment;
 /// The manifest's file name inside the pack directory.
 pub const MANIFEST: &str = "manifest.toml";
 
-
 /// A clip the catalog needs.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Clip {
@@ -190,17 +189,11 @@ impl VoicePack {
         let mut hashes = HashMap::new();
         for entry in Manifest::read(dir)?.clip {
             let language = Language::parse(&entry.lang).ok_or_else(|| {
-                VoicePackError::new(
-                    &manifest_path,
-                    format!("clip {:?}: unknown lang {:?}", entry.key, entry.lang),
-                )
+                VoicePackError::new(&manifest_path, format!("clip {:?}: unknown lang {:?}", entry.key, entry.lang))
             })?;
             let file = dir.join(&entry.file);
             if !file.is_file() {
-                return Err(VoicePackError::new(
-                    &file,
-                    format!("clip {:?} ({}) is missing", entry.key, entry.lang),
-                ));
+                return Err(VoicePackError::new(&file, format!("clip {:?} ({}) is missing", entry.key, entry.lang)));
             }
             hashes.insert((language, entry.key), (entry.sha256, file));
         }
@@ -262,36 +255,21 @@ impl VoicePack {
             Part::Code(code) => {
                 // Spaced, so that text-to-speech says it character by character too.
                 let written: Vec<String> = code.chars().map(String::from).collect();
-                self.keys(
-                    &numbers::code_keys(language, code),
-                    &written.join(" "),
-                    language,
-                    segments,
-                )
+                self.keys(&numbers::code_keys(language, code), &written.join(" "), language, segments)
             }
             Part::Personal(phrase) if utterance.private => self.phrase(phrase, utterance, segments),
-            Part::Personal(_) => self.part(
-                &Part::Prompt { id: HIDDEN.to_string(), args: Vec::new() },
-                utterance,
-                segments,
-            ),
+            Part::Personal(_) => {
+                self.part(&Part::Prompt { id: HIDDEN.to_string(), args: Vec::new() }, utterance, segments)
+            }
         }
     }
 
     /// The clips of `keys`, or `written` read by text-to-speech when one of them is missing
     /// (a value is said by one voice, not half clips and half synthesis).
-    fn keys(
-        &self,
-        keys: &[String],
-        written: &str,
-        language: Language,
-        segments: &mut Vec<Segment>,
-    ) {
+    fn keys(&self, keys: &[String], written: &str, language: Language, segments: &mut Vec<Segment>) {
         let files: Option<Vec<&Path>> = keys.iter().map(|key| self.clip(language, key)).collect();
         match files {
-            Some(files) => {
-                segments.extend(files.into_iter().map(|f| Segment::Clip(f.to_path_buf())))
-            }
+            Some(files) => segments.extend(files.into_iter().map(|f| Segment::Clip(f.to_path_buf()))),
             None => speak(segments, written, language),
         }
     }
@@ -384,8 +362,7 @@ mod tests {
     #[test]
     fn every_needed_clip_is_listed_once() {
         let clips = needed_clips();
-        let mut keys: Vec<(Language, &str)> =
-            clips.iter().map(|c| (c.language, c.key.as_str())).collect();
+        let mut keys: Vec<(Language, &str)> = clips.iter().map(|c| (c.language, c.key.as_str())).collect();
         keys.sort_unstable_by_key(|(l, k)| (language_code(*l), *k));
         let count = keys.len();
         keys.dedup();
@@ -393,25 +370,13 @@ mod tests {
         for key in ["home.title", "ticket.wait#0", "ticket.wait#1", "digit.0", "letter.Z", HIDDEN] {
             assert!(clips.iter().any(|c| c.key == key && c.language == Language::Zh), "{key}");
         }
-        assert!(
-            clips.iter().all(|c| c.text.chars().any(char::is_alphanumeric)),
-            "a clip with nothing to say"
-        );
+        assert!(clips.iter().all(|c| c.text.chars().any(char::is_alphanumeric)), "a clip with nothing to say");
     }
 
     #[test]
     fn a_prompt_with_arguments_mixes_clips_numbers_and_text() {
-        let (dir, pack) = pack(
-            &[
-                "ticket.wait#0",
-                "ticket.wait#1",
-                "digit.2",
-                "unit.ten",
-                "digit.5",
-                "ticket.window#0",
-            ],
-            &[],
-        );
+        let (dir, pack) =
+            pack(&["ticket.wait#0", "ticket.wait#1", "digit.2", "unit.ten", "digit.5", "ticket.window#0"], &[]);
         let utterance = say(
             Language::Zh,
             false,
@@ -438,8 +403,7 @@ mod tests {
 
     #[test]
     fn numbers_and_codes_without_all_their_clips_are_read_by_text_to_speech() {
-        let (dir, pack) =
-            pack(&["digit.0", "digit.1", "digit.2", "letter.A", "ticket.number"], &[]);
+        let (dir, pack) = pack(&["digit.0", "digit.1", "digit.2", "letter.A", "ticket.number"], &[]);
         let utterance = say(
             Language::En,
             false,
@@ -467,12 +431,8 @@ mod tests {
     #[test]
     fn personal_values_are_spoken_only_in_private_listening() {
         let (dir, pack) = pack(&[HIDDEN, "digit.1", "digit.3"], &[]);
-        let phone = || {
-            vec![Sound::Say(Phrase(vec![
-                Part::Text("号码".into()),
-                Part::Personal(Box::new(Phrase::code("13"))),
-            ]))]
-        };
+        let phone =
+            || vec![Sound::Say(Phrase(vec![Part::Text("号码".into()), Part::Personal(Box::new(Phrase::code("13")))]))];
         assert_eq!(
             described(dir.path(), pack.segments(&say(Language::Zh, false, phone()))),
             ["speak 号码", "clip zh/voice.hidden"]

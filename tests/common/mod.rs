@@ -10,15 +10,15 @@ use std::time::{Duration, Instant};
 use i_slint_backend_testing::{TestingBackend, TestingBackendOptions};
 use slint::ComponentHandle;
 
+use contract::model::{IssuedReceipt, NewReceipt};
 use contract::ApiClient;
 use kiosk::camera::{FileCamera, FrameSource, OpenError};
+use kiosk::speech::{SpeechProblem, Voice};
+use kiosk::ui::{AppWindow, CameraOpener, Devices, KioskUi, KioskView};
+use kiosk::video::CommandLauncher;
 use kiosk_core::profile::Language;
 use kiosk_core::speech::{Sound, Utterance};
 use kiosk_core::{IdlePolicy, Kiosk};
-use kiosk::speech::{SpeechProblem, Voice};
-use kiosk::ui::{AppWindow, CameraOpener, Devices, KioskUi};
-use kiosk::video::CommandLauncher;
-use contract::model::{IssuedReceipt, NewReceipt};
 use service_api::EmbeddedServer;
 
 /// Slint's testing backend with the software renderer (for snapshots) and a real event loop
@@ -90,10 +90,8 @@ impl TestApi {
 /// A GET to the API at `base_url` as the holder of `token`; the answer's JSON. (For closures
 /// that outlive a borrow of [`TestApi`].)
 pub fn get_json(base_url: &str, token: &str, path: &str) -> serde_json::Value {
-    let mut response = ureq::get(format!("{base_url}{path}"))
-        .header("Authorization", &format!("Bearer {token}"))
-        .call()
-        .unwrap();
+    let mut response =
+        ureq::get(format!("{base_url}{path}")).header("Authorization", &format!("Bearer {token}")).call().unwrap();
     response.body_mut().read_json().unwrap()
 }
 
@@ -246,15 +244,17 @@ pub fn wait_until(window: &AppWindow, what: &str, done: impl Fn(&AppWindow) -> b
     assert!(
         done(window),
         "timed out waiting for {what}; page {:?} titled {:?}",
-        window.get_page(),
-        window.get_page_title()
+        window.global::<KioskView>().get_page(),
+        window.global::<KioskView>().get_page_title()
     );
 }
 
 /// Activates the control labelled `label` as a screen reader would.
 pub fn press(window: &AppWindow, label: &str) {
     let found = i_slint_backend_testing::ElementHandle::find_by_accessible_label(window, label).next();
-    let element = found.unwrap_or_else(|| panic!("no element labelled {label:?} on page {:?}", window.get_page_title()));
+    let element = found.unwrap_or_else(|| {
+        panic!("no element labelled {label:?} on page {:?}", window.global::<KioskView>().get_page_title())
+    });
     element.invoke_accessible_default_action();
 }
 

@@ -52,18 +52,9 @@ const HALVE_ABOVE: u32 = 960;
 /// dark-mode screens. Doubling the frame would add a tenth of the codes but costs hundreds
 /// of milliseconds on frames without a code, so it is left out.
 pub const LADDER: [Rung; 3] = [
-    Rung {
-        scale: Scale::Full,
-        binarize: Binarize::Adaptive,
-    },
-    Rung {
-        scale: Scale::Full,
-        binarize: Binarize::Rqrr,
-    },
-    Rung {
-        scale: Scale::Work,
-        binarize: Binarize::AdaptiveInverted,
-    },
+    Rung { scale: Scale::Full, binarize: Binarize::Adaptive },
+    Rung { scale: Scale::Full, binarize: Binarize::Rqrr },
+    Rung { scale: Scale::Work, binarize: Binarize::AdaptiveInverted },
 ];
 
 /// rqrr with a ladder of preparations; see the module documentation.
@@ -92,12 +83,7 @@ impl RqrrDecoder {
                 Scale::Work if image.width() <= HALVE_ABOVE => image,
                 Scale::Work => work.get_or_insert_with(|| halve(image)),
                 Scale::Double => double.get_or_insert_with(|| {
-                    imageops::resize(
-                        image,
-                        image.width() * 2,
-                        image.height() * 2,
-                        FilterType::Triangle,
-                    )
+                    imageops::resize(image, image.width() * 2, image.height() * 2, FilterType::Triangle)
                 }),
             };
             decode_rung(scaled, rung.binarize).map(|payload| (payload, index))
@@ -114,19 +100,14 @@ impl QrDecoder for RqrrDecoder {
 fn decode_rung(image: &GrayImage, binarize: Binarize) -> Option<String> {
     let (w, h) = (image.width() as usize, image.height() as usize);
     let mut prepared = match binarize {
-        Binarize::Rqrr => {
-            PreparedImage::prepare_from_greyscale(w, h, |x, y| image.as_raw()[y * w + x])
-        }
+        Binarize::Rqrr => PreparedImage::prepare_from_greyscale(w, h, |x, y| image.as_raw()[y * w + x]),
         Binarize::Adaptive | Binarize::AdaptiveInverted => {
             let dark = adaptive_threshold(image);
             let inverted = binarize == Binarize::AdaptiveInverted;
             PreparedImage::prepare_from_bitmap(w, h, |x, y| dark[y * w + x] != inverted)
         }
     };
-    prepared
-        .detect_grids()
-        .into_iter()
-        .find_map(|grid| grid.decode().ok().map(|(_, payload)| payload))
+    prepared.detect_grids().into_iter().find_map(|grid| grid.decode().ok().map(|(_, payload)| payload))
 }
 
 /// 2x2 averages: half the width and height.
@@ -192,9 +173,7 @@ impl FromStr for Rung {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let (scale, binarize) = s
-            .split_once('-')
-            .ok_or_else(|| format!("not SCALE-THRESHOLD: {s}"))?;
+        let (scale, binarize) = s.split_once('-').ok_or_else(|| format!("not SCALE-THRESHOLD: {s}"))?;
         let scale = match scale {
             "work" => Scale::Work,
             "full" => Scale::Full,
@@ -205,11 +184,7 @@ impl FromStr for Rung {
             "rqrr" => Binarize::Rqrr,
             "adaptive" => Binarize::Adaptive,
             "inverted" => Binarize::AdaptiveInverted,
-            _ => {
-                return Err(format!(
-                    "unknown threshold {binarize} (rqrr, adaptive, inverted)"
-                ))
-            }
+            _ => return Err(format!("unknown threshold {binarize} (rqrr, adaptive, inverted)")),
         };
         Ok(Rung { scale, binarize })
     }

@@ -11,20 +11,9 @@ pub struct ZxingDecoder;
 
 impl QrDecoder for ZxingDecoder {
     fn decode(&mut self, image: &GrayImage) -> Option<String> {
-        let view = ImageView::from_slice(
-            image.as_raw(),
-            image.width(),
-            image.height(),
-            ImageFormat::Lum,
-        )
-        .ok()?;
+        let view = ImageView::from_slice(image.as_raw(), image.width(), image.height(), ImageFormat::Lum).ok()?;
         // A reader holds a raw C pointer (not Send), so each call makes its own: cheap.
         let reader = BarcodeReader::new().formats([BarcodeFormat::QRCode]);
-        reader
-            .from(view)
-            .ok()?
-            .into_iter()
-            .next()
-            .map(|code| code.text())
+        reader.from(view).ok()?.into_iter().next().map(|code| code.text())
     }
 }

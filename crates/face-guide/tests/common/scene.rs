@@ -17,9 +17,7 @@ pub fn photo() -> &'static RgbImage {
     static PHOTO: OnceLock<RgbImage> = OnceLock::new();
     PHOTO.get_or_init(|| {
         // Relative to this file, so it is found from either crate.
-        image::load_from_memory(include_bytes!("../data/astronaut.png"))
-            .expect("test photo")
-            .to_rgb8()
+        image::load_from_memory(include_bytes!("../data/astronaut.png")).expect("test photo").to_rgb8()
     })
 }
 

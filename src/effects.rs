@@ -1,0 +1,137 @@
+//! The core's calls to the service API: each runs on a worker thread, so the screen never
+//! waits for the network, and its answer comes back over a channel as the core's event.
+//!
+//! The API sits behind [`ServiceApi`], which the HTTP client implements; tests put a fake in
+//! its place, so the calls can be checked without a server or a window.
+
+use std::sync::Arc;
+
+use base64::Engine;
+use contract::model::{
+    Catalog, FaceAuth, InterpreterCall, NewFaceAuth, NewTicket, RedeemReceipt, RedeemedReceipt, StaffCall,
+    StaffCallReason, Ticket,
+};
+use contract::{ApiClient, ApiFailure};
+use kiosk_core::{Effect, Event};
+use tokio::sync::oneshot;
+
+use crate::camera::face::FacePhoto;
+
+/// The service API, as the kiosk uses it.
+pub trait ServiceApi: Send + Sync {
+    fn catalog(&self) -> Result<Catalog, ApiFailure>;
+    fn issue_ticket(&self, request: &NewTicket, idempotency_key: &str) -> Result<Ticket, ApiFailure>;
+    fn redeem_receipt(&self, request: &RedeemReceipt, idempotency_key: &str) -> Result<RedeemedReceipt, ApiFailure>;
+    /// Asks for a sign-language interpreter; the key makes a retried request the same call.
+    fn request_interpreter(&self, idempotency_key: &str) -> Result<InterpreterCall, ApiFailure>;
+    fn interpreter_call(&self, id: &str) -> Result<InterpreterCall, ApiFailure>;
+    /// Moves the call on: `started` (the video window is open), `end` or `cancel`.
+    fn move_interpreter_call(&self, id: &str, action: &str) -> Result<InterpreterCall, ApiFailure>;
+    fn call_staff(&self, reason: StaffCallReason, idempotency_key: &str) -> Result<StaffCall, ApiFailure>;
+    fn staff_call(&self, id: &str) -> Result<StaffCall, ApiFailure>;
+    /// Submits a pension face authentication for review.
+    fn submit_face_auth(&self, request: &NewFaceAuth, idempotency_key: &str) -> Result<FaceAuth, ApiFailure>;
+
+    /// Cancels the call if it is still queued, or ends it if an interpreter took it (perhaps
+    /// just now, while the resident was leaving).
+    fn hang_up(&self, id: &str) -> Result<InterpreterCall, ApiFailure> {
+        match self.move_interpreter_call(id, "cancel") {
+            Err(ApiFailure::Refused(e)) if e.code == "invalid_transition" => self.move_interpreter_call(id, "end"),
+            answer => answer,
+        }
+    }
+}
+
+impl ServiceApi for ApiClient {
+    fn catalog(&self) -> Result<Catalog, ApiFailure> {
+        ApiClient::catalog(self)
+    }
+    fn issue_ticket(&self, request: &NewTicket, idempotency_key: &str) -> Result<Ticket, ApiFailure> {
+        ApiClient::issue_ticket(self, request, idempotency_key)
+    }
+    fn redeem_receipt(&self, request: &RedeemReceipt, idempotency_key: &str) -> Result<RedeemedReceipt, ApiFailure> {
+        ApiClient::redeem_receipt(self, request, idempotency_key)
+    }
+    fn request_interpreter(&self, idempotency_key: &str) -> Result<InterpreterCall, ApiFailure> {
+        ApiClient::request_interpreter(self, idempotency_key)
+    }
+    fn interpreter_call(&self, id: &str) -> Result<InterpreterCall, ApiFailure> {
+        ApiClient::interpreter_call(self, id)
+    }
+    fn move_interpreter_call(&self, id: &str, action: &str) -> Result<InterpreterCall, ApiFailure> {
+        ApiClient::move_interpreter_call(self, id, action)
+    }
+    fn call_staff(&self, reason: StaffCallReason, idempotency_key: &str) -> Result<StaffCall, ApiFailure> {
+        ApiClient::call_staff(self, reason, idempotency_key)
+    }
+    fn staff_call(&self, id: &str) -> Result<StaffCall, ApiFailure> {
+        ApiClient::staff_call(self, id)
+    }
+    fn submit_face_auth(&self, request: &NewFaceAuth, idempotency_key: &str) -> Result<FaceAuth, ApiFailure> {
+        ApiClient::submit_face_auth(self, request, idempotency_key)
+    }
+}
+
+/// Carries out the core's service API effects.
+pub struct EffectRunner {
+    api: Arc<dyn ServiceApi>,
+    /// The pension face picture that a face submission sends (see [`FacePhoto`]).
+    face_photo: FacePhoto,
+}
+
+impl EffectRunner {
+    pub fn new(api: impl ServiceApi + 'static, face_photo: FacePhoto) -> EffectRunner {
+        EffectRunner { api: Arc::new(api), face_photo }
+    }
+
+    /// Makes the call that `effect` asks for on a worker thread; its answer arrives as the
+    /// core's event.
+    ///
+    /// Panics on an effect that calls no API (speech, camera, video): the UI carries those out.
+    pub fn start(&self, effect: Effect) -> oneshot::Receiver<Event> {
+        let (api, face_photo) = (self.api.clone(), self.face_photo.clone());
+        let (answer, answered) = oneshot::channel();
+        std::thread::spawn(move || {
+            let _ = answer.send(call(api.as_ref(), &face_photo, effect));
+        });
+        answered
+    }
+}
+
+fn call(api: &dyn ServiceApi, face_photo: &FacePhoto, effect: Effect) -> Event {
+    match effect {
+        Effect::LoadCatalog => Event::CatalogLoaded(api.catalog()),
+        Effect::IssueTicket { request, idempotency_key } => {
+            Event::TicketIssued(api.issue_ticket(&request, &idempotency_key))
+        }
+        Effect::RedeemReceipt { request, idempotency_key } => {
+            Event::ReceiptRedeemed(api.redeem_receipt(&request, &idempotency_key))
+        }
+        Effect::RequestInterpreter { idempotency_key } => {
+            Event::InterpreterCallUpdated(api.request_interpreter(&idempotency_key))
+        }
+        Effect::PollInterpreterCall { id } => Event::InterpreterCallUpdated(api.interpreter_call(&id)),
+        Effect::ReportVideoStarted { id } => Event::InterpreterCallUpdated(api.move_interpreter_call(&id, "started")),
+        Effect::EndInterpreterCall { id } => Event::InterpreterCallUpdated(api.move_interpreter_call(&id, "end")),
+        Effect::HangUp { id } => Event::InterpreterCallUpdated(api.hang_up(&id)),
+        Effect::SendStaffCall { reason, idempotency_key } => {
+            Event::StaffCallAnswered { result: api.call_staff(reason, &idempotency_key), idempotency_key }
+        }
+        Effect::PollStaffCall { id, idempotency_key } => {
+            Event::StaffCallAnswered { result: api.staff_call(&id), idempotency_key }
+        }
+        Effect::SubmitFaceAuth { id_number, attempt, liveness, idempotency_key } => {
+            let photo = face_photo.lock().map(|photo| photo.clone()).ok().flatten();
+            let request = NewFaceAuth {
+                id_number,
+                // The core asks for a submission only after the resident's consent.
+                consent: true,
+                attempt,
+                liveness,
+                photo_jpeg: base64::engine::general_purpose::STANDARD.encode(photo.unwrap_or_default()),
+            };
+            Event::FaceAuthSubmitted(api.submit_face_auth(&request, &idempotency_key))
+        }
+        other => panic!("not a service API call: {other:?}"),
+    }
+}

@@ -1,0 +1,161 @@
+//! The effect runner over a fake service API: which calls each of the core's API effects
+//! makes, and the event its answer comes back as, with no server and no window.
+
+use std::sync::{Arc, Mutex};
+
+use contract::model::{
+    ApiError, Bilingual, Catalog, FaceAuth, InterpreterCall, Liveness, NewFaceAuth, NewTicket, Priority, RedeemReceipt,
+    RedeemedReceipt, StaffCall, StaffCallReason, Ticket,
+};
+use contract::ApiFailure;
+use kiosk::camera::face::FacePhoto;
+use kiosk::effects::{EffectRunner, ServiceApi};
+use kiosk_core::{Effect, Event};
+
+/// Records each call as one line, and answers as a server would (or not at all).
+#[derive(Clone, Default)]
+struct FakeApi {
+    calls: Arc<Mutex<Vec<String>>>,
+}
+
+impl FakeApi {
+    fn log(&self, call: String) {
+        self.calls.lock().unwrap().push(call);
+    }
+
+    fn calls(&self) -> Vec<String> {
+        self.calls.lock().unwrap().clone()
+    }
+}
+
+fn unreachable() -> ApiFailure {
+    ApiFailure::Unreachable("the fake has no such answer".into())
+}
+
+fn interpreter_call(id: &str, status: &str) -> InterpreterCall {
+    let call = serde_json::json!({ "id": id, "kiosk_id": "kiosk-test", "status": status, "created_at": 0 });
+    serde_json::from_value(call).unwrap()
+}
+
+impl ServiceApi for FakeApi {
+    fn catalog(&self) -> Result<Catalog, ApiFailure> {
+        self.log("catalog".into());
+        Ok(Catalog { categories: vec![], services: vec![] })
+    }
+    fn issue_ticket(&self, request: &NewTicket, idempotency_key: &str) -> Result<Ticket, ApiFailure> {
+        self.log(format!("issue_ticket {} {idempotency_key}", request.service_code));
+        let ticket = serde_json::json!({
+            "id": "t1", "number": "A001", "service_code": request.service_code,
+            "service_name": { "zh": "居住证", "en": "Residence permit" }, "priority": "normal",
+            "status": "issued", "people_ahead": 0, "estimated_wait_minutes": 0,
+            "window": { "zh": "3号窗口", "en": "Window 3" }, "issued_at": 0,
+        });
+        Ok(serde_json::from_value(ticket).unwrap())
+    }
+    fn redeem_receipt(&self, _: &RedeemReceipt, idempotency_key: &str) -> Result<RedeemedReceipt, ApiFailure> {
+        self.log(format!("redeem_receipt {idempotency_key}"));
+        Err(unreachable())
+    }
+    fn request_interpreter(&self, idempotency_key: &str) -> Result<InterpreterCall, ApiFailure> {
+        self.log(format!("request_interpreter {idempotency_key}"));
+        Ok(interpreter_call("c1", "queued"))
+    }
+    fn interpreter_call(&self, id: &str) -> Result<InterpreterCall, ApiFailure> {
+        self.log(format!("interpreter_call {id}"));
+        Ok(interpreter_call(id, "queued"))
+    }
+    /// The call was taken by an interpreter: it can be ended, not cancelled.
+    fn move_interpreter_call(&self, id: &str, action: &str) -> Result<InterpreterCall, ApiFailure> {
+        self.log(format!("move_interpreter_call {id} {action}"));
+        match action {
+            "cancel" => Err(ApiFailure::Refused(ApiError {
+                code: "invalid_transition".into(),
+                message: Bilingual { zh: "通话已接通".into(), en: "The call was answered".into() },
+            })),
+            "end" => Ok(interpreter_call(id, "ended")),
+            _ => Ok(interpreter_call(id, "in_call")),
+        }
+    }
+    fn call_staff(&self, reason: StaffCallReason, idempotency_key: &str) -> Result<StaffCall, ApiFailure> {
+        self.log(format!("call_staff {reason:?} {idempotency_key}"));
+        Err(unreachable())
+    }
+    fn staff_call(&self, id: &str) -> Result<StaffCall, ApiFailure> {
+        self.log(format!("staff_call {id}"));
+        Err(unreachable())
+    }
+    fn submit_face_auth(&self, request: &NewFaceAuth, idempotency_key: &str) -> Result<FaceAuth, ApiFailure> {
+        let NewFaceAuth { id_number, consent, attempt, photo_jpeg, .. } = request;
+        self.log(format!(
+            "submit_face_auth {id_number} consent={consent} attempt={attempt} {photo_jpeg} {idempotency_key}"
+        ));
+        Err(unreachable())
+    }
+}
+
+/// Runs `effect` with a runner over `api` holding `photo`, and waits for its event.
+fn answer(api: &FakeApi, photo: FacePhoto, effect: Effect) -> Event {
+    let runner = EffectRunner::new(api.clone(), photo);
+    runner.start(effect).blocking_recv().expect("an answer")
+}
+
+#[test]
+fn a_ticket_request_comes_back_as_the_ticket_issued() {
+    let api = FakeApi::default();
+    let request =
+        NewTicket { service_code: "residence-permit".into(), priority: Priority::Normal, contact_phone: None };
+    let event = answer(&api, FacePhoto::default(), Effect::IssueTicket { request, idempotency_key: "k1".into() });
+    let Event::TicketIssued(Ok(ticket)) = event else { panic!("{event:?}") };
+    assert_eq!(ticket.number, "A001");
+    assert_eq!(api.calls(), ["issue_ticket residence-permit k1"]);
+}
+
+#[test]
+fn the_catalog_and_interpreter_polls_come_back_as_their_events() {
+    let api = FakeApi::default();
+    let event = answer(&api, FacePhoto::default(), Effect::LoadCatalog);
+    assert!(matches!(event, Event::CatalogLoaded(Ok(_))), "{event:?}");
+    let event = answer(&api, FacePhoto::default(), Effect::PollInterpreterCall { id: "c1".into() });
+    assert_eq!(event, Event::InterpreterCallUpdated(Ok(interpreter_call("c1", "queued"))));
+    assert_eq!(api.calls(), ["catalog", "interpreter_call c1"]);
+}
+
+#[test]
+fn hanging_up_ends_a_call_an_interpreter_took_meanwhile() {
+    let api = FakeApi::default();
+    let event = answer(&api, FacePhoto::default(), Effect::HangUp { id: "c1".into() });
+    assert_eq!(event, Event::InterpreterCallUpdated(Ok(interpreter_call("c1", "ended"))));
+    assert_eq!(api.calls(), ["move_interpreter_call c1 cancel", "move_interpreter_call c1 end"]);
+}
+
+#[test]
+fn a_staff_call_answer_carries_its_idempotency_key_even_when_it_fails() {
+    let api = FakeApi::default();
+    let sent = answer(
+        &api,
+        FacePhoto::default(),
+        Effect::SendStaffCall { reason: StaffCallReason::NeedHelp, idempotency_key: "k2".into() },
+    );
+    assert_eq!(sent, Event::StaffCallAnswered { idempotency_key: "k2".into(), result: Err(unreachable()) });
+    let polled =
+        answer(&api, FacePhoto::default(), Effect::PollStaffCall { id: "s1".into(), idempotency_key: "k2".into() });
+    assert_eq!(polled, Event::StaffCallAnswered { idempotency_key: "k2".into(), result: Err(unreachable()) });
+    assert_eq!(api.calls(), ["call_staff NeedHelp k2", "staff_call s1"]);
+}
+
+#[test]
+fn a_face_submission_sends_the_held_photo_with_consent() {
+    let api = FakeApi::default();
+    let photo: FacePhoto = Arc::new(Mutex::new(Some(vec![0xff, 0xd8, 0xff, 0xd9])));
+    let liveness = Liveness { passed: true, turned_left: true, turned_right: true, duration_ms: 2400 };
+    let effect = Effect::SubmitFaceAuth {
+        id_number: "11010519491231002X".into(),
+        attempt: 2,
+        liveness,
+        idempotency_key: "k3".into(),
+    };
+    let event = answer(&api, photo.clone(), effect);
+    assert_eq!(event, Event::FaceAuthSubmitted(Err(unreachable())));
+    assert_eq!(api.calls(), ["submit_face_auth 11010519491231002X consent=true attempt=2 /9j/2Q== k3"]);
+    assert!(photo.lock().unwrap().is_some(), "kept for a retry until the core says it may go");
+}
