@@ -38,8 +38,8 @@ const JOINED_TO_PREVIOUS: &[&str] =
     &["的", "地", "得", "了", "着", "过", "们", "上", "下", "里", "内", "外", "中", "前", "后"];
 
 const NUMERALS: &[char] = &[
-    '一', '二', '两', '三', '四', '五', '六', '七', '八', '九', '十', '几', '0', '1', '2', '3', '4', '5',
-    '6', '7', '8', '9',
+    '一', '二', '两', '三', '四', '五', '六', '七', '八', '九', '十', '几', '0', '1', '2', '3', '4', '5', '6', '7',
+    '8', '9',
 ];
 
 fn jieba() -> &'static Jieba {
@@ -98,8 +98,7 @@ pub fn segment(text: &str) -> String {
             Some((previous, _, _)) if join => previous.push_str(token),
             previous => {
                 // Between two words, or where the text itself has a space.
-                let space =
-                    after_space || (kind == Kind::Word && matches!(previous, Some((_, Kind::Word, _))));
+                let space = after_space || (kind == Kind::Word && matches!(previous, Some((_, Kind::Word, _))));
                 words.push((token.to_string(), kind, space));
             }
         }

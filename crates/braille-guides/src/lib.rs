@@ -16,8 +16,8 @@ pub mod chinese;
 pub mod layout;
 pub mod louis;
 
-use layout::Block;
 use contract::model::{Bilingual, Catalog, MaterialForm, Service, WindowType};
+use layout::Block;
 use std::path::Path;
 
 /// The demo catalog every kiosk sees on the embedded service API.
@@ -171,8 +171,7 @@ fn services(language: Language, catalog: &Catalog) -> Vec<Text> {
         let names = catalog.services.iter().filter(|s| s.category == category.code);
         groups.push((&category.name, names.map(|s| language.pick(&s.name)).collect()));
     }
-    let uncategorised =
-        catalog.services.iter().filter(|s| !catalog.categories.iter().any(|c| c.code == s.category));
+    let uncategorised = catalog.services.iter().filter(|s| !catalog.categories.iter().any(|c| c.code == s.category));
     groups.push((&other, uncategorised.map(|s| language.pick(&s.name)).collect()));
     groups
         .into_iter()
@@ -223,11 +222,7 @@ pub fn service_guide(service: &Service, language: Language) -> Vec<Text> {
 }
 
 /// Translates and lays out a document: pages of lines of Unicode braille cells.
-pub fn braille_pages(
-    texts: &[Text],
-    language: Language,
-    numbered: bool,
-) -> Result<layout::Pages, louis::Error> {
+pub fn braille_pages(texts: &[Text], language: Language, numbered: bool) -> Result<layout::Pages, louis::Error> {
     let blocks = texts
         .iter()
         .map(|text| {

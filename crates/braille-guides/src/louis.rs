@@ -176,9 +176,8 @@ pub fn cells_to_display(display_table: &str, cells: &[char]) -> Result<String, E
     let mut output: Vec<Widechar> = vec![0; input.len()];
     let _guard = lock();
     // SAFETY: both buffers hold `length` characters.
-    let ok = unsafe {
-        lou_dotsToChar(tables.as_ptr(), input.as_ptr(), output.as_mut_ptr(), input.len() as c_int, UC_BRL)
-    };
+    let ok =
+        unsafe { lou_dotsToChar(tables.as_ptr(), input.as_ptr(), output.as_mut_ptr(), input.len() as c_int, UC_BRL) };
     if ok == 0 {
         return Err(Error(format!("liblouis could not read the display table {display_table}")));
     }

@@ -150,8 +150,7 @@ fn chinese_words_are_separated_digits_and_punctuation_per_the_table() {
 #[test]
 fn labels_match_the_prompt_catalog() {
     let prompts =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../prompts/catalog.toml"))
-            .unwrap();
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../prompts/catalog.toml")).unwrap();
     for (id, zh, en) in LABELS {
         let entry = format!("id = \"{id}\"\nzh = \"{zh}\"\nen = \"{en}\"\n");
         assert!(prompts.contains(&entry), "prompts/catalog.toml has no\n{entry}");
@@ -188,9 +187,8 @@ fn long_texts_are_translated_whole() {
     assert_eq!(ours, lou_translate("unicode.dis,zhcn-cbs.ctb", &odd).concat());
     assert!(ours.chars().count() > 4 * odd.concat().chars().count());
 
-    let en: Vec<String> = (0..300)
-        .map(|i| format!("Item {i}: bring your resident ID card and the household register."))
-        .collect();
+    let en: Vec<String> =
+        (0..300).map(|i| format!("Item {i}: bring your resident ID card and the household register.")).collect();
     let ours = louis::translate("en-ueb-g2.ctb", &en.join(" ")).unwrap();
     assert_eq!(ours, lou_translate("en-ueb-g2.ctb", &en).join(" "));
 }
@@ -220,9 +218,7 @@ fn the_command_checks_writes_and_checks_again() {
 #[test]
 fn a_center_prints_the_guides_of_its_own_api() {
     let dir = tempfile::tempdir().unwrap();
-    let server =
-        service_api::EmbeddedServer::start(&dir.path().join("api.sqlite"), "kiosk-braille", "secret")
-            .unwrap();
+    let server = service_api::EmbeddedServer::start(&dir.path().join("api.sqlite"), "kiosk-braille", "secret").unwrap();
     let out = dir.path().join("guides");
     let run = |args: &[&str]| {
         Command::new(env!("CARGO_BIN_EXE_braille-guides")).args(args).arg("--out").arg(&out).output().unwrap()
@@ -243,10 +239,8 @@ fn the_overview_lists_every_service() {
     let mut catalog = seed();
     catalog.services[0].category = "not-a-category".into();
     for language in Language::ALL {
-        let overview = documents(&catalog)
-            .into_iter()
-            .find(|d| d.language == language && d.name.ends_with("overview"))
-            .unwrap();
+        let overview =
+            documents(&catalog).into_iter().find(|d| d.language == language && d.name.ends_with("overview")).unwrap();
         let text = format!("{:?}", overview.texts);
         for service in &catalog.services {
             assert!(text.contains(&language.pick(&service.name)), "{:?} missing", service.name);

@@ -82,8 +82,7 @@ fn unescape(s: &str) -> String {
         }
         match chars.next() {
             Some('x') => {
-                let hex: String =
-                    std::iter::from_fn(|| chars.next_if(|c| c.is_ascii_hexdigit())).take(4).collect();
+                let hex: String = std::iter::from_fn(|| chars.next_if(|c| c.is_ascii_hexdigit())).take(4).collect();
                 out.push(char::from_u32(u32::from_str_radix(&hex, 16).expect("hex")).expect("a character"));
             }
             Some(other) => out.push(other),
@@ -148,17 +147,13 @@ fn run(file: &str) -> Outcome {
                         continue;
                     }
                     let xfail = options.iter().any(|(k, v)| k == "xfail" && scalar(v) != "false");
-                    assert!(
-                        options.iter().all(|(k, _)| k == "xfail"),
-                        "unknown option in {file}: {options:?}"
-                    );
+                    assert!(options.iter().all(|(k, _)| k == "xfail"), "unknown option in {file}: {options:?}");
                     let input = unescape(scalar(&parts[0]));
                     let expected = unescape(scalar(&parts[1]));
                     let display_list = display.clone().unwrap_or_else(|| tables.clone());
                     let with_display = format!("{display_list},{tables}");
-                    let direct =
-                        louis::translate(if display.is_some() { &with_display } else { &tables }, &input)
-                            .expect("translates");
+                    let direct = louis::translate(if display.is_some() { &with_display } else { &tables }, &input)
+                        .expect("translates");
                     let cells = louis::translate_cells(&tables, &input).expect("translates");
                     let via_cells = louis::cells_to_display(&display_list, &cells).expect("displays");
                     let matched = direct == expected && via_cells == expected;
@@ -186,12 +181,7 @@ fn check(file: &str, expected_passed: usize) {
         louis::version()
     );
     let outcome = run(file);
-    assert!(
-        outcome.failures.is_empty(),
-        "{} failures:\n{}",
-        outcome.failures.len(),
-        outcome.failures.join("\n")
-    );
+    assert!(outcome.failures.is_empty(), "{} failures:\n{}", outcome.failures.len(), outcome.failures.join("\n"));
     // The counts guard against a parser that silently drops cases.
     assert_eq!(outcome.passed, expected_passed, "{file}: cases run ({} skipped)", outcome.skipped);
 }

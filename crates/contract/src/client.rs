@@ -66,15 +66,6 @@ impl ApiClient {
         self.post_empty(&format!("/v1/interpreter-calls/{id}/{action}"), &key)
     }
 
-    /// Cancels the call if it is still queued, or ends it if an interpreter took it (perhaps
-    /// just now, while the resident was leaving).
-    pub fn hang_up(&self, id: &str) -> Result<InterpreterCall, ApiFailure> {
-        match self.move_interpreter_call(id, "cancel") {
-            Err(ApiFailure::Refused(e)) if e.code == "invalid_transition" => self.move_interpreter_call(id, "end"),
-            answer => answer,
-        }
-    }
-
     pub fn call_staff(&self, reason: StaffCallReason, idempotency_key: &str) -> Result<StaffCall, ApiFailure> {
         self.post("/v1/staff-calls", &NewStaffCall { reason }, idempotency_key)
     }

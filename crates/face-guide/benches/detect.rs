@@ -11,12 +11,8 @@ const RUNS: usize = 200;
 
 /// The test photo centred in a frame of the given size, face about 40% of its height.
 fn frame(width: u32, height: u32) -> RgbImage {
-    let photo = image::open(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/data/astronaut.png"
-    ))
-    .expect("test photo")
-    .to_rgb8();
+    let photo =
+        image::open(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/astronaut.png")).expect("test photo").to_rgb8();
     let side = (height as f32 * 0.4 / 0.184) as u32;
     let scaled = imageops::resize(&photo, side, side, imageops::FilterType::Triangle);
     let mut frame = RgbImage::from_pixel(width, height, Rgb([170, 170, 165]));
@@ -51,21 +47,11 @@ fn main() {
             let face = detector.detect(&frame).first().copied();
             guide.assess(&frame, face.as_ref(), Instant::now());
         });
-        println!(
-            "{:<32} {:>7.2} ms {:>7.2} ms",
-            format!("detect + guide {width}x{height}"),
-            ms(median),
-            ms(p95)
-        );
+        println!("{:<32} {:>7.2} ms {:>7.2} ms", format!("detect + guide {width}x{height}"), ms(median), ms(p95));
         let (median, p95) = time(|| {
             detector.detect_back(&frame);
         });
-        println!(
-            "{:<32} {:>7.2} ms {:>7.2} ms",
-            format!("back model alone {width}x{height}"),
-            ms(median),
-            ms(p95)
-        );
+        println!("{:<32} {:>7.2} ms {:>7.2} ms", format!("back model alone {width}x{height}"), ms(median), ms(p95));
     }
 }
 

@@ -20,23 +20,13 @@ impl AutoCapture {
     /// `hold`: how long the conditions must hold (about a second); `target`: where the face
     /// should be (the guide's target).
     pub fn new(hold: Duration, target: Point) -> AutoCapture {
-        AutoCapture {
-            hold,
-            target,
-            window: None,
-        }
+        AutoCapture { hold, target, window: None }
     }
 
     /// Feed each frame with its face and hint, in order. Returns the picture once the hint has
     /// been [`Hint::Good`] for `hold`: the sharpest, best-centred good frame of that time.
     /// Any other hint starts the wait again; after a picture, so does the next good frame.
-    pub fn feed(
-        &mut self,
-        frame: &RgbImage,
-        face: Option<&Face>,
-        hint: Hint,
-        now: Instant,
-    ) -> Option<RgbImage> {
+    pub fn feed(&mut self, frame: &RgbImage, face: Option<&Face>, hint: Hint, now: Instant) -> Option<RgbImage> {
         let (Hint::Good, Some(face)) = (hint, face) else {
             self.window = None;
             return None;
@@ -81,11 +71,7 @@ pub fn quality(frame: &RgbImage, face: &Face, target: Point) -> f32 {
     let (mut sum, mut count) = (0.0, 0);
     for y in (y0..=y1).step_by(step) {
         for x in (x0..=x1).step_by(step) {
-            let laplacian = 4.0 * luma(x, y)
-                - luma(x - 1, y)
-                - luma(x + 1, y)
-                - luma(x, y - 1)
-                - luma(x, y + 1);
+            let laplacian = 4.0 * luma(x, y) - luma(x - 1, y) - luma(x + 1, y) - luma(x, y - 1) - luma(x, y + 1);
             sum += laplacian.abs();
             count += 1;
         }

@@ -94,12 +94,8 @@ pub struct FaceDetector {
 
 impl FaceDetector {
     pub fn load() -> Result<FaceDetector, LoadError> {
-        let load =
-            |bytes, size| Network::load(bytes, size).map_err(|e| LoadError(format!("{e:#}")));
-        Ok(FaceDetector {
-            front: load(FRONT_MODEL, 128)?,
-            back: load(BACK_MODEL, 256)?,
-        })
+        let load = |bytes, size| Network::load(bytes, size).map_err(|e| LoadError(format!("{e:#}")));
+        Ok(FaceDetector { front: load(FRONT_MODEL, 128)?, back: load(BACK_MODEL, 256)? })
     }
 
     /// Faces in the frame, largest first (the resident stands nearest; others are bystanders).
@@ -168,20 +164,14 @@ impl Network {
         };
         let outputs: Vec<Vec<f32>> = outputs
             .iter()
-            .map(|o| {
-                o.to_plain_array_view::<f32>()
-                    .map(|v| v.iter().copied().collect())
-                    .unwrap_or_default()
-            })
+            .map(|o| o.to_plain_array_view::<f32>().map(|v| v.iter().copied().collect()).unwrap_or_default())
             .collect();
         let mut candidates = Vec::new();
         // Two output layers: 16x16 cells with 2 anchors each, then 8x8 cells with 6.
         decode(&outputs[0], &outputs[2], 16, 2, self.size, &mut candidates);
         decode(&outputs[1], &outputs[3], 8, 6, self.size, &mut candidates);
-        let mut faces: Vec<Face> = blend_overlaps(candidates)
-            .into_iter()
-            .map(|raw| letterbox.to_image(raw, model))
-            .collect();
+        let mut faces: Vec<Face> =
+            blend_overlaps(candidates).into_iter().map(|raw| letterbox.to_image(raw, model)).collect();
         faces.sort_by(|a, b| b.area().total_cmp(&a.area()));
         faces
     }
@@ -231,12 +221,9 @@ impl Letterbox {
                 }
                 let mut sum = [0u32; 3];
                 for j in 0..samples {
-                    let y = ((sy + (j as f32 + 0.5) / samples as f32 * step - step / 2.0) as usize)
-                        .min(h - 1);
+                    let y = ((sy + (j as f32 + 0.5) / samples as f32 * step - step / 2.0) as usize).min(h - 1);
                     for i in 0..samples {
-                        let x = ((sx + (i as f32 + 0.5) / samples as f32 * step - step / 2.0)
-                            as usize)
-                            .min(w - 1);
+                        let x = ((sx + (i as f32 + 0.5) / samples as f32 * step - step / 2.0) as usize).min(w - 1);
                         let p = (y * w + x) * 3;
                         sum[0] += pixels[p] as u32;
                         sum[1] += pixels[p + 1] as u32;
@@ -250,9 +237,7 @@ impl Letterbox {
                 }
             }
         }
-        tract_ndarray::Array4::from_shape_vec((1, size, size, 3), data)
-            .expect("shape matches the buffer")
-            .into()
+        tract_ndarray::Array4::from_shape_vec((1, size, size, 3), data).expect("shape matches the buffer").into()
     }
 
     /// From model-input-relative (0..1 of the square) to image-relative coordinates.
@@ -300,14 +285,7 @@ impl RawFace {
 
 /// BlazeFace's SSD anchors: one per anchor slot at each cell centre, of fixed size, so a box
 /// is the anchor centre plus an offset, with width and height in input pixels.
-fn decode(
-    scores: &[f32],
-    boxes: &[f32],
-    cells: usize,
-    per_cell: usize,
-    size: usize,
-    out: &mut Vec<RawFace>,
-) {
+fn decode(scores: &[f32], boxes: &[f32], cells: usize, per_cell: usize, size: usize, out: &mut Vec<RawFace>) {
     let scale = 1.0 / size as f32;
     for (i, &logit) in scores.iter().enumerate().take(cells * cells * per_cell) {
         let score = 1.0 / (1.0 + (-logit.clamp(-100.0, 100.0)).exp());
@@ -315,17 +293,11 @@ fn decode(
             continue;
         }
         let cell = i / per_cell;
-        let anchor = [
-            ((cell % cells) as f32 + 0.5) / cells as f32,
-            ((cell / cells) as f32 + 0.5) / cells as f32,
-        ];
+        let anchor = [((cell % cells) as f32 + 0.5) / cells as f32, ((cell / cells) as f32 + 0.5) / cells as f32];
         let b = &boxes[i * 16..i * 16 + 16];
         let mut keypoints = [[0.0; 2]; 6];
         for (k, point) in keypoints.iter_mut().enumerate() {
-            *point = [
-                anchor[0] + b[4 + 2 * k] * scale,
-                anchor[1] + b[5 + 2 * k] * scale,
-            ];
+            *point = [anchor[0] + b[4 + 2 * k] * scale, anchor[1] + b[5 + 2 * k] * scale];
         }
         out.push(RawFace {
             center: [anchor[0] + b[0] * scale, anchor[1] + b[1] * scale],
@@ -342,18 +314,12 @@ fn blend_overlaps(mut candidates: Vec<RawFace>) -> Vec<RawFace> {
     candidates.sort_by(|a, b| b.score.total_cmp(&a.score));
     let mut result = Vec::new();
     while let Some(best) = candidates.first().copied() {
-        let (group, rest): (Vec<RawFace>, Vec<RawFace>) = candidates
-            .into_iter()
-            .partition(|c| c.as_face().iou(&best.as_face()) >= NMS_IOU);
+        let (group, rest): (Vec<RawFace>, Vec<RawFace>) =
+            candidates.into_iter().partition(|c| c.as_face().iou(&best.as_face()) >= NMS_IOU);
         candidates = rest;
         let total: f32 = group.iter().map(|c| c.score).sum();
-        let mut blended = RawFace {
-            score: best.score,
-            ..best
-        };
-        let mean = |get: &dyn Fn(&RawFace) -> f32| {
-            group.iter().map(|c| get(c) * c.score).sum::<f32>() / total
-        };
+        let mut blended = RawFace { score: best.score, ..best };
+        let mean = |get: &dyn Fn(&RawFace) -> f32| group.iter().map(|c| get(c) * c.score).sum::<f32>() / total;
         for axis in 0..2 {
             blended.center[axis] = mean(&|c| c.center[axis]);
             blended.extent[axis] = mean(&|c| c.extent[axis]);

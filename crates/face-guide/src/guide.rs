@@ -79,10 +79,7 @@ pub struct Guide {
 
 impl Guide {
     pub fn new(limits: GuideLimits) -> Guide {
-        Guide {
-            limits,
-            previous: None,
-        }
+        Guide { limits, previous: None }
     }
 
     /// The hint for this frame. `face` is the resident's face (the largest detection), or
@@ -91,11 +88,7 @@ impl Guide {
     pub fn assess(&mut self, image: &RgbImage, face: Option<&Face>, now: Instant) -> Hint {
         let previous = self.previous.take();
         let Some(face) = face else {
-            return if mean_luma(image, None) < self.limits.min_face_luma {
-                Hint::TooDark
-            } else {
-                Hint::NoFace
-            };
+            return if mean_luma(image, None) < self.limits.min_face_luma { Hint::TooDark } else { Hint::NoFace };
         };
         self.previous = Some((*face, now));
         let limits = &self.limits;
@@ -140,14 +133,10 @@ impl Guide {
         }
         if let Some((before, then)) = previous {
             // At least one frame time at 30 fps, so detector jitter is not read as speed.
-            let seconds = now
-                .saturating_duration_since(then)
-                .max(Duration::from_millis(33))
-                .as_secs_f32();
+            let seconds = now.saturating_duration_since(then).max(Duration::from_millis(33)).as_secs_f32();
             // In pixels, so a vertical move counts the same as a horizontal one.
             let (w, h) = (image.width() as f32, image.height() as f32);
-            let moved = ((face.center.x - before.center.x) * w)
-                .hypot((face.center.y - before.center.y) * h);
+            let moved = ((face.center.x - before.center.x) * w).hypot((face.center.y - before.center.y) * h);
             if moved / (face.width * w).max(1.0) / seconds > limits.max_speed {
                 return Hint::HoldStill;
             }

@@ -17,8 +17,7 @@ mod session;
 
 pub use capture::{quality, AutoCapture};
 pub use detector::{
-    Face, FaceDetector, LoadError, Model, Point, LEFT_EAR, LEFT_EYE, MOUTH, NOSE, RIGHT_EAR,
-    RIGHT_EYE,
+    Face, FaceDetector, LoadError, Model, Point, LEFT_EAR, LEFT_EYE, MOUTH, NOSE, RIGHT_EAR, RIGHT_EYE,
 };
 pub use guide::{Guide, GuideLimits, Hint};
 pub use liveness::{yaw_degrees, Liveness, LivenessFailure, LivenessLimits, LivenessState};

@@ -14,11 +14,7 @@ const NOSE_DEPTH: f32 = 1.3;
 /// tell a clear turn from none. Works on the unmirrored camera frame: turning left moves the
 /// nose towards the image's right, away from the midpoint of the ears.
 pub fn yaw_degrees(face: &Face) -> f32 {
-    let (right_ear, left_ear, nose) = (
-        face.keypoints[RIGHT_EAR],
-        face.keypoints[LEFT_EAR],
-        face.keypoints[NOSE],
-    );
+    let (right_ear, left_ear, nose) = (face.keypoints[RIGHT_EAR], face.keypoints[LEFT_EAR], face.keypoints[NOSE]);
     let half_span = ((left_ear.x - right_ear.x) / 2.0).abs().max(f32::EPSILON);
     let offset = nose.x - (left_ear.x + right_ear.x) / 2.0;
     (offset / half_span / NOSE_DEPTH).atan().to_degrees()
@@ -89,13 +85,7 @@ pub struct Liveness {
 impl Liveness {
     /// Starts the check at `now`, asking to turn left first.
     pub fn new(limits: LivenessLimits, now: Instant) -> Liveness {
-        Liveness {
-            limits,
-            state: LivenessState::TurnLeft,
-            step_started: now,
-            last_face: None,
-            last_seen: now,
-        }
+        Liveness { limits, state: LivenessState::TurnLeft, step_started: now, last_face: None, last_seen: now }
     }
 
     pub fn state(&self) -> LivenessState {
@@ -126,20 +116,13 @@ impl Liveness {
         self.last_seen = now;
         let yaw = yaw_degrees(face);
         if let Some((before, then)) = self.last_face.replace((yaw, now)) {
-            let seconds = now
-                .saturating_duration_since(then)
-                .max(Duration::from_millis(33))
-                .as_secs_f32();
+            let seconds = now.saturating_duration_since(then).max(Duration::from_millis(33)).as_secs_f32();
             if (yaw - before).abs() / seconds > limits.max_speed {
                 return LivenessState::Failed(LivenessFailure::TooFast);
             }
         }
         // Left turns give positive yaw, right turns negative.
-        let wanted = if self.state == LivenessState::TurnLeft {
-            1.0
-        } else {
-            -1.0
-        };
+        let wanted = if self.state == LivenessState::TurnLeft { 1.0 } else { -1.0 };
         if yaw * wanted >= limits.turn {
             self.step_started = now;
             return if self.state == LivenessState::TurnLeft {

@@ -24,11 +24,7 @@ pub struct HintPacer {
 impl Default for HintPacer {
     /// Settles in 0.3 s, changes after 1.5 s, repeats every 2.5 s.
     fn default() -> HintPacer {
-        HintPacer::new(
-            Duration::from_millis(300),
-            Duration::from_millis(1500),
-            HintPacer::REPEAT,
-        )
+        HintPacer::new(Duration::from_millis(300), Duration::from_millis(1500), HintPacer::REPEAT)
     }
 }
 
@@ -38,13 +34,7 @@ impl HintPacer {
     pub const REPEAT: Duration = Duration::from_millis(2500);
 
     pub fn new(settle: Duration, change_gap: Duration, repeat: Duration) -> HintPacer {
-        HintPacer {
-            settle,
-            change_gap,
-            repeat,
-            current: None,
-            said: None,
-        }
+        HintPacer { settle, change_gap, repeat, current: None, said: None }
     }
 
     /// Feed this frame's hint; returns it when it should be said (and shown) now.
@@ -60,11 +50,7 @@ impl HintPacer {
         let due = match self.said {
             None => true,
             Some((said, at)) => {
-                let gap = if said == hint {
-                    self.repeat
-                } else {
-                    self.change_gap
-                };
+                let gap = if said == hint { self.repeat } else { self.change_gap };
                 now.saturating_duration_since(at) >= gap
             }
         };

@@ -7,8 +7,7 @@ use std::time::{Duration, Instant};
 use image::RgbImage;
 
 use crate::{
-    AutoCapture, Face, Guide, GuideLimits, Hint, HintPacer, Liveness, LivenessFailure,
-    LivenessLimits, LivenessState,
+    AutoCapture, Face, Guide, GuideLimits, Hint, HintPacer, Liveness, LivenessFailure, LivenessLimits, LivenessState,
 };
 
 /// How long the face must stay in place before the head-turn check starts.
@@ -90,10 +89,7 @@ impl FaceSession {
                     return None;
                 }
                 let check = Liveness::new(LivenessLimits::default(), now);
-                self.phase = Phase::Turning {
-                    check,
-                    started: now,
-                };
+                self.phase = Phase::Turning { check, started: now };
                 Some(Step::TurnLeft)
             }
             Phase::Turning { check, started } => {
@@ -107,11 +103,7 @@ impl FaceSession {
                     LivenessState::TurnRight => Some(Step::TurnRight),
                     LivenessState::Passed => {
                         let duration = now.saturating_duration_since(*started);
-                        self.phase = Phase::Photo(LivenessEvidence {
-                            turned_left: true,
-                            turned_right: true,
-                            duration,
-                        });
+                        self.phase = Phase::Photo(LivenessEvidence { turned_left: true, turned_right: true, duration });
                         Some(Step::FaceFront)
                     }
                     LivenessState::Failed(reason) => {

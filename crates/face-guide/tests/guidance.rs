@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 mod scene;
 
 use face_guide::{
-    yaw_degrees, AutoCapture, Face, FaceDetector, FaceSession, Guide, GuideLimits, Hint, HintPacer,
-    LivenessFailure, Step, LEFT_EAR, NOSE, RIGHT_EAR,
+    yaw_degrees, AutoCapture, Face, FaceDetector, FaceSession, Guide, GuideLimits, Hint, HintPacer, LivenessFailure,
+    Step, LEFT_EAR, NOSE, RIGHT_EAR,
 };
 use image::{imageops, Rgb, RgbImage};
 use scene::{frame, photo, turned_frame, PHOTO_FACE, PHOTO_FACE_HEIGHT};
@@ -46,29 +46,16 @@ fn detects_the_astronauts_face_and_keypoints() {
     let faces = detector().detect(photo());
     assert_eq!(faces.len(), 1, "{faces:?}");
     let face = faces[0];
-    assert!(
-        (face.center.x - PHOTO_FACE.0).abs() < 0.02 && (face.center.y - PHOTO_FACE.1).abs() < 0.02,
-        "{face:?}"
-    );
+    assert!((face.center.x - PHOTO_FACE.0).abs() < 0.02 && (face.center.y - PHOTO_FACE.1).abs() < 0.02, "{face:?}");
     assert!((face.height - PHOTO_FACE_HEIGHT).abs() < 0.02, "{face:?}");
     let k = face.keypoints;
     // Her right eye and ear are on the image's left; eyes above nose above mouth.
     assert!(k[face_guide::RIGHT_EAR].x < k[face_guide::RIGHT_EYE].x);
-    assert!(
-        k[face_guide::RIGHT_EYE].x < k[face_guide::NOSE].x
-            && k[face_guide::NOSE].x < k[face_guide::LEFT_EYE].x
-    );
+    assert!(k[face_guide::RIGHT_EYE].x < k[face_guide::NOSE].x && k[face_guide::NOSE].x < k[face_guide::LEFT_EYE].x);
     assert!(k[face_guide::LEFT_EYE].x < k[face_guide::LEFT_EAR].x);
-    assert!(
-        k[face_guide::RIGHT_EYE].y < k[face_guide::NOSE].y
-            && k[face_guide::NOSE].y < k[face_guide::MOUTH].y
-    );
+    assert!(k[face_guide::RIGHT_EYE].y < k[face_guide::NOSE].y && k[face_guide::NOSE].y < k[face_guide::MOUTH].y);
     // She faces the camera.
-    assert!(
-        face_guide::yaw_degrees(&face).abs() < 8.0,
-        "{}",
-        face_guide::yaw_degrees(&face)
-    );
+    assert!(face_guide::yaw_degrees(&face).abs() < 8.0, "{}", face_guide::yaw_degrees(&face));
 }
 
 #[test]
@@ -77,10 +64,7 @@ fn a_well_placed_face_is_good() {
     let (hint, face) = hint(&frame);
     assert_eq!(hint, Hint::Good, "{face:?}");
     let face = face.unwrap();
-    assert!(
-        (face.center.x - 0.5).abs() < 0.03 && (face.center.y - 0.45).abs() < 0.03,
-        "{face:?}"
-    );
+    assert!((face.center.x - 0.5).abs() < 0.03 && (face.center.y - 0.45).abs() < 0.03, "{face:?}");
     assert!((face.height - 0.4).abs() < 0.05, "{face:?}");
 }
 
@@ -95,10 +79,7 @@ fn shifted_faces_are_told_which_way_to_move() {
 
 #[test]
 fn a_mirrored_frame_gets_the_opposite_direction() {
-    assert_hint(
-        &imageops::flip_horizontal(&frame(0.4, 0.25, 0.45)),
-        Hint::MoveRight,
-    );
+    assert_hint(&imageops::flip_horizontal(&frame(0.4, 0.25, 0.45)), Hint::MoveRight);
 }
 
 #[test]
@@ -162,10 +143,7 @@ fn a_face_cut_by_the_edge_is_told_to_move_in() {
 #[test]
 fn a_face_cropped_away_is_no_face() {
     assert_hint(&frame(0.4, -0.4, 0.45), Hint::NoFace);
-    assert_hint(
-        &RgbImage::from_pixel(640, 480, Rgb([170, 170, 165])),
-        Hint::NoFace,
-    );
+    assert_hint(&RgbImage::from_pixel(640, 480, Rgb([170, 170, 165])), Hint::NoFace);
 }
 
 #[test]
@@ -178,15 +156,9 @@ fn a_moving_face_is_told_to_hold_still() {
     // A sixth of the frame's width in a tenth of a second.
     let moved = frame(0.4, 0.55, 0.45);
     let face = detector().detect(&moved).first().copied();
-    assert_eq!(
-        guide.assess(&moved, face.as_ref(), start + Duration::from_millis(100)),
-        Hint::HoldStill
-    );
+    assert_eq!(guide.assess(&moved, face.as_ref(), start + Duration::from_millis(100)), Hint::HoldStill);
     // Still again a second later, at the same place.
-    assert_eq!(
-        guide.assess(&moved, face.as_ref(), start + Duration::from_millis(1100)),
-        Hint::Good
-    );
+    assert_eq!(guide.assess(&moved, face.as_ref(), start + Duration::from_millis(1100)), Hint::Good);
 }
 
 #[test]
@@ -237,10 +209,7 @@ fn a_resident_moving_into_place_is_guided_and_photographed() {
     assert_eq!(said, [Hint::MoveLeft, Hint::HoldStill]);
     // In place from frame 29: a second of good frames later.
     let taken = photographed.expect("a picture");
-    assert!(
-        (44..=46).contains(&taken),
-        "taken at frame {taken}, said {said:?}"
-    );
+    assert!((44..=46).contains(&taken), "taken at frame {taken}, said {said:?}");
 }
 
 /// `face` with its nose moved as a head turned `yaw` degrees to the resident's left would move
@@ -264,9 +233,7 @@ fn attempt(yaws: &[f32]) -> Vec<Step> {
     for i in 0..200u32 {
         let now = start + frame_time * i;
         let face = match turn {
-            Some(first) if i - first < yaws.len() as u32 => {
-                turned(&found, yaws[(i - first) as usize])
-            }
+            Some(first) if i - first < yaws.len() as u32 => turned(&found, yaws[(i - first) as usize]),
             _ => found,
         };
         let step = session.feed(&frame, Some(&face), now);
@@ -285,9 +252,7 @@ fn attempt(yaws: &[f32]) -> Vec<Step> {
 /// A slow sweep at 30° a second, one yaw per frame.
 fn sweep(from: f32, to: f32) -> Vec<f32> {
     let frames = ((to - from).abs() / 2.0).ceil() as usize;
-    (0..=frames)
-        .map(|i| from + (to - from) * i as f32 / frames as f32)
-        .collect()
+    (0..=frames).map(|i| from + (to - from) * i as f32 / frames as f32).collect()
 }
 
 #[test]
@@ -314,32 +279,19 @@ fn a_whole_attempt_turns_the_head_then_takes_the_picture() {
         "a well-placed face goes straight to the check: {names:?}"
     );
     assert_eq!(names[1..3], ["TurnRight", "FaceFront"], "{names:?}");
-    assert_eq!(
-        names.last().map(String::as_str),
-        Some("Captured"),
-        "{names:?}"
-    );
+    assert_eq!(names.last().map(String::as_str), Some("Captured"), "{names:?}");
 }
 
 #[test]
 fn a_turn_the_wrong_way_fails_the_attempt() {
     let steps = attempt(&sweep(0.0, -30.0));
-    assert_eq!(
-        steps,
-        [
-            Step::TurnLeft,
-            Step::Failed(LivenessFailure::WrongDirection)
-        ]
-    );
+    assert_eq!(steps, [Step::TurnLeft, Step::Failed(LivenessFailure::WrongDirection)]);
 }
 
 #[test]
 fn a_head_turned_in_the_picture_reads_as_a_turn_and_passes_the_check() {
     let yaw = |turn: f32| {
-        let face = detector()
-            .detect(&turned_frame(0.4, 0.5, 0.45, turn))
-            .first()
-            .copied();
+        let face = detector().detect(&turned_frame(0.4, 0.5, 0.45, turn)).first().copied();
         yaw_degrees(&face.expect("a face"))
     };
     assert!(yaw(0.0).abs() < 5.0, "{}", yaw(0.0));

@@ -3,8 +3,8 @@
 use std::time::{Duration, Instant};
 
 use face_guide::{
-    yaw_degrees, Face, Liveness, LivenessFailure, LivenessLimits, LivenessState, Model, Point,
-    LEFT_EAR, NOSE, RIGHT_EAR,
+    yaw_degrees, Face, Liveness, LivenessFailure, LivenessLimits, LivenessState, Model, Point, LEFT_EAR, NOSE,
+    RIGHT_EAR,
 };
 
 const FRAME: Duration = Duration::from_micros(66_667);
@@ -18,14 +18,7 @@ fn face_at_yaw(yaw: f32) -> Face {
     keypoints[RIGHT_EAR].x = centre - half_span * theta.cos();
     keypoints[LEFT_EAR].x = centre + half_span * theta.cos();
     keypoints[NOSE].x = centre + 1.3 * half_span * theta.sin();
-    Face {
-        center: Point { x: centre, y: 0.45 },
-        width: 0.3,
-        height: 0.4,
-        keypoints,
-        score: 0.9,
-        model: Model::Front,
-    }
+    Face { center: Point { x: centre, y: 0.45 }, width: 0.3, height: 0.4, keypoints, score: 0.9, model: Model::Front }
 }
 
 /// Feeds one yaw per frame (None: no face) and returns the state after each.
@@ -35,21 +28,14 @@ fn run(track: &[Option<f32>]) -> Vec<LivenessState> {
     track
         .iter()
         .enumerate()
-        .map(|(i, yaw)| {
-            check.update(
-                yaw.map(face_at_yaw).as_ref(),
-                start + FRAME * (i as u32 + 1),
-            )
-        })
+        .map(|(i, yaw)| check.update(yaw.map(face_at_yaw).as_ref(), start + FRAME * (i as u32 + 1)))
         .collect()
 }
 
 /// A slow sweep from one yaw to another at `speed` degrees per second.
 fn sweep(from: f32, to: f32, speed: f32) -> Vec<Option<f32>> {
     let frames = ((to - from).abs() / speed * 15.0).ceil() as usize;
-    (0..=frames)
-        .map(|i| Some(from + (to - from) * i as f32 / frames as f32))
-        .collect()
+    (0..=frames).map(|i| Some(from + (to - from) * i as f32 / frames as f32)).collect()
 }
 
 #[test]
@@ -66,13 +52,8 @@ fn a_slow_turn_left_then_right_passes() {
     track.extend(sweep(30.0, -30.0, 30.0));
     let states = run(&track);
     assert_eq!(states[0], LivenessState::TurnLeft);
-    let turned_left = states
-        .iter()
-        .position(|s| *s == LivenessState::TurnRight)
-        .expect("left turn seen");
-    assert!(states[..turned_left]
-        .iter()
-        .all(|s| *s == LivenessState::TurnLeft));
+    let turned_left = states.iter().position(|s| *s == LivenessState::TurnRight).expect("left turn seen");
+    assert!(states[..turned_left].iter().all(|s| *s == LivenessState::TurnLeft));
     assert_eq!(*states.last().unwrap(), LivenessState::Passed);
 }
 
@@ -80,10 +61,7 @@ fn a_slow_turn_left_then_right_passes() {
 fn turning_right_first_fails() {
     let mut track = vec![Some(0.0); 5];
     track.extend(sweep(0.0, -30.0, 25.0));
-    assert_eq!(
-        *run(&track).last().unwrap(),
-        LivenessState::Failed(LivenessFailure::WrongDirection)
-    );
+    assert_eq!(*run(&track).last().unwrap(), LivenessState::Failed(LivenessFailure::WrongDirection));
 }
 
 #[test]
@@ -91,50 +69,32 @@ fn a_jump_between_frames_is_too_fast() {
     let track = [Some(0.0), Some(2.0), Some(30.0)];
     assert_eq!(
         run(&track),
-        [
-            LivenessState::TurnLeft,
-            LivenessState::TurnLeft,
-            LivenessState::Failed(LivenessFailure::TooFast)
-        ]
+        [LivenessState::TurnLeft, LivenessState::TurnLeft, LivenessState::Failed(LivenessFailure::TooFast)]
     );
 }
 
 #[test]
 fn a_face_that_does_not_turn_times_out() {
     // Detector jitter of ±3 degrees is neither a turn nor too fast.
-    let track: Vec<Option<f32>> = (0..15 * 9)
-        .map(|i| Some(if i % 2 == 0 { 3.0 } else { -3.0 }))
-        .collect();
+    let track: Vec<Option<f32>> = (0..15 * 9).map(|i| Some(if i % 2 == 0 { 3.0 } else { -3.0 })).collect();
     let states = run(&track);
     assert_eq!(states[15 * 7], LivenessState::TurnLeft);
-    assert_eq!(
-        *states.last().unwrap(),
-        LivenessState::Failed(LivenessFailure::NoMovement)
-    );
+    assert_eq!(*states.last().unwrap(), LivenessState::Failed(LivenessFailure::NoMovement));
 }
 
 #[test]
 fn a_face_gone_too_long_fails() {
     let mut track = vec![Some(0.0); 5];
     track.extend([None; 20]);
-    assert_eq!(
-        run(&track)[8],
-        LivenessState::TurnLeft,
-        "a short gap is forgiven"
-    );
-    assert_eq!(
-        *run(&track).last().unwrap(),
-        LivenessState::Failed(LivenessFailure::FaceLost)
-    );
+    assert_eq!(run(&track)[8], LivenessState::TurnLeft, "a short gap is forgiven");
+    assert_eq!(*run(&track).last().unwrap(), LivenessState::Failed(LivenessFailure::FaceLost));
 }
 
 #[test]
 fn a_finished_check_stays_finished() {
     let mut track = vec![Some(0.0), Some(40.0)];
     track.extend(sweep(0.0, 30.0, 20.0));
-    assert!(run(&track)[1..]
-        .iter()
-        .all(|s| *s == LivenessState::Failed(LivenessFailure::TooFast)));
+    assert!(run(&track)[1..].iter().all(|s| *s == LivenessState::Failed(LivenessFailure::TooFast)));
 }
 
 #[test]
@@ -144,10 +104,7 @@ fn a_small_face_counts_as_missing() {
     let mut far = face_at_yaw(-30.0);
     far.height = 0.15;
     for i in 1..10 {
-        assert_eq!(
-            check.update(Some(&far), start + FRAME * i),
-            LivenessState::TurnLeft
-        );
+        assert_eq!(check.update(Some(&far), start + FRAME * i), LivenessState::TurnLeft);
     }
     assert_eq!(
         check.update(Some(&far), start + Duration::from_millis(1100)),

@@ -55,11 +55,7 @@ fn face_at(x: f32) -> Face {
 /// A 64x48 frame with a checkerboard of the given contrast: higher contrast, sharper.
 fn frame(contrast: u8) -> RgbImage {
     RgbImage::from_fn(64, 48, |x, y| {
-        let v = if (x + y) % 2 == 0 {
-            128 + contrast / 2
-        } else {
-            128 - contrast / 2
-        };
+        let v = if (x + y) % 2 == 0 { 128 + contrast / 2 } else { 128 - contrast / 2 };
         Rgb([v, v, v])
     })
 }
@@ -67,12 +63,8 @@ fn frame(contrast: u8) -> RgbImage {
 #[test]
 fn quality_prefers_sharp_and_centred() {
     let centre = Point { x: 0.5, y: 0.45 };
-    assert!(
-        quality(&frame(80), &face_at(0.5), centre) > quality(&frame(40), &face_at(0.5), centre)
-    );
-    assert!(
-        quality(&frame(80), &face_at(0.5), centre) > quality(&frame(80), &face_at(0.7), centre)
-    );
+    assert!(quality(&frame(80), &face_at(0.5), centre) > quality(&frame(40), &face_at(0.5), centre));
+    assert!(quality(&frame(80), &face_at(0.5), centre) > quality(&frame(80), &face_at(0.7), centre));
 }
 
 #[test]
@@ -82,12 +74,7 @@ fn the_sharpest_good_frame_is_taken_after_a_second() {
     let contrast = |i: u32| if i == 7 { 100 } else { 40 + i as u8 };
     let mut taken = None;
     for i in 0..20u32 {
-        if let Some(picture) = capture.feed(
-            &frame(contrast(i)),
-            Some(&face_at(0.5)),
-            Hint::Good,
-            start + FRAME * i,
-        ) {
+        if let Some(picture) = capture.feed(&frame(contrast(i)), Some(&face_at(0.5)), Hint::Good, start + FRAME * i) {
             taken = Some((i, picture));
             break;
         }
@@ -103,11 +90,7 @@ fn any_other_hint_starts_the_second_again() {
     let mut capture = AutoCapture::new(Duration::from_secs(1), Point { x: 0.5, y: 0.45 });
     let hint = |i: u32| if i == 12 { Hint::HoldStill } else { Hint::Good };
     let taken: Vec<u32> = (0..40u32)
-        .filter(|&i| {
-            capture
-                .feed(&frame(60), Some(&face_at(0.5)), hint(i), start + FRAME * i)
-                .is_some()
-        })
+        .filter(|&i| capture.feed(&frame(60), Some(&face_at(0.5)), hint(i), start + FRAME * i).is_some())
         .collect();
     // Good again from frame 13: a picture at frame 28, and the next wait starts after it.
     assert_eq!(taken, [28]);
@@ -117,19 +100,10 @@ fn any_other_hint_starts_the_second_again() {
 fn no_face_means_no_picture() {
     let start = Instant::now();
     let mut capture = AutoCapture::new(Duration::from_secs(1), Point { x: 0.5, y: 0.45 });
-    assert!((0..30u32).all(|i| capture
-        .feed(&frame(60), None, Hint::Good, start + FRAME * i)
-        .is_none()));
+    assert!((0..30u32).all(|i| capture.feed(&frame(60), None, Hint::Good, start + FRAME * i).is_none()));
 }
 
 #[test]
 fn a_frame_too_small_for_sharpness_has_no_quality() {
-    assert_eq!(
-        quality(
-            &RgbImage::new(2, 2),
-            &face_at(0.5),
-            Point { x: 0.5, y: 0.45 }
-        ),
-        0.0
-    );
+    assert_eq!(quality(&RgbImage::new(2, 2), &face_at(0.5), Point { x: 0.5, y: 0.45 }), 0.0);
 }

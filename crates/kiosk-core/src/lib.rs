@@ -121,22 +121,7 @@ pub enum BarAction {
 }
 
 impl BarAction {
-    pub fn parse(name: &str) -> Option<BarAction> {
-        Some(match name {
-            "home" => BarAction::Home,
-            "back" => BarAction::Back,
-            "help" => BarAction::Help,
-            "sign-language" => BarAction::SignLanguage,
-            "call-staff" => BarAction::CallStaff,
-            "text-size" => BarAction::TextSize,
-            "contrast" => BarAction::Contrast,
-            "language" => BarAction::Language,
-            "voice" => BarAction::Voice,
-            "captions" => BarAction::Captions,
-            _ => return None,
-        })
-    }
-
+    /// The name in voice navigation's focus ids (`bar:home`) and the bar's prompt ids.
     pub fn name(self) -> &'static str {
         match self {
             BarAction::Home => "home",

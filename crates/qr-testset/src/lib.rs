@@ -53,14 +53,8 @@ pub fn generate(dir: &Path, seed: u64) -> io::Result<Vec<Sample>> {
 /// Like [`generate`] but keeps only every `step`-th image of each condition (a quick subset).
 pub fn generate_every(dir: &Path, seed: u64, step: usize) -> io::Result<Vec<Sample>> {
     fs::create_dir_all(dir)?;
-    let jobs: Vec<(usize, &str)> = CONDITIONS
-        .iter()
-        .flat_map(|c| {
-            (0..IMAGES_PER_CONDITION)
-                .step_by(step)
-                .map(move |i| (i, *c))
-        })
-        .collect();
+    let jobs: Vec<(usize, &str)> =
+        CONDITIONS.iter().flat_map(|c| (0..IMAGES_PER_CONDITION).step_by(step).map(move |i| (i, *c))).collect();
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let chunk = jobs.len().div_ceil(threads);
     let samples = std::thread::scope(|scope| {
@@ -74,10 +68,7 @@ pub fn generate_every(dir: &Path, seed: u64, step: usize) -> io::Result<Vec<Samp
                 })
             })
             .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("generator thread panicked"))
-            .collect::<io::Result<Vec<Vec<_>>>>()
+        handles.into_iter().map(|h| h.join().expect("generator thread panicked")).collect::<io::Result<Vec<Vec<_>>>>()
     })?;
     let samples: Vec<Sample> = samples.into_iter().flatten().collect();
     let mut manifest = BufWriter::new(fs::File::create(dir.join(MANIFEST))?);
@@ -96,50 +87,28 @@ pub fn read_manifest(dir: &Path) -> io::Result<Vec<Sample>> {
     for line in file.lines().skip(1) {
         let line = line?;
         let mut fields = line.split('\t');
-        let (Some(file), Some(condition), Some(payload)) =
-            (fields.next(), fields.next(), fields.next())
-        else {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!("bad manifest line: {line}"),
-            ));
+        let (Some(file), Some(condition), Some(payload)) = (fields.next(), fields.next(), fields.next()) else {
+            return Err(io::Error::new(io::ErrorKind::InvalidData, format!("bad manifest line: {line}")));
         };
-        samples.push(Sample {
-            file: file.into(),
-            condition: condition.into(),
-            payload: payload.into(),
-        });
+        samples.push(Sample { file: file.into(), condition: condition.into(), payload: payload.into() });
     }
     Ok(samples)
 }
 
 fn write_image(dir: &Path, seed: u64, condition: &str, index: usize) -> io::Result<Sample> {
     let condition_index = CONDITIONS.iter().position(|c| *c == condition).unwrap() as u64;
-    let mut rng = ChaCha8Rng::seed_from_u64(
-        seed ^ (condition_index << 32 | index as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15),
-    );
+    let mut rng =
+        ChaCha8Rng::seed_from_u64(seed ^ (condition_index << 32 | index as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
     let (image, payload, quality) = render(&mut rng, condition);
     let file = format!("{condition}-{index:02}.jpg");
     let mut out = BufWriter::new(fs::File::create(dir.join(&file))?);
-    JpegEncoder::new_with_quality(&mut out, quality)
-        .encode_image(&image)
-        .map_err(io::Error::other)?;
+    JpegEncoder::new_with_quality(&mut out, quality).encode_image(&image).map_err(io::Error::other)?;
     out.flush()?;
-    Ok(Sample {
-        file,
-        condition: condition.into(),
-        payload,
-    })
+    Ok(Sample { file, condition: condition.into(), payload })
 }
 
 /// Frame sizes of common webcams.
-const SIZES: [(usize, usize); 5] = [
-    (640, 480),
-    (800, 600),
-    (1280, 720),
-    (1280, 960),
-    (1920, 1080),
-];
+const SIZES: [(usize, usize); 5] = [(640, 480), (800, 600), (1280, 720), (1280, 960), (1920, 1080)];
 /// Texels per QR module in the rendered sheet.
 const TEXELS_PER_MODULE: usize = 4;
 
@@ -159,31 +128,15 @@ enum Medium {
 
 fn render(rng: &mut ChaCha8Rng, condition: &str) -> (GrayImage, String, u8) {
     let (w, h) = SIZES[rng.random_range(0..SIZES.len())];
-    let mut frame = Frame {
-        w,
-        h,
-        px: vec![0.0; w * h],
-    };
-    let clutter = if condition == "clutter" || condition == "none" {
-        60
-    } else {
-        rng.random_range(4..20)
-    };
+    let mut frame = Frame { w, h, px: vec![0.0; w * h] };
+    let clutter = if condition == "clutter" || condition == "none" { 60 } else { rng.random_range(4..20) };
     draw_background(&mut frame, rng, clutter);
 
     let payload = if condition == "none" {
         // a code-free sheet (a printed form or a phone with text) now and then
         if rng.random_bool(0.5) {
             let sheet = text_sheet(rng, 60, 80);
-            place_sheet(
-                &mut frame,
-                rng,
-                &sheet,
-                4.0,
-                10f32.to_radians(),
-                20f32.to_radians(),
-                Medium::Paper,
-            );
+            place_sheet(&mut frame, rng, &sheet, 4.0, 10f32.to_radians(), 20f32.to_radians(), Medium::Paper);
         }
         String::new()
     } else {
@@ -207,28 +160,17 @@ fn render(rng: &mut ChaCha8Rng, condition: &str) -> (GrayImage, String, u8) {
     };
     add_noise(&mut frame, rng, noise);
 
-    let quality = if condition == "jpeg" {
-        rng.random_range(12..28)
-    } else {
-        rng.random_range(80..95)
-    };
+    let quality = if condition == "jpeg" { rng.random_range(12..28) } else { rng.random_range(80..95) };
     let image = GrayImage::from_fn(w as u32, h as u32, |x, y| {
-        image::Luma([frame.px[y as usize * w + x as usize]
-            .round()
-            .clamp(0.0, 255.0) as u8])
+        image::Luma([frame.px[y as usize * w + x as usize].round().clamp(0.0, 255.0) as u8])
     });
     (image, payload, quality)
 }
 
 /// Draws the code for one condition and returns its payload.
 fn draw_code(frame: &mut Frame, rng: &mut ChaCha8Rng, condition: &str) -> String {
-    let payload = if rng.random_bool(0.85) {
-        receipt_token(rng)
-    } else {
-        receipt_url(rng)
-    };
-    let code = QrCode::with_error_correction_level(payload.as_bytes(), EcLevel::M)
-        .expect("payload fits a QR code");
+    let payload = if rng.random_bool(0.85) { receipt_token(rng) } else { receipt_url(rng) };
+    let code = QrCode::with_error_correction_level(payload.as_bytes(), EcLevel::M).expect("payload fits a QR code");
     let modules = code.width();
 
     let min_side = frame.w.min(frame.h) as f32;
@@ -252,26 +194,13 @@ fn draw_code(frame: &mut Frame, rng: &mut ChaCha8Rng, condition: &str) -> String
         _ => Medium::Paper,
     };
     let (ink, paper) = match (condition, medium) {
-        ("low_contrast", _) => (
-            rng.random_range(95.0..125.0),
-            rng.random_range(150.0..185.0),
-        ),
+        ("low_contrast", _) => (rng.random_range(95.0..125.0), rng.random_range(150.0..185.0)),
         (_, Medium::Paper) => (rng.random_range(15.0..60.0), rng.random_range(175.0..235.0)),
-        (_, Medium::Screen { .. }) => {
-            (rng.random_range(20.0..50.0), rng.random_range(200.0..250.0))
-        }
+        (_, Medium::Screen { .. }) => (rng.random_range(20.0..50.0), rng.random_range(200.0..250.0)),
     };
-    let (ink, paper) = if medium == (Medium::Screen { inverted: true }) {
-        (paper, ink)
-    } else {
-        (ink, paper)
-    };
+    let (ink, paper) = if medium == (Medium::Screen { inverted: true }) { (paper, ink) } else { (ink, paper) };
 
-    let margin = if condition == "clutter" {
-        6
-    } else {
-        rng.random_range(6..20)
-    };
+    let margin = if condition == "clutter" { 6 } else { rng.random_range(6..20) };
     // 6 extra rows above and below the code for the receipt's text
     let mut sheet = Sheet::blank(modules + 2 * margin, modules + 2 * margin + 12, paper);
     if medium == Medium::Paper {
@@ -302,24 +231,15 @@ fn draw_code(frame: &mut Frame, rng: &mut ChaCha8Rng, condition: &str) -> String
         gaussian_blur(frame, ppm * rng.random_range(0.3..0.5));
     }
     if condition == "motion" {
-        motion_blur(
-            frame,
-            ppm * rng.random_range(0.8..1.5),
-            rng.random_range(0.0..PI),
-        );
+        motion_blur(frame, ppm * rng.random_range(0.8..1.5), rng.random_range(0.0..PI));
     }
     payload
 }
 
 /// A signed pre-review receipt as the issuer encodes it: `R1.` and base64url bytes.
 fn receipt_token(rng: &mut ChaCha8Rng) -> String {
-    let bytes: Vec<u8> = (0..rng.random_range(125..=147))
-        .map(|_| rng.random())
-        .collect();
-    format!(
-        "R1.{}",
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-    )
+    let bytes: Vec<u8> = (0..rng.random_range(125..=147)).map(|_| rng.random()).collect();
+    format!("R1.{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
 }
 
 fn receipt_url(rng: &mut ChaCha8Rng) -> String {
@@ -339,15 +259,8 @@ struct Sheet {
 impl Sheet {
     /// A blank sheet of `modules` x `modules_high` QR modules' size.
     fn blank(modules: usize, modules_high: usize, paper: f32) -> Self {
-        let (w, h) = (
-            modules * TEXELS_PER_MODULE,
-            modules_high * TEXELS_PER_MODULE,
-        );
-        Sheet {
-            w,
-            h,
-            px: vec![paper; w * h],
-        }
+        let (w, h) = (modules * TEXELS_PER_MODULE, modules_high * TEXELS_PER_MODULE);
+        Sheet { w, h, px: vec![paper; w * h] }
     }
 
     fn fill_rect(&mut self, x: usize, y: usize, w: usize, h: usize, v: f32) {
@@ -359,13 +272,7 @@ impl Sheet {
     }
 
     /// Lines of glyph-like strokes (CJK-looking) within the rows `rows`.
-    fn text_lines(
-        &mut self,
-        rng: &mut ChaCha8Rng,
-        rows: std::ops::Range<usize>,
-        lines: usize,
-        ink: f32,
-    ) {
+    fn text_lines(&mut self, rng: &mut ChaCha8Rng, rows: std::ops::Range<usize>, lines: usize, ink: f32) {
         let glyph = 10;
         let mut y = rows.start + 2;
         for _ in 0..lines {
@@ -431,32 +338,15 @@ fn place_sheet(
     let cy = rng.random_range(reach..(frame.h as f32 - reach).max(reach + 1.0));
     // texel (u, v) -> image, as a 3x3 homography
     let a = [
-        [
-            focal * r(0, 0) + cx * r(2, 0),
-            focal * r(0, 1) + cx * r(2, 1),
-            cx * focal,
-        ],
-        [
-            focal * r(1, 0) + cy * r(2, 0),
-            focal * r(1, 1) + cy * r(2, 1),
-            cy * focal,
-        ],
+        [focal * r(0, 0) + cx * r(2, 0), focal * r(0, 1) + cx * r(2, 1), cx * focal],
+        [focal * r(1, 0) + cy * r(2, 0), focal * r(1, 1) + cy * r(2, 1), cy * focal],
         [r(2, 0), r(2, 1), focal],
     ];
-    let to_metric = [
-        [scale, 0.0, -sw / 2.0],
-        [0.0, scale, -sh / 2.0],
-        [0.0, 0.0, 1.0],
-    ];
+    let to_metric = [[scale, 0.0, -sw / 2.0], [0.0, scale, -sh / 2.0], [0.0, 0.0, 1.0]];
     let h = mat_mul(&a, &to_metric);
     let inv = mat_inv(&h);
 
-    let corners = [
-        (0.0, 0.0),
-        (sheet.w as f32, 0.0),
-        (0.0, sheet.h as f32),
-        (sheet.w as f32, sheet.h as f32),
-    ];
+    let corners = [(0.0, 0.0), (sheet.w as f32, 0.0), (0.0, sheet.h as f32), (sheet.w as f32, sheet.h as f32)];
     let projected = corners.map(|(u, v)| apply(&h, u, v));
     let bound = |f: fn(&(f32, f32)) -> f32, max: usize| {
         let vals = projected.iter().map(f);
@@ -501,11 +391,7 @@ fn place_sheet(
 
 /// The sheet at texel (u, v); a phone has a dark bezel around its screen.
 fn sheet_sample(sheet: &Sheet, u: f32, v: f32, medium: Medium, bezel: f32) -> Option<f32> {
-    let border = if matches!(medium, Medium::Screen { .. }) {
-        12.0
-    } else {
-        0.0
-    };
+    let border = if matches!(medium, Medium::Screen { .. }) { 12.0 } else { 0.0 };
     if u < -border || v < -border || u >= sheet.w as f32 + border || v >= sheet.h as f32 + border {
         return None;
     }
@@ -526,8 +412,7 @@ fn mat_mul(a: &[[f32; 3]; 3], b: &[[f32; 3]; 3]) -> [[f32; 3]; 3] {
 }
 
 fn mat_inv(m: &[[f32; 3]; 3]) -> [[f32; 3]; 3] {
-    let c =
-        |r0: usize, c0: usize, r1: usize, c1: usize| m[r0][c0] * m[r1][c1] - m[r0][c1] * m[r1][c0];
+    let c = |r0: usize, c0: usize, r1: usize, c1: usize| m[r0][c0] * m[r1][c1] - m[r0][c1] * m[r1][c0];
     let adj = [
         [c(1, 1, 2, 2), -c(0, 1, 2, 2), c(0, 1, 1, 2)],
         [-c(1, 0, 2, 2), c(0, 0, 2, 2), -c(0, 0, 1, 2)],
@@ -539,20 +424,14 @@ fn mat_inv(m: &[[f32; 3]; 3]) -> [[f32; 3]; 3] {
 
 fn apply(m: &[[f32; 3]; 3], x: f32, y: f32) -> (f32, f32) {
     let w = m[2][0] * x + m[2][1] * y + m[2][2];
-    (
-        (m[0][0] * x + m[0][1] * y + m[0][2]) / w,
-        (m[1][0] * x + m[1][1] * y + m[1][2]) / w,
-    )
+    ((m[0][0] * x + m[0][1] * y + m[0][2]) / w, (m[1][0] * x + m[1][1] * y + m[1][2]) / w)
 }
 
 /// A wall, a desk, a counter: a grey gradient with rectangles, bars, lines and text.
 fn draw_background(frame: &mut Frame, rng: &mut ChaCha8Rng, shapes: usize) {
     let (w, h) = (frame.w, frame.h);
     let base = rng.random_range(60.0..180.0);
-    let (gx, gy) = (
-        rng.random_range(-60.0..60.0) / w as f32,
-        rng.random_range(-60.0..60.0) / h as f32,
-    );
+    let (gx, gy) = (rng.random_range(-60.0..60.0) / w as f32, rng.random_range(-60.0..60.0) / h as f32);
     for y in 0..h {
         for x in 0..w {
             frame.px[y * w + x] = base + gx * x as f32 + gy * y as f32;
@@ -582,21 +461,9 @@ fn draw_background(frame: &mut Frame, rng: &mut ChaCha8Rng, shapes: usize) {
                 for _ in 0..rng.random_range(4..20) {
                     for _ in 0..rng.random_range(2..5) {
                         if rng.random_bool(0.5) {
-                            frame.fill_rect(
-                                x,
-                                y0 + rng.random_range(0..size),
-                                size,
-                                size / 8 + 1,
-                                v.min(90.0),
-                            );
+                            frame.fill_rect(x, y0 + rng.random_range(0..size), size, size / 8 + 1, v.min(90.0));
                         } else {
-                            frame.fill_rect(
-                                x + rng.random_range(0..size),
-                                y0,
-                                size / 8 + 1,
-                                size,
-                                v.min(90.0),
-                            );
+                            frame.fill_rect(x + rng.random_range(0..size), y0, size / 8 + 1, size, v.min(90.0));
                         }
                     }
                     x += size + size / 3;
@@ -657,9 +524,7 @@ fn glare(frame: &mut Frame, rng: &mut ChaCha8Rng, center: (f32, f32), side: f32)
 
 fn gaussian_blur(frame: &mut Frame, sigma: f32) {
     let radius = (3.0 * sigma).ceil() as isize;
-    let kernel: Vec<f32> = (-radius..=radius)
-        .map(|i| (-(i * i) as f32 / (2.0 * sigma * sigma)).exp())
-        .collect();
+    let kernel: Vec<f32> = (-radius..=radius).map(|i| (-(i * i) as f32 / (2.0 * sigma * sigma)).exp()).collect();
     let total: f32 = kernel.iter().sum();
     let kernel: Vec<f32> = kernel.iter().map(|k| k / total).collect();
     convolve(frame, &kernel, 1, 0);
@@ -682,9 +547,7 @@ fn motion_blur(frame: &mut Frame, length: f32, angle: f32) {
         for x in 0..w {
             let sum: f32 = offsets
                 .iter()
-                .map(|(ox, oy)| {
-                    src[((y + oy).clamp(0, h - 1) * w + (x + ox).clamp(0, w - 1)) as usize]
-                })
+                .map(|(ox, oy)| src[((y + oy).clamp(0, h - 1) * w + (x + ox).clamp(0, w - 1)) as usize])
                 .sum();
             frame.px[(y * w + x) as usize] = sum / offsets.len() as f32;
         }

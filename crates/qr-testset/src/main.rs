@@ -9,16 +9,9 @@ fn main() -> std::io::Result<()> {
         eprintln!("usage: qr-testset DIR [SEED]");
         std::process::exit(2);
     };
-    let seed = args
-        .next()
-        .map_or(1, |s| s.parse().expect("SEED is a number"));
+    let seed = args.next().map_or(1, |s| s.parse().expect("SEED is a number"));
     let start = Instant::now();
     let samples = qr_testset::generate(&dir, seed)?;
-    eprintln!(
-        "{} images in {} ({:.1} s)",
-        samples.len(),
-        dir.display(),
-        start.elapsed().as_secs_f32()
-    );
+    eprintln!("{} images in {} ({:.1} s)", samples.len(), dir.display(), start.elapsed().as_secs_f32());
     Ok(())
 }
