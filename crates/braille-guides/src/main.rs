@@ -35,7 +35,7 @@ struct Args {
 fn catalog(args: &Args) -> Result<Catalog, String> {
     if let Some(url) = &args.api {
         let api = ApiClient::new(url, args.token.as_deref().unwrap_or_default());
-        return api.catalog().map_err(|e| format!("{url}: {e}"));
+        return api.catalog().map_err(|e| format!("{}/v1/catalog: {e}", url.trim_end_matches('/')));
     }
     let text = match &args.catalog {
         Some(path) => std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?,

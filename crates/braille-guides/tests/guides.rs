@@ -150,7 +150,7 @@ fn chinese_words_are_separated_digits_and_punctuation_per_the_table() {
 #[test]
 fn labels_match_the_prompt_catalog() {
     let prompts =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../prompts/catalog.toml")).unwrap();
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../prompts/catalog.toml")).unwrap();
     for (id, zh, en) in LABELS {
         let entry = format!("id = \"{id}\"\nzh = \"{zh}\"\nen = \"{en}\"\n");
         assert!(prompts.contains(&entry), "prompts/catalog.toml has no\n{entry}");
