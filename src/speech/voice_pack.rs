@@ -257,10 +257,8 @@ impl VoicePack {
                 let written: Vec<String> = code.chars().map(String::from).collect();
                 self.keys(&numbers::code_keys(language, code), &written.join(" "), language, segments)
             }
-            Part::Personal(phrase) if utterance.private => self.phrase(phrase, utterance, segments),
-            Part::Personal(_) => {
-                self.part(&Part::Prompt { id: HIDDEN.to_string(), args: Vec::new() }, utterance, segments)
-            }
+            Part::Personal { private, .. } if utterance.private => self.phrase(private, utterance, segments),
+            Part::Personal { public, .. } => self.phrase(public, utterance, segments),
         }
     }
 
@@ -431,8 +429,11 @@ mod tests {
     #[test]
     fn personal_values_are_spoken_only_in_private_listening() {
         let (dir, pack) = pack(&[HIDDEN, "digit.1", "digit.3"], &[]);
-        let phone =
-            || vec![Sound::Say(Phrase(vec![Part::Text("号码".into()), Part::Personal(Box::new(Phrase::code("13")))]))];
+        let phone = || {
+            let mut said = Phrase::text("号码");
+            said.0.extend(Phrase::code("13").personal().0);
+            vec![Sound::Say(said)]
+        };
         assert_eq!(
             described(dir.path(), pack.segments(&say(Language::Zh, false, phone()))),
             ["speak 号码", "clip zh/voice.hidden"]

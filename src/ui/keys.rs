@@ -25,7 +25,8 @@ pub fn bar_event(action: BarAction) -> Event {
 
 /// The keys of an EZ-Access keypad, or of a USB keyboard standing in for it: arrows step,
 /// Enter activates, Escape goes back, F1-F8 help, where-am-I, repeat, pause, rate and
-/// volume, F9 the sign-language interpreter, F10 staff; digits and X type into an entry.
+/// volume, F9 the sign-language interpreter, F10 staff, F11 (or `*`) reads back the entry;
+/// digits and X type into an entry.
 pub fn nav_key(text: &str) -> Option<NavKey> {
     use slint::platform::Key;
     let mut chars = text.chars();
@@ -46,6 +47,7 @@ pub fn nav_key(text: &str) -> Option<NavKey> {
         c if c == key(Key::F8) || c == '+' => NavKey::VolumeUp,
         c if c == key(Key::F9) => NavKey::SignLanguage,
         c if c == key(Key::F10) => NavKey::CallStaff,
+        c if c == key(Key::F11) || c == '*' => NavKey::ReadBack,
         c if c == key(Key::Backspace) => NavKey::Type(EntryKey::Delete),
         'x' | 'X' => NavKey::Type(EntryKey::Char('X')),
         c if c.is_ascii_digit() => NavKey::Type(EntryKey::Char(c)),

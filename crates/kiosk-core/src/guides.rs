@@ -4,7 +4,7 @@
 use contract::model::{MaterialForm, Service, WindowType};
 
 use super::speech::Phrase;
-use super::view::{Item, Line, Page, Texts, View};
+use super::view::{Line, Page, Texts, View};
 use super::{action, Effect, Kiosk};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -34,17 +34,15 @@ impl Kiosk {
                 view.page = Page::List;
                 view.title = t.prompt("guides.title");
                 view.prompt = t.prompt("guides.prompt");
-                view.items = categories
-                    .iter()
-                    .map(|c| Item { id: c.code.clone(), label: t.said(&c.name), detail: Default::default() })
-                    .collect();
+                view.items =
+                    categories.iter().map(|c| t.data_item(&c.code, &c.name, None, "guides.category.help")).collect();
             }
             Screen::Services { category } => {
                 view.page = Page::List;
                 view.title =
                     categories.iter().find(|c| &c.code == category).map(|c| t.said(&c.name)).unwrap_or_default();
                 view.prompt = t.prompt("guide-services.prompt");
-                view.items = self.service_items(|s| &s.category == category, t);
+                view.items = self.service_items(|s| &s.category == category, "guides.service.help", t);
             }
             Screen::Guide { service } => {
                 if let Some(service) = self.service(service) {

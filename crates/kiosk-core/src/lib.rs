@@ -294,9 +294,24 @@ pub mod action {
     pub const CALL_STAFF: &str = "call-staff";
     pub const CAPTIONS: &str = "captions";
     pub const AGREE: &str = "agree";
+    /// The entry field itself: reads back what is typed.
+    pub const READ_BACK: &str = "read-back";
+    /// Shows or hides a masked entry's characters, for a sighted resident checking them.
+    pub const SHOW_TYPED: &str = "show-typed";
 }
 
 impl Event {
+    /// Whether the resident touched the screen or pressed a key (pausing speech aside).
+    fn is_touch_or_key(&self) -> bool {
+        match self {
+            Event::Nav(key) => *key != NavKey::Pause,
+            _ => matches!(
+                self,
+                Event::Activate(_) | Event::Bar(_) | Event::Key(_) | Event::Touched | Event::MoreTime | Event::HelpHeld
+            ),
+        }
+    }
+
     /// Whether the event is the resident's doing (which keeps the session alive), rather than
     /// an answer, a device or the clock.
     fn is_by_resident(&self) -> bool {
@@ -380,6 +395,18 @@ impl Kiosk {
     }
 
     pub fn handle(&mut self, event: Event) -> Vec<Effect> {
+        let touched = event.is_touch_or_key();
+        let mut effects = self.handle_event(event);
+        // Any touch or key stops speech the resident did not ask for (EN 301 549 5.1.3.5):
+        // what the event says replaces it; when it says nothing, speech stops.
+        let speech = |e: &Effect| matches!(e, Effect::Speak(_) | Effect::StopSpeech | Effect::ResumeSpeech);
+        if touched && !effects.iter().any(speech) {
+            effects.push(Effect::StopSpeech);
+        }
+        effects
+    }
+
+    fn handle_event(&mut self, event: Event) -> Vec<Effect> {
         let resident = event.is_by_resident();
         let before = Snapshot::of(self);
         let leaving = Leaving { call: self.session.interpreter.clone(), photo: self.holds_face_photo() };
@@ -436,6 +463,14 @@ impl Kiosk {
     fn perform(&mut self, target: Target) -> Vec<Effect> {
         self.acted = true;
         match target {
+            // The final screens' 完成, or Home from one: the visit is over.
+            Target::Item(id) if id == action::FINISH => self.end_visit(),
+            Target::Bar(BarAction::Home) if self.on_final_screen() => self.end_visit(),
+            Target::Item(id) if id == action::READ_BACK => self.read_back(),
+            Target::Item(id) if id == action::SHOW_TYPED => {
+                self.session.show_typed = !self.session.show_typed;
+                vec![]
+            }
             Target::Item(id) => self.activate(&id),
             Target::Bar(action) => self.bar(action),
             Target::Key(key) => {
@@ -545,7 +580,7 @@ impl Kiosk {
             self.session.camera_secs += secs;
         }
         if self.session.idle_secs >= self.idle.timeout_secs + self.idle.warning_secs {
-            effects.extend(self.reset());
+            effects.extend(self.end_visit());
         }
         effects
     }
@@ -559,9 +594,16 @@ impl Kiosk {
             && s.profile == Profile::new(self.default_language)
     }
 
-    /// Wipes the session for the next resident and refreshes the catalog, so a service the
+    /// A final screen (a ticket, a redeemed receipt, a submitted face check): one that
+    /// offers 完成.
+    fn on_final_screen(&self) -> bool {
+        self.view().items.iter().any(|item| item.id == action::FINISH)
+    }
+
+    /// Ends the visit (完成, or the idle wipe): wipes the session, profile and all, so the
+    /// next resident starts with a fresh kiosk; refreshes the catalog, so a service the
     /// center added shows up without a restart.
-    fn reset(&mut self) -> Vec<Effect> {
+    fn end_visit(&mut self) -> Vec<Effect> {
         self.session = Session::new(self.default_language);
         self.forget_finished_staff_calls();
         vec![Effect::LoadCatalog]
@@ -615,6 +657,14 @@ impl Kiosk {
                 view.prompt = t.said(message);
                 view.items = vec![t.button(action::HOME, "later.home")];
             }
+        }
+        if let Some(entry) = view.entry.as_mut().filter(|entry| entry.masked) {
+            let show = self.session.show_typed;
+            if show {
+                entry.shown = self.session.typed.clone();
+            }
+            let label = if show { "entry.hide" } else { "entry.show" };
+            view.items.push(t.button(action::SHOW_TYPED, label));
         }
         if let (true, Some(focus)) = (view.profile.voice, &self.session.focus) {
             view.voice_focus = focus.clone();

@@ -119,8 +119,7 @@ impl Kiosk {
         } else if let Some(news) = news(&before, &now, &view) {
             sounds = news;
         } else if now.typed != before.typed {
-            let masked = view.entry.as_ref().is_some_and(|e| e.masked);
-            sounds.push(Sound::Say(self.typed_echo(&before.typed, masked)));
+            sounds.push(Sound::Say(self.typed_echo(&before.typed)));
         } else if let Some(index) =
             self.session.focus.as_ref().and_then(|id| stops.iter().position(|s| &s.focus_id == id))
         {
@@ -152,15 +151,15 @@ impl Kiosk {
         }
     }
 
-    /// What typing on the keypad says: never the characters of a masked entry, and the
-    /// characters of any entry only in private listening.
-    fn typed_echo(&self, before: &str, masked: bool) -> Phrase {
+    /// What typing on the keypad says: the character typed in private listening, and only
+    /// "star" on the speaker (every entry is an ID, phone or receipt number).
+    fn typed_echo(&self, before: &str) -> Phrase {
         let typed = &self.session.typed;
         match typed.chars().last() {
             _ if typed.is_empty() && !before.is_empty() => Phrase::prompt("keypad.clear"),
             _ if typed.len() < before.len() => Phrase::prompt("keypad.delete"),
-            Some(c) if !masked && self.private() => Phrase::code(c.to_string()),
-            _ => Phrase::prompt("voice.star"),
+            Some(c) => Phrase::code(c.to_string()).personal_or(Phrase::prompt("voice.star")),
+            None => Phrase::prompt("voice.star"),
         }
     }
 

@@ -133,7 +133,7 @@ impl Kiosk {
                 self.session.typed.clear();
                 self.go(Screen::Id);
             }
-            Screen::Problem(_) | Screen::Submitted(_) if id == action::HOME || id == action::FINISH => self.go_home(),
+            Screen::Problem(_) if id == action::HOME => self.go_home(),
             Screen::Id if id == action::ENTRY_DONE => {
                 if let Err(problem) = entry::validate(EntryKind::IdNumber, &self.session.typed) {
                     self.session.error = Some(problem);

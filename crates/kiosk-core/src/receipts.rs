@@ -64,7 +64,7 @@ impl Kiosk {
                 self.session.typed.clear();
                 self.go(Screen::Number);
             }
-            Screen::NoCamera(_) | Screen::Redeemed(_) if id == action::HOME || id == action::FINISH => self.go_home(),
+            Screen::NoCamera(_) if id == action::HOME => self.go_home(),
             Screen::Number if id == action::ENTRY_DONE => {
                 if let Err(problem) = entry::validate(EntryKind::ReceiptNumber, &self.session.typed) {
                     self.session.error = Some(problem);

@@ -46,6 +46,8 @@ pub(crate) struct Session {
     pub history: Vec<Screen>,
     /// What is typed on the current entry.
     pub typed: String,
+    /// A sighted resident chose to see a masked entry's characters.
+    pub show_typed: bool,
     /// Prompt id of a problem to fix on the current page.
     pub error: Option<&'static str>,
     /// Where the resident was going when the catalog had to be fetched first.
@@ -79,6 +81,7 @@ impl Session {
             screen: Screen::Home,
             history: Vec::new(),
             typed: String::new(),
+            show_typed: false,
             error: None,
             after_catalog: None,
             pending: None,

@@ -21,8 +21,8 @@ pub enum Part {
     /// A code such as a ticket number (A012): letters and digits one by one.
     Code(String),
     /// Something about the resident (a phone number they typed): shown, but spoken only in
-    /// private listening (EN 301 549 5.1.3.9).
-    Personal(Box<Phrase>),
+    /// private listening (EN 301 549 5.1.3.9); on the speaker, `public` is said instead.
+    Personal { private: Box<Phrase>, public: Box<Phrase> },
 }
 
 impl Phrase {
@@ -46,8 +46,14 @@ impl Phrase {
         Phrase(vec![Part::Code(code.into())])
     }
 
+    /// Personal: said only in private listening, and "hidden" on the speaker.
     pub fn personal(self) -> Phrase {
-        Phrase(vec![Part::Personal(Box::new(self))])
+        self.personal_or(Phrase::prompt(HIDDEN_PROMPT))
+    }
+
+    /// Personal: said only in private listening, and `public` on the speaker.
+    pub fn personal_or(self, public: Phrase) -> Phrase {
+        Phrase(vec![Part::Personal { private: Box::new(self), public: Box::new(public) }])
     }
 
     pub fn is_empty(&self) -> bool {
@@ -92,8 +98,8 @@ impl Part {
             }
             (Part::Text(text) | Part::Code(text), _) => text.clone(),
             (Part::Number(n), _) => n.to_string(),
-            (Part::Personal(_), Form::Spoken { private: false }) => prompts::spoken(HIDDEN_PROMPT, language),
-            (Part::Personal(phrase), _) => phrase.words(language, form),
+            (Part::Personal { public, .. }, Form::Spoken { private: false }) => public.words(language, form),
+            (Part::Personal { private, .. }, _) => private.words(language, form),
         }
     }
 }
@@ -153,26 +159,37 @@ impl Utterance {
     /// them, texts, numbers and codes; `personal` before what only private listening may
     /// say; `<Earcon>`s.
     pub fn transcript(&self) -> Vec<String> {
-        fn phrase(p: &Phrase, out: &mut Vec<String>) {
+        self.words_for(true)
+    }
+
+    /// What somebody beside the kiosk hears, as [`Utterance::transcript`] writes it: a
+    /// personal part as itself in private listening, its public form on the speaker.
+    pub fn heard(&self) -> Vec<String> {
+        self.words_for(self.private)
+    }
+
+    fn words_for(&self, private: bool) -> Vec<String> {
+        fn phrase(p: &Phrase, private: bool, out: &mut Vec<String>) {
             for part in &p.0 {
                 match part {
                     Part::Prompt { id, args } => {
                         out.push(id.clone());
-                        args.iter().for_each(|a| phrase(a, out));
+                        args.iter().for_each(|a| phrase(a, private, out));
                     }
                     Part::Text(t) | Part::Code(t) => out.push(t.clone()),
                     Part::Number(n) => out.push(n.to_string()),
-                    Part::Personal(inner) => {
+                    Part::Personal { private: inner, .. } if private => {
                         out.push("personal".into());
-                        phrase(inner, out);
+                        phrase(inner, private, out);
                     }
+                    Part::Personal { public, .. } => phrase(public, private, out),
                 }
             }
         }
         let mut out = Vec::new();
         for sound in &self.sounds {
             match sound {
-                Sound::Say(p) => phrase(p, &mut out),
+                Sound::Say(p) => phrase(p, private, &mut out),
                 Sound::Earcon(e) => out.push(format!("<{e:?}>")),
             }
         }

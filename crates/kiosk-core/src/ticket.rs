@@ -56,7 +56,6 @@ impl Kiosk {
         match screen {
             Screen::Services if self.service(id).is_some() => return self.start_flow(id),
             Screen::Step { service, index } => return self.activate_step(&service, index, id),
-            Screen::Ticket(_) if id == action::FINISH || id == action::HOME => self.go_home(),
             _ => {}
         }
         vec![]
@@ -158,7 +157,7 @@ impl Kiosk {
                 view.page = Page::List;
                 view.title = t.prompt("services.title");
                 view.prompt = t.prompt("services.prompt");
-                view.items = self.service_items(|_| true, t);
+                view.items = self.service_items(|_| true, "services.service.help", t);
             }
             Screen::Step { service, index } => {
                 if let Some(service) = self.service(service) {
@@ -175,10 +174,10 @@ impl Kiosk {
         }
     }
 
-    /// The catalog's services that `keep` keeps, as items.
-    pub(super) fn service_items(&self, keep: impl Fn(&Service) -> bool, t: Texts) -> Vec<Item> {
+    /// The catalog's services that `keep` keeps, as items whose help is the prompt `help`.
+    pub(super) fn service_items(&self, keep: impl Fn(&Service) -> bool, help: &str, t: Texts) -> Vec<Item> {
         let services = self.catalog().services.iter().filter(|s| keep(s));
-        services.map(|s| Item { id: s.code.clone(), label: t.said(&s.name), detail: t.said(&s.department) }).collect()
+        services.map(|s| t.data_item(&s.code, &s.name, Some(&s.department), help)).collect()
     }
 
     fn step_view(&self, service: &Service, index: usize, t: Texts, view: &mut View) {
@@ -194,10 +193,7 @@ impl Kiosk {
             Step::Choice { options, .. } => {
                 view.page = Page::List;
                 view.prompt = t.prompt("step.choose");
-                view.items = options
-                    .iter()
-                    .map(|o| Item { id: o.id.clone(), label: t.said(&o.label), detail: Default::default() })
-                    .collect();
+                view.items = options.iter().map(|o| t.data_item(&o.id, &o.label, None, "step.option.help")).collect();
             }
             Step::YesNo { .. } => {
                 view.page = Page::YesNo;

@@ -104,16 +104,32 @@ impl Texts {
         }
     }
 
-    /// A button whose label is the prompt `label`.
+    /// A button whose label is the prompt `label`, and its help `<label>.help`.
     pub fn button(self, id: &str, label: &str) -> Item {
-        Item { id: id.into(), label: self.prompt(label), detail: Text::default() }
+        let help = Phrase::prompt(format!("{label}.help"));
+        Item { id: id.into(), label: self.prompt(label), detail: Text::default(), help }
     }
 
-    /// A fixed item whose label and detail are the prompts `<prefix>.<id>` and
-    /// `<prefix>.<id>.detail`.
+    /// A fixed item whose label, detail and help are the prompts `<prefix>.<id>`,
+    /// `<prefix>.<id>.detail` and `<prefix>.<id>.help`.
     pub fn prompted_item(self, prefix: &str, id: &str) -> Item {
-        let label = self.prompt(&format!("{prefix}.{id}"));
-        Item { id: id.to_string(), label, detail: self.prompt(&format!("{prefix}.{id}.detail")) }
+        Item {
+            id: id.to_string(),
+            label: self.prompt(&format!("{prefix}.{id}")),
+            detail: self.prompt(&format!("{prefix}.{id}.detail")),
+            help: Phrase::prompt(format!("{prefix}.{id}.help")),
+        }
+    }
+
+    /// An item of the API's data (a service, a category, an option), with the help
+    /// prompt its list shares.
+    pub fn data_item(self, id: &str, label: &Bilingual, detail: Option<&Bilingual>, help: &str) -> Item {
+        Item {
+            id: id.to_string(),
+            label: self.said(label),
+            detail: detail.map(|d| self.said(d)).unwrap_or_default(),
+            help: Phrase::prompt(help),
+        }
     }
 }
 
@@ -125,6 +141,8 @@ pub struct Item {
     pub label: Text,
     /// A second, smaller line (a department, "required, 1 copy", ...). May be empty.
     pub detail: Text,
+    /// What voice navigation's Help says it does.
+    pub help: Phrase,
 }
 
 /// A read-only line of a guide, summary or info page.

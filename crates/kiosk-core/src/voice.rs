@@ -6,7 +6,7 @@
 
 use super::speech::{Earcon, Phrase, Sound, VoiceSettings};
 use super::view::{Page, TicketView, View};
-use super::{BarAction, Effect, EntryKey, Event, Kiosk};
+use super::{action, BarAction, Effect, EntryKey, Event, Kiosk};
 
 /// The keys of the tactile keypad (or a USB keyboard standing in for it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,6 +28,9 @@ pub enum NavKey {
     VolumeUp,
     /// A digit (or X, or delete) typed on the keypad: goes into the entry in progress.
     Type(EntryKey),
+    /// Read back the entry in progress: each character in private listening, how many on
+    /// the speaker.
+    ReadBack,
     /// Call a sign-language interpreter, voice mode or not.
     SignLanguage,
     /// Call staff to the kiosk, voice mode or not.
@@ -51,6 +54,7 @@ impl NavKey {
             "volume-up" => NavKey::VolumeUp,
             "sign-language" => NavKey::SignLanguage,
             "call-staff" => NavKey::CallStaff,
+            "read-back" => NavKey::ReadBack,
             _ => NavKey::Type(EntryKey::parse(name)?),
         })
     }
@@ -73,15 +77,17 @@ pub struct Stop {
     pub phrases: Vec<Phrase>,
     /// What activating it does; `None` for text to read.
     pub target: Option<Target>,
+    /// What Help says it does.
+    pub help: Phrase,
 }
 
 impl Stop {
     fn text(focus_id: impl Into<String>, phrases: Vec<Phrase>) -> Stop {
-        Stop { focus_id: focus_id.into(), phrases, target: None }
+        Stop { focus_id: focus_id.into(), phrases, target: None, help: Phrase::prompt("voice.help.text") }
     }
 
-    fn action(focus_id: impl Into<String>, phrases: Vec<Phrase>, target: Target) -> Stop {
-        Stop { focus_id: focus_id.into(), phrases, target: Some(target) }
+    fn action(focus_id: impl Into<String>, phrases: Vec<Phrase>, target: Target, help: Phrase) -> Stop {
+        Stop { focus_id: focus_id.into(), phrases, target: Some(target), help }
     }
 }
 
@@ -112,7 +118,10 @@ pub fn stops(view: &View) -> Vec<Stop> {
         stops.push(Stop::text("ticket", ticket_phrases(ticket)));
     }
     if let Some(entry) = &view.entry {
-        stops.push(Stop::text("entry", vec![typed_count(entry.typed_len, entry.expected_len)]));
+        // The entry itself reads back what is typed.
+        let read_back = Target::Item(action::READ_BACK.into());
+        let typed = vec![Phrase::prompt("entry.field"), typed_count(entry.typed_len, entry.expected_len)];
+        stops.push(Stop::action("entry", typed, read_back, Phrase::prompt("entry.field.help")));
         // In the screen's order: 清空 beside the entry, then the keypad.
         let mut keys = vec![EntryKey::Clear];
         keys.extend("123456789".chars().map(EntryKey::Char));
@@ -122,7 +131,7 @@ pub fn stops(view: &View) -> Vec<Stop> {
         keys.extend([EntryKey::Char('0'), EntryKey::Delete]);
         stops.extend(keys.into_iter().map(|key| {
             let target = Target::Key(key);
-            Stop::action(focus_id(&target), vec![key_phrase(key)], target)
+            Stop::action(focus_id(&target), vec![key_phrase(key)], target, key_help(key))
         }));
     }
     for item in &view.items {
@@ -131,7 +140,7 @@ pub fn stops(view: &View) -> Vec<Stop> {
             phrases.push(item.detail.phrase.clone());
         }
         let target = Target::Item(item.id.clone());
-        stops.push(Stop::action(focus_id(&target), phrases, target));
+        stops.push(Stop::action(focus_id(&target), phrases, target, item.help.clone()));
     }
     stops.extend(bar_stops(view));
     stops
@@ -166,20 +175,38 @@ fn bar_stops(view: &View) -> Vec<Stop> {
             let target = Target::Bar(action);
             let mut phrases = vec![Phrase::prompt(format!("bar.{}", action.name()))];
             phrases.extend(value);
-            Stop::action(focus_id(&target), phrases, target)
+            let help = Phrase::prompt(format!("bar.{}.help", action.name()));
+            Stop::action(focus_id(&target), phrases, target, help)
         })
         .collect()
 }
 
+/// A key of the entry keypad. Every entry holds personal data (an ID, phone or receipt
+/// number), so a character key is named only in private listening: on the speaker, a
+/// bystander would hear the number key by key.
 fn key_phrase(key: EntryKey) -> Phrase {
     match key {
-        EntryKey::Char(c) => match c.to_digit(10) {
-            Some(d) => Phrase::number(d.into()),
-            None => Phrase::code(c.to_string()),
-        },
+        EntryKey::Char(c) => Phrase::code(c.to_string()).personal_or(Phrase::prompt("keypad.key")),
         EntryKey::Delete => Phrase::prompt("keypad.delete"),
         EntryKey::Clear => Phrase::prompt("keypad.clear"),
     }
+}
+
+fn key_help(key: EntryKey) -> Phrase {
+    Phrase::prompt(match key {
+        EntryKey::Char(_) => "keypad.key.help",
+        EntryKey::Delete => "keypad.delete.help",
+        EntryKey::Clear => "keypad.clear.help",
+    })
+}
+
+/// The entry read back: each character in private listening, how many on the speaker.
+pub fn read_back(typed: &str, expected: usize) -> Vec<Sound> {
+    if typed.is_empty() {
+        return vec![Sound::Say(Phrase::prompt("entry.empty"))];
+    }
+    let count = typed_count(typed.len(), expected);
+    vec![Sound::Say(Phrase::prompt_with("entry.read-back", vec![Phrase::code(typed)]).personal_or(count))]
 }
 
 fn typed_count(typed: usize, expected: usize) -> Phrase {
@@ -236,15 +263,6 @@ pub fn summary(view: &View) -> Vec<Sound> {
     phrases.into_iter().filter(|p| !p.is_empty()).map(Sound::Say).collect()
 }
 
-/// What Help says about a stop.
-pub fn help(stop: &Stop) -> Phrase {
-    let kind = match stop.target {
-        Some(_) => "voice.help.action",
-        None => "voice.help.text",
-    };
-    Phrase::prompt(kind)
-}
-
 /// The item a touch event lands on.
 pub(super) fn touched(event: &Event) -> Option<Target> {
     Some(match event {
@@ -267,6 +285,14 @@ impl Kiosk {
             return None;
         }
         Some(self.focus(&stops, index))
+    }
+
+    /// Reads back the entry on screen, asked by its key or by touching the entry field.
+    pub(super) fn read_back(&mut self) -> Vec<Effect> {
+        match self.entry_kind() {
+            Some(kind) => self.say(read_back(&self.session.typed, super::entry::expected_len(kind))),
+            None => self.say_prompt("voice.no-entry"),
+        }
     }
 
     fn focus(&mut self, stops: &[Stop], index: usize) -> Vec<Effect> {
@@ -317,7 +343,7 @@ impl Kiosk {
                 }
                 let stop = &stops[focused.unwrap_or(0)];
                 let mut sounds: Vec<Sound> = stop.phrases.iter().cloned().map(Sound::Say).collect();
-                sounds.push(Sound::Say(help(stop)));
+                sounds.push(Sound::Say(stop.help.clone()));
                 return self.say(sounds);
             }
             NavKey::WhereAmI => {
@@ -339,6 +365,7 @@ impl Kiosk {
                 self.key(key);
                 return vec![];
             }
+            NavKey::ReadBack => return self.read_back(),
             NavKey::SignLanguage => return self.perform(Target::Bar(BarAction::SignLanguage)),
             NavKey::CallStaff => return self.perform(Target::Bar(BarAction::CallStaff)),
             NavKey::RateDown => (&mut settings.rate, -1, "voice.slower"),

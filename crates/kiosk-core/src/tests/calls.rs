@@ -8,7 +8,7 @@ use super::*;
 use crate::speech::{Earcon, Sound};
 use crate::view::{LineStyle, Page};
 
-fn call(status: Status) -> InterpreterCall {
+pub(super) fn call(status: Status) -> InterpreterCall {
     InterpreterCall {
         id: "call-1".into(),
         kiosk_id: "k1".into(),

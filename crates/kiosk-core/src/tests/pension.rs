@@ -208,7 +208,7 @@ fn three_failed_tries_send_the_resident_to_staff() {
     face(&mut kiosk, FaceNews::Failed(TurnFailure::TooFast));
     assert_eq!(item_ids(&kiosk), [action::CALL_STAFF, action::HOME], "no fourth try");
     assert_eq!(kiosk.view().lines[0].text, "已经试了3次，请工作人员帮您办理。");
-    assert!(activate(&mut kiosk, action::RETRY).is_empty());
+    assert_eq!(activate(&mut kiosk, action::RETRY), [Effect::StopSpeech], "no fourth try");
     let effects = activate(&mut kiosk, action::CALL_STAFF);
     assert!(effects.iter().any(|e| matches!(e, Effect::SendStaffCall { reason: StaffCallReason::NeedHelp, .. })));
 }

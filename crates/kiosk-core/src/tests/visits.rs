@@ -42,7 +42,8 @@ fn a_whole_ticket_flow() {
     let effects = activate(&mut kiosk, action::CONFIRM);
     let request =
         NewTicket { service_code: "residence-permit".into(), priority: Priority::Elderly, contact_phone: None };
-    assert_eq!(effects, vec![Effect::IssueTicket { request, idempotency_key: "k1-1".into() }]);
+    let issue = Effect::IssueTicket { request, idempotency_key: "k1-1".into() };
+    assert_eq!(effects, vec![issue, Effect::StopSpeech], "a touch stops speech nobody asked for");
     assert_eq!(kiosk.view().page, Page::Busy);
     assert!(!kiosk.view().can_go_back, "no going back while the ticket is being issued");
 
@@ -181,11 +182,11 @@ fn the_catalog_failing_at_start_offers_a_retry_where_it_is_needed() {
     kiosk.handle(Event::CatalogLoaded(Err(ApiFailure::Unreachable("refused".into()))));
     assert_eq!(kiosk.view().page, Page::Home, "home works without the API");
 
-    assert_eq!(activate(&mut kiosk, home::TAKE_NUMBER), vec![Effect::LoadCatalog]);
+    assert_eq!(activate(&mut kiosk, home::TAKE_NUMBER), vec![Effect::LoadCatalog, Effect::StopSpeech]);
     assert_eq!(kiosk.view().page, Page::Busy);
     kiosk.handle(Event::CatalogLoaded(Err(ApiFailure::Unreachable("refused".into()))));
     assert_eq!(kiosk.view().title, "服务暂时不可用");
-    assert_eq!(activate(&mut kiosk, action::RETRY), vec![Effect::LoadCatalog]);
+    assert_eq!(activate(&mut kiosk, action::RETRY), vec![Effect::LoadCatalog, Effect::StopSpeech]);
     kiosk.handle(Event::CatalogLoaded(Ok(catalog())));
     let view = kiosk.view();
     assert_eq!(view.title, "请选择要办理的业务", "the resident arrives where they were going");
@@ -295,7 +296,7 @@ fn a_pristine_home_never_warns() {
 fn a_failed_background_refresh_keeps_the_catalog() {
     let mut kiosk = kiosk();
     activate(&mut kiosk, home::TAKE_NUMBER);
-    kiosk.reset();
+    kiosk.end_visit();
     kiosk.handle(Event::CatalogLoaded(Err(ApiFailure::Unreachable("down".into()))));
     assert_eq!(kiosk.view().page, Page::Home);
     activate(&mut kiosk, home::TAKE_NUMBER);
@@ -328,4 +329,79 @@ fn help_sign_language_and_staff_call_are_reachable_everywhere() {
     assert_eq!(kiosk.view().title, "呼叫工作人员");
     kiosk.handle(Event::Bar(BarAction::Back));
     assert_eq!(kiosk.view().page, Page::Confirm);
+}
+
+#[test]
+fn a_touch_or_a_key_stops_speech_nobody_asked_for() {
+    let mut kiosk = kiosk();
+    let intro = activate(&mut kiosk, home::PENSION);
+    assert!(!utterances(&intro).is_empty(), "the pension explanation is said, voice mode off");
+    assert!(activate(&mut kiosk, action::AGREE).contains(&Effect::StopSpeech), "it stops at the next touch");
+    assert_eq!(kiosk.handle(Event::Key(EntryKey::Char('1'))), [Effect::StopSpeech], "and at every key");
+    assert_eq!(kiosk.handle(Event::Touched), [Effect::StopSpeech], "or any touch");
+    // What a touch asks for is said instead.
+    assert!(!utterances(&activate(&mut kiosk, action::READ_BACK)).is_empty());
+    assert!(!kiosk.handle(Event::Tick(1)).contains(&Effect::StopSpeech), "the clock stops nothing");
+}
+
+#[test]
+fn the_next_resident_starts_with_a_fresh_kiosk() {
+    let mut kiosk = kiosk();
+    // The first resident: English, the largest text, high contrast, captions.
+    for action in [BarAction::Language, BarAction::TextSize, BarAction::TextSize, BarAction::Contrast] {
+        kiosk.handle(Event::Bar(action));
+    }
+    kiosk.handle(Event::Bar(BarAction::Captions));
+    let chosen = kiosk.profile();
+    activate(&mut kiosk, home::TAKE_NUMBER);
+    activate(&mut kiosk, "residence-permit");
+    kiosk.handle(Event::Bar(BarAction::Home));
+    assert_eq!(kiosk.profile(), chosen, "Home in the middle of a visit keeps the settings");
+    for id in [home::TAKE_NUMBER, "residence-permit", action::NEXT, "elderly", action::YES] {
+        activate(&mut kiosk, id);
+    }
+    type_keys(&mut kiosk, "110105");
+    activate(&mut kiosk, action::SHOW_TYPED);
+    // Voice mode, louder and faster, then the ticket.
+    for key in [NavKey::Down, NavKey::VolumeUp, NavKey::RateUp] {
+        kiosk.handle(Event::Nav(key));
+    }
+    for c in "19491231002X".chars() {
+        kiosk.handle(Event::Nav(NavKey::Type(EntryKey::Char(c))));
+    }
+    for id in [action::ENTRY_DONE, action::ENTRY_SKIP, action::CONFIRM] {
+        kiosk.handle(Event::Activate(id.into()));
+        kiosk.handle(Event::Activate(id.into()));
+    }
+    kiosk.handle(Event::TicketIssued(Ok(ticket(Priority::Elderly))));
+    assert_eq!(kiosk.view().page, Page::Ticket);
+    assert!(kiosk.profile().voice && kiosk.profile().voice_settings.volume == 1);
+
+    // 完成 ends the visit (touch and confirm: two touches in voice mode).
+    kiosk.handle(Event::Activate(action::FINISH.into()));
+    let effects = kiosk.handle(Event::Activate(action::FINISH.into()));
+    assert!(effects.contains(&Effect::LoadCatalog), "the catalog is refreshed for the next resident");
+    let fresh = Kiosk::new(Language::Zh, IdlePolicy::default(), "k1");
+    assert_eq!(kiosk.profile(), fresh.profile(), "voice, volume, rate, language, size, contrast, captions");
+    assert_eq!(kiosk.view().page, Page::Home);
+
+    // The second resident finds the ID number masked again and nothing typed.
+    for id in [home::TAKE_NUMBER, "residence-permit", action::NEXT, "elderly", action::YES] {
+        activate(&mut kiosk, id);
+    }
+    let entry = kiosk.view().entry.unwrap();
+    assert_eq!((entry.typed_len, entry.masked), (0, true));
+    type_keys(&mut kiosk, "1");
+    assert_eq!(kiosk.view().entry.unwrap().shown, "*", "the show toggle is off again");
+}
+
+#[test]
+fn home_from_a_final_screen_ends_the_visit_too() {
+    let mut kiosk = kiosk();
+    kiosk.handle(Event::Bar(BarAction::TextSize));
+    walk_to_confirm(&mut kiosk);
+    activate(&mut kiosk, action::CONFIRM);
+    kiosk.handle(Event::TicketIssued(Ok(ticket(Priority::Elderly))));
+    assert!(kiosk.handle(Event::Bar(BarAction::Home)).contains(&Effect::LoadCatalog));
+    assert_eq!(kiosk.profile(), Kiosk::new(Language::Zh, IdlePolicy::default(), "k1").profile());
 }

@@ -4,13 +4,14 @@
 use contract::model::Priority;
 
 use super::*;
-use crate::profile::Language;
+use crate::profile::{Language, TextSize};
 use crate::speech::{Earcon, Part, Sound, VoiceSettings};
-use crate::view::Page;
+use crate::view::{Page, View};
 use crate::voice::NavKey;
 
+/// What a key makes the kiosk say, as a bystander hears it (see [`Utterance::heard`]).
 fn press(kiosk: &mut Kiosk, key: NavKey) -> Vec<String> {
-    said(&kiosk.handle(Event::Nav(key))).transcript()
+    said(&kiosk.handle(Event::Nav(key))).heard()
 }
 
 /// A kiosk in voice mode on its home screen.
@@ -94,7 +95,7 @@ fn a_blind_resident_takes_a_number_with_the_keypad_alone_and_hears_the_ticket() 
 
     for c in "11010519491231002X".chars() {
         let echo = press(&mut kiosk, NavKey::Type(EntryKey::Char(c)));
-        assert_eq!(echo, ["voice.star"], "a masked entry never speaks its digits");
+        assert_eq!(echo, ["voice.star"], "the speaker never says an entry's digits");
     }
     focus_on(&mut kiosk, "entry.done");
     press(&mut kiosk, NavKey::Enter);
@@ -141,18 +142,126 @@ fn touch_and_confirm_says_an_item_first_and_activates_it_on_the_second_touch() {
 }
 
 #[test]
-fn typing_speaks_digits_only_in_private_listening_and_never_for_masked_entries() {
+fn no_digit_of_an_entry_reaches_the_speaker_and_headphones_hear_every_one() {
     let mut kiosk = voice_kiosk();
-    type_id_number(&mut kiosk, "11010519491231002X");
-    kiosk.handle(Event::Nav(NavKey::Enter)); // focus at the start: says the page again
+    type_id_number(&mut kiosk, "110105");
+    // Touch and confirm on the on-screen keypad: the first touch names the key, the second
+    // types it.
+    let key = Event::Key(EntryKey::Char('1'));
+    assert_eq!(said(&kiosk.handle(key.clone())).heard()[..2], ["<Focus>", "keypad.key"], "not which digit");
+    assert_eq!(said(&kiosk.handle(key)).heard(), ["<Activate>", "voice.star"]);
+    assert_eq!(press(&mut kiosk, NavKey::Type(EntryKey::Char('9'))), ["voice.star"], "nor from the keypad");
+    assert_eq!(press(&mut kiosk, NavKey::ReadBack), ["entry.typed", "8", "18"], "read back: only how many");
+
+    kiosk.handle(Event::Headphones(true));
+    let key = Event::Key(EntryKey::Char('4'));
+    assert_eq!(said(&kiosk.handle(key.clone())).heard()[..3], ["<Focus>", "personal", "4"], "in the headphones");
+    assert_eq!(said(&kiosk.handle(key)).heard(), ["<Activate>", "personal", "4"]);
+    assert_eq!(press(&mut kiosk, NavKey::ReadBack), ["personal", "entry.read-back", "110105194"]);
+    assert_eq!(press(&mut kiosk, NavKey::Type(EntryKey::Delete)), ["keypad.delete"]);
+
+    // The phone step: not masked on screen, and still never said on the speaker.
+    kiosk.handle(Event::Headphones(false));
+    press(&mut kiosk, NavKey::Type(EntryKey::Clear));
+    for c in "11010519491231002X".chars() {
+        kiosk.handle(Event::Nav(NavKey::Type(EntryKey::Char(c))));
+    }
     focus_on(&mut kiosk, "entry.done");
     press(&mut kiosk, NavKey::Enter);
     assert_eq!(kiosk.view().entry.map(|e| e.masked), Some(false), "the phone step");
+    assert_eq!(press(&mut kiosk, NavKey::Type(EntryKey::Char('1'))), ["voice.star"]);
+    assert_eq!(press(&mut kiosk, NavKey::ReadBack), ["entry.typed", "1", "11"]);
+}
 
-    assert_eq!(press(&mut kiosk, NavKey::Type(EntryKey::Char('1'))), ["voice.star"], "on the speaker");
-    kiosk.handle(Event::Headphones(true));
-    assert_eq!(press(&mut kiosk, NavKey::Type(EntryKey::Char('3'))), ["3"], "in the headphones");
-    assert_eq!(press(&mut kiosk, NavKey::Type(EntryKey::Delete)), ["keypad.delete"]);
+#[test]
+fn the_entry_field_reads_back_and_a_sighted_resident_may_show_a_masked_number() {
+    let mut kiosk = kiosk();
+    for id in [home::TAKE_NUMBER, "residence-permit", action::NEXT, "normal", action::YES] {
+        activate(&mut kiosk, id);
+    }
+    assert_eq!(said(&activate(&mut kiosk, action::READ_BACK)).heard(), ["entry.empty"]);
+    type_keys(&mut kiosk, "110105");
+    assert_eq!(kiosk.view().entry.unwrap().shown, "******", "masked by default");
+    let read_back = said(&activate(&mut kiosk, action::READ_BACK)).clone();
+    assert_eq!(read_back.heard(), ["entry.typed", "6", "18"], "touching the field reads it back, voice mode or not");
+    assert!(!kiosk.profile().voice, "without switching voice mode on");
+
+    let show = |kiosk: &Kiosk| kiosk.view().items.into_iter().find(|i| i.id == action::SHOW_TYPED).unwrap();
+    assert_eq!(show(&kiosk).label, "显示号码");
+    activate(&mut kiosk, action::SHOW_TYPED);
+    assert_eq!(kiosk.view().entry.unwrap().shown, "110105");
+    assert_eq!(show(&kiosk).label, "隐藏号码");
+    assert_eq!(said(&activate(&mut kiosk, action::READ_BACK)).heard(), read_back.heard(), "shown, still not said");
+    activate(&mut kiosk, action::SHOW_TYPED);
+    assert_eq!(kiosk.view().entry.unwrap().shown, "******");
+}
+
+/// Every page a visit can reach by touch: home, the lists, each kind of step, the ticket,
+/// the scan and its keypad, the staff-call reasons, the pension steps, help and the
+/// unavailable page.
+fn pages() -> Vec<View> {
+    let mut views = Vec::new();
+    let mut kiosk = kiosk();
+    views.push(kiosk.view());
+    walk_to_confirm_keeping(&mut kiosk, &mut views);
+    kiosk.handle(Event::TicketIssued(Ok(ticket(Priority::Elderly))));
+    views.push(kiosk.view());
+
+    let mut kiosk = super::kiosk();
+    for id in [home::GUIDES, "household", "residence-permit"] {
+        activate(&mut kiosk, id);
+        views.push(kiosk.view());
+    }
+    let mut kiosk = super::kiosk();
+    activate(&mut kiosk, home::SCAN_RECEIPT);
+    views.push(kiosk.view());
+    activate(&mut kiosk, action::ENTER_NUMBER);
+    views.push(kiosk.view());
+    let mut kiosk = super::kiosk();
+    for id in [home::PENSION, action::AGREE] {
+        activate(&mut kiosk, id);
+        views.push(kiosk.view());
+    }
+    let mut kiosk = super::kiosk();
+    activate(&mut kiosk, home::CALL_STAFF);
+    views.push(kiosk.view());
+    kiosk.handle(Event::Bar(BarAction::Help));
+    views.push(kiosk.view());
+    let mut kiosk = Kiosk::new(Language::Zh, IdlePolicy::default(), "k1");
+    activate(&mut kiosk, home::TAKE_NUMBER);
+    kiosk.handle(Event::CatalogLoaded(Err(ApiFailure::Unreachable("refused".into()))));
+    views.push(kiosk.view());
+    views
+}
+
+/// [`walk_to_confirm`], keeping each page's view.
+fn walk_to_confirm_keeping(kiosk: &mut Kiosk, views: &mut Vec<View>) {
+    for id in [home::TAKE_NUMBER, "residence-permit", action::NEXT, "elderly", action::YES] {
+        activate(kiosk, id);
+        views.push(kiosk.view());
+    }
+    type_keys(kiosk, "11010519491231002X");
+    activate(kiosk, action::ENTRY_DONE);
+    views.push(kiosk.view());
+    activate(kiosk, action::ENTRY_SKIP);
+    views.push(kiosk.view());
+}
+
+#[test]
+fn help_on_every_item_of_every_page_says_what_that_item_does() {
+    let mut pages_seen = std::collections::HashSet::new();
+    for view in pages() {
+        pages_seen.insert(format!("{:?}", view.page));
+        for stop in voice::stops(&view).iter().filter(|stop| stop.target.is_some()) {
+            let own = matches!(&stop.help.0[..], [Part::Prompt { id, .. }] if id.ends_with(".help"));
+            assert!(own, "{} on {:?} has no help of its own", stop.focus_id, view.title.shown);
+            for language in [Language::Zh, Language::En] {
+                // An unknown prompt id panics here.
+                assert!(!stop.help.render(language).is_empty(), "{} has no help", stop.focus_id);
+            }
+        }
+    }
+    assert!(pages_seen.len() >= 9, "the walk reaches every kind of page: {pages_seen:?}");
 }
 
 #[test]
@@ -161,7 +270,7 @@ fn personal_data_on_the_summary_is_marked_for_private_listening_only() {
     super::tests::walk_to_confirm(&mut kiosk);
     let id_line = &kiosk.view().lines[3];
     assert_eq!(id_line.value, "**************002X");
-    assert!(matches!(id_line.value.phrase.0[0], Part::Personal(_)));
+    assert!(matches!(id_line.value.phrase.0[0], Part::Personal { .. }));
 }
 
 #[test]
@@ -177,7 +286,7 @@ fn help_explains_the_item_then_the_kiosk_and_where_am_i_tells_the_place() {
     let mut kiosk = voice_kiosk();
     focus_on(&mut kiosk, "home.guides");
     let help = press(&mut kiosk, NavKey::Help);
-    assert_eq!(help[help.len() - 1], "voice.help.action");
+    assert_eq!(help[help.len() - 1], "home.guides.help", "what this item does");
     assert_eq!(press(&mut kiosk, NavKey::Help), ["voice.help.general"]);
     let here = press(&mut kiosk, NavKey::WhereAmI);
     assert_eq!(here[..2], ["home.title", "voice.position"]);
@@ -242,4 +351,76 @@ fn headphones_start_voice_mode_in_private_listening() {
     assert!(utterance.private);
     assert_eq!(utterance.transcript()[0], "voice.welcome");
     assert_eq!(said(&kiosk.handle(Event::Nav(NavKey::Down))).sounds[0], Sound::Earcon(Earcon::Focus));
+}
+
+/// Presses Down until the stop `focus_id` is in focus, then Enter: the keypad alone.
+fn enter_on(kiosk: &mut Kiosk, focus_id: &str) -> Vec<Effect> {
+    for _ in 0..80 {
+        if kiosk.view().voice_focus == focus_id {
+            return kiosk.handle(Event::Nav(NavKey::Enter));
+        }
+        kiosk.handle(Event::Nav(NavKey::Down));
+    }
+    panic!("no stop {focus_id:?} on {:?}", kiosk.view().title.shown);
+}
+
+#[test]
+fn every_feature_is_reached_and_used_with_the_keypad_alone() {
+    let mut kiosk = voice_kiosk();
+
+    // A receipt: the scan screen, then the number typed instead.
+    enter_on(&mut kiosk, "item:scan-receipt");
+    assert_eq!(kiosk.view().page, Page::Scan);
+    enter_on(&mut kiosk, "item:enter-number");
+    assert_eq!(kiosk.view().page, Page::Entry);
+    for c in "12345".chars() {
+        kiosk.handle(Event::Nav(NavKey::Type(EntryKey::Char(c))));
+    }
+    assert_eq!(kiosk.view().entry.unwrap().typed_len, 5);
+    kiosk.handle(Event::Nav(NavKey::Back));
+    kiosk.handle(Event::Nav(NavKey::Back));
+    assert_eq!(kiosk.view().page, Page::Home);
+
+    // The interpreter, and cancelling the call.
+    enter_on(&mut kiosk, "bar:sign-language");
+    assert_eq!(kiosk.view().page, Page::SelfView);
+    kiosk.handle(Event::InterpreterCallUpdated(Ok(super::calls::call(contract::model::InterpreterCallStatus::Queued))));
+    let effects = enter_on(&mut kiosk, "item:cancel");
+    assert!(effects.iter().any(|e| matches!(e, Effect::HangUp { .. })), "{effects:?}");
+    assert_eq!(kiosk.view().page, Page::Home);
+
+    // Staff, for a reason.
+    enter_on(&mut kiosk, "bar:call-staff");
+    let effects = enter_on(&mut kiosk, "item:vision");
+    assert!(effects.iter().any(|e| matches!(e, Effect::SendStaffCall { .. })));
+    kiosk.handle(Event::Nav(NavKey::Back));
+    enter_on(&mut kiosk, "bar:home");
+
+    // The pension check: consent, the ID number, then the camera.
+    enter_on(&mut kiosk, "item:pension");
+    enter_on(&mut kiosk, "item:agree");
+    for c in "11010519491231002X".chars() {
+        kiosk.handle(Event::Nav(NavKey::Type(EntryKey::Char(c))));
+    }
+    let effects = enter_on(&mut kiosk, "item:entry-done");
+    assert!(effects.contains(&Effect::OpenCamera(CameraUse::Face)));
+    enter_on(&mut kiosk, "item:cancel");
+    enter_on(&mut kiosk, "bar:home");
+
+    // Every setting, then help and its captions.
+    for setting in ["bar:text-size", "bar:contrast", "bar:language"] {
+        enter_on(&mut kiosk, setting);
+    }
+    let profile = kiosk.profile();
+    assert_eq!((profile.text_size, profile.high_contrast, profile.language), (TextSize::Large, true, Language::En));
+    press(&mut kiosk, NavKey::VolumeUp);
+    press(&mut kiosk, NavKey::RateDown);
+    assert_eq!(kiosk.profile().voice_settings, VoiceSettings { rate: -1, volume: 1 });
+    enter_on(&mut kiosk, "bar:help");
+    let captions = kiosk.profile().captions; // on since the interpreter call
+    enter_on(&mut kiosk, "item:captions");
+    assert_eq!(kiosk.profile().captions, !captions);
+    enter_on(&mut kiosk, "item:close");
+    enter_on(&mut kiosk, "bar:voice");
+    assert!(!kiosk.profile().voice, "and voice mode ends from its own button");
 }
