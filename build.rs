@@ -44,7 +44,13 @@ fn main() {
     let translations = PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("translations");
     let po_dir = translations.join("en_US/LC_MESSAGES");
     std::fs::create_dir_all(&po_dir).unwrap();
-    std::fs::write(po_dir.join(format!("{}.po", env!("CARGO_PKG_NAME"))), english_po(&used)).unwrap();
+    // Written only when it changes: slint-build watches this folder, and a new modification
+    // time would run this script and rebuild the kiosk at every cargo command.
+    let po_file = po_dir.join(format!("{}.po", env!("CARGO_PKG_NAME")));
+    let po = english_po(&used);
+    if std::fs::read_to_string(&po_file).ok().as_deref() != Some(po.as_str()) {
+        std::fs::write(&po_file, po).unwrap();
+    }
 
     let config = slint_build::CompilerConfiguration::new()
         .with_bundled_translations(translations)

@@ -8,6 +8,10 @@ use clap::Parser;
 use ed25519_dalek::VerifyingKey;
 
 use kiosk_core::profile::Language;
+use kiosk_core::speech::VoiceSettings;
+
+use crate::legibility::Panel;
+use crate::ui::Keymap;
 
 #[derive(Parser, Debug, Default)]
 #[command(name = "kiosk", version, about = "Accessible self-service kiosk of a community service center")]
@@ -75,6 +79,14 @@ pub struct Config {
     /// The kiosk's only audio output is private (a handset or headphones): personal data
     /// may always be spoken. Otherwise only while headphones are reported plugged in.
     pub private_audio: bool,
+    /// The volume level each resident starts with, 1 (quietest) to 9 (the recordings as
+    /// they are), 3 dB apart: set at installation for about 65 dBA at the resident's head.
+    pub volume: u8,
+    /// The resident's keypad (`keypad_file`, a mapping from `keypads/`; the EZ Access
+    /// layout without one).
+    pub keypad: Keymap,
+    /// The screen, for the check that its smallest text is legible (src/legibility.rs).
+    pub panel: Panel,
     /// Images played as the camera, instead of the camera device.
     pub camera_file: Option<PathBuf>,
     pub camera_device: u32,
@@ -103,6 +115,9 @@ impl fmt::Display for ConfigError {
 }
 
 impl std::error::Error for ConfigError {}
+
+/// How many volume levels the kiosk has.
+const LEVELS: i64 = VoiceSettings::LOUDEST as i64 + 1;
 
 /// The shortest idle timeout allowed: a resident needs time to read a page.
 const MIN_IDLE_TIMEOUT: u32 = 20;
@@ -136,6 +151,9 @@ impl Config {
             idle_timeout_secs: 60,
             voices_dir: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/voices")),
             private_audio: false,
+            volume: VoiceSettings::DEFAULT_VOLUME as u8 + 1,
+            panel: Panel::DEFAULT,
+            keypad: Keymap::default(),
             camera_file: None,
             camera_device: 0,
             receipt_public_key: None,
@@ -180,6 +198,31 @@ impl Config {
                         .as_bool()
                         .ok_or_else(|| error(key, format!("expected true or false, found {}", value.type_str())))?
                 }
+                "volume" => {
+                    let level = value.as_integer().filter(|level| (1..=LEVELS).contains(level));
+                    let reason = || format!("expected a level from 1 (quietest) to {LEVELS} (loudest), found {value}");
+                    self.volume = level.ok_or_else(|| error(key, reason()))? as u8;
+                }
+                "keypad_file" => {
+                    let path = as_str()?;
+                    let text = std::fs::read_to_string(&path).map_err(|e| error(key, format!("cannot read {path}: {e}")))?;
+                    self.keypad = Keymap::parse(&text).map_err(|r| error(key, format!("{path}: {r}")))?;
+                }
+                "panel_inches" => {
+                    let inches = value.as_float().or(value.as_integer().map(|i| i as f64)).filter(|i| (7.0..=100.0).contains(i));
+                    let reason = || format!("expected the screen's diagonal in inches (7 to 100), found {value}");
+                    self.panel.diagonal_inches = inches.ok_or_else(|| error(key, reason()))? as f32;
+                }
+                "panel_pixels" => {
+                    let pixels: Option<Vec<u32>> = value
+                        .as_array()
+                        .and_then(|a| a.iter().map(|n| n.as_integer().and_then(|n| u32::try_from(n).ok())).collect());
+                    let Some([width_px, height_px]) = pixels.as_deref().and_then(|p| <[u32; 2]>::try_from(p).ok()) else {
+                        return Err(error(key, format!("expected [width, height] in pixels, found {value}")));
+                    };
+                    self.panel.width_px = width_px;
+                    self.panel.height_px = height_px;
+                }
                 "camera_file" => self.camera_file = Some(parse_camera_file(&as_str()?).map_err(|r| error(key, r))?),
                 "camera_device" => {
                     let index = value
@@ -206,7 +249,7 @@ impl Config {
                 _ => {
                     return Err(error(
                         key,
-                        "unknown key (known: api_url, kiosk_id, token, language, fullscreen, data_dir, idle_timeout_secs, voices_dir, private_audio, camera_file, camera_device, receipt_public_key, kiosk_name, video_command)"
+                        "unknown key (known: api_url, kiosk_id, token, language, fullscreen, data_dir, idle_timeout_secs, voices_dir, private_audio, volume, keypad_file, panel_inches, panel_pixels, camera_file, camera_device, receipt_public_key, kiosk_name, video_command)"
                             .into(),
                     ))
                 }
@@ -342,13 +385,15 @@ mod tests {
 
     #[test]
     fn a_file_sets_every_key() {
-        let config = load_file(
+        let keypad = concat!(env!("CARGO_MANIFEST_DIR"), "/keypads/numeric-17.toml");
+        let config = load_file(&format!(
             "api_url = \"http://10.0.0.5:8080/\"\nkiosk_id = \"hall-2\"\ntoken = \"t0k\"\nlanguage = \"en\"\n\
              fullscreen = false\ndata_dir = \"/var/lib/kiosk\"\nidle_timeout_secs = 90\n\
-             voices_dir = \"/opt/kiosk/voices\"\nprivate_audio = true\ncamera_file = \"/\"\ncamera_device = 2\n\
+             voices_dir = \"/opt/kiosk/voices\"\nprivate_audio = true\nvolume = 4\npanel_inches = 23.8\npanel_pixels = [1920, 1200]\ncamera_file = \"/\"\ncamera_device = 2\n\
              receipt_public_key = \"d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a\"\n\
-             kiosk_name = \"大厅 2号机\"\nvideo_command = [\"baresip\", \"-e\", \"/dial {url}\"]\n",
-        )
+             kiosk_name = \"大厅 2号机\"\nvideo_command = [\"baresip\", \"-e\", \"/dial {{url}}\"]\n\
+             keypad_file = \"{keypad}\"\n",
+        ))
         .unwrap();
         assert_eq!(config.api_url.as_deref(), Some("http://10.0.0.5:8080"));
         assert_eq!(config.kiosk_id, "hall-2");
@@ -358,11 +403,14 @@ mod tests {
         assert_eq!(config.idle_timeout_secs, 90);
         assert_eq!(config.voices_dir, PathBuf::from("/opt/kiosk/voices"));
         assert!(config.private_audio);
+        assert_eq!(config.volume, 4);
+        assert_eq!(config.panel, Panel { diagonal_inches: 23.8, width_px: 1920, height_px: 1200 });
         assert_eq!(config.camera_file, Some(PathBuf::from("/")));
         assert_eq!(config.camera_device, 2);
         assert_eq!(config.receipt_public_key.unwrap().to_bytes()[..2], [0xd7, 0x5a]);
         assert_eq!(config.display_name(), "大厅 2号机");
         assert_eq!(config.video_command, ["baresip", "-e", "/dial {url}"]);
+        assert_eq!(config.keypad, Keymap::parse(&std::fs::read_to_string(keypad).unwrap()).unwrap());
     }
 
     #[test]
@@ -379,6 +427,11 @@ mod tests {
         assert!(load_file("language = \n").unwrap_err().reason.contains("line 1"));
         assert_eq!(load_file("camera_file = \"/no/such/images\"\n").unwrap_err().key, "camera_file");
         assert_eq!(load_file("camera_device = -1\n").unwrap_err().key, "camera_device");
+        assert!(load_file("volume = 10\n").unwrap_err().reason.contains("1 (quietest) to 9"));
+        assert_eq!(load_file("volume = \"loud\"\n").unwrap_err().key, "volume");
+        assert_eq!(load_file("panel_inches = 2\n").unwrap_err().key, "panel_inches");
+        assert_eq!(load_file("panel_pixels = [1920]\n").unwrap_err().key, "panel_pixels");
+        assert_eq!(load_file("keypad_file = \"/no/such/keypad.toml\"\n").unwrap_err().key, "keypad_file");
         assert_eq!(load_file("video_command = [\"chromium\"]\n").unwrap_err().key, "video_command");
         assert_eq!(load_file("video_command = \"chromium {url}\"\n").unwrap_err().key, "video_command");
         let error = load_file("receipt_public_key = \"abc\"\n").unwrap_err();

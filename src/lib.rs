@@ -15,6 +15,7 @@ pub mod camera;
 pub mod config;
 pub mod effects;
 pub mod headphones;
+pub mod legibility;
 pub mod speech;
 pub mod ui;
 pub mod video;

@@ -8,9 +8,10 @@ use contract::ApiClient;
 use kiosk::camera::{self, CameraChoice};
 use kiosk::config::{Config, Flags};
 use kiosk::headphones;
+use kiosk::legibility::{self, Panel};
 use kiosk::speech::voice_pack::VoicePack;
 use kiosk::speech::Speaker;
-use kiosk::ui::{Devices, KioskUi};
+use kiosk::ui::{Devices, KioskUi, Theme, FONT_FAMILY};
 use kiosk::video::CommandLauncher;
 use kiosk_core::{Event, IdlePolicy, Kiosk};
 use service_api::EmbeddedServer;
@@ -70,6 +71,16 @@ fn watch_headphones(events: mpsc::Sender<Event>) {
     }
 }
 
+/// Warns in the log when the configured panel makes the smallest text too small to read; off
+/// the UI thread (it asks fontconfig for the font file).
+fn check_legibility(panel: Panel, smallest_px: f32) {
+    std::thread::spawn(move || {
+        if let Some(warning) = legibility::warning(&panel, smallest_px, FONT_FAMILY) {
+            eprintln!("kiosk: {warning}");
+        }
+    });
+}
+
 fn run(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
     // Without a configured API the kiosk serves the reference API itself, on loopback, and
     // talks to it over HTTP exactly as to a remote one. The server opens its database on its
@@ -99,6 +110,7 @@ fn run(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
     let key_prefix = format!("{}-{}", config.kiosk_id, uuid::Uuid::new_v4().simple());
     let mut kiosk = Kiosk::new(config.language, idle, key_prefix);
     kiosk.set_private_output(config.private_audio);
+    kiosk.set_default_volume(config.volume as i8 - 1);
     if receipt_key.is_none() {
         eprintln!("kiosk: no receipt_public_key configured: scanned receipts cannot be checked, typed receipt numbers still work");
     }
@@ -111,11 +123,13 @@ fn run(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
         voice: Box::new(speaker(config)),
         camera: Arc::new(move || camera::open(&camera)),
         video: Box::new(CommandLauncher::new(config.video_command.clone(), config.display_name(), &config.data_dir)),
+        keypad: config.keypad.clone(),
     };
     let ui = KioskUi::new(kiosk, api, devices)?;
     ui.window.window().set_fullscreen(config.fullscreen);
     ui.start();
     watch_headphones(ui.events());
+    check_legibility(config.panel, ui.window.global::<Theme>().get_smallest_text());
     ui.window.run()?;
     if let Some(server) = embedded {
         drop(server.join()); // stops the server

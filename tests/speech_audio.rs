@@ -15,8 +15,9 @@ use kiosk_core::speech::{Earcon, VoiceSettings};
 /// A sample louder than this is sound (of 32767; the capture's floor is exact silence).
 const LOUD: i16 = 300;
 
+/// The loudest level: the clips as recorded.
 fn normal() -> VoiceSettings {
-    VoiceSettings::default()
+    VoiceSettings { volume: VoiceSettings::LOUDEST, ..VoiceSettings::default() }
 }
 
 fn speak(text: &str, language: Language) -> Segment {
@@ -191,7 +192,8 @@ fn volume_steps_change_the_loudness_of_clips_and_speech() {
     let speaker = Speaker::open(|| None);
     let mut clip_peaks = Vec::new();
     let mut speech_peaks = Vec::new();
-    for volume in [-3, 0, 3] {
+    let loudest = VoiceSettings::LOUDEST;
+    for volume in [loudest - 6, loudest - 3, loudest] {
         let settings = VoiceSettings { rate: 0, volume };
         let from = rig.capture().len();
         speaker.play(vec![Segment::Clip(clip.clone())], settings);
@@ -201,7 +203,7 @@ fn volume_steps_change_the_loudness_of_clips_and_speech() {
         speech_peaks.extend(peaks(&finish(&speaker, &rig, from)));
     }
     assert_eq!(clip_peaks.len(), 3, "{clip_peaks:?}");
-    // 3 dB a step: 9 dB (2.8 times) from one end of the range to the middle
+    // 3 dB a level: three levels (9 dB, 2.8 times) from each to the next
     for pair in clip_peaks.windows(2) {
         let ratio = pair[1] as f32 / pair[0] as f32;
         assert!((ratio - 2.82).abs() < 0.2, "clip peaks {clip_peaks:?}");

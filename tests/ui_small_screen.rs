@@ -306,6 +306,19 @@ const ENGLISH: Words = Words {
     pension_cancel: "Stop the check",
 };
 
+/// 完成 on a final screen: the visit ends and the next resident's profile is the default, so
+/// the language and text size of this check are chosen again.
+fn finish(window: &AppWindow, words: &Words) {
+    let level = window.global::<Theme>().get_text_size_level();
+    press(window, words.finish);
+    if words.language == "en" {
+        press(window, "English");
+    }
+    while window.global::<Theme>().get_text_size_level() != level {
+        press(window, words.text_size);
+    }
+}
+
 /// One visit at the current size, text size and language: home, services, the priority
 /// question, the phone entry, confirm, the ticket, a guide, then a receipt: the scan page, the
 /// typed receipt number and its ticket; the calls for help; the pension face authentication's
@@ -355,7 +368,7 @@ fn visit(ui: &KioskUi, api: &TestApi, size: (u32, u32), words: &Words, failures:
     press(window, words.confirm);
     wait_until(window, "the ticket", |w| w.global::<KioskView>().get_page() == PageKind::Ticket);
     look(window, size, &at("ticket"), &[words.finish], failures);
-    press(window, words.finish);
+    finish(window, words);
     assert_eq!(window.global::<KioskView>().get_page(), PageKind::Home);
 
     press(window, words.guides);
@@ -385,7 +398,7 @@ fn visit(ui: &KioskUi, api: &TestApi, size: (u32, u32), words: &Words, failures:
     if size.1 >= 1080 || window.global::<Theme>().get_text_size_level() == 0 {
         look(window, size, &at("receipt"), &[words.finish], failures);
     }
-    press(window, words.finish);
+    finish(window, words);
     assert_eq!(window.global::<KioskView>().get_page(), PageKind::Home);
 
     // Help from a person, from the bar, with the captions that the sign-language path turns on.

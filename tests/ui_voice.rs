@@ -116,7 +116,7 @@ fn voice_navigation_by_keys_touch_and_help() {
     key(window, Key::F1);
     key(window, Key::F1);
     let help = said.take();
-    assert!(help[0].contains("按绿色菱形确认键选择"), "{help:?}");
+    assert!(help[0].contains("选择要办理的事项，领取排队号"), "what this item does: {help:?}");
     assert!(help[1].starts_with("上下键移动"), "{help:?}");
     assert_eq!(window.global::<KioskView>().get_page(), PageKind::Home);
 

@@ -416,7 +416,7 @@ fn a_resident_who_cannot_see_the_screen_takes_a_number_with_the_keypad_and_hears
 
     let log = log.borrow();
     let said = &log.said;
-    let transcript: Vec<Vec<String>> = said.iter().map(|s| s.utterance.transcript()).collect();
+    let transcript: Vec<Vec<String>> = said.iter().map(|s| s.utterance.heard()).collect();
     let report = || {
         said.iter()
             .zip(&transcript)

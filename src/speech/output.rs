@@ -194,7 +194,7 @@ impl LiveVoice for SpeechDispatcherVoice {
             let set = connection
                 .set_language(code)
                 .and_then(|_| connection.set_voice_rate(speechd_rate(settings.rate)))
-                .and_then(|_| connection.set_volume(speechd_volume(settings.volume)));
+                .and_then(|_| connection.set_volume(speechd_volume(settings)));
             if set.is_err() {
                 return Err(self.lost("does not answer"));
             }
@@ -229,7 +229,7 @@ impl LiveVoice for SpeechDispatcherVoice {
         if self.last_probe.elapsed() > PROBE_EVERY {
             self.last_probe = Instant::now();
             // setting the volume it has: a request with no effect, answered in microseconds
-            let volume = self.applied.map_or(0, |(_, settings)| speechd_volume(settings.volume));
+            let volume = self.applied.map_or(0, |(_, settings)| speechd_volume(settings));
             if connection.set_volume(volume).is_err() {
                 return Err(self.lost("stopped answering"));
             }
@@ -244,10 +244,10 @@ fn speechd_rate(step: i8) -> i32 {
 }
 
 /// speechd volumes run from -100 to 100 (its default, the loudest), and espeak-ng's amplitude
-/// follows `volume + 100`: 3 dB a step like the clips, the loudest step at speechd's top.
-fn speechd_volume(step: i8) -> i32 {
-    let top = 200.0 * 10f32.powf(3.0 * (step - VoiceSettings::STEPS) as f32 / 20.0);
-    top.round() as i32 - 100
+/// follows `volume + 100`: 3 dB a level like the clips, the loudest level at speechd's top.
+fn speechd_volume(settings: VoiceSettings) -> i32 {
+    let amplitude = 200.0 * 10f32.powf(settings.volume_db() / 20.0);
+    amplitude.round() as i32 - 100
 }
 
 /// A generous bound on how long reading `text` can take (Chinese at the slowest rate is about

@@ -357,7 +357,7 @@ impl Worker {
             sounds.push(self.sound(next));
         }
         let Some(clips) = &mut self.clips else { return };
-        if let Err(problem) = clips.play(sounds, gain(self.settings.volume)) {
+        if let Err(problem) = clips.play(sounds, gain(self.settings)) {
             self.shared.report(problem);
         }
         self.current = Some(Current::Sounds);
@@ -372,9 +372,10 @@ impl Worker {
     }
 }
 
-/// Linear gain of a volume step: 3 dB a step around the clips' recorded level.
-fn gain(step: i8) -> f32 {
-    10f32.powf(3.0 * step as f32 / 20.0)
+/// Linear gain of a volume level: the loudest plays the clips as recorded (peaks at -1 dBFS,
+/// so louder would clip), each level below 3 dB quieter.
+fn gain(settings: VoiceSettings) -> f32 {
+    10f32.powf(settings.volume_db() / 20.0)
 }
 
 /// Playback speed of a rate step: 8% a step (a speed change also shifts pitch, so the range
@@ -469,7 +470,7 @@ mod tests {
             Segment::Speak { text: "服务".into(), language: Language::Zh },
             Segment::Clip("b.ogg".into()),
         ];
-        step(&mut worker, Some(Command::Play(segments, VoiceSettings { rate: 0, volume: -3 })));
+        step(&mut worker, Some(Command::Play(segments, VoiceSettings { rate: 0, volume: VoiceSettings::LOUDEST - 3 })));
         assert_eq!(log.borrow().calls, ["play 2 sounds at 0.35"]);
         step(&mut worker, None);
         assert_eq!(log.borrow().calls.len(), 1, "nothing new while the clips play");
@@ -493,7 +494,7 @@ mod tests {
         step(&mut worker, Some(Command::Pause));
         step(&mut worker, Some(Command::Resume));
         let calls = &log.borrow().calls;
-        assert_eq!(calls, &["speak 您好", "stop speech", "speak 您好", "play 1 sounds at 1.00", "pause", "resume"]);
+        assert_eq!(calls, &["speak 您好", "stop speech", "speak 您好", "play 1 sounds at 0.50", "pause", "resume"]);
     }
 
     #[test]
@@ -502,6 +503,6 @@ mod tests {
         step(&mut worker, Some(Command::Play(vec![Segment::Clip("a.ogg".into())], VoiceSettings::default())));
         step(&mut worker, Some(Command::Play(vec![Segment::Clip("b.ogg".into())], VoiceSettings::default())));
         step(&mut worker, Some(Command::Stop));
-        assert_eq!(log.borrow().calls, ["play 1 sounds at 1.00", "stop", "play 1 sounds at 1.00", "stop"]);
+        assert_eq!(log.borrow().calls, ["play 1 sounds at 0.50", "stop", "play 1 sounds at 0.50", "stop"]);
     }
 }

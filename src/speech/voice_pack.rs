@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 
 use kiosk_core::profile::Language;
 use kiosk_core::prompts;
-use kiosk_core::speech::{Part, Phrase, Sound, Utterance, HIDDEN_PROMPT as HIDDEN};
+use kiosk_core::speech::{Part, Phrase, Sound, Utterance};
 
 use super::numbers;
 use super::Segment;
@@ -293,7 +293,7 @@ fn speak(segments: &mut Vec<Segment>, text: &str, language: Language) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use kiosk_core::speech::{Earcon, VoiceSettings};
+    use kiosk_core::speech::{Earcon, VoiceSettings, HIDDEN_PROMPT as HIDDEN};
 
     /// A pack in a temporary directory with fresh clips for `keys` (both languages), a stale
     /// one for each of `stale`.

@@ -6,6 +6,7 @@
 
 mod captions;
 mod keys;
+pub use keys::Keymap;
 mod preview;
 mod render;
 
@@ -30,6 +31,9 @@ use preview::CameraPreview;
 
 slint::include_modules!();
 
+/// The font every page is drawn in (`default-font-family` in ui/app.slint).
+pub const FONT_FAMILY: &str = "Noto Sans CJK SC";
+
 /// Opens the scan screen's camera: the configured device or images (see [`crate::camera::open`]),
 /// on the scanner's camera thread.
 pub type CameraOpener = Arc<dyn Fn() -> Result<Box<dyn FrameSource>, OpenError> + Send + Sync>;
@@ -42,6 +46,8 @@ pub struct Devices {
     pub voice: Box<dyn Voice>,
     pub camera: CameraOpener,
     pub video: Box<dyn VideoLauncher>,
+    /// The resident's keypad: which key does what.
+    pub keypad: keys::Keymap,
 }
 
 /// The kiosk's window with the core behind it.
@@ -102,7 +108,8 @@ impl KioskUi {
         let c = controller.clone();
         view.on_bar(move |action| c.dispatch(keys::bar_event(action)));
         let c = controller.clone();
-        view.on_nav_key(move |text| match keys::nav_key(&text) {
+        let keypad = devices.keypad;
+        view.on_nav_key(move |text| match keypad.nav_key(&text) {
             Some(key) => {
                 c.dispatch(Event::Nav(key));
                 true

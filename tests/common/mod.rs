@@ -126,7 +126,12 @@ pub fn start_kiosk_with(
     let mut kiosk = Kiosk::new(Language::Zh, idle, "ui-test");
     kiosk.set_receipt_key(Some(server.receipt_public_key()));
     let video = CommandLauncher::new(video_command(dir.path()), "大厅测试机", dir.path());
-    let devices = Devices { voice: Box::new(said.clone()), camera: camera(dir.path()), video: Box::new(video) };
+    let devices = Devices {
+        voice: Box::new(said.clone()),
+        camera: camera(dir.path()),
+        video: Box::new(video),
+        keypad: Default::default(),
+    };
     let ui = KioskUi::new(kiosk, api, devices).unwrap();
     (TestApi { server, dir }, ui, said)
 }
@@ -134,7 +139,7 @@ pub fn start_kiosk_with(
 /// The devices of a kiosk that is not asked for video: its video command would fail.
 pub fn devices(voice: Box<dyn Voice>, camera: CameraOpener) -> Devices {
     let video = CommandLauncher::new(vec!["false".into(), "{url}".into()], "test", std::env::temp_dir());
-    Devices { voice, camera, video: Box::new(video) }
+    Devices { voice, camera, video: Box::new(video), keypad: Default::default() }
 }
 
 /// A 640x480 webcam frame of a grey desk with the QR code of `payload` held in it, about 3.5
@@ -234,9 +239,13 @@ pub fn wait_until(window: &AppWindow, what: &str, done: impl Fn(&AppWindow) -> b
     let deadline = Instant::now() + Duration::from_secs(20);
     let timer = slint::Timer::default();
     let weak = window.as_weak();
+    // Quit once: a second quit, from a tick before the loop stops, would end the next loop
+    // (a tap's, another wait's) before it has done anything.
+    let quit = std::cell::Cell::new(false);
     timer.start(slint::TimerMode::Repeated, Duration::from_millis(10), move || {
         let window = weak.upgrade().unwrap();
-        if check(&window) || Instant::now() > deadline {
+        if !quit.get() && (check(&window) || Instant::now() > deadline) {
+            quit.set(true);
             slint::quit_event_loop().unwrap();
         }
     });

@@ -1,5 +1,5 @@
-//! The help page: how the kiosk works, how to reach a person or an interpreter, privacy, and
-//! the captions switch.
+//! The help page: how the kiosk works, how to reach a person or an interpreter, privacy, the
+//! volume page and the captions switch.
 
 use super::settings;
 use super::view::{Line, Texts, View};
@@ -16,6 +16,7 @@ impl Kiosk {
         match id {
             action::CLOSE => self.back(),
             action::CAPTIONS => settings::change(&mut self.session.profile, BarAction::Captions),
+            action::VOLUME => self.open_volume(),
             _ => {}
         }
         vec![]
@@ -28,5 +29,9 @@ pub(super) fn view(t: Texts, view: &mut View) {
     let paragraphs = ["help.tap", "help.text", "help.staff", "help.sign-language", "help.privacy"];
     view.lines = paragraphs.iter().map(|id| Line::body(t.prompt(id))).collect();
     let captions = if view.profile.captions { "help.captions-off" } else { "help.captions-on" };
-    view.items = vec![t.button(action::CLOSE, "help.close"), t.button(action::CAPTIONS, captions)];
+    view.items = vec![
+        t.button(action::CLOSE, "help.close"),
+        t.button(action::CAPTIONS, captions),
+        t.button(action::VOLUME, "help.volume"),
+    ];
 }

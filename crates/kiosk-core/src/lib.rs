@@ -298,6 +298,9 @@ pub mod action {
     pub const READ_BACK: &str = "read-back";
     /// Shows or hides a masked entry's characters, for a sighted resident checking them.
     pub const SHOW_TYPED: &str = "show-typed";
+    pub const LOUDER: &str = "louder";
+    pub const QUIETER: &str = "quieter";
+    pub const VOLUME: &str = "volume";
 }
 
 impl Event {
@@ -336,7 +339,8 @@ impl Event {
 
 pub struct Kiosk {
     catalog: Option<Catalog>,
-    default_language: Language,
+    /// The profile each resident starts with: the center's language and volume.
+    default_profile: Profile,
     idle: IdlePolicy,
     /// Makes idempotency keys unique across kiosk restarts; set by the adapter.
     key_prefix: String,
@@ -367,11 +371,11 @@ impl Kiosk {
     pub fn new(default_language: Language, idle: IdlePolicy, key_prefix: impl Into<String>) -> Kiosk {
         Kiosk {
             catalog: None,
-            default_language,
+            default_profile: Profile::new(default_language),
             idle,
             key_prefix: key_prefix.into(),
             requests: 0,
-            session: Session::new(default_language),
+            session: Session::new(Profile::new(default_language)),
             headphones: false,
             private_output: false,
             acted: false,
@@ -383,6 +387,17 @@ impl Kiosk {
     /// Declares the kiosk's audio output private (a handset or headphones only).
     pub fn set_private_output(&mut self, private: bool) {
         self.private_output = private;
+    }
+
+    /// The volume level every resident starts with (see [`speech::VoiceSettings`]): the
+    /// center sets it for its hall at installation.
+    pub fn set_default_volume(&mut self, level: i8) {
+        let level = level.clamp(0, speech::VoiceSettings::LOUDEST);
+        let pristine = self.session_is_pristine();
+        self.default_profile.voice_settings.volume = level;
+        if pristine {
+            self.session.profile = self.default_profile;
+        }
     }
 
     /// Loads the catalog in the background while the home screen shows.
@@ -490,6 +505,7 @@ impl Kiosk {
             Screen::Calls(screen) => self.activate_calls(screen, id),
             Screen::Pension(screen) => self.activate_pension(screen, id),
             Screen::Help => self.activate_help(id),
+            Screen::Volume => self.activate_volume(id),
             Screen::Unavailable if id == action::RETRY => self.retry(),
             Screen::Refused(_) if id == action::HOME => {
                 self.go_home();
@@ -588,10 +604,7 @@ impl Kiosk {
     /// Nothing of a resident is left: home, default profile, nothing entered.
     fn session_is_pristine(&self) -> bool {
         let s = &self.session;
-        s.screen == Screen::Home
-            && s.history.is_empty()
-            && s.answers.is_empty()
-            && s.profile == Profile::new(self.default_language)
+        s.screen == Screen::Home && s.history.is_empty() && s.answers.is_empty() && s.profile == self.default_profile
     }
 
     /// A final screen (a ticket, a redeemed receipt, a submitted face check): one that
@@ -604,7 +617,7 @@ impl Kiosk {
     /// next resident starts with a fresh kiosk; refreshes the catalog, so a service the
     /// center added shows up without a restart.
     fn end_visit(&mut self) -> Vec<Effect> {
-        self.session = Session::new(self.default_language);
+        self.session = Session::new(self.default_profile);
         self.forget_finished_staff_calls();
         vec![Effect::LoadCatalog]
     }
@@ -642,6 +655,7 @@ impl Kiosk {
             Screen::Calls(screen) => self.calls_view(screen, t, &mut view),
             Screen::Pension(screen) => self.pension_view(screen, t, &mut view),
             Screen::Help => help::view(t, &mut view),
+            Screen::Volume => settings::volume_view(t, &mut view),
             Screen::Busy => {
                 view.page = Page::Busy;
                 view.title = t.prompt("busy.title");

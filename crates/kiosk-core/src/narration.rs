@@ -68,13 +68,15 @@ fn news(before: &Snapshot, now: &Snapshot, view: &View) -> Option<Vec<Sound>> {
 
 /// The screens said on arrival with voice navigation off: those a resident may not be looking
 /// at (the scan screen, held at a camera), a receipt's result, the calls for help, the pension
-/// face authentication (explained, guided and answered by voice), and every problem.
+/// face authentication (explained, guided and answered by voice), the volume page (to hear
+/// the level), and every problem.
 pub(super) fn speaks_unasked(screen: &Screen) -> bool {
     matches!(
         screen,
         Screen::Receipts(Receipts::Scan | Receipts::NoCamera(_) | Receipts::Redeemed(_))
             | Screen::Calls(Calls::Interpreter | Calls::StaffCall)
             | Screen::Pension(Pension::Intro | Pension::Face | Pension::Problem(_) | Pension::Submitted(_))
+            | Screen::Volume
             | Screen::Refused(_)
             | Screen::Unavailable
     )

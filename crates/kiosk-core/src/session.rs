@@ -5,7 +5,7 @@ use contract::model::Bilingual;
 
 use super::calls::InterpreterProgress;
 use super::pension::PensionVisit;
-use super::profile::{Language, Profile};
+use super::profile::Profile;
 use super::speech::Sound;
 use super::ticket::Answers;
 use super::{calls, guides, pension, receipts, ticket, Effect};
@@ -20,6 +20,8 @@ pub(crate) enum Screen {
     Calls(calls::Screen),
     Pension(pension::Screen),
     Help,
+    /// Louder or quieter.
+    Volume,
     /// Waiting for the service API.
     Busy,
     /// The API could not be reached; `Retry` repeats the pending request.
@@ -75,9 +77,10 @@ pub(crate) struct Session {
 }
 
 impl Session {
-    pub fn new(language: Language) -> Session {
+    /// A session for a new resident, with the center's default profile.
+    pub fn new(profile: Profile) -> Session {
         Session {
-            profile: Profile::new(language),
+            profile,
             screen: Screen::Home,
             history: Vec::new(),
             typed: String::new(),

@@ -123,15 +123,31 @@ pub enum Sound {
     Earcon(Earcon),
 }
 
-/// Rate and volume in steps from the default (0), each in `-STEPS..=STEPS`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// The speech rate in steps from the voice's normal speed (0), in `-RATE_STEPS..=RATE_STEPS`;
+/// the volume as a level in `0..=LOUDEST`, 3 dB apart (24 dB in all), the loudest playing the
+/// voice pack as recorded and speech-dispatcher at its top. The center sets the default
+/// level for its hall ([`crate::Kiosk::set_default_volume`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct VoiceSettings {
     pub rate: i8,
     pub volume: i8,
 }
 
 impl VoiceSettings {
-    pub const STEPS: i8 = 3;
+    pub const RATE_STEPS: i8 = 3;
+    pub const LOUDEST: i8 = 8;
+    pub const DEFAULT_VOLUME: i8 = 6;
+
+    /// The volume's attenuation from the loudest level, in dB (0 or less).
+    pub fn volume_db(self) -> f32 {
+        3.0 * (self.volume - Self::LOUDEST) as f32
+    }
+}
+
+impl Default for VoiceSettings {
+    fn default() -> Self {
+        VoiceSettings { rate: 0, volume: Self::DEFAULT_VOLUME }
+    }
 }
 
 /// Something to say now, replacing whatever is being said.

@@ -4,6 +4,7 @@ use contract::model::*;
 
 use super::*;
 use crate::profile::{Language, TextSize};
+use crate::speech::VoiceSettings;
 use crate::view::{LineStyle, Page};
 
 #[test]
@@ -375,7 +376,7 @@ fn the_next_resident_starts_with_a_fresh_kiosk() {
     }
     kiosk.handle(Event::TicketIssued(Ok(ticket(Priority::Elderly))));
     assert_eq!(kiosk.view().page, Page::Ticket);
-    assert!(kiosk.profile().voice && kiosk.profile().voice_settings.volume == 1);
+    assert!(kiosk.profile().voice && kiosk.profile().voice_settings.volume == VoiceSettings::DEFAULT_VOLUME + 1);
 
     // 完成 ends the visit (touch and confirm: two touches in voice mode).
     kiosk.handle(Event::Activate(action::FINISH.into()));

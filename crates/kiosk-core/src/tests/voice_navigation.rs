@@ -297,12 +297,13 @@ fn help_explains_the_item_then_the_kiosk_and_where_am_i_tells_the_place() {
 fn rate_and_volume_change_in_steps_and_reset_for_the_next_resident() {
     let mut kiosk = voice_kiosk();
     assert_eq!(press(&mut kiosk, NavKey::RateUp), ["voice.faster"]);
-    for _ in 0..VoiceSettings::STEPS {
+    for _ in VoiceSettings::DEFAULT_VOLUME..VoiceSettings::LOUDEST {
         press(&mut kiosk, NavKey::VolumeUp);
     }
     assert_eq!(press(&mut kiosk, NavKey::VolumeUp), ["voice.limit"]);
     let effects = kiosk.handle(Event::Nav(NavKey::VolumeDown));
-    assert_eq!(said(&effects).settings, VoiceSettings { rate: 1, volume: 2 }, "spoken at the new level");
+    let settings = VoiceSettings { rate: 1, volume: VoiceSettings::LOUDEST - 1 };
+    assert_eq!(said(&effects).settings, settings, "spoken at the new level");
     assert_eq!(kiosk.handle(Event::Nav(NavKey::Pause)), [Effect::PauseSpeech]);
     assert_eq!(kiosk.handle(Event::Nav(NavKey::Pause)), [Effect::ResumeSpeech]);
 
@@ -415,7 +416,8 @@ fn every_feature_is_reached_and_used_with_the_keypad_alone() {
     assert_eq!((profile.text_size, profile.high_contrast, profile.language), (TextSize::Large, true, Language::En));
     press(&mut kiosk, NavKey::VolumeUp);
     press(&mut kiosk, NavKey::RateDown);
-    assert_eq!(kiosk.profile().voice_settings, VoiceSettings { rate: -1, volume: 1 });
+    let volume = VoiceSettings::DEFAULT_VOLUME + 1;
+    assert_eq!(kiosk.profile().voice_settings, VoiceSettings { rate: -1, volume });
     enter_on(&mut kiosk, "bar:help");
     let captions = kiosk.profile().captions; // on since the interpreter call
     enter_on(&mut kiosk, "item:captions");
@@ -423,4 +425,37 @@ fn every_feature_is_reached_and_used_with_the_keypad_alone() {
     enter_on(&mut kiosk, "item:close");
     enter_on(&mut kiosk, "bar:voice");
     assert!(!kiosk.profile().voice, "and voice mode ends from its own button");
+}
+
+#[test]
+fn the_volume_page_is_one_step_from_every_screen_spans_24_db_and_leaves_voice_mode_off() {
+    let mut kiosk = kiosk();
+    kiosk.set_default_volume(4); // the center's level for its hall
+    assert_eq!(kiosk.profile().voice_settings.volume, 4);
+    walk_to_confirm(&mut kiosk);
+    kiosk.handle(Event::Bar(BarAction::Help));
+    let effects = activate(&mut kiosk, action::VOLUME);
+    assert_eq!(kiosk.view().title, "音量");
+    assert!(!utterances(&effects).is_empty(), "the page is said, so its level is heard");
+    let louder = said(&activate(&mut kiosk, action::LOUDER)).clone();
+    assert_eq!(louder.heard(), ["volume.level", "6", "9"]);
+    assert_eq!(louder.settings.volume, 5, "said at the new level");
+    assert!(!kiosk.profile().voice, "voice navigation stays off");
+    for _ in 0..10 {
+        activate(&mut kiosk, action::QUIETER);
+    }
+    let quietest = kiosk.profile().voice_settings;
+    assert_eq!(quietest.volume, 0);
+    assert_eq!(said(&activate(&mut kiosk, action::QUIETER)).heard(), ["voice.limit"]);
+    for _ in 0..10 {
+        activate(&mut kiosk, action::LOUDER);
+    }
+    let loudest = kiosk.profile().voice_settings;
+    assert!(loudest.volume_db() - quietest.volume_db() >= 20.0, "a range of at least 20 dB");
+    assert_eq!(loudest.volume_db(), 0.0, "the loudest level plays the recordings as they are");
+    activate(&mut kiosk, action::CLOSE);
+    activate(&mut kiosk, action::CLOSE);
+    assert_eq!(kiosk.view().page, Page::Confirm, "back where the resident was");
+    kiosk.handle(Event::Tick(200));
+    assert_eq!(kiosk.profile().voice_settings.volume, 4, "the next resident has the center's level");
 }
