@@ -1,0 +1,257 @@
+#!/usr/bin/python3
+"""AT-SPI walk through every page type of the running kiosk, as a screen-reader user goes.
+
+NOT YET IN scripts/test: it fails today, and shows the open part of issue 16 item 11. After
+the first page change, controls of the pages left behind stay in the tree without an action
+interface, and the pages' own buttons are found by name but cannot be pressed ('取号排队' has
+no action after 5 s), and the high-contrast toggle's checked state does not follow. When it
+passes, it replaces tests/atspi_check.py in scripts/test.
+
+Starts Xvfb, a D-Bus session with the accessibility bus enabled, and the kiosk (windowed,
+embedded service API in a temporary directory); then goes from page to page through the
+accessibility tree, pressing buttons through AT-SPI as a screen-reader user would: home, the
+guides, a whole ticket (services, each step, the entry keypad, the confirmation, the
+ticket), the receipt's camera page and keypad, the pension explanation and ID keypad, the
+interpreter's waiting page with its self-view, the volume page, the staff-call reasons and
+the idle warning. On every page, every control has a name and an action; a toggle exposes its
+checked state.
+
+Usage: tests/atspi_walk.py path/to/kiosk
+"""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+DISPLAY = ":93"
+
+
+def start_session():
+    """Xvfb, a D-Bus session bus and the AT-SPI bus; returns the processes to stop."""
+    xvfb = subprocess.Popen(["Xvfb", DISPLAY, "-screen", "0", "1920x1080x24", "-nolisten", "tcp"])
+    os.environ["DISPLAY"] = DISPLAY
+    out = subprocess.check_output(["dbus-launch", "--sh-syntax"]).decode()
+    dbus_pid = None
+    for line in out.splitlines():
+        if "=" in line and not line.startswith("export"):
+            key, value = line.rstrip(";").split("=", 1)
+            value = value.strip("'")
+            os.environ[key] = value
+            if key == "DBUS_SESSION_BUS_PID":
+                dbus_pid = int(value)
+    os.environ["NO_AT_BRIDGE"] = "0"
+    bus = subprocess.Popen(["/usr/libexec/at-spi-bus-launcher", "--launch-immediately"])
+    time.sleep(0.5)
+    subprocess.run(
+        ["dbus-send", "--session", "--print-reply", "--dest=org.a11y.Bus", "/org/a11y/bus",
+         "org.freedesktop.DBus.Properties.Set", "string:org.a11y.Status", "string:IsEnabled",
+         "variant:boolean:true"],
+        check=True, stdout=subprocess.DEVNULL)
+    return xvfb, bus, dbus_pid
+
+
+def walk(node, depth=0):
+    yield node
+    if depth > 60:
+        return
+    for i in range(node.childCount):
+        child = node.getChildAtIndex(i)
+        if child is not None:
+            yield from walk(child, depth + 1)
+
+
+def find_kiosk(pyatspi, title, deadline):
+    """The kiosk's application object, once its tree shows the home page title."""
+    while time.time() < deadline:
+        desktop = pyatspi.Registry.getDesktop(0)
+        for i in range(desktop.childCount):
+            app = desktop.getChildAtIndex(i)
+            if app is None:
+                continue
+            try:
+                if any(node.name == title for node in walk(app)):
+                    return app
+            except Exception:  # an application that went away while we looked
+                continue
+        time.sleep(0.2)
+    return None
+
+
+def buttons(pyatspi, app):
+    """Every control a resident can press: push buttons, and toggles such as high contrast."""
+    roles = {pyatspi.ROLE_PUSH_BUTTON, pyatspi.ROLE_TOGGLE_BUTTON, pyatspi.ROLE_CHECK_BOX}
+    return [n for n in walk(app) if n.getRole() in roles]
+
+
+def main():
+    binary = sys.argv[1]
+    xvfb, bus, dbus_pid = start_session()
+    data_dir = tempfile.mkdtemp(prefix="kiosk-atspi-")
+    # The shortest idle timeout, so the idle warning's overlay is reached too.
+    kiosk = subprocess.Popen([binary, "--windowed", "--data-dir", data_dir, "--idle-timeout", "20"])
+    passed, failed = 0, 0
+    late_actions = []
+
+    def check(ok, what):
+        nonlocal passed, failed
+        if ok:
+            passed += 1
+        else:
+            failed += 1
+            print("FAIL:", what)
+
+    try:
+        import pyatspi
+
+        app = find_kiosk(pyatspi, "您好，请选择要办理的事项", time.time() + 60)
+        check(app is not None, "the kiosk's home page appears in the AT-SPI tree")
+        if app is None:
+            return 1
+
+        def named(name):
+            return [b for b in buttons(pyatspi, app) if b.name == name]
+
+        def shows(name, seconds=10):
+            """Waits until something named `name` is in the tree."""
+            deadline = time.time() + seconds
+            while time.time() < deadline:
+                if any(n.name == name for n in walk(app)):
+                    return True
+                time.sleep(0.2)
+            return False
+
+        def actions(button):
+            """How many actions the control offers; 0 when it has no action interface."""
+            try:
+                return button.queryAction().nActions
+            except NotImplementedError:
+                return 0
+
+        def press(name, then):
+            """Presses the button `name` through AT-SPI, as Orca would, and waits for `then`.
+            A control just created may show its name before its action: it is looked up
+            again for up to 5 s (how often that happens is printed at the end)."""
+            deadline = time.time() + 5
+            found = named(name)
+            while found and actions(found[0]) == 0 and time.time() < deadline:
+                late_actions.append(name)
+                time.sleep(0.2)
+                found = named(name)
+            check(len(found) >= 1, f"a button named {name!r}")
+            if found and actions(found[0]) > 0:
+                found[0].queryAction().doAction(0)
+                check(shows(then), f"pressing {name!r} shows {then!r}")
+            else:
+                check(False, f"{name!r} has no action after 5 s")
+
+        def page(what, expected=()):
+            """Every control of the page has a name and an action once the page has settled
+            (a second after it came)."""
+            time.sleep(1)
+            found = buttons(pyatspi, app)
+            check(len(found) > 0, f"{what}: controls in the tree")
+            for button in found:
+                check(button.name.strip() != "", f"{what}: a control without a name: {button}")
+                check(actions(button) > 0, f"{what}: {button.name!r} has no action")
+            for name in expected:
+                check(any(b.name == name for b in found), f"{what}: {name!r} is exposed")
+
+        def checked(name, expected):
+            """Whether the toggle `name` reports the `expected` state within 2 s."""
+            deadline = time.time() + 2
+            while time.time() < deadline:
+                if named(name)[0].getState().contains(pyatspi.STATE_CHECKED) == expected:
+                    return True
+                time.sleep(0.2)
+            return False
+
+        home_buttons = buttons(pyatspi, app)
+        print("buttons on the home page:", ", ".join(b.name for b in home_buttons))
+        check(len(home_buttons) >= 14, f"home shows 5 tiles and 9 bar buttons, found {len(home_buttons)}")
+        page("home", ["办事指南", "帮助"])
+
+        # A toggle exposes its state.
+        check(checked("高对比度", False), "high contrast starts unchecked")
+        press("高对比度", "高对比度")
+        check(checked("高对比度", True), "high contrast is checked once pressed")
+        press("高对比度", "高对比度")
+
+        press("办事指南", "社会保障")
+        page("guide categories")
+        press("首页", "办事指南")
+
+        # A whole ticket: the services, each step, the keypad, the confirmation, the ticket.
+        press("取号排队", "社保参保登记")
+        page("services")
+        press("社保参保登记", "首页")
+        for _ in range(6):
+            if named("我知道了，下一步"):
+                page("information step")
+                press("我知道了，下一步", "首页")
+            elif named("我是60岁以上老人"):
+                page("choice step")
+                press("我是60岁以上老人", "首页")
+            elif named("跳过，不填写"):
+                page("entry keypad", ["1", "5", "0", "删除", "清空", "确定"])
+                press("跳过，不填写", "首页")
+            else:
+                break
+        page("confirmation", ["确认取号"])
+        press("确认取号", "完成，返回首页")
+        page("ticket")
+        press("完成，返回首页", "扫描预审回执")
+
+        # The receipt: the camera page (no camera here: its message), then the keypad.
+        press("扫描预审回执", "输入回执编号")
+        page("scan")
+        press("输入回执编号", "清空")
+        page("receipt keypad", ["1", "0", "删除"])
+        press("首页", "扫描预审回执")
+
+        press("养老金资格认证", "同意，开始")
+        page("pension explanation")
+        press("同意，开始", "清空")
+        page("ID keypad", ["X", "删除"])
+        press("首页", "养老金资格认证")
+
+        press("手语服务", "取消呼叫")
+        page("interpreter waiting, with the camera's self-view")
+        press("取消呼叫", "养老金资格认证")
+
+        press("帮助", "调节音量")
+        page("help")
+        press("调节音量", "大声一点")
+        page("volume", ["小声一点"])
+        press("首页", "养老金资格认证")
+
+        # Staff: the home tile and the bar's button share the name; either asks the reason.
+        press("呼叫工作人员", "轮椅协助")
+        page("staff-call reasons")
+        press("首页", "养老金资格认证")
+
+        # The idle warning's overlay, after 20 s without a touch.
+        check(shows("我还需要时间", 40), "the idle warning appears")
+        page("idle warning", ["我还需要时间"])
+        press("我还需要时间", "养老金资格认证")
+    finally:
+        kiosk.send_signal(signal.SIGTERM)
+        try:
+            kiosk.wait(10)
+        except subprocess.TimeoutExpired:
+            kiosk.kill()
+        bus.terminate()
+        if dbus_pid:
+            os.kill(dbus_pid, signal.SIGTERM)
+        xvfb.terminate()
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+    print(f"atspi: {passed} passed, {failed} failed; controls seen without their action at first: {len(late_actions)}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
