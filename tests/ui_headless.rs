@@ -216,16 +216,6 @@ fn a_visit_by_labels_touch_and_default_actions() {
     tap(window, "首页");
     assert_eq!(window.global::<KioskView>().get_page(), PageKind::Home);
 
-    // A problem flashes the window's border with the error sound (EN 301 549 5.1.5): the
-    // receipt number, typed with no camera here, confirmed empty.
-    press(window, "扫描预审回执");
-    press(window, "输入回执编号");
-    press(window, "确定");
-    assert_eq!(window.global::<KioskView>().get_flash(), Flash::Error);
-    let red = window.global::<Theme>().get_flash_error();
-    wait_until(window, "the border to flash", move |w| border_colour(w) == red);
-    tap(window, "首页");
-
     // Largest text, high contrast and English, all from the bar.
     tap(window, "文字大小");
     press(window, "文字大小");
@@ -242,6 +232,16 @@ fn a_visit_by_labels_touch_and_default_actions() {
     assert!(ink_share(window, "Hello, what would you like to do?") > 0.03);
     screenshot(window, "home-high-contrast-english");
     audit(&ui);
+
+    // A problem flashes the window's border with the error sound (EN 301 549 5.1.5): the
+    // receipt number, typed with no camera here, confirmed empty. Last, after the
+    // screenshots: the testing backend's clock does not run, so the flash stays.
+    press(window, "Scan a receipt");
+    press(window, "Type the receipt number");
+    press(window, "OK");
+    assert_eq!(window.global::<KioskView>().get_flash(), Flash::Error);
+    let red = window.global::<Theme>().get_flash_error();
+    wait_until(window, "the border to flash", move |w| border_colour(w) == red);
 
     drop(server);
     a_dead_api_and_an_idle_resident();
