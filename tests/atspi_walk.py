@@ -27,64 +27,8 @@ import sys
 import tempfile
 import time
 
-DISPLAY = ":93"
-
-
-def start_session():
-    """Xvfb, a D-Bus session bus and the AT-SPI bus; returns the processes to stop."""
-    xvfb = subprocess.Popen(["Xvfb", DISPLAY, "-screen", "0", "1920x1080x24", "-nolisten", "tcp"])
-    os.environ["DISPLAY"] = DISPLAY
-    out = subprocess.check_output(["dbus-launch", "--sh-syntax"]).decode()
-    dbus_pid = None
-    for line in out.splitlines():
-        if "=" in line and not line.startswith("export"):
-            key, value = line.rstrip(";").split("=", 1)
-            value = value.strip("'")
-            os.environ[key] = value
-            if key == "DBUS_SESSION_BUS_PID":
-                dbus_pid = int(value)
-    os.environ["NO_AT_BRIDGE"] = "0"
-    bus = subprocess.Popen(["/usr/libexec/at-spi-bus-launcher", "--launch-immediately"])
-    time.sleep(0.5)
-    subprocess.run(
-        ["dbus-send", "--session", "--print-reply", "--dest=org.a11y.Bus", "/org/a11y/bus",
-         "org.freedesktop.DBus.Properties.Set", "string:org.a11y.Status", "string:IsEnabled",
-         "variant:boolean:true"],
-        check=True, stdout=subprocess.DEVNULL)
-    return xvfb, bus, dbus_pid
-
-
-def walk(node, depth=0):
-    yield node
-    if depth > 60:
-        return
-    for i in range(node.childCount):
-        child = node.getChildAtIndex(i)
-        if child is not None:
-            yield from walk(child, depth + 1)
-
-
-def find_kiosk(pyatspi, title, deadline):
-    """The kiosk's application object, once its tree shows the home page title."""
-    while time.time() < deadline:
-        desktop = pyatspi.Registry.getDesktop(0)
-        for i in range(desktop.childCount):
-            app = desktop.getChildAtIndex(i)
-            if app is None:
-                continue
-            try:
-                if any(node.name == title for node in walk(app)):
-                    return app
-            except Exception:  # an application that went away while we looked
-                continue
-        time.sleep(0.2)
-    return None
-
-
-def buttons(pyatspi, app):
-    """Every control a resident can press: push buttons, and toggles such as high contrast."""
-    roles = {pyatspi.ROLE_PUSH_BUTTON, pyatspi.ROLE_TOGGLE_BUTTON, pyatspi.ROLE_CHECK_BOX}
-    return [n for n in walk(app) if n.getRole() in roles]
+# The session, the tree walk and the kiosk's lookup are the check's own (same folder).
+from atspi_check import buttons, find_kiosk, start_session, walk
 
 
 def main():

@@ -38,13 +38,12 @@ impl Kiosk {
             }
             _ => return vec![],
         };
-        let volume = &mut self.session.profile.voice_settings.volume;
-        let wanted = *volume + change;
-        if !(0..=VoiceSettings::LOUDEST).contains(&wanted) {
+        let settings = &mut self.session.profile.voice_settings;
+        if !settings.step_volume(change) {
             return self.say_prompt("voice.limit");
         }
-        *volume = wanted;
-        self.say(vec![Sound::Say(level(wanted))])
+        let now = settings.volume;
+        self.say(vec![Sound::Say(level(now))])
     }
 }
 

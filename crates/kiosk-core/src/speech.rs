@@ -138,10 +138,29 @@ impl VoiceSettings {
     pub const LOUDEST: i8 = 8;
     pub const DEFAULT_VOLUME: i8 = 6;
 
+    /// Faster (+1) or slower (-1) by a step; false, and unchanged, at either end.
+    pub fn step_rate(&mut self, by: i8) -> bool {
+        step(&mut self.rate, by, -Self::RATE_STEPS..=Self::RATE_STEPS)
+    }
+
+    /// Louder (+1) or quieter (-1) by a level; false, and unchanged, at either end.
+    pub fn step_volume(&mut self, by: i8) -> bool {
+        step(&mut self.volume, by, 0..=Self::LOUDEST)
+    }
+
     /// The volume's attenuation from the loudest level, in dB (0 or less).
     pub fn volume_db(self) -> f32 {
         3.0 * (self.volume - Self::LOUDEST) as f32
     }
+}
+
+fn step(setting: &mut i8, by: i8, range: std::ops::RangeInclusive<i8>) -> bool {
+    let wanted = *setting + by;
+    let within = range.contains(&wanted);
+    if within {
+        *setting = wanted;
+    }
+    within
 }
 
 impl Default for VoiceSettings {

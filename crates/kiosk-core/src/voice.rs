@@ -4,7 +4,7 @@
 //! spoken, and handles the keypad's keys and the first touch; [`super::narration`] says what
 //! changed after each event.
 
-use super::speech::{Earcon, Phrase, Sound, VoiceSettings};
+use super::speech::{Earcon, Phrase, Sound};
 use super::view::{Page, TicketView, View};
 use super::{action, BarAction, Effect, EntryKey, Event, Kiosk};
 
@@ -318,9 +318,7 @@ impl Kiosk {
         let focused = self.session.focus.as_ref().and_then(|id| stops.iter().position(|s| &s.focus_id == id));
         let last = stops.len() - 1;
         let settings = &mut self.session.profile.voice_settings;
-        let rates = -VoiceSettings::RATE_STEPS..=VoiceSettings::RATE_STEPS;
-        let volumes = 0..=VoiceSettings::LOUDEST;
-        let (setting, range, change, said) = match key {
+        let (stepped, said) = match key {
             NavKey::Down => return self.focus(&stops, focused.map_or(0, |i| if i == last { 0 } else { i + 1 })),
             NavKey::Up => return self.focus(&stops, focused.map_or(last, |i| if i == 0 { last } else { i - 1 })),
             NavKey::Enter => {
@@ -370,16 +368,11 @@ impl Kiosk {
             NavKey::ReadBack => return self.read_back(),
             NavKey::SignLanguage => return self.perform(Target::Bar(BarAction::SignLanguage)),
             NavKey::CallStaff => return self.perform(Target::Bar(BarAction::CallStaff)),
-            NavKey::RateDown => (&mut settings.rate, rates, -1, "voice.slower"),
-            NavKey::RateUp => (&mut settings.rate, rates, 1, "voice.faster"),
-            NavKey::VolumeDown => (&mut settings.volume, volumes, -1, "voice.quieter"),
-            NavKey::VolumeUp => (&mut settings.volume, volumes, 1, "voice.louder"),
+            NavKey::RateDown => (settings.step_rate(-1), "voice.slower"),
+            NavKey::RateUp => (settings.step_rate(1), "voice.faster"),
+            NavKey::VolumeDown => (settings.step_volume(-1), "voice.quieter"),
+            NavKey::VolumeUp => (settings.step_volume(1), "voice.louder"),
         };
-        let wanted = *setting + change;
-        if !range.contains(&wanted) {
-            return self.say_prompt("voice.limit");
-        }
-        *setting = wanted;
-        self.say_prompt(said)
+        self.say_prompt(if stepped { said } else { "voice.limit" })
     }
 }
