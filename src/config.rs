@@ -9,6 +9,7 @@ use ed25519_dalek::VerifyingKey;
 
 use kiosk_core::profile::Language;
 use kiosk_core::speech::VoiceSettings;
+use kiosk_core::CameraPlace;
 
 use crate::legibility::Panel;
 use crate::ui::Keymap;
@@ -90,6 +91,9 @@ pub struct Config {
     /// Images played as the camera, instead of the camera device.
     pub camera_file: Option<PathBuf>,
     pub camera_device: u32,
+    /// Where the camera is, said on the face screen so a resident who cannot see it knows
+    /// where to face: above-centre (the default), above-left, above-right, below-centre.
+    pub camera_place: CameraPlace,
     /// The key scanned receipts are checked with; for a remote API (the embedded API gives
     /// its own).
     pub receipt_public_key: Option<VerifyingKey>,
@@ -156,6 +160,7 @@ impl Config {
             keypad: Keymap::default(),
             camera_file: None,
             camera_device: 0,
+            camera_place: CameraPlace::default(),
             receipt_public_key: None,
             kiosk_name: None,
             video_command: crate::video::default_command(),
@@ -231,6 +236,13 @@ impl Config {
                         .ok_or_else(|| error(key, format!("expected a device number (0, 1, ...), found {value}")))?;
                     self.camera_device = index;
                 }
+                "camera_place" => {
+                    let name = as_str()?;
+                    self.camera_place = CameraPlace::parse(&name).ok_or_else(|| {
+                        let known: Vec<&str> = CameraPlace::ALL.iter().map(|p| p.name()).collect();
+                        error(key, format!("expected one of {}, found \"{name}\"", known.join(", ")))
+                    })?;
+                }
                 "receipt_public_key" => {
                     self.receipt_public_key = Some(parse_public_key(&as_str()?).map_err(|r| error(key, r))?)
                 }
@@ -249,7 +261,7 @@ impl Config {
                 _ => {
                     return Err(error(
                         key,
-                        "unknown key (known: api_url, kiosk_id, token, language, fullscreen, data_dir, idle_timeout_secs, voices_dir, private_audio, volume, keypad_file, panel_inches, panel_pixels, camera_file, camera_device, receipt_public_key, kiosk_name, video_command)"
+                        "unknown key (known: api_url, kiosk_id, token, language, fullscreen, data_dir, idle_timeout_secs, voices_dir, private_audio, volume, keypad_file, panel_inches, panel_pixels, camera_file, camera_device, camera_place, receipt_public_key, kiosk_name, video_command)"
                             .into(),
                     ))
                 }
@@ -389,7 +401,7 @@ mod tests {
         let config = load_file(&format!(
             "api_url = \"http://10.0.0.5:8080/\"\nkiosk_id = \"hall-2\"\ntoken = \"t0k\"\nlanguage = \"en\"\n\
              fullscreen = false\ndata_dir = \"/var/lib/kiosk\"\nidle_timeout_secs = 90\n\
-             voices_dir = \"/opt/kiosk/voices\"\nprivate_audio = true\nvolume = 4\npanel_inches = 23.8\npanel_pixels = [1920, 1200]\ncamera_file = \"/\"\ncamera_device = 2\n\
+             voices_dir = \"/opt/kiosk/voices\"\nprivate_audio = true\nvolume = 4\npanel_inches = 23.8\npanel_pixels = [1920, 1200]\ncamera_file = \"/\"\ncamera_device = 2\ncamera_place = \"below-centre\"\n\
              receipt_public_key = \"d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a\"\n\
              kiosk_name = \"大厅 2号机\"\nvideo_command = [\"baresip\", \"-e\", \"/dial {{url}}\"]\n\
              keypad_file = \"{keypad}\"\n",
@@ -407,6 +419,7 @@ mod tests {
         assert_eq!(config.panel, Panel { diagonal_inches: 23.8, width_px: 1920, height_px: 1200 });
         assert_eq!(config.camera_file, Some(PathBuf::from("/")));
         assert_eq!(config.camera_device, 2);
+        assert_eq!(config.camera_place, CameraPlace::BelowCentre);
         assert_eq!(config.receipt_public_key.unwrap().to_bytes()[..2], [0xd7, 0x5a]);
         assert_eq!(config.display_name(), "大厅 2号机");
         assert_eq!(config.video_command, ["baresip", "-e", "/dial {url}"]);
@@ -427,6 +440,7 @@ mod tests {
         assert!(load_file("language = \n").unwrap_err().reason.contains("line 1"));
         assert_eq!(load_file("camera_file = \"/no/such/images\"\n").unwrap_err().key, "camera_file");
         assert_eq!(load_file("camera_device = -1\n").unwrap_err().key, "camera_device");
+        assert!(load_file("camera_place = \"overhead\"\n").unwrap_err().reason.contains("above-centre"));
         assert!(load_file("volume = 10\n").unwrap_err().reason.contains("1 (quietest) to 9"));
         assert_eq!(load_file("volume = \"loud\"\n").unwrap_err().key, "volume");
         assert_eq!(load_file("panel_inches = 2\n").unwrap_err().key, "panel_inches");

@@ -3,6 +3,7 @@
 //! (ui/theme.slint); how large a pixel is depends on the panel, which the center names in the
 //! configuration (`panel_inches`, `panel_pixels`).
 
+use std::io::{Read, Seek, SeekFrom};
 use std::path::PathBuf;
 
 /// ADA 707.7.2: characters on screen at least 3/16 inch high, based on the capital I.
@@ -34,25 +35,31 @@ impl Panel {
 }
 
 /// The capital height of a font file, as a share of its em: `sCapHeight / unitsPerEm` from
-/// its OS/2 and head tables (of its first face, for a collection).
-pub fn cap_per_em(font: &[u8]) -> Option<f32> {
-    let u16_at = |at: usize| font.get(at..at + 2).map(|b| u16::from_be_bytes([b[0], b[1]]));
-    let u32_at = |at: usize| font.get(at..at + 4).map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]));
-    let face = if font.get(..4)? == b"ttcf" { u32_at(12)? as usize } else { 0 };
-    let tables = u16_at(face + 4)? as usize;
-    let table = |tag: &[u8]| {
-        (0..tables)
-            .map(|i| face + 12 + 16 * i)
-            .find(|&at| font.get(at..at + 4) == Some(tag))
-            .and_then(|at| u32_at(at + 8))
+/// its OS/2 and head tables (of its first face, for a collection). Reads only those few
+/// bytes: the kiosk's CJK font is a 19 MB collection, and the check runs during start-up.
+pub fn cap_per_em(font: &mut (impl Read + Seek)) -> Option<f32> {
+    let mut bytes = |at: u64, n: usize| {
+        let mut buffer = vec![0; n];
+        font.seek(SeekFrom::Start(at)).ok()?;
+        font.read_exact(&mut buffer).ok()?;
+        Some(buffer)
     };
-    let units_per_em = u16_at(table(b"head")? as usize + 18)?;
-    let os2 = table(b"OS/2")? as usize;
+    let u16_of = |b: &[u8], at: usize| b.get(at..at + 2).map(|b| u16::from_be_bytes([b[0], b[1]]));
+    let u32_of = |b: &[u8], at: usize| b.get(at..at + 4).map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]));
+    let header = bytes(0, 16)?;
+    let face = if header.get(..4)? == b"ttcf" { u32_of(&header, 12)? as u64 } else { 0 };
+    let tables = u16_of(&bytes(face + 4, 2)?, 0)? as usize;
+    let records = bytes(face + 12, 16 * tables)?;
+    let table =
+        |tag: &[u8]| records.chunks_exact(16).find(|record| &record[..4] == tag).and_then(|record| u32_of(record, 8));
+    let (head, os2) = (table(b"head")? as u64, table(b"OS/2")? as u64);
+    let units_per_em = u16_of(&bytes(head + 18, 2)?, 0)?;
+    let os2 = bytes(os2, 90)?;
     // sCapHeight is in OS/2 version 2 and later.
-    if u16_at(os2)? < 2 || units_per_em == 0 {
+    if u16_of(&os2, 0)? < 2 || units_per_em == 0 {
         return None;
     }
-    let cap_height = u16_at(os2 + 88)? as i16;
+    let cap_height = u16_of(&os2, 88)? as i16;
     Some(cap_height as f32 / units_per_em as f32)
 }
 
@@ -67,7 +74,7 @@ pub fn font_file(family: &str) -> Option<PathBuf> {
 /// A warning for the log when text `smallest_px` high is too small on `panel`, with the font
 /// the kiosk draws in; `None` when it is large enough or the font cannot be read.
 pub fn warning(panel: &Panel, smallest_px: f32, family: &str) -> Option<String> {
-    let cap_per_em = cap_per_em(&std::fs::read(font_file(family)?).ok()?)?;
+    let cap_per_em = cap_per_em(&mut std::fs::File::open(font_file(family)?).ok()?)?;
     let cap = panel.cap_height_mm(smallest_px, cap_per_em);
     (cap < MIN_CAP_HEIGHT_MM).then(|| {
         format!(
@@ -91,9 +98,10 @@ mod tests {
 
     #[test]
     fn reads_the_capital_height_of_the_kiosks_font() {
-        let font = std::fs::read(font_file("Noto Sans CJK SC").expect("fonts-noto-cjk is installed")).unwrap();
-        let cap = cap_per_em(&font).unwrap();
+        let mut font =
+            std::fs::File::open(font_file("Noto Sans CJK SC").expect("fonts-noto-cjk is installed")).unwrap();
+        let cap = cap_per_em(&mut font).unwrap();
         assert!((0.70..0.76).contains(&cap), "Noto Sans CJK's capitals are 0.733 em: {cap}");
-        assert_eq!(cap_per_em(b"not a font"), None);
+        assert_eq!(cap_per_em(&mut std::io::Cursor::new(b"not a font")), None);
     }
 }

@@ -111,6 +111,7 @@ fn run(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
     let mut kiosk = Kiosk::new(config.language, idle, key_prefix);
     kiosk.set_private_output(config.private_audio);
     kiosk.set_default_volume(config.volume as i8 - 1);
+    kiosk.set_camera_place(config.camera_place);
     if receipt_key.is_none() {
         eprintln!("kiosk: no receipt_public_key configured: scanned receipts cannot be checked, typed receipt numbers still work");
     }

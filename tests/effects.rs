@@ -4,8 +4,8 @@
 use std::sync::{Arc, Mutex};
 
 use contract::model::{
-    ApiError, Bilingual, Catalog, FaceAuth, InterpreterCall, Liveness, NewFaceAuth, NewTicket, Priority, RedeemReceipt,
-    RedeemedReceipt, StaffCall, StaffCallReason, Ticket,
+    ApiError, Bilingual, Catalog, FaceAuth, InterpreterCall, Liveness, Movement, NewFaceAuth, NewTicket, Priority,
+    RedeemReceipt, RedeemedReceipt, StaffCall, StaffCallReason, Ticket,
 };
 use contract::ApiFailure;
 use kiosk::camera::face::FacePhoto;
@@ -147,7 +147,8 @@ fn a_staff_call_answer_carries_its_idempotency_key_even_when_it_fails() {
 fn a_face_submission_sends_the_held_photo_with_consent() {
     let api = FakeApi::default();
     let photo: FacePhoto = Arc::new(Mutex::new(Some(vec![0xff, 0xd8, 0xff, 0xd9])));
-    let liveness = Liveness { passed: true, turned_left: true, turned_right: true, duration_ms: 2400 };
+    let liveness =
+        Liveness { passed: true, movement: Movement::Turn, turned_left: true, turned_right: true, duration_ms: 2400 };
     let effect = Effect::SubmitFaceAuth {
         id_number: "11010519491231002X".into(),
         attempt: 2,

@@ -154,9 +154,9 @@ fn a_visit_by_labels_touch_and_default_actions() {
     screenshot(window, "home");
     audit(&ui);
     // The smallest text (the bar's) has capitals of 4.8 mm on the default panel (ADA 707.7.2).
-    let font = std::fs::read(legibility::font_file(kiosk::ui::FONT_FAMILY).unwrap()).unwrap();
+    let mut font = std::fs::File::open(legibility::font_file(kiosk::ui::FONT_FAMILY).unwrap()).unwrap();
     let smallest = window.global::<Theme>().get_smallest_text();
-    let cap = legibility::Panel::DEFAULT.cap_height_mm(smallest, legibility::cap_per_em(&font).unwrap());
+    let cap = legibility::Panel::DEFAULT.cap_height_mm(smallest, legibility::cap_per_em(&mut font).unwrap());
     assert!(cap >= legibility::MIN_CAP_HEIGHT_MM, "{smallest} px text has {cap:.2} mm capitals");
     assert!(legibility::warning(&legibility::Panel::DEFAULT, smallest, kiosk::ui::FONT_FAMILY).is_none());
     // A disabled control shows it by a pattern, not by a lighter colour alone.

@@ -22,7 +22,7 @@ use image::RgbImage;
 use slint::ComponentHandle;
 
 use kiosk::camera::{CameraProblem, FileCamera, FrameSource};
-use kiosk::ui::{KioskUi, KioskView, PageKind};
+use kiosk::ui::{AppWindow, KioskUi, KioskView, PageKind};
 use kiosk_core::speech::Phrase;
 use kiosk_core::IdlePolicy;
 use service_api::Role;
@@ -201,7 +201,16 @@ fn start(ui: &KioskUi, id_number: &str) {
         press(window, &key.to_string());
     }
     press(window, "确定");
+    standing_and_turning(window);
     wait_until(window, "the camera screen", |w| w.global::<KioskView>().get_page() == PageKind::Face);
+}
+
+/// The two questions before the camera: standing, and a head turn.
+fn standing_and_turning(window: &AppWindow) {
+    wait_until(window, "standing or seated", |w| w.global::<KioskView>().get_page_title().contains("站着还是坐着"));
+    press(window, "站着");
+    wait_until(window, "which movement", |w| w.global::<KioskView>().get_page_title().contains("哪个动作"));
+    press(window, "向左、再向右转头");
 }
 
 fn a_resident_guided_only_by_the_hints_is_submitted_and_approved(
@@ -291,6 +300,7 @@ fn start_from_the_explanation_with_a_wrong_digit(ui: &KioskUi) {
     press(window, "删除");
     press(window, "X");
     press(window, "确定");
+    standing_and_turning(window);
 }
 
 /// The submission's photo, as staff see it.
@@ -383,7 +393,10 @@ fn a_turn_the_wrong_way_fails_the_try_and_another_is_offered(ui: &KioskUi, choic
     }
     resident.move_to(Pose { height: 0.4, x: 0.5, y: 0.45, turn: -40.0 }, 1.4);
     wait_until(window, "the failed try", |w| w.global::<KioskView>().get_page_title() == "这次没有成功");
-    assert_eq!(window.global::<KioskView>().get_prompt(), "转头的方向反了。请先向左转头，再向右转头。");
+    assert_eq!(
+        window.global::<KioskView>().get_prompt(),
+        "转头的方向反了。请先向左转头，再向右转头。也可以请工作人员帮忙。"
+    );
     common::screenshot(window, "pension-failed-try");
     press(window, "再试一次");
     wait_until(window, "the camera again", |w| w.global::<KioskView>().get_page() == PageKind::Face);

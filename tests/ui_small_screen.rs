@@ -237,6 +237,8 @@ struct Words {
     back_home: &'static str,
     captions: &'static str,
     pension_agree: &'static str,
+    pension_standing: &'static str,
+    pension_turn: &'static str,
     pension_cancel: &'static str,
 }
 
@@ -270,6 +272,8 @@ const CHINESE: Words = Words {
     back_home: "返回首页",
     captions: "关闭字幕",
     pension_agree: "同意，开始",
+    pension_standing: "站着",
+    pension_turn: "向左、再向右转头",
     pension_cancel: "取消认证",
 };
 
@@ -303,6 +307,8 @@ const ENGLISH: Words = Words {
     back_home: "Back to home",
     captions: "Hide captions",
     pension_agree: "I agree: start",
+    pension_standing: "Standing",
+    pension_turn: "Turn my head left, then right",
     pension_cancel: "Stop the check",
 };
 
@@ -428,6 +434,10 @@ fn visit(ui: &KioskUi, api: &TestApi, size: (u32, u32), words: &Words, failures:
     }
     look(window, size, &at("pension-id"), &[words.ok], failures);
     press(window, words.ok);
+    look(window, size, &at("pension-posture"), &[words.pension_standing], failures);
+    press(window, words.pension_standing);
+    look(window, size, &at("pension-movement"), &[words.pension_turn], failures);
+    press(window, words.pension_turn);
     assert_eq!(window.global::<KioskView>().get_page(), PageKind::Face);
     wait_until(window, "a camera frame", |w| w.global::<KioskView>().get_camera_preview().size().width > 0);
     look(window, size, &at("pension-face"), &[words.pension_cancel], failures);

@@ -1,16 +1,17 @@
 //! The pension face screen's work on camera frames: find the face, guide it into place and
-//! through the head-turn check, and take the picture (the `face-guide` crate). The picture is
+//! through the liveness check (a head turn or a nod), and take the picture (the `face-guide` crate). The picture is
 //! kept in memory only, as a JPEG in a [`FacePhoto`] slot that the UI adapter empties when the
 //! core says so; it is never written to disk.
 
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::Instant;
 
-use face_guide::{FaceDetector, FaceSession, Hint, LivenessEvidence, LivenessFailure, Step};
+use contract::model::Movement;
+use face_guide::{Attempt, FaceDetector, FaceSession, Hint, LivenessEvidence, LivenessFailure, Step};
 use image::RgbImage;
 
 use super::scanner::{FrameWork, ScanEvent};
-use kiosk_core::{CameraProblem, FaceHint, FaceNews, TurnEvidence, TurnFailure};
+use kiosk_core::{CameraProblem, FaceAttempt, FaceHint, FaceNews, Motion, TurnEvidence, TurnFailure};
 
 /// The picture taken, JPEG-encoded, until it is submitted or dropped.
 pub type FacePhoto = Arc<Mutex<Option<Vec<u8>>>>;
@@ -27,8 +28,13 @@ pub struct FaceWatch {
 }
 
 impl FaceWatch {
-    pub fn new(photo: FacePhoto) -> FaceWatch {
-        FaceWatch { session: FaceSession::default(), photo, broken: false }
+    /// An attempt the way the resident chose it.
+    pub fn new(photo: FacePhoto, attempt: FaceAttempt) -> FaceWatch {
+        let movement = match attempt.movement {
+            Movement::Turn => face_guide::Movement::TurnHead,
+            Movement::Nod => face_guide::Movement::Nod,
+        };
+        FaceWatch { session: FaceSession::new(Attempt { movement, seated: attempt.seated }), photo, broken: false }
     }
 }
 
@@ -54,8 +60,8 @@ impl FrameWork for FaceWatch {
         let face = detector.detect(frame).first().copied();
         let news = match self.session.feed(frame, face.as_ref(), Instant::now())? {
             Step::Hint(hint) => FaceNews::Hint(face_hint(hint)),
-            Step::TurnLeft => FaceNews::TurnLeft,
-            Step::TurnRight => FaceNews::TurnRight,
+            Step::Move(motion) => FaceNews::Move(core_motion(motion)),
+            Step::TakeYourTime(motion) => FaceNews::TakeYourTime(core_motion(motion)),
             Step::FaceFront => FaceNews::FaceFront,
             Step::Failed(reason) => FaceNews::Failed(turn_failure(reason)),
             Step::Captured { photo, evidence } => {
@@ -100,10 +106,19 @@ fn turn_failure(failure: LivenessFailure) -> TurnFailure {
     }
 }
 
-fn turn_evidence(evidence: LivenessEvidence) -> TurnEvidence {
-    TurnEvidence {
-        turned_left: evidence.turned_left,
-        turned_right: evidence.turned_right,
-        duration_ms: evidence.duration.as_millis() as u64,
+fn core_motion(motion: face_guide::Motion) -> Motion {
+    match motion {
+        face_guide::Motion::TurnLeft => Motion::TurnLeft,
+        face_guide::Motion::TurnRight => Motion::TurnRight,
+        face_guide::Motion::ChinDown => Motion::ChinDown,
+        face_guide::Motion::ChinUp => Motion::ChinUp,
     }
+}
+
+fn turn_evidence(evidence: LivenessEvidence) -> TurnEvidence {
+    let movement = match evidence.movement {
+        face_guide::Movement::TurnHead => Movement::Turn,
+        face_guide::Movement::Nod => Movement::Nod,
+    };
+    TurnEvidence { movement, duration_ms: evidence.duration.as_millis() as u64 }
 }

@@ -40,8 +40,8 @@ impl CameraPreview {
         let scanner = match camera_use {
             CameraUse::ReadCodes => Scanner::open(move || open(), qr::decoder(), on_event),
             CameraUse::SelfView => Scanner::preview(move || open(), on_event),
-            CameraUse::Face => {
-                Scanner::with_work(move || open(), Box::new(FaceWatch::new(face_photo.clone())), on_event)
+            CameraUse::Face(attempt) => {
+                Scanner::with_work(move || open(), Box::new(FaceWatch::new(face_photo.clone(), attempt)), on_event)
             }
         };
         *self.scanner.borrow_mut() = Some(scanner);

@@ -476,11 +476,31 @@ string_enum! {
     }
 }
 
-/// What the kiosk saw of the resident being alive and present: the head turned both ways.
+string_enum! {
+    /// The movement of a liveness check: a head turn, or a nod for a resident who cannot turn
+    /// the head.
+    pub enum Movement {
+        Turn = "turn",
+        Nod = "nod",
+    }
+}
+
+impl Default for Movement {
+    /// Submissions from before nods were offered were all head turns.
+    fn default() -> Movement {
+        Movement::Turn
+    }
+}
+
+/// What the kiosk saw of the resident being alive and present: the head turned both ways, or
+/// nodded down and up.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Liveness {
     /// The kiosk's own verdict; the server refuses a submission that did not pass.
     pub passed: bool,
+    #[serde(default)]
+    pub movement: Movement,
+    /// For a head turn: each way seen (false for a nod).
     pub turned_left: bool,
     pub turned_right: bool,
     /// How long the check took.

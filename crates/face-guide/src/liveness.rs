@@ -1,9 +1,10 @@
-//! A liveness prompt: the resident turns the head slowly to the left, then to the right. A
-//! printed photo or a still screen cannot follow it; a swapped picture shows as a jump.
+//! A liveness prompt: the resident turns the head slowly to the left, then to the right, or,
+//! for a resident who cannot turn the head, nods: chin down, then up. A printed photo or a
+//! still screen cannot follow it; a swapped picture shows as a jump.
 
 use std::time::{Duration, Instant};
 
-use crate::{Face, LEFT_EAR, NOSE, RIGHT_EAR};
+use crate::{Face, LEFT_EAR, LEFT_EYE, MOUTH, NOSE, RIGHT_EAR, RIGHT_EYE};
 
 /// How far the nose tip sits in front of the ears' axis, in half ear-to-ear distances (an
 /// adult head: about 9-10 cm in front, ears about 7 cm either side of the centre).
@@ -20,11 +21,55 @@ pub fn yaw_degrees(face: &Face) -> f32 {
     (offset / half_span / NOSE_DEPTH).atan().to_degrees()
 }
 
-/// Where the check stands: the first two are prompts to show and speak.
+/// How far the nose tip sits in front of the eyes and mouth, in eyes-to-mouth distances.
+const NOSE_RELIEF: f32 = 0.45;
+
+/// Where the nose tip sits between the eyes (0) and the mouth (1), in the picture.
+pub fn nose_drop(face: &Face) -> f32 {
+    let k = &face.keypoints;
+    let eyes = (k[LEFT_EYE].y + k[RIGHT_EYE].y) / 2.0;
+    (k[NOSE].y - eyes) / (k[MOUTH].y - eyes).abs().max(f32::EPSILON)
+}
+
+/// Head pitch in degrees against the face's own front view (`front`, its [`nose_drop`] facing
+/// the camera), positive with the chin down. Rough, like [`yaw_degrees`]: the nose tip is in
+/// front of the eyes and mouth, so it drops further than they do as the chin goes down.
+pub fn pitch_degrees(face: &Face, front: f32) -> f32 {
+    ((nose_drop(face) - front) / NOSE_RELIEF).clamp(-1.0, 1.0).asin().to_degrees()
+}
+
+/// The movement the resident makes: a head turn, or a nod for those who cannot turn the head.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Movement {
+    #[default]
+    TurnHead,
+    Nod,
+}
+
+/// One of the two moves of a [`Movement`], to show and speak.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LivenessState {
+pub enum Motion {
     TurnLeft,
     TurnRight,
+    ChinDown,
+    ChinUp,
+}
+
+impl Movement {
+    /// Its two moves, in order.
+    pub fn motions(self) -> [Motion; 2] {
+        match self {
+            Movement::TurnHead => [Motion::TurnLeft, Motion::TurnRight],
+            Movement::Nod => [Motion::ChinDown, Motion::ChinUp],
+        }
+    }
+}
+
+/// Where the check stands: waiting for the first move or the second, or done.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LivenessState {
+    First,
+    Second,
     Passed,
     Failed(LivenessFailure),
 }
@@ -32,11 +77,11 @@ pub enum LivenessState {
 /// Why the check failed; the kiosk may explain and start again, or call staff.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LivenessFailure {
-    /// Turned right when asked to turn left (or the reverse).
+    /// Turned right when asked to turn left, or lifted the chin when asked to lower it.
     WrongDirection,
-    /// The head turned faster than a person turns slowly: a jump between frames.
+    /// The head moved faster than a person moves slowly: a jump between frames.
     TooFast,
-    /// The asked-for turn did not come in time.
+    /// The asked-for move did not come in time.
     NoMovement,
     /// The face was gone for too long.
     FaceLost,
@@ -47,11 +92,14 @@ pub enum LivenessFailure {
 pub struct LivenessLimits {
     /// How far (degrees) each turn must go.
     pub turn: f32,
-    /// Turning this far the wrong way fails the check.
+    /// How far (degrees) each half of a nod must go: a neck bends less than it turns.
+    pub nod: f32,
+    /// Moving this far the wrong way (degrees) fails the check.
     pub wrong_way: f32,
-    /// Fastest yaw change (degrees per second) between frames.
+    /// Fastest change (degrees per second) between frames.
     pub max_speed: f32,
-    /// Time allowed for each turn.
+    /// Time allowed for each move: generous, for residents who move slowly (a stiff neck,
+    /// a resident who must hear the instruction twice).
     pub step_timeout: Duration,
     /// How long the face may be missing.
     pub max_face_gap: Duration,
@@ -64,28 +112,56 @@ impl Default for LivenessLimits {
     fn default() -> LivenessLimits {
         LivenessLimits {
             turn: 20.0,
+            nod: 12.0,
             wrong_way: 15.0,
             max_speed: 150.0,
-            step_timeout: Duration::from_secs(8),
+            step_timeout: Duration::from_secs(30),
             max_face_gap: Duration::from_secs(1),
             min_face_height: 0.25,
         }
     }
 }
 
-/// The head-turn check, fed every frame's face with the frame's time.
+/// The check, fed every frame's face with the frame's time.
 pub struct Liveness {
     limits: LivenessLimits,
+    movement: Movement,
     state: LivenessState,
     step_started: Instant,
+    /// The face's own front view, for a nod: its first frame's [`nose_drop`].
+    front: Option<f32>,
     last_face: Option<(f32, Instant)>,
     last_seen: Instant,
 }
 
 impl Liveness {
-    /// Starts the check at `now`, asking to turn left first.
-    pub fn new(limits: LivenessLimits, now: Instant) -> Liveness {
-        Liveness { limits, state: LivenessState::TurnLeft, step_started: now, last_face: None, last_seen: now }
+    /// Starts the check at `now`, asking for the movement's first move.
+    pub fn new(limits: LivenessLimits, movement: Movement, now: Instant) -> Liveness {
+        Liveness {
+            limits,
+            movement,
+            state: LivenessState::First,
+            step_started: now,
+            front: None,
+            last_face: None,
+            last_seen: now,
+        }
+    }
+
+    /// Since when the current move has been asked for.
+    pub fn step_started(&self) -> Instant {
+        self.step_started
+    }
+
+    /// The angle the check follows, positive towards the first move (left, or chin down).
+    fn angle(&mut self, face: &Face) -> f32 {
+        match self.movement {
+            Movement::TurnHead => yaw_degrees(face),
+            Movement::Nod => {
+                let front = *self.front.get_or_insert_with(|| nose_drop(face));
+                pitch_degrees(face, front)
+            }
+        }
     }
 
     pub fn state(&self) -> LivenessState {
@@ -114,26 +190,27 @@ impl Liveness {
             return self.state;
         };
         self.last_seen = now;
-        let yaw = yaw_degrees(face);
-        if let Some((before, then)) = self.last_face.replace((yaw, now)) {
+        let reach = match self.movement {
+            Movement::TurnHead => self.limits.turn,
+            Movement::Nod => self.limits.nod,
+        };
+        let (max_speed, wrong_way) = (self.limits.max_speed, self.limits.wrong_way);
+        let angle = self.angle(face);
+        if let Some((before, then)) = self.last_face.replace((angle, now)) {
             let seconds = now.saturating_duration_since(then).max(Duration::from_millis(33)).as_secs_f32();
-            if (yaw - before).abs() / seconds > limits.max_speed {
+            if (angle - before).abs() / seconds > max_speed {
                 return LivenessState::Failed(LivenessFailure::TooFast);
             }
         }
-        // Left turns give positive yaw, right turns negative.
-        let wanted = if self.state == LivenessState::TurnLeft { 1.0 } else { -1.0 };
-        if yaw * wanted >= limits.turn {
+        // The first move gives a positive angle, the second a negative one.
+        let wanted = if self.state == LivenessState::First { 1.0 } else { -1.0 };
+        if angle * wanted >= reach {
             self.step_started = now;
-            return if self.state == LivenessState::TurnLeft {
-                LivenessState::TurnRight
-            } else {
-                LivenessState::Passed
-            };
+            return if self.state == LivenessState::First { LivenessState::Second } else { LivenessState::Passed };
         }
-        // Only the first turn can go the wrong way: on the way back from the left, the head
+        // Only the first move can go the wrong way: on the way back from the left, the head
         // is "to the right" of where it was but not yet turned right.
-        if self.state == LivenessState::TurnLeft && yaw * wanted <= -limits.wrong_way {
+        if self.state == LivenessState::First && angle * wanted <= -wrong_way {
             return LivenessState::Failed(LivenessFailure::WrongDirection);
         }
         self.state

@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 mod scene;
 
 use face_guide::{
-    yaw_degrees, AutoCapture, Face, FaceDetector, FaceSession, Guide, GuideLimits, Hint, HintPacer, LivenessFailure,
-    Step, LEFT_EAR, NOSE, RIGHT_EAR,
+    yaw_degrees, Attempt, AutoCapture, Face, FaceDetector, FaceSession, Guide, GuideLimits, Hint, HintPacer,
+    LivenessFailure, Motion, Movement, Step, LEFT_EAR, NOSE, RIGHT_EAR, TAKE_YOUR_TIME_AFTER,
 };
 use image::{imageops, Rgb, RgbImage};
 use scene::{frame, photo, turned_frame, PHOTO_FACE, PHOTO_FACE_HEIGHT};
@@ -237,7 +237,7 @@ fn attempt(yaws: &[f32]) -> Vec<Step> {
             _ => found,
         };
         let step = session.feed(&frame, Some(&face), now);
-        if step == Some(Step::TurnLeft) {
+        if step == Some(Step::Move(Motion::TurnLeft)) {
             turn = Some(i + 1);
         }
         let done = matches!(step, Some(Step::Captured { .. } | Step::Failed(_)));
@@ -265,7 +265,7 @@ fn a_whole_attempt_turns_the_head_then_takes_the_picture() {
         .iter()
         .map(|s| match s {
             Step::Captured { evidence, photo } => {
-                assert!(evidence.turned_left && evidence.turned_right);
+                assert_eq!(evidence.movement, Movement::TurnHead);
                 assert!(evidence.duration > Duration::from_secs(2), "{evidence:?}");
                 assert_eq!(photo.dimensions(), (640, 480));
                 "Captured".to_string()
@@ -275,17 +275,54 @@ fn a_whole_attempt_turns_the_head_then_takes_the_picture() {
         .collect();
     assert_eq!(
         names.first().map(String::as_str),
-        Some("TurnLeft"),
+        Some("Move(TurnLeft)"),
         "a well-placed face goes straight to the check: {names:?}"
     );
-    assert_eq!(names[1..3], ["TurnRight", "FaceFront"], "{names:?}");
+    assert_eq!(names[1..3], ["Move(TurnRight)", "FaceFront"], "{names:?}");
     assert_eq!(names.last().map(String::as_str), Some("Captured"), "{names:?}");
+}
+
+#[test]
+fn a_slow_resident_is_told_to_take_their_time_before_the_check_gives_up() {
+    let frame_time = Duration::from_micros(66_667);
+    let frame = good_frame();
+    let found = detector().detect(&frame).first().copied().expect("a face");
+    let mut session = FaceSession::new(Attempt { movement: Movement::Nod, seated: false });
+    let start = Instant::now();
+    let mut steps = Vec::new();
+    for i in 0..15 * 40 {
+        steps.extend(session.feed(&frame, Some(&found), start + frame_time * i).map(|s| (i, s)));
+    }
+    let (asked, reassured, failed) = (&steps[0], &steps[1], &steps[2]);
+    assert_eq!(asked.1, Step::Move(Motion::ChinDown));
+    assert_eq!(reassured.1, Step::TakeYourTime(Motion::ChinDown));
+    let after = frame_time * (reassured.0 - asked.0);
+    assert!(after >= TAKE_YOUR_TIME_AFTER && after < TAKE_YOUR_TIME_AFTER + Duration::from_secs(1), "{after:?}");
+    assert_eq!(failed.1, Step::Failed(LivenessFailure::NoMovement));
+    assert!(frame_time * (failed.0 - asked.0) >= Duration::from_secs(30), "half a minute per move");
+    assert_eq!(steps.len(), 3, "{steps:?}");
+}
+
+#[test]
+fn a_seated_resident_low_in_the_frame_is_in_place() {
+    // The face centred 0.64 down the frame: a resident in a wheelchair below a camera above
+    // the screen. Standing, they are told to raise the head; seated, they are in place.
+    let low = frame(0.4, 0.5, 0.64);
+    let face = detector().detect(&low).first().copied();
+    let steps = |attempt| {
+        let (mut session, start) = (FaceSession::new(attempt), Instant::now());
+        (0..15u32)
+            .filter_map(|i| session.feed(&low, face.as_ref(), start + Duration::from_millis(100) * i))
+            .collect::<Vec<Step>>()
+    };
+    assert_eq!(steps(Attempt::default()).first(), Some(&Step::Hint(Hint::MoveUp)));
+    assert_eq!(steps(Attempt { movement: Movement::TurnHead, seated: true }), [Step::Move(Motion::TurnLeft)]);
 }
 
 #[test]
 fn a_turn_the_wrong_way_fails_the_attempt() {
     let steps = attempt(&sweep(0.0, -30.0));
-    assert_eq!(steps, [Step::TurnLeft, Step::Failed(LivenessFailure::WrongDirection)]);
+    assert_eq!(steps, [Step::Move(Motion::TurnLeft), Step::Failed(LivenessFailure::WrongDirection)]);
 }
 
 #[test]
@@ -319,5 +356,5 @@ fn a_head_turned_in_the_picture_reads_as_a_turn_and_passes_the_check() {
             });
         }
     }
-    assert_eq!(steps, ["TurnLeft", "TurnRight", "FaceFront", "Captured"]);
+    assert_eq!(steps, ["Move(TurnLeft)", "Move(TurnRight)", "FaceFront", "Captured"]);
 }

@@ -133,8 +133,12 @@ impl Kiosk {
     // --- the interpreter ---
 
     /// The sign-language button or key: to the call in progress, or a new call. Captions come
-    /// on, for a resident who may not hear the kiosk.
+    /// on, for a resident who may not hear the kiosk. While the video is open, it ends the call:
+    /// the one control that stays in sight beside the video (see [`Kiosk::video_open`]).
     pub(super) fn sign_language(&mut self) -> Vec<Effect> {
+        if self.video_open() {
+            return self.end_interpreter_call();
+        }
         self.session.profile.captions = true;
         if self.session.screen == Screen::Interpreter.into() {
             return vec![];
@@ -224,21 +228,30 @@ impl Kiosk {
     fn activate_interpreter(&mut self, id: &str) -> Vec<Effect> {
         match id {
             action::CANCEL => self.back(),
-            action::END_CALL => {
-                let Some(progress) = self.session.interpreter.as_mut() else { return vec![] };
-                let Some(call) = progress.call.answer.as_ref().filter(|c| live(c.status)) else { return vec![] };
-                let mut effects = vec![Effect::EndInterpreterCall { id: call.id.clone() }];
-                if progress.video == Video::Open {
-                    progress.video = Video::Closed;
-                    effects.push(Effect::CloseVideoCall);
-                }
-                return effects;
-            }
+            action::END_CALL => return self.end_interpreter_call(),
             action::CALL_STAFF => return self.call_staff(StaffCallReason::Hearing),
             action::HOME => self.go_home(),
             _ => {}
         }
         vec![]
+    }
+
+    /// The resident ends the call: hung up, and the video window closed.
+    fn end_interpreter_call(&mut self) -> Vec<Effect> {
+        let Some(progress) = self.session.interpreter.as_mut() else { return vec![] };
+        let Some(call) = progress.call.answer.as_ref().filter(|c| live(c.status)) else { return vec![] };
+        let mut effects = vec![Effect::EndInterpreterCall { id: call.id.clone() }];
+        if progress.video == Video::Open {
+            progress.video = Video::Closed;
+            effects.push(Effect::CloseVideoCall);
+        }
+        effects
+    }
+
+    /// Whether the interpreter's video window is open: it covers the screen below the bar, whose
+    /// sign-language button then ends the call.
+    pub(super) fn video_open(&self) -> bool {
+        self.session.interpreter.as_ref().is_some_and(|p| p.video == Video::Open)
     }
 
     /// Hangs up the call the resident has left (another screen, or a wiped session); `before`

@@ -49,7 +49,10 @@ use contract::model::{
 pub use contract::ApiFailure;
 use ed25519_dalek::VerifyingKey;
 
-pub use pension::{FaceHint, FaceNews, TurnEvidence, TurnFailure, QUIET_START_SECS};
+pub use pension::{
+    CameraPlace, FaceAttempt, FaceHint, FaceNews, Motion, TurnEvidence, TurnFailure, FACE_TIME_LIMIT_SECS,
+    QUIET_START_SECS,
+};
 
 use narration::Snapshot;
 use profile::{Language, Profile};
@@ -256,8 +259,8 @@ pub enum CameraUse {
     /// The interpreter's waiting screen: a preview, so the resident can see they are in frame.
     SelfView,
     /// Pension face authentication: a preview with the face guidance, which takes the
-    /// picture, feeding [`Event::Face`].
-    Face,
+    /// picture, feeding [`Event::Face`]; the attempt as the resident chose it.
+    Face(FaceAttempt),
 }
 
 /// How long a resident may stay idle.
@@ -301,6 +304,12 @@ pub mod action {
     pub const LOUDER: &str = "louder";
     pub const QUIETER: &str = "quieter";
     pub const VOLUME: &str = "volume";
+    pub const STANDING: &str = "standing";
+    pub const SEATED: &str = "seated";
+    pub const TURN: &str = "turn";
+    pub const NOD: &str = "nod";
+    /// After a failed liveness try: the other movement (a nod instead of a turn, or back).
+    pub const OTHER_MOVEMENT: &str = "other-movement";
 }
 
 impl Event {
@@ -354,6 +363,8 @@ pub struct Kiosk {
     acted: bool,
     /// The service API's public key, to check scanned receipts offline.
     receipt_key: Option<VerifyingKey>,
+    /// Where the camera is, for the face screen's words.
+    camera_place: pension::CameraPlace,
     /// Staff calls not yet taken by the API, and the one the session watches: kept across
     /// sessions, so a call made during a network outage is still sent.
     staff_calls: Vec<calls::StaffCallProgress>,
@@ -380,8 +391,14 @@ impl Kiosk {
             private_output: false,
             acted: false,
             receipt_key: None,
+            camera_place: pension::CameraPlace::default(),
             staff_calls: Vec::new(),
         }
+    }
+
+    /// Where the kiosk's camera is (the configuration says), for the face screen's words.
+    pub fn set_camera_place(&mut self, place: pension::CameraPlace) {
+        self.camera_place = place;
     }
 
     /// Declares the kiosk's audio output private (a handset or headphones only).
@@ -594,6 +611,7 @@ impl Kiosk {
         }
         if self.camera_use().is_some() {
             self.session.camera_secs += secs;
+            self.pension_tick();
         }
         if self.session.idle_secs >= self.idle.timeout_secs + self.idle.warning_secs {
             effects.extend(self.end_visit());
@@ -639,6 +657,7 @@ impl Kiosk {
             ticket: None,
             error: self.session.error.map(|id| t.prompt(id)).unwrap_or_default(),
             can_go_back: !self.session.history.is_empty() && self.session.pending.is_none(),
+            in_video_call: self.video_open(),
             voice_focus: String::new(),
             idle_warning: self
                 .session

@@ -75,7 +75,14 @@ pub(super) fn speaks_unasked(screen: &Screen) -> bool {
         screen,
         Screen::Receipts(Receipts::Scan | Receipts::NoCamera(_) | Receipts::Redeemed(_))
             | Screen::Calls(Calls::Interpreter | Calls::StaffCall)
-            | Screen::Pension(Pension::Intro | Pension::Face | Pension::Problem(_) | Pension::Submitted(_))
+            | Screen::Pension(
+                Pension::Intro
+                    | Pension::Posture
+                    | Pension::Movement
+                    | Pension::Face(_)
+                    | Pension::Problem(_)
+                    | Pension::Submitted(_)
+            )
             | Screen::Volume
             | Screen::Refused(_)
             | Screen::Unavailable

@@ -1,11 +1,13 @@
 //! Pension face authentication (养老金资格认证): what it is and the resident's consent, the
-//! ID number, the camera screen with its spoken face guidance, the submission, and what comes
-//! of it. The face guidance itself runs in the adapter (the `face-guide` crate on camera
+//! ID number, how the resident will do it (standing or seated; a head turn, or a nod for a
+//! resident who cannot turn the head), the camera screen with its spoken face guidance, the
+//! submission, and what comes of it. Guidance is in words that need no sight (where the camera
+//! is, which way to move), time is generous, and staff are offered at every failure. The face guidance itself runs in the adapter (the `face-guide` crate on camera
 //! frames) and arrives as [`FaceNews`], in the core's own words for it; the picture stays in
 //! the adapter, so the core only knows that one was taken and says when it must go
 //! ([`Effect::DiscardFacePhoto`]).
 
-use contract::model::{ApiError, Bilingual, EntryKind, FaceAuth, Liveness, StaffCallReason};
+use contract::model::{ApiError, Bilingual, EntryKind, FaceAuth, Liveness, Movement, StaffCallReason};
 
 use super::narration::News;
 use super::speech::Phrase;
@@ -20,14 +22,69 @@ pub const MAX_ATTEMPTS: u32 = contract::limits::MAX_ATTEMPTS;
 /// screen's own words ("look at the camera", what the oval is for).
 pub const QUIET_START_SECS: u32 = 5;
 
+/// Seconds an attempt may take on the camera screen, however actively the resident is being
+/// guided, before staff are offered instead: the idle timer does not run while they are.
+pub const FACE_TIME_LIMIT_SECS: u32 = 240;
+
+/// Where the kiosk's camera is, said on the camera screen so a resident who cannot see it
+/// knows where to face (from the configuration).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CameraPlace {
+    #[default]
+    AboveCentre,
+    AboveLeft,
+    AboveRight,
+    BelowCentre,
+}
+
+impl CameraPlace {
+    pub const ALL: [CameraPlace; 4] =
+        [CameraPlace::AboveCentre, CameraPlace::AboveLeft, CameraPlace::AboveRight, CameraPlace::BelowCentre];
+
+    /// Its name in the configuration.
+    pub fn name(self) -> &'static str {
+        match self {
+            CameraPlace::AboveCentre => "above-centre",
+            CameraPlace::AboveLeft => "above-left",
+            CameraPlace::AboveRight => "above-right",
+            CameraPlace::BelowCentre => "below-centre",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<CameraPlace> {
+        CameraPlace::ALL.into_iter().find(|place| place.name() == name)
+    }
+
+    fn prompt(self) -> &'static str {
+        match self {
+            CameraPlace::AboveCentre => "face.camera.above-centre",
+            CameraPlace::AboveLeft => "face.camera.above-left",
+            CameraPlace::AboveRight => "face.camera.above-right",
+            CameraPlace::BelowCentre => "face.camera.below-centre",
+        }
+    }
+}
+
+/// How an attempt goes, as the resident chose it: the camera's work follows it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FaceAttempt {
+    pub movement: Movement,
+    /// In a wheelchair or on a chair: never told to stand up or raise the head beyond reach.
+    pub seated: bool,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Screen {
     /// What it is, and consent.
     Intro,
     /// Typing the ID number.
     Id,
+    /// Standing or seated.
+    Posture,
+    /// A head turn, or a nod.
+    Movement,
     /// The camera, guiding the resident's face until the picture is taken.
-    Face,
+    Face(FaceAttempt),
     /// An attempt that ended without a submission: try again, or staff.
     Problem(PensionProblem),
     /// The picture was submitted for review.
@@ -36,7 +93,10 @@ pub(crate) enum Screen {
 
 impl Screen {
     pub fn camera_use(&self) -> Option<CameraUse> {
-        (*self == Screen::Face).then_some(CameraUse::Face)
+        match self {
+            Screen::Face(attempt) => Some(CameraUse::Face(*attempt)),
+            _ => None,
+        }
     }
 
     pub fn entry_kind(&self) -> Option<EntryKind> {
@@ -49,9 +109,11 @@ impl Screen {
 pub enum FaceNews {
     /// How to get into a good picture; a hint that still holds comes again every few seconds.
     Hint(FaceHint),
-    TurnLeft,
-    TurnRight,
-    /// The head-turn check passed: face the camera for the picture.
+    /// The liveness check asks for a slow move.
+    Move(Motion),
+    /// A move is taking a while: no hurry (and the move, again).
+    TakeYourTime(Motion),
+    /// The liveness check passed: face the camera for the picture.
     FaceFront,
     /// The picture was taken (the adapter holds it) after this check.
     Captured(TurnEvidence),
@@ -77,23 +139,52 @@ pub enum FaceHint {
     HoldStill,
 }
 
-/// What the head-turn check saw, sent with the picture.
+/// One of the two moves of a [`Movement`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Motion {
+    TurnLeft,
+    TurnRight,
+    ChinDown,
+    ChinUp,
+}
+
+impl Motion {
+    fn prompt(self) -> &'static str {
+        match self {
+            Motion::TurnLeft => "face.turn-left",
+            Motion::TurnRight => "face.turn-right",
+            Motion::ChinDown => "face.chin-down",
+            Motion::ChinUp => "face.chin-up",
+        }
+    }
+
+    /// No hurry, then the move again.
+    fn take_your_time_prompt(self) -> &'static str {
+        match self {
+            Motion::TurnLeft => "face.slowly.turn-left",
+            Motion::TurnRight => "face.slowly.turn-right",
+            Motion::ChinDown => "face.slowly.chin-down",
+            Motion::ChinUp => "face.slowly.chin-up",
+        }
+    }
+}
+
+/// What the liveness check saw, sent with the picture.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TurnEvidence {
-    pub turned_left: bool,
-    pub turned_right: bool,
-    /// From the first turn's prompt to the check passing.
+    pub movement: Movement,
+    /// From the first move's prompt to the check passing.
     pub duration_ms: u64,
 }
 
-/// Why the head-turn check failed.
+/// Why the liveness check failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TurnFailure {
-    /// Turned right when asked to turn left (or the reverse).
+    /// Turned right when asked to turn left, or the chin went up when asked down.
     WrongDirection,
-    /// A jump between frames: faster than a person turns.
+    /// A jump between frames: faster than a person moves.
     TooFast,
-    /// The asked-for turn did not come in time.
+    /// The asked-for move did not come in time.
     NoMovement,
     FaceLost,
 }
@@ -107,6 +198,15 @@ pub enum PensionProblem {
     PhotoRefused(Bilingual),
     /// No camera, or no face guidance: staff must help.
     NoCamera,
+    /// The attempt went on past [`FACE_TIME_LIMIT_SECS`].
+    TookTooLong,
+}
+
+impl PensionProblem {
+    /// Whether the attempt counts against the tries: a slow resident has not failed a check.
+    fn counts(&self) -> bool {
+        !matches!(self, PensionProblem::Liveness(TurnFailure::NoMovement) | PensionProblem::TookTooLong)
+    }
 }
 
 /// One resident's authentication, from their consent on.
@@ -114,6 +214,8 @@ pub enum PensionProblem {
 pub(super) struct PensionVisit {
     /// The ID number, once its check digit is right.
     id_number: Option<String>,
+    /// How the resident does it, as they chose.
+    attempt: FaceAttempt,
     /// Attempts that ended without a submission the API took.
     failed_attempts: u32,
     /// What the camera screen tells the resident now (a prompt id), and how many times the
@@ -143,24 +245,55 @@ impl Kiosk {
                 if let Some(visit) = self.session.pension.as_mut() {
                     visit.id_number = Some(number);
                 }
-                self.start_face();
-                self.go(Screen::Face);
+                self.go(Screen::Posture);
             }
-            Screen::Face if id == action::CANCEL => self.go_home(),
+            Screen::Posture if id == action::STANDING || id == action::SEATED => {
+                self.choose(|attempt| attempt.seated = id == action::SEATED);
+                self.go(Screen::Movement);
+            }
+            Screen::Movement if id == action::TURN || id == action::NOD => {
+                let movement = if id == action::NOD { Movement::Nod } else { Movement::Turn };
+                let attempt = self.choose(|attempt| attempt.movement = movement);
+                self.start_face();
+                self.go(Screen::Face(attempt));
+            }
+            Screen::Face(_) if id == action::CANCEL => self.go_home(),
             Screen::Problem(_) if id == action::CALL_STAFF => return self.call_staff(StaffCallReason::NeedHelp),
             Screen::Problem(problem) if id == action::RETRY && self.may_retry(problem) => {
+                let attempt = self.choose(|_| {});
                 self.start_face();
-                self.session.screen = Screen::Face.into();
+                self.session.screen = Screen::Face(attempt).into();
+            }
+            Screen::Problem(problem) if id == action::OTHER_MOVEMENT && self.may_retry(problem) => {
+                let attempt = self.choose(|attempt| attempt.movement = other(attempt.movement));
+                self.start_face();
+                self.session.screen = Screen::Face(attempt).into();
             }
             _ => {}
         }
         vec![]
     }
 
+    /// Changes how the attempt goes, and gives the new way.
+    fn choose(&mut self, change: impl FnOnce(&mut FaceAttempt)) -> FaceAttempt {
+        let visit = self.session.pension.get_or_insert_with(PensionVisit::default);
+        change(&mut visit.attempt);
+        visit.attempt
+    }
+
     fn start_face(&mut self) {
         self.session.camera_secs = 0;
         if let Some(visit) = self.session.pension.as_mut() {
             visit.instruction = None;
+        }
+    }
+
+    /// Past the time limit on the camera screen: the attempt ends, and staff are offered.
+    pub(super) fn pension_tick(&mut self) {
+        if matches!(self.session.screen, super::Screen::Pension(Screen::Face(_)))
+            && self.session.camera_secs >= FACE_TIME_LIMIT_SECS
+        {
+            self.session.screen = Screen::Problem(PensionProblem::TookTooLong).into();
         }
     }
 
@@ -173,24 +306,25 @@ impl Kiosk {
     }
 
     pub(super) fn face_news(&mut self, news: FaceNews) -> Vec<Effect> {
-        if self.session.screen != Screen::Face.into() {
+        if !matches!(self.session.screen, super::Screen::Pension(Screen::Face(_))) {
             return vec![]; // a frame's news that came after the resident left the camera screen
         }
         let quiet = self.session.camera_secs < QUIET_START_SECS;
         let Some(visit) = self.session.pension.as_mut() else { return vec![] };
         let instruction = match news {
             FaceNews::Hint(_) if quiet => return vec![],
-            FaceNews::Hint(hint) => hint_prompt(hint),
-            FaceNews::TurnLeft => "face.turn-left",
-            FaceNews::TurnRight => "face.turn-right",
+            FaceNews::Hint(hint) => hint_prompt(hint, visit.attempt.seated),
+            FaceNews::Move(motion) => motion.prompt(),
+            FaceNews::TakeYourTime(motion) => motion.take_your_time_prompt(),
             FaceNews::FaceFront => "face.face-front",
             FaceNews::Captured(evidence) => {
                 visit.evidence = Some(evidence);
                 return self.submit_face_auth();
             }
             FaceNews::Failed(reason) => {
-                visit.failed_attempts += 1;
-                self.session.screen = Screen::Problem(PensionProblem::Liveness(reason)).into();
+                let problem = PensionProblem::Liveness(reason);
+                visit.failed_attempts += u32::from(problem.counts());
+                self.session.screen = Screen::Problem(problem).into();
                 return vec![];
             }
         };
@@ -203,10 +337,12 @@ impl Kiosk {
         let Some(visit) = &self.session.pension else { return vec![] };
         let (Some(id_number), Some(evidence)) = (visit.id_number.clone(), visit.evidence) else { return vec![] };
         let attempt = visit.failed_attempts + 1;
+        let turned = evidence.movement == Movement::Turn;
         let liveness = Liveness {
             passed: true,
-            turned_left: evidence.turned_left,
-            turned_right: evidence.turned_right,
+            movement: evidence.movement,
+            turned_left: turned,
+            turned_right: turned,
             duration_ms: evidence.duration_ms,
         };
         let idempotency_key = self.next_idempotency_key();
@@ -246,7 +382,7 @@ impl Kiosk {
     }
 
     pub(super) fn pension_camera_failed(&mut self) {
-        if self.session.screen == Screen::Face.into() {
+        if matches!(self.session.screen, super::Screen::Pension(Screen::Face(_))) {
             self.session.screen = Screen::Problem(PensionProblem::NoCamera).into();
         }
     }
@@ -259,7 +395,7 @@ impl Kiosk {
 
     /// The guidance's latest instruction on the camera screen, and how often it has spoken.
     pub(super) fn pension_news(&self, screen: &Screen) -> Option<News> {
-        let visit = self.session.pension.as_ref().filter(|_| *screen == Screen::Face)?;
+        let visit = self.session.pension.as_ref().filter(|_| matches!(screen, Screen::Face(_)))?;
         Some(News::Hint(visit.instruction?, visit.spoken))
     }
 
@@ -283,12 +419,26 @@ impl Kiosk {
                 view.entry = Some(entry::view(EntryKind::IdNumber, &self.session.typed, true, false));
                 view.items = vec![t.button(action::ENTRY_DONE, "entry.done")];
             }
-            Screen::Face => {
+            Screen::Posture => {
+                view.page = Page::List;
+                view.title = t.prompt("pension.posture.title");
+                view.prompt = t.prompt("pension.posture.prompt");
+                view.items =
+                    vec![t.button(action::STANDING, "pension.standing"), t.button(action::SEATED, "pension.seated")];
+            }
+            Screen::Movement => {
+                view.page = Page::List;
+                view.title = t.prompt("pension.movement.title");
+                view.prompt = t.prompt("pension.movement.prompt");
+                view.items = vec![t.button(action::TURN, "pension.turn"), t.button(action::NOD, "pension.nod")];
+            }
+            Screen::Face(attempt) => {
                 view.page = Page::Face;
                 view.title = t.prompt("face.title");
-                view.prompt = t.prompt("face.prompt");
+                view.prompt = t.prompt_with("face.prompt", vec![Phrase::prompt(self.camera_place.prompt())]);
+                let start = if attempt.seated { "face.start.seated" } else { "face.start" };
                 let instruction = self.session.pension.as_ref().and_then(|v| v.instruction);
-                view.lines = vec![Line::instruction(t.prompt(instruction.unwrap_or("face.start")))];
+                view.lines = vec![Line::instruction(t.prompt(instruction.unwrap_or(start)))];
                 if failed > 0 {
                     view.lines.push(Line::body(with("face.attempt", &[failed + 1, MAX_ATTEMPTS])));
                 }
@@ -296,20 +446,40 @@ impl Kiosk {
                 view.items = vec![t.button(action::CANCEL, "face.cancel")];
             }
             Screen::Problem(problem) => {
-                let (title, prompt) = match problem {
-                    PensionProblem::Liveness(reason) => {
-                        (t.prompt("pension.failed.title"), t.prompt(failure_prompt(*reason)))
-                    }
-                    PensionProblem::PhotoRefused(message) => (t.prompt("pension.failed.title"), t.said(message)),
-                    PensionProblem::NoCamera => {
-                        (t.prompt("pension.no-camera.title"), t.prompt("pension.no-camera.prompt"))
-                    }
+                let movement = self.session.pension.as_ref().map(|v| v.attempt.movement).unwrap_or_default();
+                let reason = match problem {
+                    PensionProblem::Liveness(reason) => Phrase::prompt(failure_prompt(*reason, movement)),
+                    PensionProblem::PhotoRefused(message) => Phrase::text(t.pick(message)),
+                    PensionProblem::NoCamera => Phrase::prompt("pension.no-camera.prompt"),
+                    PensionProblem::TookTooLong => Phrase::prompt("pension.failed.took-too-long"),
                 };
-                view.title = title;
-                view.prompt = prompt;
+                view.title = match problem {
+                    PensionProblem::NoCamera => t.prompt("pension.no-camera.title"),
+                    _ => t.prompt("pension.failed.title"),
+                };
+                // Staff are offered in words at every failure, not only by a button.
+                view.prompt = match problem {
+                    PensionProblem::NoCamera => t.phrase(reason),
+                    _ => t.prompt_with("pension.failed.staff-offer", vec![reason]),
+                };
                 view.items = if self.may_retry(problem) {
                     view.lines = vec![Line::body(with("pension.tries-left", &[MAX_ATTEMPTS - failed]))];
-                    vec![t.button(action::RETRY, "pension.retry"), t.button(action::CALL_STAFF, "pension.call-staff")]
+                    let retry = match problem {
+                        PensionProblem::Liveness(TurnFailure::NoMovement) | PensionProblem::TookTooLong => {
+                            "pension.more-time"
+                        }
+                        _ => "pension.retry",
+                    };
+                    let mut items = vec![t.button(action::RETRY, retry)];
+                    if matches!(problem, PensionProblem::Liveness(_)) {
+                        let switch = match movement {
+                            Movement::Turn => "pension.switch-to-nod",
+                            Movement::Nod => "pension.switch-to-turn",
+                        };
+                        items.push(t.button(action::OTHER_MOVEMENT, switch));
+                    }
+                    items.push(t.button(action::CALL_STAFF, "pension.call-staff"));
+                    items
                 } else {
                     if failed >= MAX_ATTEMPTS {
                         view.lines = vec![Line::body(with("pension.no-tries-left", &[MAX_ATTEMPTS]))];
@@ -332,8 +502,11 @@ impl Kiosk {
     }
 }
 
-fn hint_prompt(hint: FaceHint) -> &'static str {
+/// The hint's words; seated residents are never told to stand or raise the head beyond reach.
+fn hint_prompt(hint: FaceHint, seated: bool) -> &'static str {
     match hint {
+        FaceHint::NoFace if seated => "face.hint.seated.no-face",
+        FaceHint::MoveUp if seated => "face.hint.seated.move-up",
         FaceHint::NoFace => "face.hint.no-face",
         FaceHint::TooFar => "face.hint.too-far",
         FaceHint::TooClose => "face.hint.too-close",
@@ -347,11 +520,21 @@ fn hint_prompt(hint: FaceHint) -> &'static str {
     }
 }
 
-fn failure_prompt(reason: TurnFailure) -> &'static str {
-    match reason {
-        TurnFailure::WrongDirection => "pension.failed.wrong-direction",
-        TurnFailure::TooFast => "pension.failed.too-fast",
-        TurnFailure::NoMovement => "pension.failed.no-movement",
-        TurnFailure::FaceLost => "pension.failed.face-lost",
+fn failure_prompt(reason: TurnFailure, movement: Movement) -> &'static str {
+    match (reason, movement) {
+        (TurnFailure::WrongDirection, Movement::Turn) => "pension.failed.wrong-direction",
+        (TurnFailure::WrongDirection, Movement::Nod) => "pension.failed.wrong-direction.nod",
+        (TurnFailure::NoMovement, Movement::Turn) => "pension.failed.no-movement",
+        (TurnFailure::NoMovement, Movement::Nod) => "pension.failed.no-movement.nod",
+        (TurnFailure::TooFast, _) => "pension.failed.too-fast",
+        (TurnFailure::FaceLost, _) => "pension.failed.face-lost",
+    }
+}
+
+/// The movement offered instead, after a failed try.
+fn other(movement: Movement) -> Movement {
+    match movement {
+        Movement::Turn => Movement::Nod,
+        Movement::Nod => Movement::Turn,
     }
 }

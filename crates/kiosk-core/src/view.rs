@@ -222,6 +222,9 @@ pub struct View {
     /// A problem to fix on this page (wrong check digit, ...), shown in a banner. May be empty.
     pub error: Text,
     pub can_go_back: bool,
+    /// The interpreter's video window is open below the bar: the bar's sign-language button
+    /// ends the call.
+    pub in_video_call: bool,
     /// The focus id of the stop voice navigation is on (see [`super::voice`]); empty when none.
     pub voice_focus: String,
     /// Seconds left before the session is wiped, while the idle warning shows.

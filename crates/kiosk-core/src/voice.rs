@@ -173,9 +173,13 @@ fn bar_stops(view: &View) -> Vec<Stop> {
     bar.into_iter()
         .map(|(action, value)| {
             let target = Target::Bar(action);
-            let mut phrases = vec![Phrase::prompt(format!("bar.{}", action.name()))];
+            let name = match action {
+                BarAction::SignLanguage if view.in_video_call => "end-call",
+                _ => action.name(),
+            };
+            let mut phrases = vec![Phrase::prompt(format!("bar.{name}"))];
             phrases.extend(value);
-            let help = Phrase::prompt(format!("bar.{}.help", action.name()));
+            let help = Phrase::prompt(format!("bar.{name}.help"));
             Stop::action(focus_id(&target), phrases, target, help)
         })
         .collect()

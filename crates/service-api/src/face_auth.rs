@@ -216,6 +216,7 @@ impl Db {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use contract::model::Movement;
 
     #[test]
     fn a_rejection_notice_gives_the_reason() {
@@ -238,7 +239,13 @@ mod tests {
             id_number: "11010519491231002X".into(),
             consent: true,
             attempt: 1,
-            liveness: Liveness { passed: true, turned_left: true, turned_right: true, duration_ms: 4200 },
+            liveness: Liveness {
+                passed: true,
+                movement: Movement::Turn,
+                turned_left: true,
+                turned_right: true,
+                duration_ms: 4200,
+            },
             photo_jpeg: base64::engine::general_purpose::STANDARD.encode(jpeg),
         };
         assert_eq!(checked_photo(&good).unwrap(), jpeg);

@@ -375,11 +375,12 @@ fn print_staff_call(c: &StaffCall) {
 fn print_face_auth(f: &FaceAuth) {
     let l = &f.liveness;
     let mut line = format!(
-        "{}  {}  attempt {}  liveness {} (left {}, right {}, {} ms)  submitted {} (Beijing)  {}",
+        "{}  {}  attempt {}  liveness {} ({}, left {}, right {}, {} ms)  submitted {} (Beijing)  {}",
         f.id,
         f.id_number_masked,
         f.attempt,
         if l.passed { "passed" } else { "failed" },
+        l.movement,
         l.turned_left,
         l.turned_right,
         l.duration_ms,

@@ -128,6 +128,29 @@ fn an_accepted_call_opens_the_video_then_its_end_brings_the_kiosk_back() {
 }
 
 #[test]
+fn beside_the_open_video_the_bars_sign_language_button_and_key_end_the_call() {
+    let mut kiosk = waiting();
+    assert!(!kiosk.view().in_video_call);
+    kiosk.handle(Event::InterpreterCallUpdated(Ok(call(Status::Assigned))));
+    assert!(kiosk.view().in_video_call, "the bar shows 结束通话");
+    let stops = voice::stops(&kiosk.view());
+    let bar = stops.iter().find(|s| s.focus_id == "bar:sign-language").unwrap();
+    assert_eq!(bar.phrases[0], Phrase::prompt("bar.end-call"), "voice navigation names it for what it does");
+
+    let effects = kiosk.handle(Event::Nav(NavKey::SignLanguage));
+    assert!(effects.contains(&Effect::EndInterpreterCall { id: "call-1".into() }), "{effects:?}");
+    assert!(effects.contains(&Effect::CloseVideoCall));
+    assert!(!kiosk.view().in_video_call);
+
+    // On the help page during a call, the bar's button ends it too.
+    let mut kiosk = waiting();
+    kiosk.handle(Event::InterpreterCallUpdated(Ok(call(Status::Assigned))));
+    kiosk.handle(Event::Bar(BarAction::Help));
+    let effects = kiosk.handle(Event::Bar(BarAction::SignLanguage));
+    assert!(effects.contains(&Effect::CloseVideoCall), "{effects:?}");
+}
+
+#[test]
 fn the_interpreter_ending_the_call_closes_the_video_window() {
     let mut kiosk = waiting();
     kiosk.handle(Event::InterpreterCallUpdated(Ok(call(Status::Assigned))));

@@ -2,7 +2,7 @@
 //! guidance said as it comes (voice navigation off: the resident looks at the camera), the
 //! submission and its answers, three failed tries, and the picture dropped whenever it must go.
 
-use contract::model::{ApiError, Bilingual, FaceAuth, FaceAuthStatus, Liveness, StaffCallReason};
+use contract::model::{ApiError, Bilingual, FaceAuth, FaceAuthStatus, Liveness, Movement, StaffCallReason};
 
 use super::*;
 use crate::view::Page;
@@ -10,8 +10,10 @@ use crate::view::Page;
 const ID_NUMBER: &str = "11010519491231002X";
 
 fn evidence() -> TurnEvidence {
-    TurnEvidence { turned_left: true, turned_right: true, duration_ms: 3400 }
+    TurnEvidence { movement: Movement::Turn, duration_ms: 3400 }
 }
+
+const STANDING_TURN: CameraUse = CameraUse::Face(FaceAttempt { movement: Movement::Turn, seated: false });
 
 fn face(kiosk: &mut Kiosk, news: FaceNews) -> Vec<Effect> {
     kiosk.handle(Event::Face(news))
@@ -23,8 +25,10 @@ fn at_the_camera() -> Kiosk {
     activate(&mut kiosk, home::PENSION);
     activate(&mut kiosk, action::AGREE);
     type_keys(&mut kiosk, ID_NUMBER);
-    let effects = activate(&mut kiosk, action::ENTRY_DONE);
-    assert!(effects.contains(&Effect::OpenCamera(CameraUse::Face)), "{effects:?}");
+    activate(&mut kiosk, action::ENTRY_DONE);
+    activate(&mut kiosk, action::STANDING);
+    let effects = activate(&mut kiosk, action::TURN);
+    assert!(effects.contains(&Effect::OpenCamera(STANDING_TURN)), "{effects:?}");
     kiosk.handle(Event::Tick(QUIET_START_SECS));
     kiosk
 }
@@ -49,7 +53,13 @@ fn pending_review() -> FaceAuth {
         kiosk_id: "k1".into(),
         id_number_masked: "110***********002X".into(),
         attempt: 1,
-        liveness: Liveness { passed: true, turned_left: true, turned_right: true, duration_ms: 3400 },
+        liveness: Liveness {
+            passed: true,
+            movement: Movement::Turn,
+            turned_left: true,
+            turned_right: true,
+            duration_ms: 3400,
+        },
         status: FaceAuthStatus::PendingReview,
         submitted_at: 0,
         reviewed_at: None,
@@ -86,11 +96,116 @@ fn the_tile_explains_asks_consent_then_checks_the_id_number() {
 
     kiosk.handle(Event::Key(EntryKey::Delete));
     type_keys(&mut kiosk, "X");
-    let effects = activate(&mut kiosk, action::ENTRY_DONE);
+    let said = spoken(&activate(&mut kiosk, action::ENTRY_DONE));
+    assert_eq!(item_ids(&kiosk), [action::STANDING, action::SEATED]);
+    assert!(said.contains(&"pension.posture.title".to_string()), "{said:?}");
+    let said = spoken(&activate(&mut kiosk, action::STANDING));
+    assert_eq!(item_ids(&kiosk), [action::TURN, action::NOD]);
+    assert!(said.contains(&"pension.movement.prompt".to_string()), "no hurry, said: {said:?}");
+    let effects = activate(&mut kiosk, action::TURN);
     assert_eq!(kiosk.view().page, Page::Face);
-    assert!(effects.contains(&Effect::OpenCamera(CameraUse::Face)));
-    assert!(spoken(&effects).contains(&"face.title".to_string()));
+    assert!(effects.contains(&Effect::OpenCamera(STANDING_TURN)));
+    let said = spoken(&effects);
+    assert!(said.contains(&"face.title".to_string()));
+    assert!(said.contains(&"face.camera.above-centre".to_string()), "where the camera is: {said:?}");
+    assert_eq!(kiosk.view().prompt, "摄像头在屏幕上方正中。请面对摄像头，按语音提示移动，会自动拍照");
     assert_eq!(kiosk.view().lines[0].text.phrase, Phrase::prompt("face.start"));
+}
+
+#[test]
+fn the_camera_is_said_where_the_center_put_it() {
+    let mut kiosk = kiosk();
+    kiosk.set_camera_place(CameraPlace::BelowCentre);
+    activate(&mut kiosk, home::PENSION);
+    activate(&mut kiosk, action::AGREE);
+    type_keys(&mut kiosk, ID_NUMBER);
+    for id in [action::ENTRY_DONE, action::STANDING] {
+        activate(&mut kiosk, id);
+    }
+    assert!(spoken(&activate(&mut kiosk, action::TURN)).contains(&"face.camera.below-centre".to_string()));
+    assert_eq!(CameraPlace::parse("above-left"), Some(CameraPlace::AboveLeft));
+    assert_eq!(CameraPlace::parse("overhead"), None);
+}
+
+#[test]
+fn a_seated_resident_who_cannot_turn_the_head_nods_and_is_never_told_to_stand() {
+    let mut kiosk = kiosk();
+    activate(&mut kiosk, home::PENSION);
+    activate(&mut kiosk, action::AGREE);
+    type_keys(&mut kiosk, ID_NUMBER);
+    activate(&mut kiosk, action::ENTRY_DONE);
+    activate(&mut kiosk, action::SEATED);
+    let effects = activate(&mut kiosk, action::NOD);
+    let seated_nod = FaceAttempt { movement: Movement::Nod, seated: true };
+    assert!(effects.contains(&Effect::OpenCamera(CameraUse::Face(seated_nod))), "{effects:?}");
+    assert_eq!(kiosk.view().lines[0].text.phrase, Phrase::prompt("face.start.seated"));
+    kiosk.handle(Event::Tick(QUIET_START_SECS));
+
+    let mut said = Vec::new();
+    for hint in [FaceHint::NoFace, FaceHint::MoveUp, FaceHint::TooClose] {
+        said.extend(spoken(&face(&mut kiosk, FaceNews::Hint(hint))));
+    }
+    assert_eq!(said, ["face.hint.seated.no-face", "face.hint.seated.move-up", "face.hint.too-close"]);
+    for id in &said {
+        let words = crate::prompts::format(id, Language::Zh, &[]);
+        assert!(!words.contains("站") && !words.contains("抬高"), "a seated resident is told: {words}");
+    }
+
+    assert_eq!(spoken(&face(&mut kiosk, FaceNews::Move(Motion::ChinDown))), ["face.chin-down"]);
+    assert_eq!(spoken(&face(&mut kiosk, FaceNews::TakeYourTime(Motion::ChinDown))), ["face.slowly.chin-down"]);
+    assert_eq!(spoken(&face(&mut kiosk, FaceNews::Move(Motion::ChinUp))), ["face.chin-up"]);
+    let effects = face(&mut kiosk, FaceNews::Captured(TurnEvidence { movement: Movement::Nod, duration_ms: 9000 }));
+    let Some(Effect::SubmitFaceAuth { liveness, .. }) =
+        effects.iter().find(|e| matches!(e, Effect::SubmitFaceAuth { .. }))
+    else {
+        panic!("no submission in {effects:?}")
+    };
+    assert_eq!(liveness.movement, Movement::Nod);
+    assert!(!liveness.turned_left && !liveness.turned_right, "a nod is not a turn");
+}
+
+#[test]
+fn a_slow_resident_gets_more_time_without_losing_a_try_and_may_switch_to_a_nod() {
+    let mut kiosk = at_the_camera();
+    let effects = face(&mut kiosk, FaceNews::Failed(TurnFailure::NoMovement));
+    let view = kiosk.view();
+    assert_eq!(view.lines[0].text, "您还可以再试3次。", "not counted");
+    assert_eq!(item_ids(&kiosk), [action::RETRY, action::OTHER_MOVEMENT, action::CALL_STAFF, action::HOME]);
+    assert_eq!(view.items[0].label, "再给我一些时间");
+    assert!(spoken(&effects).contains(&"pension.failed.staff-offer".to_string()), "staff offered in words");
+
+    let effects = activate(&mut kiosk, action::OTHER_MOVEMENT);
+    let standing_nod = FaceAttempt { movement: Movement::Nod, seated: false };
+    assert!(effects.contains(&Effect::OpenCamera(CameraUse::Face(standing_nod))), "{effects:?}");
+    kiosk.handle(Event::Tick(QUIET_START_SECS));
+    face(&mut kiosk, FaceNews::Failed(TurnFailure::WrongDirection));
+    assert_eq!(kiosk.view().prompt.phrase.0.len(), 1);
+    assert_eq!(
+        kiosk.view().prompt.phrase,
+        Phrase::prompt_with("pension.failed.staff-offer", vec![Phrase::prompt("pension.failed.wrong-direction.nod")])
+    );
+    assert_eq!(kiosk.view().lines[0].text, "您还可以再试2次。", "a wrong move counts");
+    assert_eq!(kiosk.view().items[1].label, "改为左右转头");
+}
+
+#[test]
+fn a_resident_guided_for_minutes_is_not_wiped_but_staff_are_offered_at_the_limit() {
+    let mut kiosk = at_the_camera();
+    let mut effects = Vec::new();
+    for _ in QUIET_START_SECS..FACE_TIME_LIMIT_SECS - 2 {
+        effects.extend(kiosk.handle(Event::Tick(1)));
+        effects.extend(face(&mut kiosk, FaceNews::Hint(FaceHint::HoldStill)));
+    }
+    assert_eq!(kiosk.view().page, Page::Face, "four minutes of guidance are four minutes of use");
+    for _ in 0..2 {
+        effects = kiosk.handle(Event::Tick(1));
+    }
+    assert_eq!(kiosk.view().title, "这次没有成功");
+    assert!(effects.contains(&Effect::CloseCamera));
+    assert!(spoken(&effects).contains(&"pension.failed.took-too-long".to_string()), "{effects:?}");
+    assert!(spoken(&effects).contains(&"pension.failed.staff-offer".to_string()));
+    assert_eq!(item_ids(&kiosk), [action::RETRY, action::CALL_STAFF, action::HOME]);
+    assert_eq!(kiosk.view().lines[0].text, "您还可以再试3次。");
 }
 
 #[test]
@@ -99,15 +214,17 @@ fn guidance_is_shown_and_said_each_time_it_comes_after_a_quiet_start() {
     activate(&mut kiosk, home::PENSION);
     activate(&mut kiosk, action::AGREE);
     type_keys(&mut kiosk, ID_NUMBER);
-    activate(&mut kiosk, action::ENTRY_DONE);
+    for id in [action::ENTRY_DONE, action::STANDING, action::TURN] {
+        activate(&mut kiosk, id);
+    }
     assert!(spoken(&face(&mut kiosk, FaceNews::Hint(FaceHint::MoveLeft))).is_empty(), "the screen's words first");
 
     kiosk.handle(Event::Tick(QUIET_START_SECS));
     assert_eq!(spoken(&face(&mut kiosk, FaceNews::Hint(FaceHint::MoveLeft))), ["face.hint.move-left"]);
     assert_eq!(kiosk.view().lines[0].text.phrase, Phrase::prompt("face.hint.move-left"));
     assert_eq!(spoken(&face(&mut kiosk, FaceNews::Hint(FaceHint::MoveLeft))), ["face.hint.move-left"], "repeated");
-    assert_eq!(spoken(&face(&mut kiosk, FaceNews::TurnLeft)), ["face.turn-left"]);
-    assert_eq!(spoken(&face(&mut kiosk, FaceNews::TurnRight)), ["face.turn-right"]);
+    assert_eq!(spoken(&face(&mut kiosk, FaceNews::Move(Motion::TurnLeft))), ["face.turn-left"]);
+    assert_eq!(spoken(&face(&mut kiosk, FaceNews::Move(Motion::TurnRight))), ["face.turn-right"]);
     assert_eq!(spoken(&face(&mut kiosk, FaceNews::FaceFront)), ["face.face-front"]);
     assert_eq!(kiosk.view().lines[0].text, "请转回正面，别动");
 }
@@ -135,7 +252,10 @@ fn the_picture_is_submitted_then_dropped_and_the_answer_said() {
     let submitted = effects.iter().find(|e| matches!(e, Effect::SubmitFaceAuth { .. })).unwrap();
     let Effect::SubmitFaceAuth { id_number, attempt, liveness, .. } = submitted else { unreachable!() };
     assert_eq!((id_number.as_str(), *attempt), (ID_NUMBER, 1));
-    assert_eq!(*liveness, Liveness { passed: true, turned_left: true, turned_right: true, duration_ms: 3400 });
+    assert_eq!(
+        *liveness,
+        Liveness { passed: true, movement: Movement::Turn, turned_left: true, turned_right: true, duration_ms: 3400 }
+    );
     assert!(!effects.contains(&Effect::DiscardFacePhoto));
     assert_eq!(kiosk.view().page, Page::Busy);
 
@@ -188,20 +308,24 @@ fn three_failed_tries_send_the_resident_to_staff() {
     assert!(effects.contains(&Effect::CloseCamera));
     let view = kiosk.view();
     assert_eq!(view.title, "这次没有成功");
-    assert_eq!(view.prompt.phrase, Phrase::prompt("pension.failed.wrong-direction"));
+    assert_eq!(
+        view.prompt.phrase,
+        Phrase::prompt_with("pension.failed.staff-offer", vec![Phrase::prompt("pension.failed.wrong-direction")])
+    );
+    assert_eq!(view.prompt, "转头的方向反了。请先向左转头，再向右转头。也可以请工作人员帮忙。");
     assert_eq!(view.lines[0].text, "您还可以再试2次。");
     assert!(spoken(&effects).contains(&"pension.failed.wrong-direction".to_string()));
-    assert_eq!(item_ids(&kiosk), [action::RETRY, action::CALL_STAFF, action::HOME]);
+    assert_eq!(item_ids(&kiosk), [action::RETRY, action::OTHER_MOVEMENT, action::CALL_STAFF, action::HOME]);
 
     let effects = activate(&mut kiosk, action::RETRY);
-    assert!(effects.contains(&Effect::OpenCamera(CameraUse::Face)), "a new attempt: {effects:?}");
+    assert!(effects.contains(&Effect::OpenCamera(STANDING_TURN)), "a new attempt: {effects:?}");
     assert_eq!(kiosk.view().lines[1].text, "第2次，最多3次");
     kiosk.handle(Event::Tick(QUIET_START_SECS));
     let (attempt, _) = submission(&face(&mut kiosk, FaceNews::Captured(evidence())));
     assert_eq!(attempt, 2);
     let effects = kiosk.handle(Event::FaceAuthSubmitted(refused("invalid_photo")));
     assert!(effects.contains(&Effect::DiscardFacePhoto));
-    assert_eq!(kiosk.view().prompt, "照片无法使用", "the API's reason");
+    assert_eq!(kiosk.view().prompt, "照片无法使用也可以请工作人员帮忙。", "the API's reason");
 
     activate(&mut kiosk, action::RETRY);
     kiosk.handle(Event::Tick(QUIET_START_SECS));
@@ -234,9 +358,9 @@ fn no_camera_sends_the_resident_to_staff() {
 fn news_for_a_screen_already_left_is_ignored() {
     let mut kiosk = at_the_camera();
     kiosk.handle(Event::Bar(BarAction::Back));
-    assert_eq!(kiosk.view().page, Page::Entry);
+    assert_eq!(kiosk.view().page, Page::List);
     assert!(face(&mut kiosk, FaceNews::Captured(evidence())).is_empty());
-    assert_eq!(kiosk.view().page, Page::Entry);
+    assert_eq!(kiosk.view().page, Page::List);
 }
 
 #[test]
