@@ -13,6 +13,7 @@
 
 pub mod camera;
 pub mod config;
+pub mod desk;
 pub mod effects;
 pub mod headphones;
 pub mod legibility;

@@ -1,6 +1,7 @@
 //! The interpreter's video call, through an existing video engine rather than one of our own:
 //! a launcher opens the call's room in a window of its own (by default a Jitsi Meet room in a
-//! Chromium app window), and the kiosk watches for that window to close.
+//! Chromium app window) in the region of the screen below the kiosk's bar, keeps it there (see
+//! [`crate::desk`]), and watches for that window to close.
 
 use std::io;
 use std::os::unix::process::CommandExt;
@@ -10,16 +11,21 @@ use std::time::{Duration, Instant};
 
 use kiosk_core::profile::Language;
 
+use crate::desk::{Desk, Region};
+
 /// Opens video rooms. A center can put its own platform behind it (SIP through baresip, say).
 pub trait VideoLauncher {
-    /// Opens the room at `join_url` with the interface in `language`.
-    fn open(&self, join_url: &str, language: Language) -> io::Result<Box<dyn VideoWindow>>;
+    /// Opens the room at `join_url` with the interface in `language`, in `region` of the screen.
+    fn open(&self, join_url: &str, language: Language, region: Region) -> io::Result<Box<dyn VideoWindow>>;
 }
 
 /// An open video window; dropping it closes the window.
 pub trait VideoWindow {
     /// `None` while the window is open.
     fn closed(&mut self) -> Option<Closed>;
+    /// Puts the window back in its region, and the keyboard back on the kiosk, if either
+    /// moved; called every few hundred milliseconds while the window is open.
+    fn keep_in_place(&mut self);
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,16 +36,17 @@ pub enum Closed {
     Failed,
 }
 
-/// The default command: the room in a Chromium app window filling the screen, camera and
-/// microphone allowed without asking, in a fresh profile (so no other Chromium window takes
-/// the call over, and nothing of one call is left for the next).
+/// The default command: the room in a Chromium app window over the screen below the kiosk's
+/// bar, camera and microphone allowed without asking, in a fresh profile (so no other Chromium
+/// window takes the call over, and nothing of one call is left for the next).
 pub fn default_command() -> Vec<String> {
     let mut command: Vec<String> = [
         "chromium",
         "--app={url}",
         "--user-data-dir={profile}",
         "--auto-accept-camera-and-microphone-capture",
-        "--start-fullscreen",
+        "--window-position={x},{y}",
+        "--window-size={width},{height}",
         "--no-first-run",
         "--no-default-browser-check",
         "--disable-session-crashed-bubble",
@@ -55,8 +62,8 @@ pub fn default_command() -> Vec<String> {
 }
 
 /// The one launcher: runs a configured command in which `{url}` is the room's address (with
-/// Jitsi's settings added for a web address) and `{profile}` an empty folder for the call,
-/// removed afterwards.
+/// Jitsi's settings added for a web address), `{profile}` an empty folder for the call,
+/// removed afterwards, and `{x}`, `{y}`, `{width}`, `{height}` the window's region in pixels.
 pub struct CommandLauncher {
     command: Vec<String>,
     /// The name the interpreter sees for this kiosk.
@@ -72,11 +79,18 @@ impl CommandLauncher {
 }
 
 impl VideoLauncher for CommandLauncher {
-    fn open(&self, join_url: &str, language: Language) -> io::Result<Box<dyn VideoWindow>> {
+    fn open(&self, join_url: &str, language: Language, region: Region) -> io::Result<Box<dyn VideoWindow>> {
         let url = room_url(join_url, &self.display_name, language);
         let profile = self.scratch.join(format!("video-call-{}", uuid::Uuid::new_v4().simple()));
         std::fs::create_dir_all(&profile)?;
-        let fill = |arg: &String| arg.replace("{url}", &url).replace("{profile}", &profile.to_string_lossy());
+        let fill = |arg: &String| {
+            arg.replace("{url}", &url)
+                .replace("{profile}", &profile.to_string_lossy())
+                .replace("{x}", &region.x.to_string())
+                .replace("{y}", &region.y.to_string())
+                .replace("{width}", &region.width.to_string())
+                .replace("{height}", &region.height.to_string())
+        };
         let Some((program, args)) = self.command.split_first() else {
             return Err(io::Error::new(io::ErrorKind::InvalidInput, "the video command is empty"));
         };
@@ -92,7 +106,10 @@ impl VideoLauncher for CommandLauncher {
         }
         let spawned = command.spawn();
         match spawned {
-            Ok(child) => Ok(Box::new(LaunchedWindow { child: Some(child), profile })),
+            Ok(child) => {
+                let group = child.id();
+                Ok(Box::new(LaunchedWindow { child: Some(child), profile, group, region, desk: Desk::connect() }))
+            }
             Err(e) => {
                 let _ = std::fs::remove_dir_all(&profile);
                 Err(io::Error::new(e.kind(), format!("cannot run {program}: {e}")))
@@ -105,6 +122,11 @@ struct LaunchedWindow {
     /// `None` once it has been reaped.
     child: Option<Child>,
     profile: PathBuf,
+    /// The program's process group: its windows may belong to any process of it.
+    group: u32,
+    region: Region,
+    /// `None` off X: the window stays where the program put it.
+    desk: Option<Desk>,
 }
 
 impl VideoWindow for LaunchedWindow {
@@ -124,6 +146,13 @@ impl VideoWindow for LaunchedWindow {
         };
         self.child = None;
         Some(closed)
+    }
+
+    fn keep_in_place(&mut self) {
+        if let Some(desk) = &self.desk {
+            desk.keep_in(self.group, self.region);
+            desk.keep_keyboard();
+        }
     }
 }
 
@@ -175,6 +204,9 @@ pub fn room_url(join_url: &str, display_name: &str, language: Language) -> Strin
         ("config.startWithAudioMuted", "false".to_string()),
         ("config.startWithVideoMuted", "false".to_string()),
         ("config.disableDeepLinking", "true".to_string()),
+        // No hang-up or full-screen button in the video: the kiosk's bar ends the call (and
+        // closes the window), so no page of Jitsi's is left behind on the screen.
+        ("config.toolbarButtons", r#"["microphone","camera","tileview"]"#.to_string()),
         ("config.defaultLanguage", json(language)),
         ("userInfo.displayName", json(display_name)),
     ];
@@ -201,6 +233,8 @@ mod tests {
     use std::os::unix::fs::PermissionsExt;
     use std::path::Path;
 
+    const REGION: Region = Region { x: 0, y: 120, width: 1920, height: 900 };
+
     /// A stand-in for the video program: records its arguments, one per line, then runs
     /// `then` (a shell command).
     fn stub(dir: &Path, then: &str) -> Vec<String> {
@@ -208,7 +242,9 @@ mod tests {
         let args = dir.join("args");
         std::fs::write(&script, format!("#!/bin/sh\nprintf '%s\\n' \"$@\" > '{}'\n{then}\n", args.display())).unwrap();
         std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
-        vec![script.to_string_lossy().into(), "--app={url}".into(), "--user-data-dir={profile}".into()]
+        let args =
+            ["--app={url}", "--user-data-dir={profile}", "--window-position={x},{y}", "--window-size={width},{height}"];
+        [script.to_string_lossy().into()].into_iter().chain(args.map(String::from)).collect()
     }
 
     /// Polls `check` until it gives a value, for up to 5 s.
@@ -256,6 +292,9 @@ mod tests {
         let settings: Vec<&str> = hash.split('&').collect();
         assert!(settings.contains(&"config.prejoinConfig.enabled=false"), "{hash}");
         assert!(settings.contains(&"config.defaultLanguage=%22zhCN%22"), "{hash}");
+        let toolbar = settings.iter().find_map(|s| s.strip_prefix("config.toolbarButtons=")).unwrap();
+        let buttons: Vec<String> = serde_json::from_slice(&percent_decode(toolbar)).unwrap();
+        assert!(!buttons.iter().any(|b| b == "hangup" || b == "fullscreen"), "the kiosk's bar ends calls: {buttons:?}");
         let name = settings.iter().find_map(|s| s.strip_prefix("userInfo.displayName=")).unwrap();
         assert!(name.bytes().all(|b| b.is_ascii_alphanumeric() || b"%-_.~".contains(&b)), "{name}");
         // Decoded, it is the name as a JSON string.
@@ -290,7 +329,7 @@ mod tests {
     fn the_command_gets_the_room_and_a_fresh_profile_and_its_exit_is_noticed() {
         let dir = tempfile::tempdir().unwrap();
         let launcher = CommandLauncher::new(stub(dir.path(), "exit 0"), "大厅一号机", dir.path());
-        let mut window = launcher.open("https://meet.example.cn/csc-42", Language::Zh).unwrap();
+        let mut window = launcher.open("https://meet.example.cn/csc-42", Language::Zh, REGION).unwrap();
         let args = recorded(dir.path());
         assert_eq!(
             args[0],
@@ -298,6 +337,7 @@ mod tests {
         );
         let profile = args[1].strip_prefix("--user-data-dir=").unwrap();
         assert!(Path::new(profile).starts_with(dir.path()));
+        assert_eq!(args[2..], ["--window-position=0,120", "--window-size=1920,900"], "below the kiosk's bar");
         assert_eq!(eventually("the window to close", || window.closed()), Closed::Normally);
         drop(window);
         eventually("the call's profile to be removed", || (!Path::new(profile).exists()).then_some(()));
@@ -307,10 +347,10 @@ mod tests {
     fn a_failing_program_is_reported_as_failed() {
         let dir = tempfile::tempdir().unwrap();
         let launcher = CommandLauncher::new(stub(dir.path(), "exit 3"), "k", dir.path());
-        let mut window = launcher.open("https://meet.example.cn/csc-1", Language::En).unwrap();
+        let mut window = launcher.open("https://meet.example.cn/csc-1", Language::En, REGION).unwrap();
         assert_eq!(eventually("the window to close", || window.closed()), Closed::Failed);
         let missing = CommandLauncher::new(vec!["/nonexistent/video-program".into()], "k", dir.path());
-        assert!(missing.open("https://meet.example.cn/csc-1", Language::En).is_err());
+        assert!(missing.open("https://meet.example.cn/csc-1", Language::En, REGION).is_err());
     }
 
     #[test]
@@ -320,7 +360,7 @@ mod tests {
         // The stub starts a helper, as a browser does, and both wait.
         let then = format!("sleep 60 & echo $$ $! > '{}'\nwait", pids.display());
         let launcher = CommandLauncher::new(stub(dir.path(), &then), "k", dir.path());
-        let mut window = launcher.open("https://meet.example.cn/csc-1", Language::Zh).unwrap();
+        let mut window = launcher.open("https://meet.example.cn/csc-1", Language::Zh, REGION).unwrap();
         let pids = pids_in(&pids, 2);
         assert_eq!(window.closed(), None, "still open");
         drop(window);
@@ -335,7 +375,7 @@ mod tests {
         let launcher = CommandLauncher::new(stub(dir.path(), &then), "k", dir.path());
         // The thread that opens it stands for the kiosk: it stops without closing the window.
         let kiosk = std::thread::spawn(move || {
-            let window = launcher.open("https://meet.example.cn/csc-1", Language::Zh).unwrap();
+            let window = launcher.open("https://meet.example.cn/csc-1", Language::Zh, REGION).unwrap();
             let pids = pids_in(&pid_file, 1);
             std::mem::forget(window);
             (pids, dir)

@@ -23,6 +23,7 @@ use tokio::sync::oneshot;
 
 use crate::camera::face::FacePhoto;
 use crate::camera::{FrameSource, OpenError};
+use crate::desk::Region;
 use crate::effects::{EffectRunner, ServiceApi};
 use crate::speech::Voice;
 use crate::video::{Closed, VideoLauncher, VideoWindow};
@@ -232,7 +233,7 @@ impl Controller {
     /// Opens the interpreter's video room; a launcher that fails is reported like a window that
     /// failed, at the next tick.
     fn open_video_window(&self, join_url: &str, language: Language) {
-        match self.video.open(join_url, language) {
+        match self.video.open(join_url, language, self.video_region()) {
             Ok(window) => *self.video_window.borrow_mut() = Some(window),
             Err(e) => {
                 eprintln!("kiosk: cannot open the video call: {e}");
@@ -241,8 +242,23 @@ impl Controller {
         }
     }
 
-    /// Tells the core when the video window has closed.
+    /// The screen below the bar and above the caption strip: the video's, while the bar (with
+    /// its 结束通话) and the captions stay in sight.
+    fn video_region(&self) -> Region {
+        let Some(window) = self.window.upgrade() else { return Region::default() };
+        let (scale, at, size) = (window.window().scale_factor(), window.window().position(), window.window().size());
+        let captions = window.global::<Captions>();
+        let strip = if captions.get_on() { captions.get_strip_height() } else { 0.0 };
+        let (bar, strip) =
+            ((window.global::<KioskView>().get_bar_height() * scale).ceil() as u32, (strip * scale) as u32);
+        Region { x: at.x, y: at.y + bar as i32, width: size.width, height: size.height.saturating_sub(bar + strip) }
+    }
+
+    /// Keeps the video window in its place, and tells the core when it has closed.
     fn watch_video_window(self: &Rc<Self>) {
+        if let Some(window) = self.video_window.borrow_mut().as_mut() {
+            window.keep_in_place();
+        }
         let closed = self.video_window.borrow_mut().as_mut().and_then(|w| w.closed());
         if let Some(closed) = closed {
             self.video_window.borrow_mut().take();

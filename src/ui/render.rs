@@ -72,6 +72,7 @@ pub fn view(window: &AppWindow, view: View, shown: Option<&View>) {
         });
     }
     screen.set_can_go_back(view.can_go_back);
+    screen.set_in_video_call(view.in_video_call);
     screen.set_idle_seconds_left(view.idle_warning.map_or(-1, |s| s as i32));
     screen.set_text_size_name(prompts::text(profile.text_size.prompt_id(), profile.language).into());
 
