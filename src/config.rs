@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 use clap::Parser;
 use ed25519_dalek::VerifyingKey;
 
+use kiosk_core::layout::{CameraPlace, JackPlace, KeypadPlace};
 use kiosk_core::profile::Language;
 use kiosk_core::speech::VoiceSettings;
-use kiosk_core::CameraPlace;
 
 use crate::legibility::Panel;
 use crate::ui::Keymap;
@@ -80,6 +80,8 @@ pub struct Config {
     /// The kiosk's only audio output is private (a handset or headphones): personal data
     /// may always be spoken. Otherwise only while headphones are reported plugged in.
     pub private_audio: bool,
+    /// The sound card whose speaker goes off while headphones are in (`amixer -c`).
+    pub sound_card: u32,
     /// The volume level each resident starts with, 1 (quietest) to 9 (the recordings as
     /// they are), 3 dB apart: set at installation for about 65 dBA at the resident's head.
     pub volume: u8,
@@ -155,6 +157,7 @@ impl Config {
             idle_timeout_secs: 60,
             voices_dir: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/voices")),
             private_audio: false,
+            sound_card: 0,
             volume: VoiceSettings::DEFAULT_VOLUME as u8 + 1,
             panel: Panel::DEFAULT,
             keypad: Keymap::default(),
@@ -229,6 +232,13 @@ impl Config {
                     self.panel.height_px = height_px;
                 }
                 "camera_file" => self.camera_file = Some(parse_camera_file(&as_str()?).map_err(|r| error(key, r))?),
+                "sound_card" => {
+                    let index = value
+                        .as_integer()
+                        .and_then(|i| u32::try_from(i).ok())
+                        .ok_or_else(|| error(key, format!("expected a card number (0, 1, ...), found {value}")))?;
+                    self.sound_card = index;
+                }
                 "camera_device" => {
                     let index = value
                         .as_integer()
@@ -236,13 +246,10 @@ impl Config {
                         .ok_or_else(|| error(key, format!("expected a device number (0, 1, ...), found {value}")))?;
                     self.camera_device = index;
                 }
-                "camera_place" => {
-                    let name = as_str()?;
-                    self.camera_place = CameraPlace::parse(&name).ok_or_else(|| {
-                        let known: Vec<&str> = CameraPlace::ALL.iter().map(|p| p.name()).collect();
-                        error(key, format!("expected one of {}, found \"{name}\"", known.join(", ")))
-                    })?;
-                }
+                "camera_place" => self.camera_place = CameraPlace::parse(&as_str()?).map_err(|r| error(key, r))?,
+                // For the braille bezel label (braille-guides --kiosk-config), checked here too.
+                "keypad_place" => drop(KeypadPlace::parse(&as_str()?).map_err(|r| error(key, r))?),
+                "jack_place" => drop(JackPlace::parse(&as_str()?).map_err(|r| error(key, r))?),
                 "receipt_public_key" => {
                     self.receipt_public_key = Some(parse_public_key(&as_str()?).map_err(|r| error(key, r))?)
                 }
@@ -261,7 +268,7 @@ impl Config {
                 _ => {
                     return Err(error(
                         key,
-                        "unknown key (known: api_url, kiosk_id, token, language, fullscreen, data_dir, idle_timeout_secs, voices_dir, private_audio, volume, keypad_file, panel_inches, panel_pixels, camera_file, camera_device, camera_place, receipt_public_key, kiosk_name, video_command)"
+                        "unknown key (known: api_url, kiosk_id, token, language, fullscreen, data_dir, idle_timeout_secs, voices_dir, private_audio, sound_card, volume, keypad_file, panel_inches, panel_pixels, camera_file, camera_device, camera_place, keypad_place, jack_place, receipt_public_key, kiosk_name, video_command)"
                             .into(),
                     ))
                 }
@@ -401,7 +408,7 @@ mod tests {
         let config = load_file(&format!(
             "api_url = \"http://10.0.0.5:8080/\"\nkiosk_id = \"hall-2\"\ntoken = \"t0k\"\nlanguage = \"en\"\n\
              fullscreen = false\ndata_dir = \"/var/lib/kiosk\"\nidle_timeout_secs = 90\n\
-             voices_dir = \"/opt/kiosk/voices\"\nprivate_audio = true\nvolume = 4\npanel_inches = 23.8\npanel_pixels = [1920, 1200]\ncamera_file = \"/\"\ncamera_device = 2\ncamera_place = \"below-centre\"\n\
+             voices_dir = \"/opt/kiosk/voices\"\nprivate_audio = true\nsound_card = 1\nvolume = 4\npanel_inches = 23.8\npanel_pixels = [1920, 1200]\ncamera_file = \"/\"\ncamera_device = 2\ncamera_place = \"below-centre\"\nkeypad_place = \"right-of-screen\"\njack_place = \"below-keypad\"\n\
              receipt_public_key = \"d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a\"\n\
              kiosk_name = \"大厅 2号机\"\nvideo_command = [\"baresip\", \"-e\", \"/dial {{url}}\"]\n\
              keypad_file = \"{keypad}\"\n",
@@ -416,6 +423,7 @@ mod tests {
         assert_eq!(config.voices_dir, PathBuf::from("/opt/kiosk/voices"));
         assert!(config.private_audio);
         assert_eq!(config.volume, 4);
+        assert_eq!(config.sound_card, 1);
         assert_eq!(config.panel, Panel { diagonal_inches: 23.8, width_px: 1920, height_px: 1200 });
         assert_eq!(config.camera_file, Some(PathBuf::from("/")));
         assert_eq!(config.camera_device, 2);
@@ -441,8 +449,10 @@ mod tests {
         assert_eq!(load_file("camera_file = \"/no/such/images\"\n").unwrap_err().key, "camera_file");
         assert_eq!(load_file("camera_device = -1\n").unwrap_err().key, "camera_device");
         assert!(load_file("camera_place = \"overhead\"\n").unwrap_err().reason.contains("above-centre"));
+        assert_eq!(load_file("jack_place = \"behind\"\n").unwrap_err().key, "jack_place");
         assert!(load_file("volume = 10\n").unwrap_err().reason.contains("1 (quietest) to 9"));
         assert_eq!(load_file("volume = \"loud\"\n").unwrap_err().key, "volume");
+        assert_eq!(load_file("sound_card = -1\n").unwrap_err().key, "sound_card");
         assert_eq!(load_file("panel_inches = 2\n").unwrap_err().key, "panel_inches");
         assert_eq!(load_file("panel_pixels = [1920]\n").unwrap_err().key, "panel_pixels");
         assert_eq!(load_file("keypad_file = \"/no/such/keypad.toml\"\n").unwrap_err().key, "keypad_file");

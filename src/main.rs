@@ -7,7 +7,7 @@ use clap::Parser;
 use contract::ApiClient;
 use kiosk::camera::{self, CameraChoice};
 use kiosk::config::{Config, Flags};
-use kiosk::headphones;
+use kiosk::headphones::{self, AlsaMixer, Mixer};
 use kiosk::legibility::{self, Panel};
 use kiosk::speech::voice_pack::VoicePack;
 use kiosk::speech::Speaker;
@@ -57,13 +57,19 @@ fn speaker(config: &Config) -> Speaker {
     Speaker::open(move || VoicePack::load(&voices_dir).map_err(|e| eprintln!("kiosk: voice pack: {e}")).ok())
 }
 
-/// Plugging headphones in (where the sound chip reports its jack) starts voice navigation
-/// in private listening.
-fn watch_headphones(events: mpsc::Sender<Event>) {
+/// Plugging headphones in (where the sound chip reports its jack) starts voice navigation,
+/// in private listening once the speaker is switched off; unplugging them turns it on again.
+fn watch_headphones(events: mpsc::Sender<Event>, sound_card: u32) {
     for jack in headphones::jacks(Path::new("/sys/class/input"), Path::new("/dev/input")) {
         let events = events.clone();
         std::thread::spawn(move || {
-            let watched = headphones::watch(&jack, |plugged| drop(events.send(Event::Headphones(plugged))));
+            let mixer = AlsaMixer::new(sound_card);
+            let changed = |plugged| {
+                let routed = mixer.route(plugged).map_err(|e| eprintln!("kiosk: sound card {sound_card}: {e}"));
+                let private = plugged && routed.is_ok();
+                drop(events.send(Event::Headphones { plugged, private }))
+            };
+            let watched = headphones::watch(&jack, changed);
             if let Err(e) = watched {
                 eprintln!("kiosk: headphone jack {}: {e}", jack.display());
             }
@@ -129,7 +135,7 @@ fn run(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
     let ui = KioskUi::new(kiosk, api, devices)?;
     ui.window.window().set_fullscreen(config.fullscreen);
     ui.start();
-    watch_headphones(ui.events());
+    watch_headphones(ui.events(), config.sound_card);
     check_legibility(config.panel, ui.window.global::<Theme>().get_smallest_text());
     ui.window.run()?;
     if let Some(server) = embedded {

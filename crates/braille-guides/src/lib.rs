@@ -17,6 +17,7 @@ pub mod layout;
 pub mod louis;
 
 use contract::model::{Bilingual, Catalog, MaterialForm, Service, WindowType};
+use kiosk_core::layout::{JackPlace, KeypadPlace};
 use layout::Block;
 use std::path::Path;
 
@@ -107,7 +108,81 @@ pub const LABELS: &[(&str, &str, &str)] = &[
     ("material.original", "原件", "original"),
     ("material.copy", "复印件", "photocopy"),
     ("material.original-and-copy", "原件和复印件", "original and photocopy"),
+    ("bezel.keypad.below-screen", "键盘在屏幕下方", "Keypad below the screen"),
+    ("bezel.keypad.right-of-screen", "键盘在屏幕右边", "Keypad right of the screen"),
+    ("bezel.keypad.left-of-screen", "键盘在屏幕左边", "Keypad left of the screen"),
+    ("bezel.jack.right-of-keypad", "耳机插孔在键盘右边", "headphone jack to its right"),
+    ("bezel.jack.left-of-keypad", "耳机插孔在键盘左边", "headphone jack to its left"),
+    ("bezel.jack.below-keypad", "耳机插孔在键盘下方", "headphone jack below it"),
 ];
+
+/// Where the keypad, the headphone jack and the Help key are, for the bezel label: from the
+/// kiosk's configuration (`keypad_place`, `jack_place`, and the `[bezel]` table of its
+/// `keypad_file`), so the label tells what this kiosk has.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bezel {
+    pub keypad: KeypadPlace,
+    pub jack: JackPlace,
+    /// Where the Help key is on the keypad, from the keypad file.
+    pub help_key: Bilingual,
+}
+
+/// The kiosk's default keypad (EZ Access), for a kiosk whose configuration names none.
+const DEFAULT_KEYPAD: &str = include_str!("../../../keypads/ez-access.toml");
+
+impl Default for Bezel {
+    fn default() -> Bezel {
+        Bezel {
+            keypad: KeypadPlace::BelowScreen,
+            jack: JackPlace::RightOfKeypad,
+            help_key: help_key(DEFAULT_KEYPAD).expect("the EZ Access keypad file says where Help is"),
+        }
+    }
+}
+
+impl Bezel {
+    /// From a kiosk's configuration file (its other keys are the kiosk's business).
+    pub fn from_kiosk_config(path: &Path) -> Result<Bezel, String> {
+        let read = |path: &Path| std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()));
+        let config: toml::Table = read(path)?.parse().map_err(|e| format!("{}: {e}", path.display()))?;
+        let value = |key: &str| config.get(key).and_then(|v| v.as_str());
+        let mut bezel = Bezel::default();
+        let in_file = |key: &str, e: String| format!("{}: {key}: {e}", path.display());
+        if let Some(name) = value("keypad_place") {
+            bezel.keypad = KeypadPlace::parse(name).map_err(|e| in_file("keypad_place", e))?;
+        }
+        if let Some(name) = value("jack_place") {
+            bezel.jack = JackPlace::parse(name).map_err(|e| in_file("jack_place", e))?;
+        }
+        if let Some(keypad) = value("keypad_file") {
+            bezel.help_key = help_key(&read(Path::new(keypad))?).map_err(|e| format!("{keypad}: {e}"))?;
+        }
+        Ok(bezel)
+    }
+
+    /// The bezel label's source with its places filled in.
+    fn fill(&self, source: &str, language: Language) -> String {
+        let help_key = match language {
+            Language::Chinese => &self.help_key.zh,
+            Language::English => &self.help_key.en,
+        };
+        source
+            .replace("{keypad}", label(language, &format!("bezel.keypad.{}", self.keypad.name())))
+            .replace("{jack}", label(language, &format!("bezel.jack.{}", self.jack.name())))
+            .replace("{help-key}", help_key)
+    }
+}
+
+/// The `help_key` of a keypad file's `[bezel]` table: `{ zh = "...", en = "..." }`.
+fn help_key(keypad_file: &str) -> Result<Bilingual, String> {
+    let file: toml::Table = keypad_file.parse().map_err(|e| format!("{e}"))?;
+    let help = file.get("bezel").and_then(|b| b.get("help_key")).ok_or("no [bezel] help_key")?;
+    let text = |language: &str| help.get(language).and_then(|t| t.as_str()).map(str::to_string);
+    match (text("zh"), text("en")) {
+        (Some(zh), Some(en)) => Ok(Bilingual::new(zh, en)),
+        _ => Err("[bezel] help_key needs zh and en".into()),
+    }
+}
 
 fn label(language: Language, id: &str) -> &'static str {
     let (_, zh, en) = LABELS.iter().find(|(i, _, _)| *i == id).expect("a label of LABELS");
@@ -299,17 +374,18 @@ pub struct Document {
 }
 
 /// Every guide in both languages: `zh/bezel`, `en/overview`, `zh/services/<code>`, ...
-pub fn documents(catalog: &Catalog) -> Vec<Document> {
+pub fn documents(catalog: &Catalog, places: &Bezel) -> Vec<Document> {
     let mut documents = Vec::new();
     for language in Language::ALL {
         let (bezel, overview) = sources(language);
+        let bezel = places.fill(bezel, language);
         let document = |name: String, texts, numbered| Document {
             language,
             name: format!("{}/{name}", language.code()),
             texts,
             numbered,
         };
-        documents.push(document("bezel".into(), parse_source(bezel, language, catalog), false));
+        documents.push(document("bezel".into(), parse_source(&bezel, language, catalog), false));
         documents.push(document("overview".into(), parse_source(overview, language, catalog), true));
         for service in &catalog.services {
             let name = format!("services/{}", file_stem(&service.code));
@@ -320,9 +396,9 @@ pub fn documents(catalog: &Catalog) -> Vec<Document> {
 }
 
 /// Every guide as BRF and as Unicode braille text.
-pub fn generate(catalog: &Catalog) -> Result<Vec<Output>, louis::Error> {
+pub fn generate(catalog: &Catalog, bezel: &Bezel) -> Result<Vec<Output>, louis::Error> {
     let mut outputs = Vec::new();
-    for document in documents(catalog) {
+    for document in documents(catalog, bezel) {
         let pages = braille_pages(&document.texts, document.language, document.numbered)?;
         outputs.push(Output { path: format!("{}.brf", document.name), content: brf(&pages.pages)? });
         outputs.push(Output { path: format!("{}.txt", document.name), content: unicode_text(&pages.pages) });
@@ -334,7 +410,7 @@ pub fn generate(catalog: &Catalog) -> Result<Vec<Output>, louis::Error> {
 /// spells (`word<TAB>cells<TAB>syllables`), for reviewing readings (`--review`).
 pub fn review(catalog: &Catalog) -> Result<Vec<String>, louis::Error> {
     let mut words: Vec<String> = Vec::new();
-    for document in documents(catalog).iter().filter(|d| d.language == Language::Chinese) {
+    for document in documents(catalog, &Bezel::default()).iter().filter(|d| d.language == Language::Chinese) {
         for text in &document.texts {
             let (Text::Title(t) | Text::Heading(t) | Text::Paragraph(t) | Text::Item(t)) = text;
             words.extend(chinese::segment(t).split(' ').map(String::from));

@@ -1,7 +1,7 @@
 //! `braille-guides`: regenerates the braille guides from a service catalog, or checks that
 //! the files in the output folder are up to date (`--check`).
 
-use braille_guides::{generate, review, stale, write, SEED_CATALOG};
+use braille_guides::{generate, review, stale, write, Bezel, SEED_CATALOG};
 use clap::Parser;
 use contract::model::Catalog;
 use contract::ApiClient;
@@ -20,6 +20,11 @@ struct Args {
     /// The bearer token for --api
     #[arg(long)]
     token: Option<String>,
+    /// The kiosk's configuration (kiosk.toml): the bezel label says where its keypad
+    /// (`keypad_place`), headphone jack (`jack_place`) and Help key (its `keypad_file`) are
+    /// [default: below the screen, to the keypad's right, EZ Access]
+    #[arg(long, value_name = "FILE")]
+    kiosk_config: Option<PathBuf>,
     /// Output folder
     #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/../../braille-guides"))]
     out: PathBuf,
@@ -52,7 +57,11 @@ fn run(args: &Args) -> Result<bool, String> {
         }
         return Ok(true);
     }
-    let outputs = generate(&catalog).map_err(|e| e.to_string())?;
+    let bezel = match &args.kiosk_config {
+        Some(path) => Bezel::from_kiosk_config(path)?,
+        None => Bezel::default(),
+    };
+    let outputs = generate(&catalog, &bezel).map_err(|e| e.to_string())?;
     if args.check {
         let stale = stale(&args.out, &outputs);
         for path in &stale {

@@ -2,7 +2,7 @@
 //! word split, Chinese read right, long texts whole, and the command's --check.
 
 use braille_guides::layout::{BLANK, CELLS, LINES};
-use braille_guides::{braille_pages, documents, generate, louis, stale, Language, LABELS, SEED_CATALOG};
+use braille_guides::{braille_pages, documents, generate, louis, stale, Bezel, Language, LABELS, SEED_CATALOG};
 use contract::model::Catalog;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -21,14 +21,14 @@ fn cells(s: &str) -> Vec<char> {
 
 #[test]
 fn committed_guides_are_up_to_date() {
-    let stale = stale(&committed(), &generate(&seed()).unwrap());
+    let stale = stale(&committed(), &generate(&seed(), &Bezel::default()).unwrap());
     assert!(stale.is_empty(), "stale braille guides (run `cargo run -p braille-guides`): {stale:?}");
 }
 
 #[test]
 fn every_guide_exists_in_both_languages_and_forms() {
     let catalog = seed();
-    let paths: Vec<String> = generate(&catalog).unwrap().into_iter().map(|o| o.path).collect();
+    let paths: Vec<String> = generate(&catalog, &Bezel::default()).unwrap().into_iter().map(|o| o.path).collect();
     for language in ["zh", "en"] {
         let mut names = vec!["bezel".to_string(), "overview".to_string()];
         names.extend(catalog.services.iter().map(|s| format!("services/{}", s.code)));
@@ -44,7 +44,7 @@ fn every_guide_exists_in_both_languages_and_forms() {
 
 #[test]
 fn brf_pages_are_40_cells_by_25_lines_with_crlf_and_page_numbers() {
-    for output in generate(&seed()).unwrap().iter().filter(|o| o.path.ends_with(".brf")) {
+    for output in generate(&seed(), &Bezel::default()).unwrap().iter().filter(|o| o.path.ends_with(".brf")) {
         let path = &output.path;
         assert!(output.content.is_ascii(), "{path}: not ASCII");
         assert!(!output.content.replace("\r\n", "").contains('\n'), "{path}: a line end that is not CRLF");
@@ -66,7 +66,7 @@ fn brf_pages_are_40_cells_by_25_lines_with_crlf_and_page_numbers() {
 
 #[test]
 fn unicode_text_is_six_dot_braille_in_the_same_layout() {
-    for output in generate(&seed()).unwrap().iter().filter(|o| o.path.ends_with(".txt")) {
+    for output in generate(&seed(), &Bezel::default()).unwrap().iter().filter(|o| o.path.ends_with(".txt")) {
         for line in output.content.split(['\n', '\x0C']) {
             assert!(line.chars().count() <= CELLS, "{}: {line}", output.path);
             assert!(line.chars().all(|c| ('\u{2800}'..='\u{283F}').contains(&c)), "{}: {line}", output.path);
@@ -76,7 +76,7 @@ fn unicode_text_is_six_dot_braille_in_the_same_layout() {
 
 #[test]
 fn no_word_is_split_across_lines() {
-    for document in documents(&seed()) {
+    for document in documents(&seed(), &Bezel::default()) {
         let pages = braille_pages(&document.texts, document.language, document.numbered).unwrap();
         assert_eq!(pages.cut_words, 0, "{}: a word cut at a line end", document.name);
     }
@@ -84,11 +84,38 @@ fn no_word_is_split_across_lines() {
 
 #[test]
 fn the_bezel_label_is_short() {
-    for document in documents(&seed()).iter().filter(|d| d.name.ends_with("bezel")) {
+    for document in documents(&seed(), &Bezel::default()).iter().filter(|d| d.name.ends_with("bezel")) {
         let pages = braille_pages(&document.texts, document.language, false).unwrap();
         assert_eq!(pages.pages.len(), 1);
         assert!(pages.pages[0].len() <= 12, "{}: {} lines", document.name, pages.pages[0].len());
     }
+}
+
+#[test]
+fn the_bezel_label_says_where_this_kiosks_keypad_jack_and_help_key_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("kiosk.toml");
+    let keypad = concat!(env!("CARGO_MANIFEST_DIR"), "/../../keypads/numeric-17.toml");
+    std::fs::write(
+        &config,
+        format!("kiosk_id = \"hall-2\"\nkeypad_place = \"right-of-screen\"\njack_place = \"below-keypad\"\nkeypad_file = \"{keypad}\"\n"),
+    )
+    .unwrap();
+    let bezel = Bezel::from_kiosk_config(&config).unwrap();
+    let label = |language: Language| {
+        let documents = documents(&seed(), &bezel);
+        let document = documents.iter().find(|d| d.language == language && d.name.ends_with("bezel")).unwrap();
+        format!("{:?}", document.texts)
+    };
+    let zh = label(Language::Chinese);
+    assert!(zh.contains("键盘在屏幕右边，耳机插孔在键盘下方。"), "{zh}");
+    assert!(zh.contains("帮助键是除号键"), "{zh}");
+    let en = label(Language::English);
+    assert!(en.contains("Keypad right of the screen, headphone jack below it."), "{en}");
+    assert!(en.contains("Help key: / (divide), top row."), "{en}");
+
+    std::fs::write(&config, "jack_place = \"behind\"\n").unwrap();
+    assert!(Bezel::from_kiosk_config(&config).unwrap_err().contains("jack_place"));
 }
 
 #[test]
@@ -239,8 +266,10 @@ fn the_overview_lists_every_service() {
     let mut catalog = seed();
     catalog.services[0].category = "not-a-category".into();
     for language in Language::ALL {
-        let overview =
-            documents(&catalog).into_iter().find(|d| d.language == language && d.name.ends_with("overview")).unwrap();
+        let overview = documents(&catalog, &Bezel::default())
+            .into_iter()
+            .find(|d| d.language == language && d.name.ends_with("overview"))
+            .unwrap();
         let text = format!("{:?}", overview.texts);
         for service in &catalog.services {
             assert!(text.contains(&language.pick(&service.name)), "{:?} missing", service.name);

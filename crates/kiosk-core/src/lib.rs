@@ -25,6 +25,7 @@ pub mod entry;
 mod guides;
 mod help;
 pub mod home;
+pub mod layout;
 mod narration;
 mod navigation;
 mod pension;
@@ -48,10 +49,10 @@ use contract::model::{
 };
 pub use contract::ApiFailure;
 use ed25519_dalek::VerifyingKey;
+pub use layout::CameraPlace;
 
 pub use pension::{
-    CameraPlace, FaceAttempt, FaceHint, FaceNews, Motion, TurnEvidence, TurnFailure, FACE_TIME_LIMIT_SECS,
-    QUIET_START_SECS,
+    FaceAttempt, FaceHint, FaceNews, Motion, TurnEvidence, TurnFailure, FACE_TIME_LIMIT_SECS, QUIET_START_SECS,
 };
 
 use narration::Snapshot;
@@ -80,9 +81,14 @@ pub enum Event {
     Nav(NavKey),
     /// The Help button held down: starts voice navigation.
     HelpHeld,
-    /// Headphones plugged in (true) or out, where the hardware reports it: plugging them in
-    /// starts voice navigation in private listening.
-    Headphones(bool),
+    /// Headphones plugged in or out, where the hardware reports it: plugging them in starts
+    /// voice navigation, in private listening when `private` (the adapter switched the
+    /// speaker off and checked it is off; otherwise bystanders may hear, and nothing personal
+    /// is said).
+    Headphones {
+        plugged: bool,
+        private: bool,
+    },
     /// The camera read a QR code at `now` (unix seconds, for the receipt's expiry).
     CodeRead {
         payload: String,
@@ -334,7 +340,7 @@ impl Event {
                 | Event::TicketIssued(_)
                 | Event::ReceiptRedeemed(_)
                 | Event::CameraFailed(_)
-                | Event::Headphones(_)
+                | Event::Headphones { .. }
                 | Event::InterpreterCallUpdated(_)
                 | Event::VideoCallClosed
                 | Event::VideoCallFailed
@@ -355,7 +361,7 @@ pub struct Kiosk {
     key_prefix: String,
     requests: u64,
     session: Session,
-    /// Headphones are plugged in: personal data may be spoken.
+    /// Headphones are plugged in and the speaker is off: personal data may be spoken.
     headphones: bool,
     /// The kiosk's only audio output is private (a handset), so speech is always private.
     private_output: bool,
@@ -364,7 +370,7 @@ pub struct Kiosk {
     /// The service API's public key, to check scanned receipts offline.
     receipt_key: Option<VerifyingKey>,
     /// Where the camera is, for the face screen's words.
-    camera_place: pension::CameraPlace,
+    camera_place: CameraPlace,
     /// Staff calls not yet taken by the API, and the one the session watches: kept across
     /// sessions, so a call made during a network outage is still sent.
     staff_calls: Vec<calls::StaffCallProgress>,
@@ -391,13 +397,13 @@ impl Kiosk {
             private_output: false,
             acted: false,
             receipt_key: None,
-            camera_place: pension::CameraPlace::default(),
+            camera_place: CameraPlace::default(),
             staff_calls: Vec::new(),
         }
     }
 
     /// Where the kiosk's camera is (the configuration says), for the face screen's words.
-    pub fn set_camera_place(&mut self, place: pension::CameraPlace) {
+    pub fn set_camera_place(&mut self, place: CameraPlace) {
         self.camera_place = place;
     }
 
@@ -463,7 +469,7 @@ impl Kiosk {
             Event::Touched | Event::MoreTime => vec![],
             Event::Nav(key) => self.nav(key),
             Event::HelpHeld => self.nav(NavKey::Help),
-            Event::Headphones(plugged) => self.headphones_plugged(plugged),
+            Event::Headphones { plugged, private } => self.headphones_plugged(plugged, private),
             Event::Tick(secs) => self.tick(secs),
             Event::CatalogLoaded(result) => self.catalog_loaded(result),
             Event::TicketIssued(result) => self.ticket_issued(result),
@@ -593,8 +599,8 @@ impl Kiosk {
         vec![]
     }
 
-    fn headphones_plugged(&mut self, plugged: bool) -> Vec<Effect> {
-        self.headphones = plugged;
+    fn headphones_plugged(&mut self, plugged: bool, private: bool) -> Vec<Effect> {
+        self.headphones = plugged && private;
         self.session.profile.voice |= plugged;
         vec![]
     }

@@ -9,6 +9,7 @@
 
 use contract::model::{ApiError, Bilingual, EntryKind, FaceAuth, Liveness, Movement, StaffCallReason};
 
+use super::layout::CameraPlace;
 use super::narration::News;
 use super::speech::Phrase;
 use super::view::{Line, Page, Text, Texts, View};
@@ -26,42 +27,13 @@ pub const QUIET_START_SECS: u32 = 5;
 /// guided, before staff are offered instead: the idle timer does not run while they are.
 pub const FACE_TIME_LIMIT_SECS: u32 = 240;
 
-/// Where the kiosk's camera is, said on the camera screen so a resident who cannot see it
-/// knows where to face (from the configuration).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum CameraPlace {
-    #[default]
-    AboveCentre,
-    AboveLeft,
-    AboveRight,
-    BelowCentre,
-}
-
-impl CameraPlace {
-    pub const ALL: [CameraPlace; 4] =
-        [CameraPlace::AboveCentre, CameraPlace::AboveLeft, CameraPlace::AboveRight, CameraPlace::BelowCentre];
-
-    /// Its name in the configuration.
-    pub fn name(self) -> &'static str {
-        match self {
-            CameraPlace::AboveCentre => "above-centre",
-            CameraPlace::AboveLeft => "above-left",
-            CameraPlace::AboveRight => "above-right",
-            CameraPlace::BelowCentre => "below-centre",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<CameraPlace> {
-        CameraPlace::ALL.into_iter().find(|place| place.name() == name)
-    }
-
-    fn prompt(self) -> &'static str {
-        match self {
-            CameraPlace::AboveCentre => "face.camera.above-centre",
-            CameraPlace::AboveLeft => "face.camera.above-left",
-            CameraPlace::AboveRight => "face.camera.above-right",
-            CameraPlace::BelowCentre => "face.camera.below-centre",
-        }
+/// Where the camera is, in words for a resident who cannot see it.
+fn camera_prompt(place: CameraPlace) -> &'static str {
+    match place {
+        CameraPlace::AboveCentre => "face.camera.above-centre",
+        CameraPlace::AboveLeft => "face.camera.above-left",
+        CameraPlace::AboveRight => "face.camera.above-right",
+        CameraPlace::BelowCentre => "face.camera.below-centre",
     }
 }
 
@@ -435,7 +407,7 @@ impl Kiosk {
             Screen::Face(attempt) => {
                 view.page = Page::Face;
                 view.title = t.prompt("face.title");
-                view.prompt = t.prompt_with("face.prompt", vec![Phrase::prompt(self.camera_place.prompt())]);
+                view.prompt = t.prompt_with("face.prompt", vec![Phrase::prompt(camera_prompt(self.camera_place))]);
                 let start = if attempt.seated { "face.start.seated" } else { "face.start" };
                 let instruction = self.session.pension.as_ref().and_then(|v| v.instruction);
                 view.lines = vec![Line::instruction(t.prompt(instruction.unwrap_or(start)))];

@@ -123,8 +123,8 @@ fn the_camera_is_said_where_the_center_put_it() {
         activate(&mut kiosk, id);
     }
     assert!(spoken(&activate(&mut kiosk, action::TURN)).contains(&"face.camera.below-centre".to_string()));
-    assert_eq!(CameraPlace::parse("above-left"), Some(CameraPlace::AboveLeft));
-    assert_eq!(CameraPlace::parse("overhead"), None);
+    assert_eq!(CameraPlace::parse("above-left"), Ok(CameraPlace::AboveLeft));
+    assert!(CameraPlace::parse("overhead").is_err());
 }
 
 #[test]

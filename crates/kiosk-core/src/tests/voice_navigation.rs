@@ -153,7 +153,7 @@ fn no_digit_of_an_entry_reaches_the_speaker_and_headphones_hear_every_one() {
     assert_eq!(press(&mut kiosk, NavKey::Type(EntryKey::Char('9'))), ["voice.star"], "nor from the keypad");
     assert_eq!(press(&mut kiosk, NavKey::ReadBack), ["entry.typed", "8", "18"], "read back: only how many");
 
-    kiosk.handle(Event::Headphones(true));
+    kiosk.handle(Event::Headphones { plugged: true, private: true });
     let key = Event::Key(EntryKey::Char('4'));
     assert_eq!(said(&kiosk.handle(key.clone())).heard()[..3], ["<Focus>", "personal", "4"], "in the headphones");
     assert_eq!(said(&kiosk.handle(key)).heard(), ["<Activate>", "personal", "4"]);
@@ -161,7 +161,7 @@ fn no_digit_of_an_entry_reaches_the_speaker_and_headphones_hear_every_one() {
     assert_eq!(press(&mut kiosk, NavKey::Type(EntryKey::Delete)), ["keypad.delete"]);
 
     // The phone step: not masked on screen, and still never said on the speaker.
-    kiosk.handle(Event::Headphones(false));
+    kiosk.handle(Event::Headphones { plugged: false, private: false });
     press(&mut kiosk, NavKey::Type(EntryKey::Clear));
     for c in "11010519491231002X".chars() {
         kiosk.handle(Event::Nav(NavKey::Type(EntryKey::Char(c))));
@@ -347,11 +347,28 @@ fn the_voice_button_turns_speech_off() {
 #[test]
 fn headphones_start_voice_mode_in_private_listening() {
     let mut kiosk = kiosk();
-    let effects = kiosk.handle(Event::Headphones(true));
+    let effects = kiosk.handle(Event::Headphones { plugged: true, private: true });
     let utterance = said(&effects);
     assert!(utterance.private);
     assert_eq!(utterance.transcript()[0], "voice.welcome");
     assert_eq!(said(&kiosk.handle(Event::Nav(NavKey::Down))).sounds[0], Sound::Earcon(Earcon::Focus));
+}
+
+#[test]
+fn headphones_the_kiosk_could_not_make_private_start_voice_mode_but_say_nothing_personal() {
+    let mut kiosk = kiosk();
+    // Plugged in, but the speaker could not be switched off: the hall may hear.
+    let effects = kiosk.handle(Event::Headphones { plugged: true, private: false });
+    let utterance = said(&effects);
+    assert!(!utterance.private);
+    assert_eq!(utterance.transcript()[0], "voice.welcome");
+    for id in [home::PENSION, action::AGREE] {
+        activate(&mut kiosk, id); // touch and confirm
+        activate(&mut kiosk, id);
+    }
+    let key = Event::Key(EntryKey::Char('4'));
+    kiosk.handle(key.clone());
+    assert_eq!(said(&kiosk.handle(key)).heard(), ["<Activate>", "voice.star"], "not the digit");
 }
 
 /// Presses Down until the stop `focus_id` is in focus, then Enter: the keypad alone.
