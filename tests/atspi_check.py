@@ -16,6 +16,8 @@ import sys
 import tempfile
 import time
 
+from gi.repository import GLib
+
 DISPLAY = ":93"
 
 
@@ -44,13 +46,31 @@ def start_session():
 
 
 def walk(node, depth=0):
+    """The node and everything under it. A node that goes away while the tree is read (a page
+    change under way) is left out with what was under it, as a screen reader skips an object
+    that has become defunct: AT-SPI gives no snapshot of a tree."""
     yield node
     if depth > 60:
         return
-    for i in range(node.childCount):
-        child = node.getChildAtIndex(i)
+    try:
+        count = node.childCount
+    except GLib.GError:
+        return
+    for i in range(count):
+        try:
+            child = node.getChildAtIndex(i)
+        except GLib.GError:
+            continue
         if child is not None:
             yield from walk(child, depth + 1)
+
+
+def name_of(node):
+    """The node's name, or None when it has just gone away."""
+    try:
+        return node.name
+    except GLib.GError:
+        return None
 
 
 def find_kiosk(pyatspi, title, deadline):
@@ -62,7 +82,7 @@ def find_kiosk(pyatspi, title, deadline):
             if app is None:
                 continue
             try:
-                if any(node.name == title for node in walk(app)):
+                if any(name_of(node) == title for node in walk(app)):
                     return app
             except Exception:  # an application that went away while we looked
                 continue
@@ -73,7 +93,15 @@ def find_kiosk(pyatspi, title, deadline):
 def buttons(pyatspi, app):
     """Every control a resident can press: push buttons, and toggles such as high contrast."""
     roles = {pyatspi.ROLE_PUSH_BUTTON, pyatspi.ROLE_TOGGLE_BUTTON, pyatspi.ROLE_CHECK_BOX}
-    return [n for n in walk(app) if n.getRole() in roles]
+    found = []
+    for node in walk(app):
+        try:
+            # The name is read here too, so that it is known once the control is listed.
+            if node.getRole() in roles and node.name is not None:
+                found.append(node)
+        except GLib.GError:  # gone while the tree was read
+            continue
+    return found
 
 
 def main():
@@ -116,7 +144,7 @@ def main():
             seen = False
             while time.time() < deadline and not seen:
                 time.sleep(0.2)
-                seen = any(n.name == "社会保障" for n in walk(app))
+                seen = any(name_of(n) == "社会保障" for n in walk(app))
             check(seen, "pressing 办事指南 through AT-SPI opens the guide categories")
             for button in buttons(pyatspi, app):
                 check(button.name.strip() != "", f"a button without a name on the guides page: {button}")
