@@ -20,8 +20,8 @@ use super::{action, entry, ApiFailure, CameraUse, Effect, Kiosk};
 pub const MAX_ATTEMPTS: u32 = contract::limits::MAX_ATTEMPTS;
 
 /// Seconds on the camera screen before face hints are said, so they do not cut off the
-/// screen's own words ("look at the camera", what the oval is for).
-pub const QUIET_START_SECS: u32 = 5;
+/// screen's own words ("look at the camera", where it is, that the photo takes itself).
+pub const QUIET_START_SECS: u32 = 8;
 
 /// Seconds an attempt may take on the camera screen, however actively the resident is being
 /// guided, before staff are offered instead: the idle timer does not run while they are.

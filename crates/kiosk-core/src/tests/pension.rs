@@ -108,7 +108,7 @@ fn the_tile_explains_asks_consent_then_checks_the_id_number() {
     let said = spoken(&effects);
     assert!(said.contains(&"face.title".to_string()));
     assert!(said.contains(&"face.camera.above-centre".to_string()), "where the camera is: {said:?}");
-    assert_eq!(kiosk.view().prompt, "摄像头在屏幕上方正中。请面对摄像头，按语音提示移动，会自动拍照");
+    assert_eq!(kiosk.view().prompt, "摄像头在屏幕上方正中。请面对它，自动拍照");
     assert_eq!(kiosk.view().lines[0].text.phrase, Phrase::prompt("face.start"));
 }
 
