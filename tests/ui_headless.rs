@@ -202,6 +202,31 @@ fn a_visit_by_labels_touch_and_default_actions() {
     press(window, "完成，返回首页");
     assert_eq!(window.global::<KioskView>().get_page(), PageKind::Home);
 
+    // The volume page, one step from every screen (Help); a masked ID number shown by a
+    // sighted resident checking it.
+    press(window, "帮助");
+    let shown =
+        |label: &'static str| move |w: &AppWindow| ElementHandle::find_by_accessible_label(w, label).next().is_some();
+    wait_until(window, "the help page's buttons", shown("调节音量"));
+    press(window, "调节音量");
+    screenshot(window, "volume");
+    audit(&ui);
+    press(window, "首页");
+    wait_until(window, "the home page", shown("养老金资格认证"));
+    press(window, "养老金资格认证");
+    wait_until(window, "the explanation", shown("同意，开始"));
+    press(window, "同意，开始");
+    wait_until(window, "the keypad", shown("显示号码"));
+    for key in "11010519491231002X".chars() {
+        press(window, &key.to_string());
+    }
+    assert_eq!(window.global::<KioskView>().get_entry().shown, "*".repeat(18));
+    press(window, "显示号码");
+    assert_eq!(window.global::<KioskView>().get_entry().shown, "11010519491231002X");
+    screenshot(window, "entry-shown");
+    audit(&ui);
+    press(window, "首页");
+
     // Service guides: category, service, materials; then take a number from the guide.
     press(window, "办事指南");
     tap(window, "社会保障");
