@@ -104,20 +104,44 @@ def buttons(pyatspi, app):
     return found
 
 
+class Tally:
+    """The checks of a run: counted, and each failure printed."""
+
+    def __init__(self):
+        self.passed, self.failed = 0, 0
+
+    def check(self, ok, what):
+        if ok:
+            self.passed += 1
+        else:
+            self.failed += 1
+            print("FAIL:", what)
+
+
+def stop(process):
+    """SIGTERM, then SIGKILL if it is still there after 10 s."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def stop_session(xvfb, bus, dbus_pid):
+    """Ends what start_session started."""
+    bus.terminate()
+    if dbus_pid:
+        os.kill(dbus_pid, signal.SIGTERM)
+    xvfb.terminate()
+
+
 def main():
     binary = sys.argv[1]
     xvfb, bus, dbus_pid = start_session()
     data_dir = tempfile.mkdtemp(prefix="kiosk-atspi-")
     kiosk = subprocess.Popen([binary, "--windowed", "--data-dir", data_dir])
-    passed, failed = 0, 0
-
-    def check(ok, what):
-        nonlocal passed, failed
-        if ok:
-            passed += 1
-        else:
-            failed += 1
-            print("FAIL:", what)
+    tally = Tally()
+    check = tally.check
 
     try:
         import pyatspi
@@ -149,19 +173,12 @@ def main():
             for button in buttons(pyatspi, app):
                 check(button.name.strip() != "", f"a button without a name on the guides page: {button}")
     finally:
-        kiosk.send_signal(signal.SIGTERM)
-        try:
-            kiosk.wait(10)
-        except subprocess.TimeoutExpired:
-            kiosk.kill()
-        bus.terminate()
-        if dbus_pid:
-            os.kill(dbus_pid, signal.SIGTERM)
-        xvfb.terminate()
+        stop(kiosk)
+        stop_session(xvfb, bus, dbus_pid)
         shutil.rmtree(data_dir, ignore_errors=True)
 
-    print(f"atspi: {passed} passed, {failed} failed")
-    return 1 if failed else 0
+    print(f"atspi: {tally.passed} passed, {tally.failed} failed")
+    return 1 if tally.failed else 0
 
 
 if __name__ == "__main__":

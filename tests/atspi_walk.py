@@ -21,7 +21,6 @@ Usage: tests/atspi_walk.py path/to/kiosk
 
 import os
 import shutil
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -31,7 +30,7 @@ import time
 from gi.repository import GLib
 
 # The session, the tree walk and the kiosk's lookup are the check's own (same folder).
-from atspi_check import buttons, find_kiosk, name_of, start_session, walk
+from atspi_check import Tally, buttons, find_kiosk, name_of, start_session, stop, stop_session, walk
 
 
 def main():
@@ -40,16 +39,9 @@ def main():
     data_dir = tempfile.mkdtemp(prefix="kiosk-atspi-")
     # The shortest idle timeout, so the idle warning's overlay is reached too.
     kiosk = subprocess.Popen([binary, "--windowed", "--data-dir", data_dir, "--idle-timeout", "20"])
-    passed, failed = 0, 0
+    tally = Tally()
+    check = tally.check
     late_actions = []
-
-    def check(ok, what):
-        nonlocal passed, failed
-        if ok:
-            passed += 1
-        else:
-            failed += 1
-            print("FAIL:", what)
 
     try:
         import pyatspi
@@ -203,19 +195,13 @@ def main():
         page("idle warning", ["我还需要时间"])
         press("我还需要时间", "养老金资格认证")
     finally:
-        kiosk.send_signal(signal.SIGTERM)
-        try:
-            kiosk.wait(10)
-        except subprocess.TimeoutExpired:
-            kiosk.kill()
-        bus.terminate()
-        if dbus_pid:
-            os.kill(dbus_pid, signal.SIGTERM)
-        xvfb.terminate()
+        stop(kiosk)
+        stop_session(xvfb, bus, dbus_pid)
         shutil.rmtree(data_dir, ignore_errors=True)
 
-    print(f"atspi: {passed} passed, {failed} failed; controls seen without their action at first: {len(late_actions)}")
-    return 1 if failed else 0
+    late = len(late_actions)
+    print(f"atspi: {tally.passed} passed, {tally.failed} failed; controls seen without their action at first: {late}")
+    return 1 if tally.failed else 0
 
 
 if __name__ == "__main__":

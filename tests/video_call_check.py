@@ -16,7 +16,6 @@ Usage: tests/video_call_check.py path/to/kiosk path/to/service-api
 
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -26,7 +25,7 @@ import time
 from Xlib import X, XK, display as xdisplay
 from Xlib.ext import xtest
 
-from atspi_check import buttons, find_kiosk, start_session
+from atspi_check import Tally, buttons, find_kiosk, start_session, stop, stop_session
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MAGENTA = (255, 0, 255)
@@ -102,15 +101,8 @@ def main():
     xvfb, bus, dbus_pid = start_session()
     tmp = tempfile.mkdtemp(prefix="kiosk-video-")
     processes = []
-    passed, failed = 0, 0
-
-    def check(ok, what):
-        nonlocal passed, failed
-        if ok:
-            passed += 1
-        else:
-            failed += 1
-            print("FAIL:", what)
+    tally = Tally()
+    check = tally.check
 
     try:
         import pyatspi
@@ -188,20 +180,12 @@ def main():
             check(" ended" in ended, "the kiosk ended the call in the API: %s" % ended)
             interpreter("on-duty")
             touch_button("首页")
-        return 1 if failed else 0
+        return 1 if tally.failed else 0
     finally:
-        print("video call check: %d passed, %d failed" % (passed, failed))
-        for p in processes:
-            p.send_signal(signal.SIGTERM)
-        for p in processes:
-            try:
-                p.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                p.kill()
-        for p in (bus, xvfb):
-            p.terminate()
-        if dbus_pid:
-            os.kill(dbus_pid, signal.SIGTERM)
+        print("video call check: %d passed, %d failed" % (tally.passed, tally.failed))
+        for p in reversed(processes):  # the kiosk, then the API
+            stop(p)
+        stop_session(xvfb, bus, dbus_pid)
         shutil.rmtree(tmp, ignore_errors=True)
 
 
