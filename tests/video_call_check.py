@@ -3,7 +3,9 @@
 without a window manager, as in the kiosk session: the video goes below the kiosk's bar and
 above its captions, stays there when it makes itself full screen, and leaves the keyboard
 with the kiosk; the bar's 结束通话, touched, and the keypad's sign-language key (F9) each end
-the call and close the window. With KIOSK_SCREENSHOTS set, the screen during the call is
+the call and close the window; an interpreter who leaves without ending the call is taken for
+gone by the API, the window closes, the kiosk says so, and with nobody touching it the session
+is wiped. With KIOSK_SCREENSHOTS set, the screen during the call is
 saved there as video-call.png.
 
 Starts Xvfb with the accessibility bus (as tests/atspi_check.py does, to find the bar's
@@ -17,6 +19,7 @@ Usage: tests/video_call_check.py path/to/kiosk path/to/service-api
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -25,10 +28,12 @@ import time
 from Xlib import X, XK, display as xdisplay
 from Xlib.ext import xtest
 
-from atspi_check import Tally, buttons, find_kiosk, start_session, stop, stop_session
+from atspi_check import Tally, buttons, find_kiosk, name_of, start_session, stop, stop_session, walk
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MAGENTA = (255, 0, 255)
+HOME_TITLE = "您好，请选择要办理的事项"
+GONE = "翻译员已经离开，视频通话已结束。需要帮助可以请工作人员过来。"
 
 
 def free_port():
@@ -127,9 +132,9 @@ def main():
         stub = "/usr/bin/python3 %s/video_stub.py {x} {y} {width} {height} {url}" % HERE
         kiosk = subprocess.Popen(
             [kiosk_binary, "--windowed", "--api-url", api, "--token", kiosk_token, "--kiosk-id", "kiosk-1",
-             "--data-dir", os.path.join(tmp, "kiosk"), "--video-command", stub])
+             "--data-dir", os.path.join(tmp, "kiosk"), "--video-command", stub, "--idle-timeout", "20"])
         processes.append(kiosk)
-        app = find_kiosk(pyatspi, "您好，请选择要办理的事项", time.time() + 60)
+        app = find_kiosk(pyatspi, HOME_TITLE, time.time() + 60)
         check(app is not None, "the kiosk's home page appears")
         if app is None:
             return 1
@@ -180,6 +185,28 @@ def main():
             check(" ended" in ended, "the kiosk ended the call in the API: %s" % ended)
             interpreter("on-duty")
             touch_button("首页")
+
+        def shown(text):
+            try:
+                return any(name_of(node) == text for node in walk(app))
+            except Exception:  # a node of the page that just went
+                return False
+
+        # The interpreter closes their browser without ending the call. The API takes them for
+        # gone after 3 minutes without a read; here their last read is moved back instead.
+        touch_button("手语服务")
+        call, video = a_call_opens_its_video()
+        with sqlite3.connect(db, timeout=10) as c:
+            c.execute("UPDATE interpreter_calls SET interpreter_seen_at = interpreter_seen_at - 200000 WHERE id = ?",
+                      (call,))
+        try:
+            eventually("the video window to close", lambda: screen.video() is None, 10)
+            eventually("the kiosk to say the interpreter left", lambda: shown(GONE), 10)
+            check(True, "a call the interpreter left ends, closes the video and says so")
+            eventually("the session to be wiped", lambda: shown(HOME_TITLE), 20 + 30 + 20)
+            check(True, "with nobody touching the kiosk after it, the session is wiped")
+        except AssertionError as e:
+            check(False, "the interpreter leaving: %s" % e)
         return 1 if tally.failed else 0
     finally:
         print("video call check: %d passed, %d failed" % (tally.passed, tally.failed))

@@ -358,6 +358,18 @@ string_enum! {
     }
 }
 
+string_enum! {
+    /// Why a call ended without either end ending it: that end stopped reading the call (a
+    /// kiosk polls it every 2 seconds; an interpreter's desk reads it too) for a few minutes.
+    pub enum CallEndReason {
+        /// The interpreter left: the call ended, the resident is told so.
+        InterpreterGone = "interpreter_gone",
+        /// The kiosk left (switched off, or its network is down): an accepted call ended, a
+        /// queued one was cancelled.
+        KioskGone = "kiosk_gone",
+    }
+}
+
 /// A kiosk's request for a remote sign-language interpreter (远程手语视频), as the kiosk polls
 /// it and as interpreters see it in their queue.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -396,6 +408,9 @@ pub struct InterpreterCall {
     /// When it ended, was cancelled or became unavailable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ended_at: Option<i64>,
+    /// Only when an end was gone too long.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended_reason: Option<CallEndReason>,
 }
 
 /// An interpreter's own state, as `POST /v1/interpreters/me/on-duty` and `off-duty` answer.

@@ -8,7 +8,8 @@
 //! asked for help at this kiosk.
 
 use contract::model::{
-    Bilingual, InterpreterCall, InterpreterCallStatus as CallStatus, StaffCall, StaffCallReason, StaffCallStatus,
+    Bilingual, CallEndReason, InterpreterCall, InterpreterCallStatus as CallStatus, StaffCall, StaffCallReason,
+    StaffCallStatus,
 };
 
 use super::narration::News;
@@ -395,6 +396,9 @@ impl Kiosk {
             (CallStatus::Queued, _) => InterpreterState::Queued,
             (CallStatus::Assigned | CallStatus::InCall, _) => InterpreterState::InCall,
             (CallStatus::Unavailable, _) => InterpreterState::Unavailable,
+            (CallStatus::Ended, _) if call.ended_reason == Some(CallEndReason::InterpreterGone) => {
+                InterpreterState::InterpreterGone
+            }
             (CallStatus::Ended | CallStatus::Cancelled, _) => InterpreterState::Ended,
         }
     }
@@ -439,6 +443,12 @@ impl Kiosk {
                         view.items = vec![t.button(action::END_CALL, "interpreter.end")];
                     }
                     InterpreterState::Ended => view.items = vec![t.button(action::HOME, "later.home")],
+                    InterpreterState::InterpreterGone => {
+                        view.items = vec![
+                            t.button(action::CALL_STAFF, "interpreter.call-staff"),
+                            t.button(action::HOME, "later.home"),
+                        ];
+                    }
                     InterpreterState::Unavailable | InterpreterState::Refused | InterpreterState::VideoFailed => {
                         // No interpreter: why (the API's own words), then what to do instead.
                         let why = progress
@@ -494,6 +504,9 @@ enum InterpreterState {
     /// Assigned or in the video call.
     InCall,
     Ended,
+    /// The interpreter left the video room and the API ended the call: the resident, who may
+    /// be left alone, is offered staff; if they left too, the idle reset wipes the session.
+    InterpreterGone,
     /// No interpreter can come: the API's reason, written help, a staff call.
     Unavailable,
     /// The API refused the call.
@@ -510,6 +523,7 @@ impl InterpreterState {
             InterpreterState::Queued => "interpreter.queued",
             InterpreterState::InCall => "interpreter.in-call",
             InterpreterState::Ended => "interpreter.ended",
+            InterpreterState::InterpreterGone => "interpreter.gone",
             InterpreterState::Unavailable => "interpreter.unavailable",
             InterpreterState::Refused => "interpreter.refused",
             InterpreterState::VideoFailed => "interpreter.video-failed",

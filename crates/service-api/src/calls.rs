@@ -7,19 +7,23 @@
 //! - when the last interpreter goes off duty, the queued calls become unavailable; an
 //!   interpreter with an accepted call cannot go off duty before ending it;
 //! - a call queued for [`MAX_QUEUE_MINUTES`] becomes unavailable (`no_answer`);
+//! - each end is present while it reads the call (the kiosk polls it every 2 seconds, an
+//!   interpreter's desk or `service-api interpreter stay` reads it too); an accepted call
+//!   whose other end has not read it for [`GONE_AFTER_MINUTES`] ends (`interpreter_gone` or
+//!   `kiosk_gone`), so that nobody sits in an empty video room;
 //! - a kiosk has one call at a time: a new call cancels or ends its earlier ones, so that a
 //!   kiosk that restarted and forgot its call leaves no interpreter waiting on it;
 //! - repeating an action that already happened (accept, cancel, end, acknowledge) answers the
 //!   call as it is: both ends may end a call.
 
-use crate::access::Caller;
+use crate::access::{Caller, Role};
 use crate::error::Failure;
 use crate::service_hours::ServiceHours;
 use crate::store::{now_ms, random_hex, Db};
 use crate::wait::{average_minutes, interpreter_wait_minutes};
 use contract::model::{
-    Bilingual, Interpreter, InterpreterCall, InterpreterCallStatus, NewStaffCall, StaffCall, StaffCallReason,
-    StaffCallStatus, UnavailableReason,
+    Bilingual, CallEndReason, Interpreter, InterpreterCall, InterpreterCallStatus, NewStaffCall, StaffCall,
+    StaffCallReason, StaffCallStatus, UnavailableReason,
 };
 
 use InterpreterCallStatus::{Assigned, Cancelled, Ended, InCall, Queued, Unavailable};
@@ -30,6 +34,9 @@ pub const DEFAULT_VIDEO_BASE_URL: &str = "https://meet.jit.si";
 /// Minutes a call waits in the queue before it is answered as unavailable (`no_answer`).
 pub const MAX_QUEUE_MINUTES: i64 = 15;
 
+/// Minutes an end of an accepted call may go without reading it before the call ends.
+pub const GONE_AFTER_MINUTES: i64 = 3;
+
 /// The length of a call, in minutes, for wait estimates until calls have ended.
 pub const DEFAULT_CALL_MINUTES: f64 = 10.0;
 
@@ -37,7 +44,7 @@ pub const DEFAULT_CALL_MINUTES: f64 = 10.0;
 const RECENT_CALLS: i64 = 20;
 
 const CALL_COLUMNS: &str = "id, kiosk_id, requested_by, status, unavailable_reason, interpreter, \
-     join_url, created_at, assigned_at, started_at, ended_at";
+     join_url, created_at, assigned_at, started_at, ended_at, ended_reason";
 
 const STAFF_CALL_COLUMNS: &str =
     "id, kiosk_id, requested_by, reason, status, created_at, acknowledged_at, acknowledged_by";
@@ -106,6 +113,7 @@ struct CallRow {
     assigned_at: Option<i64>,
     started_at: Option<i64>,
     ended_at: Option<i64>,
+    ended_reason: Option<String>,
 }
 
 impl CallRow {
@@ -157,7 +165,7 @@ impl Db {
         settings: &CallSettings,
     ) -> Result<InterpreterCall, Failure> {
         let now = now_ms();
-        self.expire_queued_calls(now).await?;
+        self.settle_calls(now).await?;
         let requested_by = caller.issued_by();
         // One call per kiosk: whatever it still had open is over.
         for (from, to) in [(Queued, Cancelled), (Assigned, Ended), (InCall, Ended)] {
@@ -175,8 +183,9 @@ impl Db {
         let unavailable = unavailable_reason(settings.interpreter_hours, now, self.interpreters_on_duty().await?);
         let id = random_hex(8);
         sqlx::query(
-            "INSERT INTO interpreter_calls (id, kiosk_id, requested_by, status, unavailable_reason, created_at, ended_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO interpreter_calls
+                 (id, kiosk_id, requested_by, status, unavailable_reason, created_at, ended_at, kiosk_seen_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $6)",
         )
         .bind(&id)
         .bind(&caller.name)
@@ -196,8 +205,30 @@ impl Db {
         caller: &Caller,
         settings: &CallSettings,
     ) -> Result<InterpreterCall, Failure> {
+        self.mark_seen(id, caller).await?;
         let row = self.visible_call(id, caller).await?;
         self.call_view(row, settings).await
+    }
+
+    /// The caller, reading its own call, is still at its end of it.
+    async fn mark_seen(&self, id: &str, caller: &Caller) -> Result<(), Failure> {
+        let (column, owner, who) = match caller.role {
+            Role::Interpreter => ("interpreter_seen_at", "interpreter", caller.name.clone()),
+            Role::Kiosk => ("kiosk_seen_at", "requested_by", caller.issued_by()),
+            _ => return Ok(()),
+        };
+        sqlx::query(&format!(
+            "UPDATE interpreter_calls SET {column} = $1 WHERE id = $2 AND {owner} = $3 AND status IN ($4, $5, $6)"
+        ))
+        .bind(now_ms())
+        .bind(id)
+        .bind(who)
+        .bind(Queued.as_str())
+        .bind(Assigned.as_str())
+        .bind(InCall.as_str())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 
     /// The calls in `status` (queued, assigned or in_call) that the caller may see, oldest
@@ -211,7 +242,7 @@ impl Db {
         if !matches!(status, Queued | Assigned | InCall) {
             return Err(Failure::InvalidRequest("status must be queued, assigned or in_call".into()));
         }
-        self.expire_queued_calls(now_ms()).await?;
+        self.settle_calls(now_ms()).await?;
         let rows: Vec<CallRow> = sqlx::query_as(&format!(
             "SELECT {CALL_COLUMNS} FROM interpreter_calls WHERE status = $1 ORDER BY created_at, id"
         ))
@@ -262,7 +293,7 @@ impl Db {
         caller: &Caller,
         settings: &CallSettings,
     ) -> Result<InterpreterCall, Failure> {
-        self.expire_queued_calls(now_ms()).await?;
+        self.settle_calls(now_ms()).await?;
         let row = self.call_row(id).await?.ok_or_else(|| Failure::NotFound(format!("No interpreter call {id}")))?;
         let me = self.interpreter(&caller.name).await?;
         match me.current_call {
@@ -276,7 +307,8 @@ impl Db {
         // Only one UPDATE finds the call still queued; the unique index on an interpreter's
         // open calls refuses a second call to the same interpreter, even to a race.
         let accepted = sqlx::query(
-            "UPDATE interpreter_calls SET status = $1, interpreter = $2, join_url = $3, assigned_at = $4
+            "UPDATE interpreter_calls SET status = $1, interpreter = $2, join_url = $3, assigned_at = $4,
+                 interpreter_seen_at = $4
              WHERE id = $5 AND status = $6",
         )
         .bind(Assigned.as_str())
@@ -335,6 +367,7 @@ impl Db {
     }
 
     async fn interpreter(&self, name: &str) -> Result<Interpreter, Failure> {
+        self.settle_calls(now_ms()).await?;
         let on_duty: Option<i64> = sqlx::query_scalar("SELECT on_duty FROM interpreters WHERE name = $1")
             .bind(name)
             .fetch_optional(&self.pool)
@@ -351,9 +384,9 @@ impl Db {
     }
 
     /// The call, if the caller may see it (otherwise `not_found`, as for a call that does
-    /// not exist), after settling the queued calls that waited too long.
+    /// not exist), after settling the calls that waited too long or were left.
     async fn visible_call(&self, id: &str, caller: &Caller) -> Result<CallRow, Failure> {
-        self.expire_queued_calls(now_ms()).await?;
+        self.settle_calls(now_ms()).await?;
         self.call_row(id)
             .await?
             .filter(|row| row.visible_to(caller))
@@ -372,9 +405,37 @@ impl Db {
         self.call_view(row, settings).await
     }
 
-    /// Queued calls nobody accepted within [`MAX_QUEUE_MINUTES`] become unavailable. Done
-    /// lazily, whenever calls are read or made, so no timer runs on the server.
-    async fn expire_queued_calls(&self, now: i64) -> Result<(), Failure> {
+    /// Queued calls nobody accepted within [`MAX_QUEUE_MINUTES`] become unavailable, and
+    /// accepted calls with an end gone for [`GONE_AFTER_MINUTES`] end. Done lazily, whenever
+    /// calls are read or made, so no timer runs on the server.
+    async fn settle_calls(&self, now: i64) -> Result<(), Failure> {
+        let gone_before = now - GONE_AFTER_MINUTES * 60_000;
+        sqlx::query(
+            "UPDATE interpreter_calls SET status = $1, ended_at = $2,
+                 ended_reason = CASE WHEN interpreter_seen_at < $3 THEN $4 ELSE $5 END
+             WHERE status IN ($6, $7) AND (interpreter_seen_at < $3 OR kiosk_seen_at < $3)",
+        )
+        .bind(Ended.as_str())
+        .bind(now)
+        .bind(gone_before)
+        .bind(CallEndReason::InterpreterGone.as_str())
+        .bind(CallEndReason::KioskGone.as_str())
+        .bind(Assigned.as_str())
+        .bind(InCall.as_str())
+        .execute(&self.pool)
+        .await?;
+        // A kiosk that stopped polling its queued call will not open its video.
+        sqlx::query(
+            "UPDATE interpreter_calls SET status = $1, ended_at = $2, ended_reason = $3
+             WHERE status = $4 AND kiosk_seen_at < $5",
+        )
+        .bind(Cancelled.as_str())
+        .bind(now)
+        .bind(CallEndReason::KioskGone.as_str())
+        .bind(Queued.as_str())
+        .bind(gone_before)
+        .execute(&self.pool)
+        .await?;
         sqlx::query(
             "UPDATE interpreter_calls SET status = $1, unavailable_reason = $2, ended_at = $3
              WHERE status = $4 AND created_at < $5",
@@ -397,6 +458,13 @@ impl Db {
             Some(reason) => Some(
                 UnavailableReason::parse(reason)
                     .ok_or_else(|| Failure::internal(format!("interpreter call {} has reason {reason}", row.id)))?,
+            ),
+            None => None,
+        };
+        let ended_reason = match &row.ended_reason {
+            Some(reason) => Some(
+                CallEndReason::parse(reason)
+                    .ok_or_else(|| Failure::internal(format!("interpreter call {} ended for {reason}", row.id)))?,
             ),
             None => None,
         };
@@ -429,6 +497,7 @@ impl Db {
             assigned_at: row.assigned_at,
             started_at: row.started_at,
             ended_at: row.ended_at,
+            ended_reason,
         })
     }
 

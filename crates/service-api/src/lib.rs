@@ -19,7 +19,7 @@ mod store;
 mod wait;
 
 pub use access::Role;
-pub use calls::{CallSettings, DEFAULT_CALL_MINUTES, DEFAULT_VIDEO_BASE_URL, MAX_QUEUE_MINUTES};
+pub use calls::{CallSettings, DEFAULT_CALL_MINUTES, DEFAULT_VIDEO_BASE_URL, GONE_AFTER_MINUTES, MAX_QUEUE_MINUTES};
 pub use embedded::EmbeddedServer;
 pub use error::Error;
 pub use http::{router, routes, OPENAPI};

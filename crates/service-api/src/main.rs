@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use contract::model::{FaceAuth, Interpreter, InterpreterCall, NewReceipt, StaffCall, Ticket, Window};
+use contract::model::{
+    FaceAuth, Interpreter, InterpreterCall, InterpreterCallStatus, NewReceipt, StaffCall, Ticket, Window,
+};
 use contract::{ApiClient, ApiFailure};
 use ed25519_dalek::SigningKey;
 use image::{ImageFormat, Luma};
@@ -206,6 +208,9 @@ enum InterpreterAction {
     Queue,
     /// Accept a queued call; prints its join URL.
     Accept { call_id: String },
+    /// Stay with your call: read it every 5 seconds, which tells the API you are still
+    /// there, until it ends (a call whose interpreter has not read it for 3 minutes ends).
+    Stay { call_id: String },
     /// End your call.
     End { call_id: String },
 }
@@ -342,11 +347,31 @@ fn interpreter(remote: &Remote, action: InterpreterAction) -> CliResult {
         InterpreterAction::Accept { call_id } => {
             print_interpreter_call(&client.accept_interpreter_call(&call_id, key).map_err(explained)?)
         }
+        InterpreterAction::Stay { call_id } => stay(&client, &call_id)?,
         InterpreterAction::End { call_id } => {
             print_interpreter_call(&client.move_interpreter_call(&call_id, "end").map_err(explained)?)
         }
     }
     Ok(())
+}
+
+/// Often enough that the API never takes the interpreter for gone (after 3 minutes).
+const STAY_READ_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Reads the call until it is over, printing it whenever it changes.
+fn stay(client: &ApiClient, call_id: &str) -> CliResult {
+    let mut shown = None;
+    loop {
+        let call = client.interpreter_call(call_id).map_err(explained)?;
+        if shown.as_ref() != Some(&call) {
+            print_interpreter_call(&call);
+        }
+        if !matches!(call.status, InterpreterCallStatus::Assigned | InterpreterCallStatus::InCall) {
+            return Ok(());
+        }
+        shown = Some(call);
+        std::thread::sleep(STAY_READ_EVERY);
+    }
 }
 
 impl Remote {
@@ -412,6 +437,9 @@ fn print_interpreter_call(c: &InterpreterCall) {
     }
     if let Some(url) = &c.join_url {
         line += &format!("  join {url}");
+    }
+    if let Some(reason) = c.ended_reason {
+        line += &format!("  ({reason})");
     }
     println!("{line}");
 }

@@ -7,10 +7,11 @@ use std::collections::HashSet;
 
 use common::{parsed, refused, Client, Reply, TestServer};
 use contract::model::{
-    Interpreter, InterpreterCall, InterpreterCallStatus, StaffCall, StaffCallReason, StaffCallStatus, UnavailableReason,
+    CallEndReason, Interpreter, InterpreterCall, InterpreterCallStatus, StaffCall, StaffCallReason, StaffCallStatus,
+    UnavailableReason,
 };
 use serde_json::json;
-use service_api::{Role, DEFAULT_VIDEO_BASE_URL, MAX_QUEUE_MINUTES};
+use service_api::{Role, DEFAULT_VIDEO_BASE_URL, GONE_AFTER_MINUTES, MAX_QUEUE_MINUTES};
 
 use InterpreterCallStatus::*;
 
@@ -157,6 +158,46 @@ fn unavailable_answers_say_why_and_what_to_do_instead() {
     )]);
     says_what_to_do(&poll(&t.kiosk, &waiting.id), UnavailableReason::NoAnswer);
     assert!(queue(&t.interpreter).is_empty());
+}
+
+#[test]
+fn a_call_ends_when_one_end_stops_reading_it_for_a_few_minutes() {
+    let t = TestServer::start();
+    on_duty(&t.interpreter);
+    let away = |column: &str, id: &str| {
+        let minutes = (GONE_AFTER_MINUTES * 60 + 1) * 1000;
+        t.sql(&[&format!("UPDATE interpreter_calls SET {column} = {column} - {minutes} WHERE id = '{id}'")]);
+    };
+    let ended = |call: &InterpreterCall, status, reason| {
+        assert_eq!((call.status, call.ended_reason), (status, Some(reason)), "{call:?}");
+        assert!(call.ended_at.is_some() && call.join_url.is_none());
+    };
+
+    // The interpreter left the room: the kiosk's next poll ends the call, and the kiosk reading
+    // it all along kept its own end alive.
+    let call = call_interpreter(&t.kiosk);
+    moved(&t.interpreter, &call.id, "accept");
+    moved(&t.kiosk, &call.id, "started");
+    away("interpreter_seen_at", &call.id);
+    ended(&poll(&t.kiosk, &call.id), Ended, CallEndReason::InterpreterGone);
+    assert_eq!(on_duty(&t.interpreter).current_call, None, "the interpreter is free for the next call");
+
+    // An interpreter who reads the call stays in it, however long the kiosk has waited.
+    let call = call_interpreter(&t.kiosk);
+    moved(&t.interpreter, &call.id, "accept");
+    away("interpreter_seen_at", &call.id);
+    poll(&t.interpreter, &call.id);
+    assert_eq!(poll(&t.kiosk, &call.id).status, Assigned);
+
+    // The kiosk went quiet (switched off, network down): the interpreter's desk sees it end.
+    away("kiosk_seen_at", &call.id);
+    ended(&poll(&t.interpreter, &call.id), Ended, CallEndReason::KioskGone);
+
+    // A queued call whose kiosk went quiet is cancelled before an interpreter takes it.
+    let call = call_interpreter(&t.kiosk);
+    away("kiosk_seen_at", &call.id);
+    assert!(queue(&t.interpreter).is_empty());
+    ended(&poll(&t.kiosk, &call.id), Cancelled, CallEndReason::KioskGone);
 }
 
 #[test]

@@ -203,6 +203,14 @@ fn interpreters_and_staff_answer_calls_from_the_terminal() {
     let busy = interpreter(&["off-duty"]);
     assert!(!busy.status.success());
     assert!(String::from_utf8_lossy(&busy.stderr).contains("interpreter_busy"));
+    // `stay` reads the call until it ends, here by the kiosk's hang-up.
+    std::thread::scope(|scope| {
+        let staying = scope.spawn(|| stdout(&interpreter(&["stay", id])));
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        kiosk.post(&format!("/v1/interpreter-calls/{id}/end"), None, None);
+        let lines: Vec<String> = staying.join().unwrap().lines().map(str::to_owned).collect();
+        assert!(lines.len() == 2 && lines[0].contains("assigned") && lines[1].contains("ended"), "{lines:?}");
+    });
     assert!(stdout(&interpreter(&["end", id])).contains("ended"));
     let off = stdout(&interpreter(&["off-duty"]));
     assert!(off.contains("off duty") && off.contains("current call: -"), "{off}");

@@ -2,7 +2,9 @@
 //! interpreter came), hanging up when the resident leaves, the staff call kept through an
 //! outage, the status news with its alert sound, and captions of exactly what is spoken.
 
-use contract::model::{ApiError, Bilingual, InterpreterCallStatus as Status, StaffCallStatus, UnavailableReason};
+use contract::model::{
+    ApiError, Bilingual, CallEndReason, InterpreterCallStatus as Status, StaffCallStatus, UnavailableReason,
+};
 
 use super::*;
 use crate::speech::{Earcon, Sound};
@@ -26,6 +28,7 @@ pub(super) fn call(status: Status) -> InterpreterCall {
         assigned_at: None,
         started_at: None,
         ended_at: None,
+        ended_reason: None,
     }
 }
 
@@ -158,6 +161,34 @@ fn the_interpreter_ending_the_call_closes_the_video_window() {
     assert!(effects.contains(&Effect::CloseVideoCall), "{effects:?}");
     let effects = kiosk.handle(Event::VideoCallClosed);
     assert!(effects.is_empty(), "nothing left to end: {effects:?}");
+}
+
+#[test]
+fn a_call_the_interpreter_left_ends_offers_staff_and_then_the_session_is_wiped() {
+    let mut kiosk = waiting();
+    kiosk.handle(Event::InterpreterCallUpdated(Ok(call(Status::Assigned))));
+    tick(&mut kiosk, 200);
+    assert!(kiosk.view().in_video_call, "a call under way is not idling");
+
+    // The interpreter's desk stopped reading the call: the API ended it.
+    let gone = InterpreterCall { ended_reason: Some(CallEndReason::InterpreterGone), ..call(Status::Ended) };
+    let effects = kiosk.handle(Event::InterpreterCallUpdated(Ok(gone)));
+    assert!(effects.contains(&Effect::CloseVideoCall), "{effects:?}");
+    let said: Vec<String> = utterances(&effects).iter().flat_map(|u| u.transcript()).collect();
+    assert!(said.contains(&"interpreter.gone".to_string()), "{said:?}");
+    let view = kiosk.view();
+    assert_eq!(view.prompt, "翻译员已经离开，视频通话已结束。需要帮助可以请工作人员过来。");
+    let items: Vec<&str> = view.items.iter().map(|i| i.id.as_str()).collect();
+    assert_eq!(items, [action::CALL_STAFF, action::HOME]);
+
+    // Nobody is left at the kiosk either: the idle warning, then a fresh kiosk.
+    let idle = IdlePolicy::default();
+    tick(&mut kiosk, idle.timeout_secs);
+    assert!(kiosk.view().idle_warning.is_some());
+    let effects = tick(&mut kiosk, idle.warning_secs);
+    assert!(!effects.iter().any(|e| matches!(e, Effect::HangUp { .. })), "the call is over already: {effects:?}");
+    assert_eq!(kiosk.view().page, Page::Home);
+    assert!(!kiosk.view().profile.captions, "the next resident gets the default profile");
 }
 
 #[test]
