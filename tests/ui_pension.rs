@@ -188,10 +188,17 @@ fn pension_face_authentication() {
     a_resident_guided_only_by_the_hints_is_submitted_and_approved(&api, &ui, &said, &choice);
     a_scripted_image_sequence_is_submitted_and_rejected(&api, &ui, &choice);
     a_turn_the_wrong_way_fails_the_try_and_another_is_offered(&ui, &choice);
+    a_seated_resident_low_in_the_picture_is_asked_to_sit_up_not_to_raise_the_head(&ui, &choice);
 }
 
 /// From the home screen to the camera screen, with this ID number.
 fn start(ui: &KioskUi, id_number: &str) {
+    start_as(ui, id_number, "站着");
+}
+
+/// From the home screen to the camera screen, with this ID number, standing or seated
+/// (`posture` is the button's label), for a head turn.
+fn start_as(ui: &KioskUi, id_number: &str, posture: &str) {
     let window = &ui.window;
     press(window, "养老金资格认证");
     wait_until(window, "the explanation", |w| w.global::<KioskView>().get_page_title() == "养老金资格认证");
@@ -201,14 +208,14 @@ fn start(ui: &KioskUi, id_number: &str) {
         press(window, &key.to_string());
     }
     press(window, "确定");
-    standing_and_turning(window);
+    posture_and_turning(window, posture);
     wait_until(window, "the camera screen", |w| w.global::<KioskView>().get_page() == PageKind::Face);
 }
 
-/// The two questions before the camera: standing, and a head turn.
-fn standing_and_turning(window: &AppWindow) {
+/// The two questions before the camera: standing or seated, and a head turn.
+fn posture_and_turning(window: &AppWindow, posture: &str) {
     wait_until(window, "standing or seated", |w| w.global::<KioskView>().get_page_title().contains("站着还是坐着"));
-    press(window, "站着");
+    press(window, posture);
     wait_until(window, "which movement", |w| w.global::<KioskView>().get_page_title().contains("哪个动作"));
     press(window, "向左、再向右转头");
 }
@@ -300,7 +307,7 @@ fn start_from_the_explanation_with_a_wrong_digit(ui: &KioskUi) {
     press(window, "删除");
     press(window, "X");
     press(window, "确定");
-    standing_and_turning(window);
+    posture_and_turning(window, "站着");
 }
 
 /// The submission's photo, as staff see it.
@@ -401,6 +408,26 @@ fn a_turn_the_wrong_way_fails_the_try_and_another_is_offered(ui: &KioskUi, choic
     press(window, "再试一次");
     wait_until(window, "the camera again", |w| w.global::<KioskView>().get_page() == PageKind::Face);
     assert!(ui.view().lines.iter().any(|l| l.text == "第2次，最多3次"));
+    press(window, "取消认证");
+    wait_until(window, "home", |w| w.global::<KioskView>().get_page() == PageKind::Home);
+}
+
+fn a_seated_resident_low_in_the_picture_is_asked_to_sit_up_not_to_raise_the_head(ui: &KioskUi, choice: &CameraChoice) {
+    let window = &ui.window;
+    let resident = Resident::new();
+    *choice.0.lock().unwrap() = Some((resident.clone(), None));
+    // In a wheelchair, under a camera set for standing residents: the face is low in the picture.
+    resident.move_to(Pose { height: 0.35, x: 0.5, y: 0.85, turn: 0.0 }, 0.1);
+    start_as(ui, "11010519491231002X", "坐着（轮椅或椅子）");
+    let seated_hint = Phrase::prompt("face.hint.seated.move-up");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !ui.view().lines.first().is_some_and(|l| l.text.phrase == seated_hint) {
+        assert!(Instant::now() < deadline, "no seated hint: {:?}", ui.view().lines.first());
+        wait_until(window, "a moment", |_| true);
+    }
+    assert_eq!(ui.view().lines[0].text, "请坐直或后退一点", "never 请把头抬高一点");
+    assert!(window.global::<KioskView>().get_face_target_y() > 0.5, "the oval is lower for a seated resident");
+    common::screenshot(window, "pension-face-seated");
     press(window, "取消认证");
     wait_until(window, "home", |w| w.global::<KioskView>().get_page() == PageKind::Home);
 }

@@ -30,12 +30,23 @@ pub struct FaceWatch {
 impl FaceWatch {
     /// An attempt the way the resident chose it.
     pub fn new(photo: FacePhoto, attempt: FaceAttempt) -> FaceWatch {
-        let movement = match attempt.movement {
-            Movement::Turn => face_guide::Movement::TurnHead,
-            Movement::Nod => face_guide::Movement::Nod,
-        };
-        FaceWatch { session: FaceSession::new(Attempt { movement, seated: attempt.seated }), photo, broken: false }
+        FaceWatch { session: FaceSession::new(guided(attempt)), photo, broken: false }
     }
+}
+
+/// The attempt as the face guidance takes it.
+fn guided(attempt: FaceAttempt) -> Attempt {
+    let movement = match attempt.movement {
+        Movement::Turn => face_guide::Movement::TurnHead,
+        Movement::Nod => face_guide::Movement::Nod,
+    };
+    Attempt { movement, seated: attempt.seated }
+}
+
+/// Where the face should be in the picture for this attempt, as a fraction of its height from
+/// the top: the centre of the oval drawn on the preview.
+pub fn face_target_y(attempt: FaceAttempt) -> f32 {
+    guided(attempt).limits().target.y
 }
 
 /// The face detector, loaded on first use (on the camera's work thread, so the kiosk's start

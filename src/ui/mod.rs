@@ -17,11 +17,11 @@ use std::time::Duration;
 
 use kiosk_core::profile::Language;
 use kiosk_core::view::View;
-use kiosk_core::{Effect, EntryKey, Event, Kiosk};
+use kiosk_core::{CameraUse, Effect, EntryKey, Event, Kiosk};
 use slint::ComponentHandle;
 use tokio::sync::oneshot;
 
-use crate::camera::face::FacePhoto;
+use crate::camera::face::{face_target_y, FacePhoto};
 use crate::camera::{FrameSource, OpenError};
 use crate::desk::Region;
 use crate::effects::{EffectRunner, ServiceApi};
@@ -185,6 +185,9 @@ impl Controller {
             Effect::PauseSpeech => self.voice.pause(),
             Effect::ResumeSpeech => self.voice.resume(),
             Effect::OpenCamera(camera_use) => {
+                if let (CameraUse::Face(attempt), Some(window)) = (camera_use, self.window.upgrade()) {
+                    window.global::<KioskView>().set_face_target_y(face_target_y(attempt));
+                }
                 self.camera.open(camera_use, &self.face_photo, self.outside.0.clone());
                 let c = Rc::downgrade(self);
                 self.preview_clock.start(slint::TimerMode::Repeated, PREVIEW_EVERY, move || {

@@ -28,6 +28,18 @@ pub struct Attempt {
     pub seated: bool,
 }
 
+impl Attempt {
+    /// A good picture for this attempt: seated, the face may sit lower, and further off.
+    pub fn limits(&self) -> GuideLimits {
+        let mut limits = GuideLimits::default();
+        if self.seated {
+            limits.target.y = 0.52;
+            limits.tolerance_y = 0.2;
+        }
+        limits
+    }
+}
+
 /// What the resident is told, or what came of the attempt.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Step {
@@ -84,11 +96,7 @@ impl Default for FaceSession {
 
 impl FaceSession {
     pub fn new(attempt: Attempt) -> FaceSession {
-        let mut limits = GuideLimits::default();
-        if attempt.seated {
-            limits.target.y = 0.52;
-            limits.tolerance_y = 0.2;
-        }
+        let limits = attempt.limits();
         FaceSession {
             attempt,
             capture: AutoCapture::new(HOLD_FOR_PHOTO, limits.target),
