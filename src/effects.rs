@@ -4,7 +4,7 @@
 //! The API sits behind [`ServiceApi`], which the HTTP client implements; tests put a fake in
 //! its place, so the calls can be checked without a server or a window.
 
-use std::sync::Arc;
+use std::sync::{mpsc, Arc};
 
 use base64::Engine;
 use contract::model::{
@@ -16,6 +16,7 @@ use kiosk_core::{Effect, Event};
 use tokio::sync::oneshot;
 
 use crate::camera::face::FacePhoto;
+use crate::outbox::{Courier, Outbox};
 
 /// The service API, as the kiosk uses it.
 pub trait ServiceApi: Send + Sync {
@@ -77,17 +78,32 @@ pub struct EffectRunner {
     api: Arc<dyn ServiceApi>,
     /// The pension face picture that a face submission sends (see [`FacePhoto`]).
     face_photo: FacePhoto,
+    courier: Courier,
 }
 
 impl EffectRunner {
-    pub fn new(api: impl ServiceApi + 'static, face_photo: FacePhoto) -> EffectRunner {
-        EffectRunner { api: Arc::new(api), face_photo }
+    /// Durable effects go through `outbox`, and every try's answer to `answers`.
+    pub fn new(
+        api: impl ServiceApi + 'static,
+        face_photo: FacePhoto,
+        outbox: Outbox,
+        answers: mpsc::Sender<Event>,
+    ) -> EffectRunner {
+        let api: Arc<dyn ServiceApi> = Arc::new(api);
+        EffectRunner { courier: Courier::start(outbox, api.clone(), answers), api, face_photo }
+    }
+
+    /// Hands a durable effect ([`Effect::is_durable`]) to the outbox, which sends it until the
+    /// API answers; each try's answer arrives on the channel given to [`EffectRunner::new`].
+    pub fn keep(&self, effect: Effect) {
+        self.courier.keep(effect);
     }
 
     /// Makes the call that `effect` asks for on a worker thread; its answer arrives as the
     /// core's event.
     ///
-    /// Panics on an effect that calls no API (speech, camera, video): the UI carries those out.
+    /// Panics on an effect that calls no API (speech, camera, video: the UI carries those out)
+    /// and on a durable one (see [`EffectRunner::keep`]).
     pub fn start(&self, effect: Effect) -> oneshot::Receiver<Event> {
         let (api, face_photo) = (self.api.clone(), self.face_photo.clone());
         let (answer, answered) = oneshot::channel();
@@ -112,11 +128,6 @@ fn call(api: &dyn ServiceApi, face_photo: &FacePhoto, effect: Effect) -> Event {
         }
         Effect::PollInterpreterCall { id } => Event::InterpreterCallUpdated(api.interpreter_call(&id)),
         Effect::ReportVideoStarted { id } => Event::InterpreterCallUpdated(api.move_interpreter_call(&id, "started")),
-        Effect::EndInterpreterCall { id } => Event::InterpreterCallUpdated(api.move_interpreter_call(&id, "end")),
-        Effect::HangUp { id } => Event::InterpreterCallUpdated(api.hang_up(&id)),
-        Effect::SendStaffCall { reason, idempotency_key } => {
-            Event::StaffCallAnswered { result: api.call_staff(reason, &idempotency_key), idempotency_key }
-        }
         Effect::PollStaffCall { id, idempotency_key } => {
             Event::StaffCallAnswered { result: api.staff_call(&id), idempotency_key }
         }
@@ -132,6 +143,6 @@ fn call(api: &dyn ServiceApi, face_photo: &FacePhoto, effect: Effect) -> Event {
             };
             Event::FaceAuthSubmitted(api.submit_face_auth(&request, &idempotency_key))
         }
-        other => panic!("not a service API call: {other:?}"),
+        other => panic!("not a service API call to make once: {other:?}"),
     }
 }

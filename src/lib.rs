@@ -7,6 +7,7 @@
 //! - [`config`]: the TOML file and command-line flags;
 //! - [`effects`]: the core's service API calls, carried out on worker threads;
 //! - [`headphones`]: the headphone jack, which starts voice navigation;
+//! - [`outbox`]: staff calls and hang-ups kept on disk until the API has them;
 //! - [`speech`]: the voice pack, live text-to-speech and earcons behind one speaker;
 //! - [`ui`]: the thin adapter between the core and the Slint UI;
 //! - [`video`]: the sign-language interpreter's video window.
@@ -17,6 +18,7 @@ pub mod desk;
 pub mod effects;
 pub mod headphones;
 pub mod legibility;
+pub mod outbox;
 pub mod speech;
 pub mod ui;
 pub mod video;

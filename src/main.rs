@@ -9,6 +9,7 @@ use kiosk::camera::{self, CameraChoice};
 use kiosk::config::{Config, Flags};
 use kiosk::headphones::{self, AlsaMixer, Mixer};
 use kiosk::legibility::{self, Panel};
+use kiosk::outbox::Outbox;
 use kiosk::speech::voice_pack::VoicePack;
 use kiosk::speech::Speaker;
 use kiosk::ui::{Devices, KioskUi, Theme, FONT_FAMILY};
@@ -132,7 +133,11 @@ fn run(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
         video: Box::new(CommandLauncher::new(config.video_command.clone(), config.display_name(), &config.data_dir)),
         keypad: config.keypad.clone(),
     };
-    let ui = KioskUi::new(kiosk, api, devices)?;
+    let outbox = Outbox::open_in(&config.data_dir).unwrap_or_else(|e| {
+        eprintln!("kiosk: {e}: staff calls and hang-ups are kept in memory only");
+        Outbox::in_memory()
+    });
+    let ui = KioskUi::new(kiosk, api, outbox, devices)?;
     ui.window.window().set_fullscreen(config.fullscreen);
     ui.start();
     watch_headphones(ui.events(), config.sound_card);

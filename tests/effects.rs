@@ -1,7 +1,10 @@
 //! The effect runner over a fake service API: which calls each of the core's API effects
-//! makes, and the event its answer comes back as, with no server and no window.
+//! makes, and the event its answer comes back as, with no server and no window; and the
+//! outbox, which keeps the durable ones on disk until the API has them.
 
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc, Mutex};
+use std::time::Duration;
 
 use contract::model::{
     ApiError, Bilingual, Catalog, FaceAuth, InterpreterCall, Liveness, Movement, NewFaceAuth, NewTicket, Priority,
@@ -10,12 +13,15 @@ use contract::model::{
 use contract::ApiFailure;
 use kiosk::camera::face::FacePhoto;
 use kiosk::effects::{EffectRunner, ServiceApi};
+use kiosk::outbox::{Outbox, Request, RETRY_EVERY, STAFF_CALL_EXPIRES_SECS};
 use kiosk_core::{Effect, Event};
 
 /// Records each call as one line, and answers as a server would (or not at all).
 #[derive(Clone, Default)]
 struct FakeApi {
     calls: Arc<Mutex<Vec<String>>>,
+    /// Whether staff calls get through (the network is up).
+    staff_calls_reach: Arc<AtomicBool>,
 }
 
 impl FakeApi {
@@ -78,7 +84,13 @@ impl ServiceApi for FakeApi {
     }
     fn call_staff(&self, reason: StaffCallReason, idempotency_key: &str) -> Result<StaffCall, ApiFailure> {
         self.log(format!("call_staff {reason:?} {idempotency_key}"));
-        Err(unreachable())
+        if !self.staff_calls_reach.load(Ordering::SeqCst) {
+            return Err(unreachable());
+        }
+        let call = serde_json::json!({
+            "id": "s1", "kiosk_id": "kiosk-test", "reason": reason, "status": "sent", "created_at": 0,
+        });
+        Ok(serde_json::from_value(call).unwrap())
     }
     fn staff_call(&self, id: &str) -> Result<StaffCall, ApiFailure> {
         self.log(format!("staff_call {id}"));
@@ -93,10 +105,92 @@ impl ServiceApi for FakeApi {
     }
 }
 
-/// Runs `effect` with a runner over `api` holding `photo`, and waits for its event.
+/// A runner over `api` holding `photo`, its outbox in `dir`, and where durable answers go.
+fn runner(api: &FakeApi, photo: FacePhoto, dir: &std::path::Path) -> (EffectRunner, mpsc::Receiver<Event>) {
+    let (answers, answered) = mpsc::channel();
+    (EffectRunner::new(api.clone(), photo, Outbox::open_in(dir).unwrap(), answers), answered)
+}
+
+/// Runs `effect` with a runner over `api` holding `photo`, and waits for its (first) event.
 fn answer(api: &FakeApi, photo: FacePhoto, effect: Effect) -> Event {
-    let runner = EffectRunner::new(api.clone(), photo);
+    let dir = tempfile::tempdir().unwrap();
+    let (runner, answered) = runner(api, photo, dir.path());
+    if effect.is_durable() {
+        runner.keep(effect);
+        return next(&answered);
+    }
     runner.start(effect).blocking_recv().expect("an answer")
+}
+
+fn next(answered: &mpsc::Receiver<Event>) -> Event {
+    answered.recv_timeout(RETRY_EVERY * 2).expect("an answer from the outbox")
+}
+
+fn staff_call(key: &str) -> Effect {
+    Effect::SendStaffCall { reason: StaffCallReason::Wheelchair, idempotency_key: key.into() }
+}
+
+#[test]
+fn a_staff_call_is_on_disk_before_its_first_try_and_sent_with_its_key_until_the_api_takes_it() {
+    let api = FakeApi::default();
+    let dir = tempfile::tempdir().unwrap();
+    let (runner, answered) = runner(&api, FacePhoto::default(), dir.path());
+    runner.keep(staff_call("k7"));
+    let event = next(&answered);
+    assert_eq!(event, Event::StaffCallAnswered { idempotency_key: "k7".into(), result: Err(unreachable()) });
+    // Read through a second connection, as the next kiosk start would.
+    let on_disk = Outbox::open_in(dir.path()).unwrap();
+    let kept = Request::StaffCall { reason: StaffCallReason::Wheelchair, idempotency_key: "k7".into() };
+    assert_eq!(on_disk.waiting().unwrap(), [kept]);
+
+    api.staff_calls_reach.store(true, Ordering::SeqCst);
+    let Event::StaffCallAnswered { idempotency_key, result: Ok(_) } = next(&answered) else { panic!() };
+    assert_eq!(idempotency_key, "k7");
+    assert_eq!(api.calls(), ["call_staff Wheelchair k7", "call_staff Wheelchair k7"], "one key, every try");
+    assert!(on_disk.waiting().unwrap().is_empty(), "gone once the API has it");
+    assert!(answered.recv_timeout(RETRY_EVERY + Duration::from_secs(1)).is_err(), "and not sent again");
+}
+
+#[test]
+fn what_a_killed_kiosk_kept_is_sent_at_its_next_start_with_the_original_key() {
+    let dir = tempfile::tempdir().unwrap();
+    // The kiosk wrote the call, and was switched off before it could send it.
+    let kept = Request::StaffCall { reason: StaffCallReason::Vision, idempotency_key: "before-1".into() };
+    Outbox::open_in(dir.path()).unwrap().keep(&kept).unwrap();
+    let hang_up = Request::HangUp { call_id: "c9".into() };
+    Outbox::open_in(dir.path()).unwrap().keep(&hang_up).unwrap();
+
+    let api = FakeApi { staff_calls_reach: Arc::new(AtomicBool::new(true)), ..FakeApi::default() };
+    let (_runner, answered) = runner(&api, FacePhoto::default(), dir.path());
+    assert!(matches!(next(&answered), Event::StaffCallAnswered { result: Ok(_), .. }));
+    assert_eq!(next(&answered), Event::InterpreterCallUpdated(Ok(interpreter_call("c9", "ended"))));
+    assert_eq!(
+        api.calls(),
+        ["call_staff Vision before-1", "move_interpreter_call c9 cancel", "move_interpreter_call c9 end"]
+    );
+}
+
+#[test]
+fn a_staff_call_undelivered_for_30_minutes_is_dropped_but_a_hang_up_never_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let outbox = Outbox::open_in(dir.path()).unwrap();
+    let call = Request::StaffCall { reason: StaffCallReason::NeedHelp, idempotency_key: "old".into() };
+    let hang_up = Request::HangUp { call_id: "c1".into() };
+    outbox.keep(&call).unwrap();
+    outbox.keep(&hang_up).unwrap();
+    outbox.keep(&call).unwrap();
+    assert_eq!(outbox.waiting().unwrap(), [call.clone(), hang_up.clone()], "kept once however often");
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    assert!(outbox.drop_expired(now + STAFF_CALL_EXPIRES_SECS - 60).unwrap().is_empty());
+    assert_eq!(outbox.drop_expired(now + STAFF_CALL_EXPIRES_SECS + 60).unwrap(), [call]);
+    assert_eq!(outbox.waiting().unwrap(), [hang_up]);
+}
+
+#[test]
+fn a_data_folder_that_cannot_be_written_is_refused_with_its_name() {
+    let error = Outbox::open_in(std::path::Path::new("/proc/kiosk-outbox")).err().expect("refused");
+    assert!(error.to_string().contains("/proc/kiosk-outbox"), "{error}");
+    let _in_memory = Outbox::in_memory();
 }
 
 #[test]

@@ -10,6 +10,7 @@ use slint::ComponentHandle;
 
 use contract::ApiClient;
 use kiosk::legibility;
+use kiosk::outbox::Outbox;
 use kiosk::ui::{AppWindow, Flash, KioskUi, KioskView, PageKind, Theme};
 use kiosk_core::profile::Language;
 use kiosk_core::{IdlePolicy, Kiosk};
@@ -279,7 +280,7 @@ fn a_dead_api_and_an_idle_resident() {
     let api = ApiClient::new(&format!("http://127.0.0.1:{port}"), "secret");
     let idle = IdlePolicy { timeout_secs: 1, warning_secs: 20 };
     let devices = common::devices(Box::new(common::Said::default()), common::no_camera());
-    let ui = KioskUi::new(Kiosk::new(Language::Zh, idle, "dead-api"), api, devices).unwrap();
+    let ui = KioskUi::new(Kiosk::new(Language::Zh, idle, "dead-api"), api, Outbox::in_memory(), devices).unwrap();
     let window = &ui.window;
     window.window().set_size(slint::PhysicalSize::new(1280, 720));
     window.show().unwrap();

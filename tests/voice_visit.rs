@@ -34,6 +34,7 @@ use audio_rig::{seconds, windows, Part, Rig, RATE, WINDOW};
 use common::init_headless_platform;
 use contract::model::{Bilingual, Catalog, EntryKind, Step};
 use contract::ApiClient;
+use kiosk::outbox::Outbox;
 use kiosk::speech::voice_pack::VoicePack;
 use kiosk::speech::{earcon, Segment, Speaker, SpeechProblem, Voice};
 use kiosk::ui::{AppWindow, KioskUi, KioskView, PageKind, VoiceFocus};
@@ -373,7 +374,7 @@ fn a_resident_who_cannot_see_the_screen_takes_a_number_with_the_keypad_and_hears
     let recorder = Recorder { speaker: speaker.clone(), pack: VoicePack::load(&voices()).unwrap(), log: log.clone() };
     let kiosk = Kiosk::new(Language::Zh, IdlePolicy { timeout_secs: 600, warning_secs: 30 }, "voice-visit");
     let devices = common::devices(Box::new(recorder), common::no_camera());
-    let ui = KioskUi::new(kiosk, ApiClient::new(&server.base_url, "secret"), devices).unwrap();
+    let ui = KioskUi::new(kiosk, ApiClient::new(&server.base_url, "secret"), Outbox::in_memory(), devices).unwrap();
     let window = &ui.window;
     window.window().set_size(slint::PhysicalSize::new(1920, 1080));
     window.show().unwrap();

@@ -25,6 +25,7 @@ use crate::camera::face::{face_target_y, FacePhoto};
 use crate::camera::{FrameSource, OpenError};
 use crate::desk::Region;
 use crate::effects::{EffectRunner, ServiceApi};
+use crate::outbox::Outbox;
 use crate::speech::Voice;
 use crate::video::{Closed, VideoLauncher, VideoWindow};
 use captions::Captioner;
@@ -66,8 +67,8 @@ struct Controller {
     /// The interpreter call's video window, while it is open.
     video_window: RefCell<Option<Box<dyn VideoWindow>>>,
     captioner: Rc<Captioner>,
-    /// Events from other threads (the headphone jack, the scanner), taken in at each tick
-    /// and, while the camera is on, at each preview frame.
+    /// Events from other threads (the headphone jack, the scanner, the outbox), taken in at
+    /// each tick and, while the camera is on, at each preview frame.
     outside: (mpsc::Sender<Event>, mpsc::Receiver<Event>),
     camera: CameraPreview,
     preview_clock: slint::Timer,
@@ -80,22 +81,25 @@ struct Controller {
 }
 
 impl KioskUi {
+    /// The kiosk, asking `api`, keeping durable requests in `outbox`.
     pub fn new(
         kiosk: Kiosk,
         api: impl ServiceApi + 'static,
+        outbox: Outbox,
         devices: Devices,
     ) -> Result<KioskUi, slint::PlatformError> {
         let window = AppWindow::new()?;
         let face_photo = FacePhoto::default();
+        let outside = mpsc::channel();
         let controller = Rc::new(Controller {
             kiosk: RefCell::new(kiosk),
             window: window.as_weak(),
-            effects: EffectRunner::new(api, face_photo.clone()),
+            effects: EffectRunner::new(api, face_photo.clone(), outbox, outside.0.clone()),
             voice: devices.voice,
             video: devices.video,
             video_window: RefCell::new(None),
             captioner: Rc::new(Captioner::new(window.as_weak())),
-            outside: mpsc::channel(),
+            outside,
             camera: CameraPreview::new(devices.camera),
             preview_clock: slint::Timer::default(),
             face_photo,
@@ -207,6 +211,7 @@ impl Controller {
             Effect::OpenVideoCall { join_url, language } => self.open_video_window(&join_url, language),
             Effect::CloseVideoCall => drop(self.video_window.borrow_mut().take()),
             Effect::DiscardFacePhoto => drop(self.face_photo.lock().map(|mut photo| photo.take())),
+            durable if durable.is_durable() => self.effects.keep(durable),
             api_call => self.dispatch_answer(self.effects.start(api_call)),
         }
     }

@@ -13,6 +13,7 @@ use slint::ComponentHandle;
 use contract::model::{IssuedReceipt, NewReceipt};
 use contract::ApiClient;
 use kiosk::camera::{FileCamera, FrameSource, OpenError};
+use kiosk::outbox::Outbox;
 use kiosk::speech::{SpeechProblem, Voice};
 use kiosk::ui::{AppWindow, CameraOpener, Devices, KioskUi, KioskView};
 use kiosk::video::CommandLauncher;
@@ -132,7 +133,7 @@ pub fn start_kiosk_with(
         video: Box::new(video),
         keypad: Default::default(),
     };
-    let ui = KioskUi::new(kiosk, api, devices).unwrap();
+    let ui = KioskUi::new(kiosk, api, Outbox::open_in(dir.path()).unwrap(), devices).unwrap();
     (TestApi { server, dir }, ui, said)
 }
 

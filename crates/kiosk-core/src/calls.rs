@@ -3,9 +3,10 @@
 //!
 //! An interpreter call belongs to the session: leaving its screens (home, the idle reset)
 //! hangs it up and closes the video window, so a call never outlives the resident who made
-//! it. A staff call belongs to the kiosk: one the service API did not take (the network is
-//! down) is kept and sent again until it is, even after the session is wiped, since someone
-//! asked for help at this kiosk.
+//! it. A staff call is shown while its screen is; the request itself, like a hang-up, is
+//! [`Effect::is_durable`]: the adapter's outbox keeps it on disk and sends it until the API
+//! answers, even after the session is wiped or the kiosk restarts, and reports every try, so
+//! the screen says "kept, will be sent" while the API is out of reach.
 
 use contract::model::{
     Bilingual, CallEndReason, InterpreterCall, InterpreterCallStatus as CallStatus, StaffCall, StaffCallReason,
@@ -97,11 +98,6 @@ impl<T> Asked<T> {
         self.asking = self.secs_since_asked >= every;
         self.asking
     }
-
-    /// Whether the API has answered the request, either way.
-    fn settled(&self) -> bool {
-        self.answer.is_some() || self.refused.is_some()
-    }
 }
 
 /// The session's interpreter call, from the request to its end.
@@ -122,8 +118,7 @@ enum Video {
     Failed,
 }
 
-/// A staff call, from the press to a staff member's acknowledgement. While the API does not
-/// answer, it waits in the kiosk and is sent again.
+/// A staff call, from the press to a staff member's acknowledgement.
 #[derive(Clone, Debug, PartialEq)]
 pub(super) struct StaffCallProgress {
     reason: StaffCallReason,
@@ -287,33 +282,22 @@ impl Kiosk {
     /// A staff call for `reason`, shown on the staff-call screen.
     pub(super) fn call_staff(&mut self, reason: StaffCallReason) -> Vec<Effect> {
         let idempotency_key = self.next_idempotency_key();
-        self.staff_calls.push(StaffCallProgress { reason, call: Asked::new(idempotency_key.clone()) });
-        self.session.staff_call = Some(idempotency_key.clone());
+        self.session.staff_call = Some(StaffCallProgress { reason, call: Asked::new(idempotency_key.clone()) });
         self.go(Screen::StaffCall);
         vec![Effect::SendStaffCall { reason, idempotency_key }]
     }
 
-    /// The API's answer to sending a staff call (`key` is its idempotency key), or to a poll.
+    /// The API's answer to sending a staff call (`key` is its idempotency key: the outbox
+    /// reports every try, also of a call from an earlier session, which nobody shows), or to
+    /// a poll.
     pub(super) fn staff_call_answered(&mut self, key: &str, result: Result<StaffCall, ApiFailure>) -> Vec<Effect> {
-        let progress = self.staff_calls.iter_mut().find(|p| p.call.idempotency_key == key);
-        if let Some(progress) = progress {
+        let shown = self.session.staff_call.as_mut().filter(|p| p.call.idempotency_key == key);
+        if let Some(progress) = shown {
             if let Some(call) = progress.call.take(result) {
                 progress.call.answer = Some(call);
             }
         }
         vec![]
-    }
-
-    /// The staff call the session shows.
-    fn shown_staff_call(&self) -> Option<&StaffCallProgress> {
-        let key = self.session.staff_call.as_ref()?;
-        self.staff_calls.iter().find(|p| &p.call.idempotency_key == key)
-    }
-
-    /// Forgets the calls that need nothing more: those sent, but the one the session shows.
-    pub(super) fn forget_finished_staff_calls(&mut self) {
-        let shown = self.session.staff_call.clone();
-        self.staff_calls.retain(|p| !p.call.settled() || shown.as_ref() == Some(&p.call.idempotency_key));
     }
 
     // --- time ---
@@ -335,21 +319,16 @@ impl Kiosk {
             };
             effects.extend(wanted.filter(|(every, _)| call.due(secs, *every)).map(|(_, effect)| effect));
         }
-        self.forget_finished_staff_calls();
-        let shown = self.session.staff_call.clone();
-        for progress in &mut self.staff_calls {
+        // Until the API takes the staff call, the outbox sends it; then it is polled here.
+        if let Some(progress) = self.session.staff_call.as_mut() {
             let call = &mut progress.call;
-            let key = call.idempotency_key.clone();
-            let wanted = match &call.answer {
-                None => {
-                    Some((RETRY_EVERY_SECS, Effect::SendStaffCall { reason: progress.reason, idempotency_key: key }))
+            if let Some(known) = call.answer.as_ref().filter(|c| c.status == StaffCallStatus::Sent) {
+                let poll =
+                    Effect::PollStaffCall { id: known.id.clone(), idempotency_key: call.idempotency_key.clone() };
+                if call.due(secs, POLL_EVERY_SECS) {
+                    effects.push(poll);
                 }
-                Some(known) if known.status == StaffCallStatus::Sent && shown.as_ref() == Some(&key) => {
-                    Some((POLL_EVERY_SECS, Effect::PollStaffCall { id: known.id.clone(), idempotency_key: key }))
-                }
-                Some(_) => None,
-            };
-            effects.extend(wanted.filter(|(every, _)| call.due(secs, *every)).map(|(_, effect)| effect));
+            }
         }
         effects
     }
@@ -404,7 +383,7 @@ impl Kiosk {
     }
 
     fn staff_call_state(&self) -> &'static str {
-        let Some(call) = self.shown_staff_call().map(|p| &p.call) else { return "staff-call.sending" };
+        let Some(call) = self.session.staff_call.as_ref().map(|p| &p.call) else { return "staff-call.sending" };
         match &call.answer {
             _ if call.refused.is_some() => "staff-call.refused",
             Some(known) if known.status == StaffCallStatus::Acknowledged => "staff-call.acknowledged",
@@ -476,7 +455,7 @@ impl Kiosk {
                 view.items = reasons.iter().map(|id| t.prompted_item("staff-call", id)).collect();
             }
             Screen::StaffCall => {
-                let shown = self.shown_staff_call();
+                let shown = self.session.staff_call.as_ref();
                 view.title = t.prompt("staff-call.title");
                 view.prompt = match shown.and_then(|p| p.call.answer.as_ref()).and_then(|c| c.acknowledged_by.clone()) {
                     Some(name) => t.prompt_with("staff-call.coming", vec![Phrase::text(name)]),

@@ -257,6 +257,17 @@ pub enum Effect {
     ResumeSpeech,
 }
 
+impl Effect {
+    /// A request whose loss would lose what a resident did or leave someone waiting for
+    /// nobody (a staff member walking to an empty kiosk, an interpreter in an empty room).
+    /// The adapter's outbox writes it to disk before its first try and sends it, with its
+    /// idempotency key, until the API answers, across restarts; every try's answer comes back
+    /// as the effect's event. The others belong to the screen that asked and die with it.
+    pub fn is_durable(&self) -> bool {
+        matches!(self, Effect::SendStaffCall { .. } | Effect::EndInterpreterCall { .. } | Effect::HangUp { .. })
+    }
+}
+
 /// What the camera is on for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CameraUse {
@@ -371,9 +382,6 @@ pub struct Kiosk {
     receipt_key: Option<VerifyingKey>,
     /// Where the camera is, for the face screen's words.
     camera_place: CameraPlace,
-    /// Staff calls not yet taken by the API, and the one the session watches: kept across
-    /// sessions, so a call made during a network outage is still sent.
-    staff_calls: Vec<calls::StaffCallProgress>,
 }
 
 /// What features tidy up after an event that made the resident leave them.
@@ -398,7 +406,6 @@ impl Kiosk {
             acted: false,
             receipt_key: None,
             camera_place: CameraPlace::default(),
-            staff_calls: Vec::new(),
         }
     }
 
@@ -642,7 +649,6 @@ impl Kiosk {
     /// center added shows up without a restart.
     fn end_visit(&mut self) -> Vec<Effect> {
         self.session = Session::new(self.default_profile);
-        self.forget_finished_staff_calls();
         vec![Effect::LoadCatalog]
     }
 

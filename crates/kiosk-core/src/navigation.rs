@@ -36,7 +36,7 @@ impl Kiosk {
         self.session.error = None;
         self.session.pending = None;
         self.session.after_catalog = None;
-        self.session.staff_call = None; // a call not yet sent is still sent (see `calls`)
+        self.session.staff_call = None; // a call not yet sent is still sent (the outbox)
         self.session.pension = None;
     }
 

@@ -3,7 +3,7 @@
 
 use contract::model::Bilingual;
 
-use super::calls::InterpreterProgress;
+use super::calls::{InterpreterProgress, StaffCallProgress};
 use super::pension::PensionVisit;
 use super::profile::Profile;
 use super::speech::Sound;
@@ -71,8 +71,8 @@ pub(crate) struct Session {
     /// The ticket flow's answers.
     pub answers: Answers,
     pub interpreter: Option<InterpreterProgress>,
-    /// The idempotency key of the staff call the staff-call screen shows.
-    pub staff_call: Option<String>,
+    /// The staff call the staff-call screen shows.
+    pub staff_call: Option<StaffCallProgress>,
     pub pension: Option<PensionVisit>,
 }
 

@@ -325,23 +325,28 @@ fn staff_calls_choose_a_reason_and_show_the_status_until_acknowledged() {
 }
 
 #[test]
-fn a_staff_call_made_during_an_outage_is_kept_and_sent_when_the_api_returns() {
+fn a_staff_call_made_during_an_outage_is_kept_by_the_outbox_and_shown_sent_when_it_gets_through() {
     let mut kiosk = kiosk();
     kiosk.handle(Event::Activate(home::CALL_STAFF.into()));
     let effects = kiosk.handle(Event::Activate("vision".into()));
     let Effect::SendStaffCall { idempotency_key, .. } = effects[0].clone() else { panic!("{effects:?}") };
-    kiosk.handle(Event::StaffCallAnswered { idempotency_key: idempotency_key.clone(), result: Err(unreachable()) });
+    assert!(effects[0].is_durable(), "the outbox keeps it on disk until the API takes it");
+    let answered = |result| Event::StaffCallAnswered { idempotency_key: idempotency_key.clone(), result };
+    kiosk.handle(answered(Err(unreachable())));
     assert!(kiosk.view().prompt.contains("已保存"), "{}", kiosk.view().prompt);
-    // The resident goes away; the session is wiped. The call is not.
+    assert!(tick(&mut kiosk, 20).is_empty(), "the outbox sends it again, not the core");
+
+    // The outbox got it through: sent, then polled for the acknowledgement.
+    kiosk.handle(answered(Ok(staff_call(StaffCallStatus::Sent))));
+    assert_eq!(kiosk.view().prompt, "已通知工作人员，请在这里稍候。");
+    let poll = Effect::PollStaffCall { id: "staff-1".into(), idempotency_key: idempotency_key.clone() };
+    assert_eq!(tick(&mut kiosk, 2), vec![poll]);
+
+    // The resident goes away; the session is wiped. A late report of the call changes nothing.
     kiosk.handle(Event::Bar(BarAction::Home));
     kiosk.reset_for_test();
-    let resend = Effect::SendStaffCall { reason: StaffCallReason::Vision, idempotency_key: idempotency_key.clone() };
-    let effects = tick(&mut kiosk, 5);
-    assert_eq!(effects, vec![resend.clone()], "sent again, with the same key");
-    kiosk.handle(Event::StaffCallAnswered { idempotency_key: idempotency_key.clone(), result: Err(unreachable()) });
-    assert_eq!(tick(&mut kiosk, 5), vec![resend]);
-    kiosk.handle(Event::StaffCallAnswered { idempotency_key, result: Ok(staff_call(StaffCallStatus::Sent)) });
-    assert!(tick(&mut kiosk, 20).is_empty(), "delivered: nothing more to do for a wiped session");
+    assert!(kiosk.handle(answered(Ok(staff_call(StaffCallStatus::Sent)))).is_empty());
+    assert!(tick(&mut kiosk, 20).is_empty(), "nothing more to do for a wiped session");
 }
 
 #[test]
