@@ -29,6 +29,9 @@ pub const STAFF_CALL_EXPIRES_SECS: i64 = 30 * 60;
 /// Time between tries while the API does not answer.
 pub const RETRY_EVERY: Duration = Duration::from_secs(5);
 
+/// New requests written between two rounds of sending, at most.
+const KEEP_AT_ONCE: usize = 64;
+
 /// One kept request, as the API is asked for it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -223,7 +226,9 @@ fn deliver(outbox: Outbox, api: &dyn ServiceApi, requests: mpsc::Receiver<Reques
             // The kiosk is closing; what is kept is sent after the next start.
             Err(mpsc::RecvTimeoutError::Disconnected) => return,
         };
-        for request in first.into_iter().chain(requests.try_iter()) {
+        // What came meanwhile, but not without end: a flood of new requests must not keep
+        // the waiting ones from being sent.
+        for request in first.into_iter().chain(requests.try_iter().take(KEEP_AT_ONCE)) {
             if let Err(e) = outbox.keep(&request) {
                 eprintln!("kiosk: {e}; sending {} from memory only", request.key());
                 unwritten.push(request);
