@@ -81,12 +81,12 @@ impl Request {
             Request::EndCall { call_id } => {
                 let result = api.move_interpreter_call(call_id, "end");
                 let heard = heard(result.as_ref().err());
-                (Event::InterpreterCallUpdated(result), heard)
+                (Event::CallHungUp(result), heard)
             }
             Request::HangUp { call_id } => {
                 let result = api.hang_up(call_id);
                 let heard = heard(result.as_ref().err());
-                (Event::InterpreterCallUpdated(result), heard)
+                (Event::CallHungUp(result), heard)
             }
         }
     }

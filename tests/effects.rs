@@ -163,7 +163,7 @@ fn what_a_killed_kiosk_kept_is_sent_at_its_next_start_with_the_original_key() {
     let api = FakeApi { staff_calls_reach: Arc::new(AtomicBool::new(true)), ..FakeApi::default() };
     let (_runner, answered) = runner(&api, FacePhoto::default(), dir.path());
     assert!(matches!(next(&answered), Event::StaffCallAnswered { result: Ok(_), .. }));
-    assert_eq!(next(&answered), Event::InterpreterCallUpdated(Ok(interpreter_call("c9", "ended"))));
+    assert_eq!(next(&answered), Event::CallHungUp(Ok(interpreter_call("c9", "ended"))));
     assert_eq!(
         api.calls(),
         ["call_staff Vision before-1", "move_interpreter_call c9 cancel", "move_interpreter_call c9 end"]
@@ -218,7 +218,7 @@ fn the_catalog_and_interpreter_polls_come_back_as_their_events() {
 fn hanging_up_ends_a_call_an_interpreter_took_meanwhile() {
     let api = FakeApi::default();
     let event = answer(&api, FacePhoto::default(), Effect::HangUp { id: "c1".into() });
-    assert_eq!(event, Event::InterpreterCallUpdated(Ok(interpreter_call("c1", "ended"))));
+    assert_eq!(event, Event::CallHungUp(Ok(interpreter_call("c1", "ended"))));
     assert_eq!(api.calls(), ["move_interpreter_call c1 cancel", "move_interpreter_call c1 end"]);
 }
 

@@ -11,7 +11,7 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use contract::model::StaffCallReason;
 use contract::ApiClient;
@@ -20,6 +20,9 @@ use kiosk::effects::EffectRunner;
 use kiosk::outbox::{Outbox, Request};
 use kiosk_core::Effect;
 use service_api::EmbeddedServer;
+
+mod headless;
+use headless::Random;
 
 const KILLS: usize = 100;
 const TOKEN: &str = "kill-test-token";
@@ -144,27 +147,12 @@ fn a_kiosk_writing_its_outbox() {
     for n in 0.. {
         let idempotency_key = format!("{run}-{n}");
         println!("keeping {idempotency_key}");
-        let request = Request::StaffCall { reason: StaffCallReason::NeedHelp, idempotency_key: idempotency_key.clone() };
+        let request =
+            Request::StaffCall { reason: StaffCallReason::NeedHelp, idempotency_key: idempotency_key.clone() };
         outbox.keep(&request).unwrap();
         println!("kept {idempotency_key}");
         runner.keep(Effect::SendStaffCall { reason: StaffCallReason::NeedHelp, idempotency_key });
         // Residents press at human speed; the courier sends while this writes.
         std::thread::sleep(Duration::from_millis(2));
-    }
-}
-
-/// Kill moments that differ from run to run (xorshift, seeded by the clock).
-struct Random(u64);
-
-impl Random {
-    fn seeded() -> Random {
-        Random(SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos() as u64 | 1)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % n
     }
 }

@@ -193,6 +193,17 @@ impl Kiosk {
         effects
     }
 
+    /// The API ended or hung up a call: news only if it is the session's call, since the
+    /// outbox also answers for calls of earlier sessions. A failed try is the outbox's to
+    /// repeat.
+    pub(super) fn hung_up(&mut self, result: Result<InterpreterCall, ApiFailure>) -> Vec<Effect> {
+        let known = self.session.interpreter.as_ref().and_then(|p| p.call.answer.as_ref());
+        match result {
+            Ok(call) if known.is_some_and(|known| known.id == call.id) => self.interpreter_answered(Ok(call)),
+            _ => vec![],
+        }
+    }
+
     /// The video window closed (the resident closed it, or the video platform ended the call),
     /// or could not open: the call is over, and the kiosk's screen is back.
     pub(super) fn video_closed(&mut self, failed: bool) -> Vec<Effect> {

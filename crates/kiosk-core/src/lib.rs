@@ -100,6 +100,10 @@ pub enum Event {
     ReceiptRedeemed(Result<RedeemedReceipt, ApiFailure>),
     /// The API's answer about the interpreter call: to the request, a poll, or a report.
     InterpreterCallUpdated(Result<InterpreterCall, ApiFailure>),
+    /// The API's answer to ending or hanging up a call ([`Effect::EndInterpreterCall`],
+    /// [`Effect::HangUp`]): sent by the outbox, perhaps long after, so perhaps about a call of
+    /// an earlier session.
+    CallHungUp(Result<InterpreterCall, ApiFailure>),
     /// The video window closed: the resident closed it, or the video platform ended the call.
     VideoCallClosed,
     /// The video window could not be opened (the launcher failed).
@@ -217,6 +221,7 @@ pub enum Effect {
     ReportVideoStarted {
         id: String,
     },
+    /// Answered by [`Event::CallHungUp`], like the hang-up.
     EndInterpreterCall {
         id: String,
     },
@@ -353,6 +358,7 @@ impl Event {
                 | Event::CameraFailed(_)
                 | Event::Headphones { .. }
                 | Event::InterpreterCallUpdated(_)
+                | Event::CallHungUp(_)
                 | Event::VideoCallClosed
                 | Event::VideoCallFailed
                 | Event::StaffCallAnswered { .. }
@@ -484,6 +490,7 @@ impl Kiosk {
             Event::CameraFailed(problem) => self.camera_failed(problem),
             Event::ReceiptRedeemed(result) => self.receipt_redeemed(result),
             Event::InterpreterCallUpdated(result) => self.interpreter_answered(result),
+            Event::CallHungUp(result) => self.hung_up(result),
             Event::VideoCallClosed => self.video_closed(false),
             Event::VideoCallFailed => self.video_closed(true),
             Event::StaffCallAnswered { idempotency_key, result } => self.staff_call_answered(&idempotency_key, result),

@@ -192,6 +192,32 @@ fn a_call_the_interpreter_left_ends_offers_staff_and_then_the_session_is_wiped()
 }
 
 #[test]
+fn the_outbox_answering_for_a_call_left_earlier_does_not_end_the_new_one() {
+    let mut kiosk = waiting();
+    let effects = kiosk.handle(Event::Bar(BarAction::Home));
+    assert!(effects.contains(&Effect::HangUp { id: "call-1".into() }), "{effects:?}");
+    kiosk.handle(Event::Bar(BarAction::SignLanguage));
+    let earlier = InterpreterCall { status: Status::Cancelled, ..call(Status::Queued) };
+    // While the new call is being asked for, and once it is known.
+    assert!(kiosk.handle(Event::CallHungUp(Ok(earlier.clone()))).is_empty());
+    assert_eq!(kiosk.view().prompt, "正在为您联系手语翻译员……");
+    let new = InterpreterCall { id: "call-2".into(), ..call(Status::Queued) };
+    kiosk.handle(Event::InterpreterCallUpdated(Ok(new.clone())));
+    kiosk.handle(Event::CallHungUp(Ok(earlier)));
+    kiosk.handle(Event::CallHungUp(Err(unreachable())));
+    assert_eq!(kiosk.view().page, Page::SelfView, "still waiting for an interpreter");
+    assert!(kiosk.view().error.shown.is_empty(), "an outbox retry is not this call's trouble");
+
+    // The answer to hanging up this call is news.
+    let ended = InterpreterCall { status: Status::Ended, ..call(Status::Assigned) };
+    kiosk.handle(Event::InterpreterCallUpdated(Ok(InterpreterCall { id: "call-2".into(), ..call(Status::Assigned) })));
+    let effects = kiosk.handle(Event::Nav(NavKey::SignLanguage));
+    assert!(effects.contains(&Effect::EndInterpreterCall { id: "call-2".into() }), "{effects:?}");
+    kiosk.handle(Event::CallHungUp(Ok(InterpreterCall { id: "call-2".into(), ..ended })));
+    assert_eq!(kiosk.view().prompt, "视频通话已结束。谢谢您的使用。");
+}
+
+#[test]
 fn leaving_or_a_wiped_session_hangs_up_and_closes_the_video() {
     // Cancel while queued: back where the resident was, the call cancelled.
     let mut kiosk = waiting();
