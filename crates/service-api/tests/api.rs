@@ -252,9 +252,13 @@ fn idempotency_key_returns_the_first_answer() {
     let r = t.staff.post("/v1/tickets", Some(&body), Some("key-1"));
     assert_eq!(r.status, 201);
     assert_ne!(r.body["id"], first.body["id"]);
-    // ...and reusing it on another route is refused rather than answered with the wrong body.
+    // ...and reusing it for another request (route or body) is refused rather than answered
+    // with the first request's answer.
     let r = t.staff.post("/v1/windows/6/open", None, Some("key-1"));
-    assert_eq!((r.status, r.code()), (400, "invalid_request"));
+    assert_eq!((r.status, r.code()), (422, "idempotency_key_reused"));
+    let elderly = json!({"service_code": LEGAL, "priority": "elderly"});
+    let r = t.kiosk.post("/v1/tickets", Some(&elderly), Some("key-1"));
+    assert_eq!((r.status, r.code()), (422, "idempotency_key_reused"));
 
     // A different key: another ticket. Three in the queue now; calling with a repeated key calls once.
     let other = t.kiosk.post("/v1/tickets", Some(&body), Some("key-2"));
@@ -273,6 +277,43 @@ fn idempotency_key_returns_the_first_answer() {
     t.staff.post("/v1/windows/6/open", None, None);
     let replayed = t.staff.post("/v1/windows/6/call-next", None, Some("call-2"));
     assert_eq!((replayed.status, replayed.code()), (denied.status, "window_closed"));
+}
+
+#[test]
+fn a_saved_answer_expires_after_a_day() {
+    let t = TestServer::start();
+    let body = json!({"service_code": LEGAL, "priority": "normal"});
+    let first = t.kiosk.post("/v1/tickets", Some(&body), Some("old-key"));
+    let hours_ago = |hours: i64| {
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64;
+        format!("UPDATE idempotency_keys SET created_at = {}", now - hours * 3_600_000)
+    };
+    t.sql(&[&hours_ago(23)]);
+    assert!(t.kiosk.post("/v1/tickets", Some(&body), Some("old-key")).replayed);
+    t.sql(&[&hours_ago(25)]);
+    let again = t.kiosk.post("/v1/tickets", Some(&body), Some("old-key"));
+    assert_eq!((again.status, again.replayed), (201, false));
+    assert_ne!(again.body["id"], first.body["id"]);
+}
+
+/// A huge field quoted back in an error would be stored as huge an answer.
+#[test]
+fn an_error_quotes_only_the_start_and_end_of_what_was_sent() {
+    let t = TestServer::start();
+    let huge = "x".repeat(1_900_000);
+    let requests = [
+        json!({"service_code": huge, "priority": "normal"}),
+        json!({"service_code": LEGAL, "priority": huge}),
+        json!({"service_code": LEGAL, "priority": "normal", "contact_phone": huge}),
+    ];
+    for (n, body) in requests.iter().enumerate() {
+        let r = t.kiosk.post("/v1/tickets", Some(body), Some(&format!("huge-{n}")));
+        assert!(r.status == 400 || r.status == 404, "{}", r.status);
+        let message = &r.body["message"];
+        for text in [&message["zh"], &message["en"]] {
+            assert!(text.as_str().unwrap().chars().count() <= 300, "{}...", &text.as_str().unwrap()[..400]);
+        }
+    }
 }
 
 #[test]
