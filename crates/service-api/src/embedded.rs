@@ -69,12 +69,7 @@ impl EmbeddedServer {
                     // The listener is bound, so connections are already accepted (queued).
                     let _ = ready_tx.send(Ok(addr));
                     let shutdown = async { drop(stopped.await) };
-                    if let Err(e) = axum::serve(listener, crate::router(db, receipt_key, CallSettings::default()))
-                        .with_graceful_shutdown(shutdown)
-                        .await
-                    {
-                        eprintln!("service-api: embedded server stopped: {e}");
-                    }
+                    crate::serve(listener, crate::router(db, receipt_key, CallSettings::default()), shutdown).await;
                 });
             })
             .context("cannot start the server thread")?;

@@ -63,6 +63,8 @@ pub(crate) enum Failure {
     /// What is wrong with the request, in English.
     InvalidRequest(String),
     MethodNotAllowed,
+    /// The body did not arrive within this many seconds.
+    BodyTooSlow(u64),
     /// An Idempotency-Key sent again with another request (method, path or body).
     IdempotencyKeyReused,
     /// Nobody waits for this window.

@@ -16,6 +16,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{self, MethodRouter};
 use axum::{Extension, Json, Router};
 use ed25519_dalek::SigningKey;
+use http_body_util::BodyExt;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -25,6 +26,7 @@ use crate::calls::{CallAction, CallSettings};
 use crate::error::Failure;
 use crate::face_auth::Review;
 use crate::queue::Transition;
+use crate::server::BODY_READ_TIMEOUT;
 use crate::store::{hash_token, Db};
 use contract::limits::MAX_PHOTO_BYTES;
 use contract::model::{
@@ -108,50 +110,77 @@ pub fn routes() -> Vec<(&'static str, &'static str)> {
 }
 
 /// The API over a database, signing receipts with `receipt_key` and answering interpreter
-/// calls as `calls` says: `axum::serve(listener, router(db, key, CallSettings::default()))`.
+/// calls as `calls` says: `service_api::serve(listener, router(db, key, CallSettings::default()), shutdown)`.
 pub fn router(db: Db, receipt_key: SigningKey, calls: CallSettings) -> Router {
     let state = AppState { db, receipt_key: Arc::new(receipt_key), calls: Arc::new(calls) };
     let mut router = Router::new();
     for e in endpoints() {
         let mut handler = e.handler;
-        // Layers run outside in: authentication first, then the idempotency check.
+        // Layers run outside in: authentication first (before the body is read), then the
+        // body, then the idempotency check, which hashes it.
         if e.method == "POST" {
             handler = handler.layer(from_fn_with_state(state.clone(), idempotency));
         }
+        handler = handler.layer(from_fn_with_state(LARGEST_BODY, read_body));
         if e.access != Access::Public {
             handler = handler.layer(from_fn_with_state((state.clone(), e.access), authenticate));
         }
         router = router.route(e.path, handler);
     }
     router
-        .fallback(|| async { Failure::NotFound("No such route".into()) })
-        .method_not_allowed_fallback(|| async { Failure::MethodNotAllowed })
-        .layer(from_fn_with_state(LARGEST_BODY, read_body_first))
+        .fallback(|req: Request| async { answer_unread(Failure::NotFound("No such route".into()), req) })
+        .method_not_allowed_fallback(|req: Request| async { answer_unread(Failure::MethodNotAllowed, req) })
         .with_state(state)
 }
 
 /// The largest body any route takes: a face photo's, see [`endpoints`].
 const LARGEST_BODY: usize = 2 * MAX_PHOTO_BYTES;
 
-/// Reads the whole request body before anything answers. An answer given without it (a
-/// refused token, a replayed Idempotency-Key, an unknown route) makes hyper drop the
-/// connection under the client: its next request on that connection fails, and a large
-/// body still being sent breaks the pipe before the answer is read.
-async fn read_body_first(State(limit): State<usize>, req: Request, next: Next) -> Result<Response, Response> {
-    let too_large = || {
-        let message = format!("The request body is larger than {} MB", limit >> 20);
-        // The rest of the body stays unread, so this connection cannot be used again.
-        let mut answer = Failure::InvalidRequest(message).into_response();
-        answer.headers_mut().insert(CONNECTION, HeaderValue::from_static("close"));
-        answer
-    };
+/// Reads the whole body, at most `limit` bytes within [`BODY_READ_TIMEOUT`], for the
+/// handler and the idempotency check. A body declared larger is refused before any of it is
+/// read.
+async fn read_body(State(limit): State<usize>, req: Request, next: Next) -> Response {
+    let too_large = || Failure::InvalidRequest(format!("The request body is larger than {} MB", limit >> 20));
     let (parts, body) = req.into_parts();
-    // A declared Content-Length over the limit is refused before waiting for the body.
     if body.size_hint().lower() > limit as u64 {
-        return Err(too_large());
+        return closing(too_large().into_response());
     }
-    let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| too_large())?;
-    Ok(next.run(Request::from_parts(parts, Body::from(bytes))).await)
+    // Whatever stays unread of a body that failed cannot be read past: the connection closes.
+    match tokio::time::timeout(BODY_READ_TIMEOUT, axum::body::to_bytes(body, limit)).await {
+        Ok(Ok(bytes)) => next.run(Request::from_parts(parts, Body::from(bytes))).await,
+        Ok(Err(_)) => closing(too_large().into_response()),
+        Err(_) => closing(Failure::BodyTooSlow(BODY_READ_TIMEOUT.as_secs()).into_response()),
+    }
+}
+
+/// Says that the connection closes after this answer: hyper drops a connection whose
+/// request body was not read to its end, and a client that sent its next request on it would
+/// see it fail.
+fn closing(mut answer: Response) -> Response {
+    answer.headers_mut().insert(CONNECTION, HeaderValue::from_static("close"));
+    answer
+}
+
+/// Answers a request at once, before its body is read (a refused token, an unknown route),
+/// on a closing connection. The body is then read and thrown away, at most [`LARGEST_BODY`]
+/// within [`BODY_READ_TIMEOUT`], so that a client still sending it is not cut off (a reset
+/// loses the answer) and nothing of it is kept in memory.
+fn answer_unread(failure: Failure, req: Request) -> Response {
+    let mut body = req.into_body();
+    tokio::spawn(async move {
+        let mut left = LARGEST_BODY;
+        let discard = async {
+            while let Some(Ok(frame)) = body.frame().await {
+                let read = frame.data_ref().map_or(0, |data| data.len());
+                match left.checked_sub(read) {
+                    Some(rest) => left = rest,
+                    None => return,
+                }
+            }
+        };
+        let _ = tokio::time::timeout(BODY_READ_TIMEOUT, discard).await;
+    });
+    closing(failure.into_response())
 }
 
 #[derive(Clone)]
@@ -161,19 +190,24 @@ struct AppState {
     calls: Arc<CallSettings>,
 }
 
-async fn authenticate(
-    State((state, access)): State<(AppState, Access)>,
-    mut req: Request,
-    next: Next,
-) -> Result<Response, Failure> {
-    let token = bearer_token(req.headers()).ok_or(Failure::Unauthorized)?;
+async fn authenticate(State((state, access)): State<(AppState, Access)>, mut req: Request, next: Next) -> Response {
+    let caller = match caller(&state, access, req.headers()).await {
+        Ok(caller) => caller,
+        Err(refused) => return answer_unread(refused, req),
+    };
+    req.extensions_mut().insert(caller);
+    next.run(req).await
+}
+
+/// Who sends the request, if their token may call a route with `access`.
+async fn caller(state: &AppState, access: Access, headers: &HeaderMap) -> Result<Caller, Failure> {
+    let token = bearer_token(headers).ok_or(Failure::Unauthorized)?;
     let token_hash = hash_token(token);
     let (role, name) = state.db.token(&token_hash).await?.ok_or(Failure::Unauthorized)?;
     if !access.allows(role) {
         return Err(Failure::Forbidden(access));
     }
-    req.extensions_mut().insert(Caller { role, name, token_hash });
-    Ok(next.run(req).await)
+    Ok(Caller { role, name, token_hash })
 }
 
 fn bearer_token(headers: &HeaderMap) -> Option<&str> {
@@ -204,7 +238,7 @@ async fn idempotency(State(state): State<AppState>, req: Request, next: Next) ->
     };
     let token_hash = req.extensions().get::<Caller>().map(|c| c.token_hash.clone()).unwrap_or_default();
     let (parts, body) = req.into_parts();
-    // Already in memory: read_body_first read it.
+    // Already in memory: read_body read it.
     let body = axum::body::to_bytes(body, usize::MAX).await.map_err(Failure::internal)?;
     let (method, path) = (parts.method.as_str(), parts.uri.path());
     let request_hash = hex::encode(

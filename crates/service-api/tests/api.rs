@@ -4,7 +4,7 @@ mod common;
 
 use std::collections::HashSet;
 
-use common::{Client, TestServer};
+use common::{Client, TestServer, KIOSK_TOKEN};
 use contract::model::{Catalog, Step, Ticket, Window};
 use serde_json::{json, Value};
 use service_api::{EmbeddedServer, Role};
@@ -118,8 +118,8 @@ fn a_body_too_large_for_any_route_is_refused_at_once() {
     stream.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
     write!(
         stream,
-        "POST /v1/face-auth HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\n\
-         Content-Length: 5000000\r\n\r\n{{\"id_number\": \""
+        "POST /v1/face-auth HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {KIOSK_TOKEN}\r\n\
+         Content-Type: application/json\r\nContent-Length: 5000000\r\n\r\n{{\"id_number\": \""
     )
     .unwrap();
     let mut answer = String::new();
@@ -127,6 +127,61 @@ fn a_body_too_large_for_any_route_is_refused_at_once() {
     assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
     assert!(answer.contains("connection: close"), "{answer}");
     assert!(answer.contains("larger than 4 MB"), "{answer}");
+}
+
+/// The head of an answer on a raw connection: up to its blank line.
+fn answer_head(stream: &mut std::net::TcpStream) -> String {
+    use std::io::Read;
+    let mut head = Vec::new();
+    let mut byte = [0];
+    while !head.ends_with(b"\r\n\r\n") {
+        assert_eq!(stream.read(&mut byte).unwrap(), 1, "closed before the answer: {head:?}");
+        head.push(byte[0]);
+    }
+    String::from_utf8(head).unwrap()
+}
+
+/// A refused token is answered before its body is read: an unauthenticated client cannot
+/// make the server hold megabytes, or wait for them.
+#[test]
+fn a_refused_token_is_answered_before_its_body_is_read() {
+    use std::io::Write;
+    let t = TestServer::start();
+    let address = t.server.base_url.trim_start_matches("http://");
+    for token in ["wrong-token", common::PREREVIEW_TOKEN] {
+        let mut stream = std::net::TcpStream::connect(address).unwrap();
+        stream.set_read_timeout(Some(std::time::Duration::from_secs(5))).unwrap();
+        write!(
+            stream,
+            "POST /v1/tickets HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {token}\r\n\
+             Content-Type: application/json\r\nContent-Length: 3000000\r\n\r\n{{\"service_code\": \""
+        )
+        .unwrap();
+        let head = answer_head(&mut stream);
+        assert!(head.starts_with("HTTP/1.1 401") || head.starts_with("HTTP/1.1 403"), "{head}");
+        assert!(head.contains("connection: close"), "{head}");
+    }
+    // A client that sends the whole body anyway still reads the answer.
+    let r = t.client(Some("wrong-token")).post("/v1/tickets", Some(&json!({"padding": "x".repeat(3 << 20)})), None);
+    assert_eq!((r.status, r.code()), (401, "unauthorized"));
+}
+
+/// A head that never ends holds its connection only until the limit.
+#[test]
+fn a_half_sent_head_is_dropped_within_the_limit() {
+    use std::io::{Read, Write};
+    let t = TestServer::start();
+    let address = t.server.base_url.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    let limit = service_api::HEADER_READ_TIMEOUT;
+    stream.set_read_timeout(Some(limit * 3)).unwrap();
+    let started = std::time::Instant::now();
+    write!(stream, "POST /v1/tickets HTTP/1.1\r\nHost: {address}\r\nAuthoriz").unwrap();
+    let mut rest = Vec::new();
+    let closed = stream.read_to_end(&mut rest);
+    let held = started.elapsed();
+    assert!(closed.is_ok() || closed.as_ref().unwrap_err().kind() == std::io::ErrorKind::ConnectionReset, "{closed:?}");
+    assert!(held >= limit && held < limit + std::time::Duration::from_secs(3), "held {held:?}");
 }
 
 #[test]

@@ -30,6 +30,14 @@ impl Failure {
             MethodNotAllowed => {
                 (S::METHOD_NOT_ALLOWED, "invalid_request", say("不支持此请求方法", "Method not allowed on this route"))
             }
+            BodyTooSlow(seconds) => (
+                S::REQUEST_TIMEOUT,
+                "request_timeout",
+                Bilingual::new(
+                    format!("请求内容未在{seconds}秒内传完"),
+                    format!("The request body did not arrive within {seconds} seconds"),
+                ),
+            ),
             IdempotencyKeyReused => (
                 S::UNPROCESSABLE_ENTITY,
                 "idempotency_key_reused",
