@@ -90,6 +90,8 @@ pub(crate) enum Failure {
     /// The interpreter already has a call: to accept another or go off duty, end it first.
     InterpreterBusy,
     InterpreterOffDuty,
+    /// A kiosk asked for a fast-track ticket, which only a redeemed receipt (or staff) gives.
+    FastTrackNeedsReceipt,
     /// A scanned receipt that is damaged, altered or not one of this center's.
     ReceiptInvalid,
     /// A typed receipt number whose check digit is wrong: most likely a typo.

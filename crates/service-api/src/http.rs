@@ -363,7 +363,7 @@ async fn issue_ticket(
     Extension(caller): Extension<Caller>,
     ApiJson(new): ApiJson<NewTicket>,
 ) -> Result<(StatusCode, Json<Ticket>), Failure> {
-    Ok((StatusCode::CREATED, Json(db.issue_ticket(&new, &caller.issued_by()).await?)))
+    Ok((StatusCode::CREATED, Json(db.issue_ticket(&new, &caller).await?)))
 }
 
 async fn ticket(db: Db, ApiPath(id): ApiPath<String>) -> ApiResult<Ticket> {

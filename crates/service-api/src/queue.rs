@@ -1,6 +1,7 @@
 //! The queue: issuing tickets, calling them to windows, moving them through
 //! issued -> called -> serving -> done / no_show, and the live wait estimates.
 
+use crate::access::{Caller, Role};
 use crate::error::Failure;
 use crate::store::{china_day, now_ms, random_hex, Db};
 use crate::wait::{average_minutes, ticket_wait_minutes};
@@ -119,12 +120,18 @@ impl Db {
         .await?)
     }
 
-    pub(crate) async fn issue_ticket(&self, new: &NewTicket, issued_by: &str) -> Result<Ticket, Failure> {
+    pub(crate) async fn issue_ticket(&self, new: &NewTicket, caller: &Caller) -> Result<Ticket, Failure> {
+        // Fast track is what a redeemed receipt gives (prereview::redeem_receipt); a kiosk
+        // cannot take it by asking.
+        if new.priority == Priority::FastTrack && caller.role != Role::Staff {
+            return Err(Failure::FastTrackNeedsReceipt);
+        }
         let service = self.service(&new.service_code).await?;
         if let Some(phone) = new.contact_phone.as_deref().filter(|phone| !is_mobile_number(phone)) {
             return Err(Failure::InvalidRequest(format!("contact_phone {phone:?} is not an 11-digit mobile number")));
         }
-        let id = self.insert_ticket(&service, new.priority, new.contact_phone.as_deref(), issued_by).await?;
+        let phone = new.contact_phone.as_deref();
+        let id = self.insert_ticket(&service, new.priority, phone, &caller.issued_by()).await?;
         self.ticket(&id).await
     }
 

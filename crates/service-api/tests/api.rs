@@ -252,7 +252,9 @@ fn ticket_lifecycle_and_windows() {
 fn priority_tickets_are_called_first() {
     let t = TestServer::start();
     let order = ["normal", "normal", "elderly", "disabled", "fast_track", "elderly"];
-    let tickets: Vec<Value> = order.iter().map(|p| t.kiosk.issue(LEGAL, p)).collect();
+    // Only staff (or a redeemed receipt) give fast track.
+    let tickets: Vec<Value> =
+        order.iter().map(|&p| if p == "fast_track" { &t.staff } else { &t.kiosk }.issue(LEGAL, p)).collect();
     // The last normal ticket waits behind everyone; the fast-track one behind nobody.
     assert_eq!(ticket(&t.kiosk, &id_of(&tickets[1])).people_ahead, 5);
     assert_eq!(ticket(&t.kiosk, &id_of(&tickets[4])).people_ahead, 0);
@@ -261,6 +263,17 @@ fn priority_tickets_are_called_first() {
         (0..6).map(|_| id_of(&t.staff.post("/v1/windows/6/call-next", None, None).body)).collect();
     let expected: Vec<String> = [4, 3, 2, 5, 0, 1].iter().map(|&i| id_of(&tickets[i])).collect();
     assert_eq!(called, expected);
+}
+
+#[test]
+fn a_kiosk_cannot_give_itself_a_fast_track_ticket() {
+    let t = TestServer::start();
+    let fast = json!({"service_code": LEGAL, "priority": "fast_track"});
+    let r = t.kiosk.post("/v1/tickets", Some(&fast), Some("fast"));
+    common::refused_saying(&r, 403, "fast_track_needs_receipt", "receipt");
+    assert_eq!(t.staff.post("/v1/windows/6/call-next", None, None).code(), "no_waiting_ticket");
+    // Staff may give it, e.g. to a resident whose receipt will not scan.
+    assert_eq!(t.staff.issue(LEGAL, "fast_track")["priority"], "fast_track");
 }
 
 #[test]

@@ -88,6 +88,14 @@ impl Failure {
             InterpreterOffDuty => {
                 (S::CONFLICT, "interpreter_off_duty", say("请先上岗，再接听呼叫", "Go on duty before accepting calls"))
             }
+            FastTrackNeedsReceipt => (
+                S::FORBIDDEN,
+                "fast_track_needs_receipt",
+                say(
+                    "快速通道号只能凭预审回执取号，或由工作人员发放。",
+                    "A fast-track ticket comes only with a redeemed pre-review receipt, or from staff.",
+                ),
+            ),
             ReceiptInvalid => (
                 S::BAD_REQUEST,
                 "receipt_invalid",
