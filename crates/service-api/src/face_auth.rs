@@ -17,6 +17,9 @@ use contract::model::{Bilingual, FaceAuth, FaceAuthStatus, Liveness, NewFaceAuth
 
 use FaceAuthStatus::{Approved, PendingReview, Rejected};
 
+/// The longest reason a rejection gives the resident, in characters.
+pub(crate) const MAX_REJECT_REASON_CHARS: usize = 200;
+
 const COLUMNS: &str = "id, kiosk_id, requested_by, id_number, liveness, attempt, status, \
      submitted_at, reviewed_at, reviewed_by, reject_reason";
 

@@ -24,7 +24,7 @@ use sha2::{Digest, Sha256};
 use crate::access::{Access, Caller};
 use crate::calls::{CallAction, CallSettings};
 use crate::error::Failure;
-use crate::face_auth::Review;
+use crate::face_auth::{Review, MAX_REJECT_REASON_CHARS};
 use crate::queue::Transition;
 use crate::server::BODY_READ_TIMEOUT;
 use crate::store::{hash_token, Db};
@@ -573,6 +573,10 @@ async fn reject_face_auth(
     let reason = reject.reason.trim();
     if reason.is_empty() {
         return Err(Failure::InvalidRequest("reason must say why, for the resident".into()));
+    }
+    // It is shown and spoken to the resident, and kept.
+    if reason.chars().count() > MAX_REJECT_REASON_CHARS {
+        return Err(Failure::InvalidRequest(format!("reason must be at most {MAX_REJECT_REASON_CHARS} characters")));
     }
     Ok(Json(db.review_face_auth(&id, Review::Reject, Some(reason), &caller).await?))
 }

@@ -145,8 +145,29 @@ impl Doc {
                 }
                 true
             }
-            "string" => value.is_string(),
-            "integer" => value.is_i64(),
+            "string" => {
+                let Some(text) = value.as_str() else {
+                    return Err(format!("{at}: {value} is not a string"));
+                };
+                let chars = text.chars().count() as u64;
+                if schema["minLength"].as_u64().is_some_and(|min| chars < min)
+                    || schema["maxLength"].as_u64().is_some_and(|max| chars > max)
+                {
+                    return Err(format!("{at}: {chars} characters is outside {schema}"));
+                }
+                true
+            }
+            "integer" => {
+                let Some(number) = value.as_i64() else {
+                    return Err(format!("{at}: {value} is not an integer"));
+                };
+                if schema["minimum"].as_i64().is_some_and(|min| number < min)
+                    || schema["maximum"].as_i64().is_some_and(|max| number > max)
+                {
+                    return Err(format!("{at}: {number} is outside {schema}"));
+                }
+                true
+            }
             "number" => value.is_number(),
             "boolean" => value.is_boolean(),
             "null" => value.is_null(),
@@ -340,6 +361,84 @@ fn answers_match_the_documented_schemas() {
         let reply = t.kiosk.post("/v1/receipts/redeem", Some(&both), None);
         doc.check_reply("POST", "/v1/receipts/redeem", &reply);
         assert_eq!(reply.code(), "invalid_request");
+    });
+}
+
+/// The limits the document gives are the ones the server holds to: a value at the limit is
+/// taken, one beyond it refused with the answer the document says.
+#[test]
+fn documented_limits_are_the_ones_the_server_enforces() {
+    TestServer::on_each_database(|t| {
+        let doc = Doc::load();
+        let schema = |name: &str| doc.0["components"]["schemas"][name].clone();
+        let limit = |value: &Value, key: &str| value[key].as_u64().unwrap_or_else(|| panic!("no {key} in {value}"));
+
+        let receipts = "/v1/receipts";
+        let receipt = |applicant: String, valid_days: u64| {
+            let body = json!({"service_code": SOCIAL, "applicant": applicant, "valid_days": valid_days});
+            doc.post(&t.prereview, receipts, receipts, Some(&body), 201).status
+        };
+        let new_receipt = schema("NewReceipt")["properties"].clone();
+        let longest = limit(&new_receipt["applicant"], "maxLength") as usize;
+        let most_days = limit(&new_receipt["valid_days"], "maximum");
+        assert_eq!(receipt("张".repeat(longest), most_days), 201);
+        let refused = |body: Value| doc.post(&t.prereview, receipts, receipts, Some(&body), 400);
+        refused(json!({"service_code": SOCIAL, "applicant": "张".repeat(longest + 1), "valid_days": 1}));
+        refused(json!({"service_code": SOCIAL, "applicant": "张", "valid_days": most_days + 1}));
+        refused(
+            json!({"service_code": SOCIAL, "applicant": "张", "valid_days": limit(&new_receipt["valid_days"], "minimum") - 1}),
+        );
+
+        let redeem = "/v1/receipts/redeem";
+        let token_limit = limit(&schema("RedeemReceipt")["oneOf"][0]["properties"]["token"], "maxLength") as usize;
+        let reply = doc.post(&t.kiosk, redeem, redeem, Some(&json!({"token": "A".repeat(token_limit + 1)})), 400);
+        assert_eq!(reply.code(), "receipt_invalid");
+
+        let submit = "/v1/face-auth";
+        let new_face_auth = schema("NewFaceAuth")["properties"].clone();
+        let good = common::new_face_auth("11010519491231002X", &common::test_jpeg());
+        let refusal = |field: &str, value: Value| {
+            let mut body = good.clone();
+            body[field] = value;
+            doc.post(&t.kiosk, submit, submit, Some(&body), 400).code().to_owned()
+        };
+        assert_eq!(
+            refusal("consent", json!(!new_face_auth["consent"]["const"].as_bool().unwrap())),
+            "consent_required"
+        );
+        assert_eq!(refusal("attempt", json!(limit(&new_face_auth["attempt"], "maximum") + 1)), "too_many_attempts");
+        assert_eq!(refusal("attempt", json!(limit(&new_face_auth["attempt"], "minimum") - 1)), "invalid_request");
+        let photo_limit = limit(&new_face_auth["photo_jpeg"], "maxLength") as usize;
+        assert_eq!(refusal("photo_jpeg", json!("A".repeat(photo_limit + 4))), "invalid_photo");
+        assert_eq!(refusal("id_number", json!("11010519491231002Y")), "invalid_id_number");
+        assert_eq!(refusal("id_number", json!("110105194912310021")), "invalid_id_number");
+        let mut not_passed = good.clone();
+        not_passed["liveness"]["passed"] =
+            json!(!schema("Liveness")["properties"]["passed"]["const"].as_bool().unwrap());
+        assert_eq!(doc.post(&t.kiosk, submit, submit, Some(&not_passed), 400).code(), "liveness_failed");
+
+        let submitted = doc.post(&t.kiosk, submit, submit, Some(&good), 201).body;
+        let reject = "/v1/face-auth/{id}/reject";
+        let path = format!("/v1/face-auth/{}/reject", submitted["id"].as_str().unwrap());
+        let longest = limit(&schema("RejectFaceAuth")["properties"]["reason"], "maxLength") as usize;
+        doc.post(&t.staff, reject, &path, Some(&json!({"reason": "模".repeat(longest + 1)})), 400);
+        doc.post(&t.staff, reject, &path, Some(&json!({"reason": "模".repeat(longest)})), 200);
+
+        let key_schema = &doc.0["components"]["parameters"]["IdempotencyKey"]["schema"];
+        let longest = limit(key_schema, "maxLength") as usize;
+        let ticket = json!({"service_code": SOCIAL, "priority": "normal"});
+        let tickets = "/v1/tickets";
+        for (key, status) in [("k".repeat(longest), 201), ("k".repeat(longest + 1), 400)] {
+            let reply = t.kiosk.post(tickets, Some(&ticket), Some(&key));
+            doc.check_reply("POST", tickets, &reply);
+            assert_eq!(reply.status, status, "{}", reply.body);
+        }
+        let other = json!({"service_code": SOCIAL, "priority": "elderly"});
+        let reused = t.kiosk.post(tickets, Some(&other), Some(&"k".repeat(longest)));
+        doc.check_reply("POST", tickets, &reused);
+        assert_eq!((reused.status, reused.code()), (422, "idempotency_key_reused"));
+        let fast = json!({"service_code": SOCIAL, "priority": "fast_track"});
+        assert_eq!(doc.post(&t.kiosk, tickets, tickets, Some(&fast), 403).code(), "fast_track_needs_receipt");
     });
 }
 
