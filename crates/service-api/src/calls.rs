@@ -177,7 +177,7 @@ impl Db {
             .bind(now)
             .bind(&requested_by)
             .bind(from.as_str())
-            .execute(&self.pool)
+            .execute(&mut *self.conn().await?)
             .await?;
         }
         let unavailable = unavailable_reason(settings.interpreter_hours, now, self.interpreters_on_duty().await?);
@@ -194,7 +194,7 @@ impl Db {
         .bind(unavailable.map(UnavailableReason::as_str))
         .bind(now)
         .bind(unavailable.map(|_| now))
-        .execute(&self.pool)
+        .execute(&mut *self.conn().await?)
         .await?;
         self.interpreter_call_by_id(&id, settings).await
     }
@@ -226,7 +226,7 @@ impl Db {
         .bind(Queued.as_str())
         .bind(Assigned.as_str())
         .bind(InCall.as_str())
-        .execute(&self.pool)
+        .execute(&mut *self.conn().await?)
         .await?;
         Ok(())
     }
@@ -247,7 +247,7 @@ impl Db {
             "SELECT {CALL_COLUMNS} FROM interpreter_calls WHERE status = $1 ORDER BY created_at, id"
         ))
         .bind(status.as_str())
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         let mut calls = Vec::new();
         for row in rows.into_iter().filter(|row| row.visible_to(caller)) {
@@ -274,7 +274,7 @@ impl Db {
         .bind(&row.id)
         .bind(from.as_str())
         .bind(or_from.as_str())
-        .execute(&self.pool)
+        .execute(&mut *self.conn().await?)
         .await?;
         let call = self.interpreter_call_by_id(id, settings).await?;
         if moved.rows_affected() == 1 || call.status == to {
@@ -317,7 +317,7 @@ impl Db {
         .bind(now_ms())
         .bind(&row.id)
         .bind(Queued.as_str())
-        .execute(&self.pool)
+        .execute(&mut *self.conn().await?)
         .await;
         match accepted {
             Ok(done) if done.rows_affected() == 1 => self.interpreter_call_by_id(id, settings).await,
@@ -338,7 +338,6 @@ impl Db {
             return Err(Failure::InterpreterBusy);
         }
         let now = now_ms();
-        let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO interpreters (name, on_duty, changed_at) VALUES ($1, $2, $3)
              ON CONFLICT (name) DO UPDATE SET on_duty = excluded.on_duty, changed_at = excluded.changed_at",
@@ -346,10 +345,11 @@ impl Db {
         .bind(name)
         .bind(i64::from(on_duty))
         .bind(now)
-        .execute(&mut *tx)
+        .execute(&mut *self.conn().await?)
         .await?;
-        let on_duty_now: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM interpreters WHERE on_duty = 1").fetch_one(&mut *tx).await?;
+        let on_duty_now: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM interpreters WHERE on_duty = 1")
+            .fetch_one(&mut *self.conn().await?)
+            .await?;
         if on_duty_now == 0 {
             sqlx::query(
                 "UPDATE interpreter_calls SET status = $1, unavailable_reason = $2, ended_at = $3
@@ -359,10 +359,9 @@ impl Db {
             .bind(UnavailableReason::NoInterpreterOnDuty.as_str())
             .bind(now)
             .bind(Queued.as_str())
-            .execute(&mut *tx)
+            .execute(&mut *self.conn().await?)
             .await?;
         }
-        tx.commit().await?;
         self.interpreter(name).await
     }
 
@@ -370,7 +369,7 @@ impl Db {
         self.settle_calls(now_ms()).await?;
         let on_duty: Option<i64> = sqlx::query_scalar("SELECT on_duty FROM interpreters WHERE name = $1")
             .bind(name)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *self.conn().await?)
             .await?;
         let current_call: Option<String> = sqlx::query_scalar(
             "SELECT id FROM interpreter_calls WHERE interpreter = $1 AND (status = $2 OR status = $3)",
@@ -378,7 +377,7 @@ impl Db {
         .bind(name)
         .bind(Assigned.as_str())
         .bind(InCall.as_str())
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *self.conn().await?)
         .await?;
         Ok(Interpreter { name: name.to_owned(), on_duty: on_duty == Some(1), current_call })
     }
@@ -396,7 +395,7 @@ impl Db {
     async fn call_row(&self, id: &str) -> Result<Option<CallRow>, Failure> {
         Ok(sqlx::query_as(&format!("SELECT {CALL_COLUMNS} FROM interpreter_calls WHERE id = $1"))
             .bind(id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *self.conn().await?)
             .await?)
     }
 
@@ -422,7 +421,7 @@ impl Db {
         .bind(CallEndReason::KioskGone.as_str())
         .bind(Assigned.as_str())
         .bind(InCall.as_str())
-        .execute(&self.pool)
+        .execute(&mut *self.conn().await?)
         .await?;
         // A kiosk that stopped polling its queued call will not open its video.
         sqlx::query(
@@ -434,7 +433,7 @@ impl Db {
         .bind(CallEndReason::KioskGone.as_str())
         .bind(Queued.as_str())
         .bind(gone_before)
-        .execute(&self.pool)
+        .execute(&mut *self.conn().await?)
         .await?;
         sqlx::query(
             "UPDATE interpreter_calls SET status = $1, unavailable_reason = $2, ended_at = $3
@@ -445,7 +444,7 @@ impl Db {
         .bind(now)
         .bind(Queued.as_str())
         .bind(now - MAX_QUEUE_MINUTES * 60_000)
-        .execute(&self.pool)
+        .execute(&mut *self.conn().await?)
         .await?;
         Ok(())
     }
@@ -476,7 +475,7 @@ impl Db {
             .bind(Queued.as_str())
             .bind(row.created_at)
             .bind(&row.id)
-            .fetch_one(&self.pool)
+            .fetch_one(&mut *self.conn().await?)
             .await?;
             (Some(ahead + 1), Some(self.expected_wait(ahead + 1).await?))
         } else {
@@ -508,7 +507,7 @@ impl Db {
         let busy: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM interpreter_calls WHERE status = $1 OR status = $2")
             .bind(Assigned.as_str())
             .bind(InCall.as_str())
-            .fetch_one(&self.pool)
+            .fetch_one(&mut *self.conn().await?)
             .await?;
         let lengths: Vec<(i64, i64)> = sqlx::query_as(
             "SELECT assigned_at, ended_at FROM interpreter_calls
@@ -517,14 +516,16 @@ impl Db {
         )
         .bind(Ended.as_str())
         .bind(RECENT_CALLS)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         let average = average_minutes(&lengths).unwrap_or(DEFAULT_CALL_MINUTES);
         Ok(interpreter_wait_minutes(position, on_duty, busy, average))
     }
 
     async fn interpreters_on_duty(&self) -> Result<i64, Failure> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM interpreters WHERE on_duty = 1").fetch_one(&self.pool).await?)
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM interpreters WHERE on_duty = 1")
+            .fetch_one(&mut *self.conn().await?)
+            .await?)
     }
 
     pub(crate) async fn request_staff(&self, new: &NewStaffCall, caller: &Caller) -> Result<StaffCall, Failure> {
@@ -539,7 +540,7 @@ impl Db {
         .bind(new.reason.as_str())
         .bind(StaffCallStatus::Sent.as_str())
         .bind(now_ms())
-        .execute(&self.pool)
+        .execute(&mut *self.conn().await?)
         .await?;
         self.staff_call(&id, caller).await
     }
@@ -548,7 +549,7 @@ impl Db {
         let row: Option<StaffCallRow> =
             sqlx::query_as(&format!("SELECT {STAFF_CALL_COLUMNS} FROM staff_calls WHERE id = $1"))
                 .bind(id)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *self.conn().await?)
                 .await?;
         row.filter(|row| caller.may_see(&row.requested_by))
             .ok_or_else(|| Failure::NotFound(format!("No staff call {id}")))
@@ -564,7 +565,7 @@ impl Db {
             "SELECT {STAFF_CALL_COLUMNS} FROM staff_calls WHERE status = $1 ORDER BY created_at, id"
         ))
         .bind(status.as_str())
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         rows.into_iter().map(staff_call_view).collect()
     }
@@ -580,7 +581,7 @@ impl Db {
         .bind(&caller.name)
         .bind(id)
         .bind(StaffCallStatus::Sent.as_str())
-        .execute(&self.pool)
+        .execute(&mut *self.conn().await?)
         .await?;
         self.staff_call(id, caller).await
     }

@@ -17,7 +17,8 @@ use crate::store::{add_token, database_url, open_database, Db};
 
 /// A reference server on 127.0.0.1 with its own thread and tokio runtime, over a SQLite file,
 /// signing receipts with the key in [`crate::RECEIPT_KEY_FILE`] next to it (created if
-/// missing). Interpreter calls take [`CallSettings::default`]: any hour, rooms on
+/// missing); or over any database ([`EmbeddedServer::start_with_database`], for tests on
+/// PostgreSQL). Interpreter calls take [`CallSettings::default`]: any hour, rooms on
 /// meet.jit.si. Dropping it shuts the server down and joins the thread.
 pub struct EmbeddedServer {
     /// e.g. `http://127.0.0.1:41234`, without a trailing slash.
@@ -47,9 +48,22 @@ impl EmbeddedServer {
         if let Some(dir) = db_file.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).context(format!("cannot create {}", dir.display()))?;
         }
-        let receipt_key = load_receipt_key(&receipt_key_beside(db_file))?;
-        let receipt_public_key = receipt_key.verifying_key();
         let url = database_url(&db_file.to_string_lossy());
+        Self::start_with_database(listener, &url, &receipt_key_beside(db_file), kiosk_id, kiosk_token)
+    }
+
+    /// [`EmbeddedServer::start_on`] on any database URL (`postgres://...` too), signing
+    /// receipts with the key in `receipt_key_file` (created if missing).
+    pub fn start_with_database(
+        listener: std::net::TcpListener,
+        url: &str,
+        receipt_key_file: &Path,
+        kiosk_id: &str,
+        kiosk_token: &str,
+    ) -> Result<EmbeddedServer, Error> {
+        let receipt_key = load_receipt_key(receipt_key_file)?;
+        let receipt_public_key = receipt_key.verifying_key();
+        let url = url.to_owned();
         let (kiosk_id, kiosk_token) = (kiosk_id.to_owned(), kiosk_token.to_owned());
         let (ready_tx, ready_rx) = mpsc::channel::<Result<SocketAddr, Error>>();
         let (stop, stopped) = oneshot::channel::<()>();
@@ -69,12 +83,7 @@ impl EmbeddedServer {
                     // The listener is bound, so connections are already accepted (queued).
                     let _ = ready_tx.send(Ok(addr));
                     let shutdown = async { drop(stopped.await) };
-                    if let Err(e) = axum::serve(listener, crate::router(db, receipt_key, CallSettings::default()))
-                        .with_graceful_shutdown(shutdown)
-                        .await
-                    {
-                        eprintln!("service-api: embedded server stopped: {e}");
-                    }
+                    crate::serve(listener, crate::router(db, receipt_key, CallSettings::default()), shutdown).await;
                 });
             })
             .context("cannot start the server thread")?;

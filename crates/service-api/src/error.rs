@@ -63,6 +63,10 @@ pub(crate) enum Failure {
     /// What is wrong with the request, in English.
     InvalidRequest(String),
     MethodNotAllowed,
+    /// The body did not arrive within this many seconds.
+    BodyTooSlow(u64),
+    /// An Idempotency-Key sent again with another request (method, path or body).
+    IdempotencyKeyReused,
     /// Nobody waits for this window.
     NoWaitingTicket(i64),
     WindowClosed(i64),
@@ -86,6 +90,8 @@ pub(crate) enum Failure {
     /// The interpreter already has a call: to accept another or go off duty, end it first.
     InterpreterBusy,
     InterpreterOffDuty,
+    /// A kiosk asked for a fast-track ticket, which only a redeemed receipt (or staff) gives.
+    FastTrackNeedsReceipt,
     /// A scanned receipt that is damaged, altered or not one of this center's.
     ReceiptInvalid,
     /// A typed receipt number whose check digit is wrong: most likely a typo.

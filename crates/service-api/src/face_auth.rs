@@ -17,6 +17,9 @@ use contract::model::{Bilingual, FaceAuth, FaceAuthStatus, Liveness, NewFaceAuth
 
 use FaceAuthStatus::{Approved, PendingReview, Rejected};
 
+/// The longest reason a rejection gives the resident, in characters.
+pub(crate) const MAX_REJECT_REASON_CHARS: usize = 200;
+
 const COLUMNS: &str = "id, kiosk_id, requested_by, id_number, liveness, attempt, status, \
      submitted_at, reviewed_at, reviewed_by, reject_reason";
 
@@ -145,7 +148,7 @@ impl Db {
         .bind(i64::from(new.attempt))
         .bind(PendingReview.as_str())
         .bind(now_ms())
-        .execute(&self.pool)
+        .execute(&mut *self.conn().await?)
         .await?;
         self.face_auth(&id, caller).await
     }
@@ -154,7 +157,7 @@ impl Db {
     pub(crate) async fn face_auth(&self, id: &str, caller: &Caller) -> Result<FaceAuth, Failure> {
         let row: Option<FaceAuthRow> = sqlx::query_as(&format!("SELECT {COLUMNS} FROM face_auths WHERE id = $1"))
             .bind(id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *self.conn().await?)
             .await?;
         row.filter(|row| caller.may_see(&row.requested_by))
             .ok_or_else(|| Failure::NotFound(format!("No face authentication {id}")))
@@ -166,7 +169,7 @@ impl Db {
         let rows: Vec<FaceAuthRow> =
             sqlx::query_as(&format!("SELECT {COLUMNS} FROM face_auths WHERE status = $1 ORDER BY submitted_at, id"))
                 .bind(status.as_str())
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *self.conn().await?)
                 .await?;
         rows.into_iter().map(view).collect()
     }
@@ -175,7 +178,7 @@ impl Db {
     pub(crate) async fn face_auth_photo(&self, id: &str) -> Result<Vec<u8>, Failure> {
         let photo: Option<String> = sqlx::query_scalar("SELECT photo_base64 FROM face_auths WHERE id = $1")
             .bind(id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *self.conn().await?)
             .await?;
         let photo = photo.ok_or_else(|| Failure::NotFound(format!("No face authentication {id}")))?;
         base64::engine::general_purpose::STANDARD.decode(photo).map_err(Failure::internal)
@@ -202,7 +205,7 @@ impl Db {
         .bind(reason)
         .bind(&current.id)
         .bind(PendingReview.as_str())
-        .execute(&self.pool)
+        .execute(&mut *self.conn().await?)
         .await?;
         let reviewed = self.face_auth(id, caller).await?;
         if moved.rows_affected() == 1 {

@@ -3,8 +3,7 @@
 
 mod failure;
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use axum::body::{Body, HttpBody};
 use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Path, Query, Request, State};
@@ -17,15 +16,18 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{self, MethodRouter};
 use axum::{Extension, Json, Router};
 use ed25519_dalek::SigningKey;
+use http_body_util::BodyExt;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
+use sha2::{Digest, Sha256};
 
 use crate::access::{Access, Caller};
 use crate::calls::{CallAction, CallSettings};
 use crate::error::Failure;
-use crate::face_auth::Review;
+use crate::face_auth::{Review, MAX_REJECT_REASON_CHARS};
 use crate::queue::Transition;
-use crate::store::{hash_token, Db, SavedAnswer};
+use crate::server::BODY_READ_TIMEOUT;
+use crate::store::{hash_token, Db};
 use contract::limits::MAX_PHOTO_BYTES;
 use contract::model::{
     Catalog, FaceAuth, FaceAuthStatus, Health, Interpreter, InterpreterCall, InterpreterCallStatus, IssuedReceipt,
@@ -108,51 +110,77 @@ pub fn routes() -> Vec<(&'static str, &'static str)> {
 }
 
 /// The API over a database, signing receipts with `receipt_key` and answering interpreter
-/// calls as `calls` says: `axum::serve(listener, router(db, key, CallSettings::default()))`.
+/// calls as `calls` says: `service_api::serve(listener, router(db, key, CallSettings::default()), shutdown)`.
 pub fn router(db: Db, receipt_key: SigningKey, calls: CallSettings) -> Router {
-    let state =
-        AppState { db, receipt_key: Arc::new(receipt_key), calls: Arc::new(calls), key_locks: KeyLocks::default() };
+    let state = AppState { db, receipt_key: Arc::new(receipt_key), calls: Arc::new(calls) };
     let mut router = Router::new();
     for e in endpoints() {
         let mut handler = e.handler;
-        // Layers run outside in: authentication first, then the idempotency check.
+        // Layers run outside in: authentication first (before the body is read), then the
+        // body, then the idempotency check, which hashes it.
         if e.method == "POST" {
             handler = handler.layer(from_fn_with_state(state.clone(), idempotency));
         }
+        handler = handler.layer(from_fn_with_state(LARGEST_BODY, read_body));
         if e.access != Access::Public {
             handler = handler.layer(from_fn_with_state((state.clone(), e.access), authenticate));
         }
         router = router.route(e.path, handler);
     }
     router
-        .fallback(|| async { Failure::NotFound("No such route".into()) })
-        .method_not_allowed_fallback(|| async { Failure::MethodNotAllowed })
-        .layer(from_fn_with_state(LARGEST_BODY, read_body_first))
+        .fallback(|req: Request| async { answer_unread(Failure::NotFound("No such route".into()), req) })
+        .method_not_allowed_fallback(|req: Request| async { answer_unread(Failure::MethodNotAllowed, req) })
         .with_state(state)
 }
 
 /// The largest body any route takes: a face photo's, see [`endpoints`].
 const LARGEST_BODY: usize = 2 * MAX_PHOTO_BYTES;
 
-/// Reads the whole request body before anything answers. An answer given without it (a
-/// refused token, a replayed Idempotency-Key, an unknown route) makes hyper drop the
-/// connection under the client: its next request on that connection fails, and a large
-/// body still being sent breaks the pipe before the answer is read.
-async fn read_body_first(State(limit): State<usize>, req: Request, next: Next) -> Result<Response, Response> {
-    let too_large = || {
-        let message = format!("The request body is larger than {} MB", limit >> 20);
-        // The rest of the body stays unread, so this connection cannot be used again.
-        let mut answer = Failure::InvalidRequest(message).into_response();
-        answer.headers_mut().insert(CONNECTION, HeaderValue::from_static("close"));
-        answer
-    };
+/// Reads the whole body, at most `limit` bytes within [`BODY_READ_TIMEOUT`], for the
+/// handler and the idempotency check. A body declared larger is refused before any of it is
+/// read.
+async fn read_body(State(limit): State<usize>, req: Request, next: Next) -> Response {
+    let too_large = || Failure::InvalidRequest(format!("The request body is larger than {} MB", limit >> 20));
     let (parts, body) = req.into_parts();
-    // A declared Content-Length over the limit is refused before waiting for the body.
     if body.size_hint().lower() > limit as u64 {
-        return Err(too_large());
+        return closing(too_large().into_response());
     }
-    let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| too_large())?;
-    Ok(next.run(Request::from_parts(parts, Body::from(bytes))).await)
+    // Whatever stays unread of a body that failed cannot be read past: the connection closes.
+    match tokio::time::timeout(BODY_READ_TIMEOUT, axum::body::to_bytes(body, limit)).await {
+        Ok(Ok(bytes)) => next.run(Request::from_parts(parts, Body::from(bytes))).await,
+        Ok(Err(_)) => closing(too_large().into_response()),
+        Err(_) => closing(Failure::BodyTooSlow(BODY_READ_TIMEOUT.as_secs()).into_response()),
+    }
+}
+
+/// Says that the connection closes after this answer: hyper drops a connection whose
+/// request body was not read to its end, and a client that sent its next request on it would
+/// see it fail.
+fn closing(mut answer: Response) -> Response {
+    answer.headers_mut().insert(CONNECTION, HeaderValue::from_static("close"));
+    answer
+}
+
+/// Answers a request at once, before its body is read (a refused token, an unknown route),
+/// on a closing connection. The body is then read and thrown away, at most [`LARGEST_BODY`]
+/// within [`BODY_READ_TIMEOUT`], so that a client still sending it is not cut off (a reset
+/// loses the answer) and nothing of it is kept in memory.
+fn answer_unread(failure: Failure, req: Request) -> Response {
+    let mut body = req.into_body();
+    tokio::spawn(async move {
+        let mut left = LARGEST_BODY;
+        let discard = async {
+            while let Some(Ok(frame)) = body.frame().await {
+                let read = frame.data_ref().map_or(0, |data| data.len());
+                match left.checked_sub(read) {
+                    Some(rest) => left = rest,
+                    None => return,
+                }
+            }
+        };
+        let _ = tokio::time::timeout(BODY_READ_TIMEOUT, discard).await;
+    });
+    closing(failure.into_response())
 }
 
 #[derive(Clone)]
@@ -160,22 +188,26 @@ struct AppState {
     db: Db,
     receipt_key: Arc<SigningKey>,
     calls: Arc<CallSettings>,
-    key_locks: KeyLocks,
 }
 
-async fn authenticate(
-    State((state, access)): State<(AppState, Access)>,
-    mut req: Request,
-    next: Next,
-) -> Result<Response, Failure> {
-    let token = bearer_token(req.headers()).ok_or(Failure::Unauthorized)?;
+async fn authenticate(State((state, access)): State<(AppState, Access)>, mut req: Request, next: Next) -> Response {
+    let caller = match caller(&state, access, req.headers()).await {
+        Ok(caller) => caller,
+        Err(refused) => return answer_unread(refused, req),
+    };
+    req.extensions_mut().insert(caller);
+    next.run(req).await
+}
+
+/// Who sends the request, if their token may call a route with `access`.
+async fn caller(state: &AppState, access: Access, headers: &HeaderMap) -> Result<Caller, Failure> {
+    let token = bearer_token(headers).ok_or(Failure::Unauthorized)?;
     let token_hash = hash_token(token);
     let (role, name) = state.db.token(&token_hash).await?.ok_or(Failure::Unauthorized)?;
     if !access.allows(role) {
         return Err(Failure::Forbidden(access));
     }
-    req.extensions_mut().insert(Caller { role, name, token_hash });
-    Ok(next.run(req).await)
+    Ok(Caller { role, name, token_hash })
 }
 
 fn bearer_token(headers: &HeaderMap) -> Option<&str> {
@@ -185,65 +217,77 @@ fn bearer_token(headers: &HeaderMap) -> Option<&str> {
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
-/// One async lock per (token, Idempotency-Key), so concurrent duplicates wait for the first
-/// answer instead of doing the work twice.
-#[derive(Clone, Default)]
-struct KeyLocks(Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>);
-
-impl KeyLocks {
-    async fn with_lock<T>(&self, key: String, work: impl std::future::Future<Output = T>) -> T {
-        let lock = self.0.lock().unwrap().entry(key.clone()).or_default().clone();
-        let result = {
-            let _held = lock.lock().await;
-            work.await
-        };
-        let mut locks = self.0.lock().unwrap();
-        // Only the map and this call hold it: nobody else waits, forget it.
-        if Arc::strong_count(&lock) == 2 {
-            locks.remove(&key);
-        }
-        result
-    }
-}
-
-/// Replays the first answer to a repeated Idempotency-Key of the same token.
+/// Runs a POST in one transaction that ends with the answer saved for its Idempotency-Key:
+/// the work and its answer are committed together or not at all, so a server that stops
+/// between the two (a crash, a kill, a lost database connection) leaves nothing a retry could
+/// do twice. A repeated key answers the saved answer if the request is the same one (method,
+/// path and body), and is refused if not. An error answer (4xx) undoes the handler's writes
+/// but is saved; a server error saves nothing, so a retry tries again.
 async fn idempotency(State(state): State<AppState>, req: Request, next: Next) -> Result<Response, Failure> {
-    let Some(key) = req.headers().get("idempotency-key") else {
-        return Ok(next.run(req).await);
+    let key = match req.headers().get("idempotency-key") {
+        None => None,
+        Some(key) => Some(
+            key.to_str()
+                .ok()
+                .filter(|k| !k.is_empty() && k.len() <= 255)
+                .ok_or_else(|| {
+                    Failure::InvalidRequest("Idempotency-Key must be 1 to 255 visible ASCII characters".into())
+                })?
+                .to_owned(),
+        ),
     };
-    let key = key
-        .to_str()
-        .ok()
-        .filter(|k| !k.is_empty() && k.len() <= 255)
-        .ok_or_else(|| Failure::InvalidRequest("Idempotency-Key must be 1 to 255 visible ASCII characters".into()))?
-        .to_owned();
     let token_hash = req.extensions().get::<Caller>().map(|c| c.token_hash.clone()).unwrap_or_default();
-    let lock_key = format!("{token_hash} {key}");
-    state.key_locks.with_lock(lock_key, answer_once(state.db, token_hash, key, req, next)).await
-}
+    let (parts, body) = req.into_parts();
+    // Already in memory: read_body read it.
+    let body = axum::body::to_bytes(body, usize::MAX).await.map_err(Failure::internal)?;
+    let (method, path) = (parts.method.as_str(), parts.uri.path());
+    let request_hash = hex::encode(
+        Sha256::new()
+            .chain_update(method)
+            .chain_update(" ")
+            .chain_update(path)
+            .chain_update("\n")
+            .chain_update(&body)
+            .finalize(),
+    );
 
-async fn answer_once(db: Db, token_hash: String, key: String, req: Request, next: Next) -> Result<Response, Failure> {
-    let method = req.method().to_string();
-    let path = req.uri().path().to_owned();
-    if let Some(saved) = db.saved_answer(&token_hash, &key).await? {
-        if saved.path != path {
-            return Err(Failure::InvalidRequest("This Idempotency-Key was already used for another request".into()));
+    let db = state.db.begin_request().await?;
+    if let Some(key) = &key {
+        if let Some(saved) = db.claim_key(&token_hash, key, method, path, &request_hash).await? {
+            if saved.request_hash != request_hash {
+                return Err(Failure::IdempotencyKeyReused);
+            }
+            let status = StatusCode::from_u16(saved.status).map_err(Failure::internal)?;
+            return Ok((status, [(CONTENT_TYPE, "application/json")], [("idempotent-replayed", "true")], saved.body)
+                .into_response());
         }
-        let status = StatusCode::from_u16(saved.status).map_err(Failure::internal)?;
-        return Ok((status, [(CONTENT_TYPE, "application/json")], [("idempotent-replayed", "true")], saved.body)
-            .into_response());
     }
+    db.mark().await?;
+    let mut req = Request::from_parts(parts, Body::from(body));
+    req.extensions_mut().insert(db.clone());
     let response = next.run(req).await;
-    // A server error is not an answer: a retry should try again.
     if response.status().is_server_error() {
         return Ok(response);
     }
+    if response.status().is_client_error() {
+        db.undo_since_mark().await?;
+    }
     let (parts, body) = response.into_parts();
-    let bytes = axum::body::to_bytes(body, usize::MAX).await.map_err(Failure::internal)?;
-    let answer =
-        SavedAnswer { path, status: parts.status.as_u16(), body: String::from_utf8_lossy(&bytes).into_owned() };
-    db.save_answer(&token_hash, &key, &method, &answer).await?;
-    Ok(Response::from_parts(parts, Body::from(bytes)))
+    let body = axum::body::to_bytes(body, usize::MAX).await.map_err(Failure::internal)?;
+    if let Some(key) = &key {
+        db.save_answer(&token_hash, key, parts.status.as_u16(), &String::from_utf8_lossy(&body)).await?;
+    }
+    db.commit().await?;
+    Ok(Response::from_parts(parts, Body::from(body)))
+}
+
+/// A handler's database: inside a POST, the request's transaction (see [`idempotency`]).
+impl FromRequestParts<AppState> for Db {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(parts.extensions.get::<Db>().cloned().unwrap_or_else(|| state.db.clone()))
+    }
 }
 
 /// A JSON body whose rejections (bad JSON, unknown priority, wrong content type) answer with
@@ -301,224 +345,227 @@ async fn openapi() -> impl IntoResponse {
     ([(CONTENT_TYPE, "application/json")], OPENAPI)
 }
 
-async fn health(State(state): State<AppState>) -> ApiResult<Health> {
-    state.db.ping().await?;
+async fn health(db: Db) -> ApiResult<Health> {
+    db.ping().await?;
     Ok(Json(Health { status: "ok".into(), version: env!("CARGO_PKG_VERSION").into() }))
 }
 
-async fn catalog(State(state): State<AppState>) -> ApiResult<Catalog> {
-    Ok(Json(state.db.catalog().await?))
+async fn catalog(db: Db) -> ApiResult<Catalog> {
+    Ok(Json(db.catalog().await?))
 }
 
-async fn service(State(state): State<AppState>, ApiPath(code): ApiPath<String>) -> ApiResult<Service> {
-    Ok(Json(state.db.service(&code).await?))
+async fn service(db: Db, ApiPath(code): ApiPath<String>) -> ApiResult<Service> {
+    Ok(Json(db.service(&code).await?))
 }
 
 async fn issue_ticket(
-    State(state): State<AppState>,
+    db: Db,
     Extension(caller): Extension<Caller>,
     ApiJson(new): ApiJson<NewTicket>,
 ) -> Result<(StatusCode, Json<Ticket>), Failure> {
-    Ok((StatusCode::CREATED, Json(state.db.issue_ticket(&new, &caller.issued_by()).await?)))
+    Ok((StatusCode::CREATED, Json(db.issue_ticket(&new, &caller).await?)))
 }
 
-async fn ticket(State(state): State<AppState>, ApiPath(id): ApiPath<String>) -> ApiResult<Ticket> {
-    Ok(Json(state.db.ticket(&id).await?))
+async fn ticket(db: Db, ApiPath(id): ApiPath<String>) -> ApiResult<Ticket> {
+    Ok(Json(db.ticket(&id).await?))
 }
 
-async fn start_ticket(State(state): State<AppState>, ApiPath(id): ApiPath<String>) -> ApiResult<Ticket> {
-    Ok(Json(state.db.transition(&id, Transition::Start).await?))
+async fn start_ticket(db: Db, ApiPath(id): ApiPath<String>) -> ApiResult<Ticket> {
+    Ok(Json(db.transition(&id, Transition::Start).await?))
 }
 
-async fn finish_ticket(State(state): State<AppState>, ApiPath(id): ApiPath<String>) -> ApiResult<Ticket> {
-    Ok(Json(state.db.transition(&id, Transition::Finish).await?))
+async fn finish_ticket(db: Db, ApiPath(id): ApiPath<String>) -> ApiResult<Ticket> {
+    Ok(Json(db.transition(&id, Transition::Finish).await?))
 }
 
-async fn no_show(State(state): State<AppState>, ApiPath(id): ApiPath<String>) -> ApiResult<Ticket> {
-    Ok(Json(state.db.transition(&id, Transition::NoShow).await?))
+async fn no_show(db: Db, ApiPath(id): ApiPath<String>) -> ApiResult<Ticket> {
+    Ok(Json(db.transition(&id, Transition::NoShow).await?))
 }
 
-async fn windows(State(state): State<AppState>) -> ApiResult<Vec<Window>> {
-    Ok(Json(state.db.windows().await?))
+async fn windows(db: Db) -> ApiResult<Vec<Window>> {
+    Ok(Json(db.windows().await?))
 }
 
-async fn open_window(State(state): State<AppState>, ApiPath(number): ApiPath<i64>) -> ApiResult<Window> {
-    Ok(Json(state.db.set_window_open(number, true).await?))
+async fn open_window(db: Db, ApiPath(number): ApiPath<i64>) -> ApiResult<Window> {
+    Ok(Json(db.set_window_open(number, true).await?))
 }
 
-async fn close_window(State(state): State<AppState>, ApiPath(number): ApiPath<i64>) -> ApiResult<Window> {
-    Ok(Json(state.db.set_window_open(number, false).await?))
+async fn close_window(db: Db, ApiPath(number): ApiPath<i64>) -> ApiResult<Window> {
+    Ok(Json(db.set_window_open(number, false).await?))
 }
 
-async fn call_next(State(state): State<AppState>, ApiPath(number): ApiPath<i64>) -> ApiResult<Ticket> {
-    Ok(Json(state.db.call_next(number).await?))
+async fn call_next(db: Db, ApiPath(number): ApiPath<i64>) -> ApiResult<Ticket> {
+    Ok(Json(db.call_next(number).await?))
 }
 
 async fn issue_receipt(
+    db: Db,
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     ApiJson(new): ApiJson<NewReceipt>,
 ) -> Result<(StatusCode, Json<IssuedReceipt>), Failure> {
-    let issued = state.db.issue_receipt(&new, &state.receipt_key, &caller.issued_by()).await?;
+    let issued = db.issue_receipt(&new, &state.receipt_key, &caller.issued_by()).await?;
     Ok((StatusCode::CREATED, Json(issued)))
 }
 
 async fn redeem_receipt(
+    db: Db,
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     ApiJson(request): ApiJson<RedeemReceipt>,
 ) -> ApiResult<RedeemedReceipt> {
     let key = state.receipt_key.verifying_key();
-    Ok(Json(state.db.redeem_receipt(&request, &key, &caller.issued_by()).await?))
+    Ok(Json(db.redeem_receipt(&request, &key, &caller.issued_by()).await?))
 }
 
 async fn request_interpreter(
+    db: Db,
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
 ) -> Result<(StatusCode, Json<InterpreterCall>), Failure> {
-    let call = state.db.request_interpreter(&caller, &state.calls).await?;
+    let call = db.request_interpreter(&caller, &state.calls).await?;
     Ok((StatusCode::CREATED, Json(call)))
 }
 
 async fn interpreter_calls(
+    db: Db,
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     ApiQuery(filter): ApiQuery<StatusFilter<InterpreterCallStatus>>,
 ) -> ApiResult<Vec<InterpreterCall>> {
     let status = filter.status.unwrap_or(InterpreterCallStatus::Queued);
-    Ok(Json(state.db.interpreter_calls(status, &caller, &state.calls).await?))
+    Ok(Json(db.interpreter_calls(status, &caller, &state.calls).await?))
 }
 
 async fn interpreter_call(
+    db: Db,
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<InterpreterCall> {
-    Ok(Json(state.db.interpreter_call(&id, &caller, &state.calls).await?))
+    Ok(Json(db.interpreter_call(&id, &caller, &state.calls).await?))
 }
 
 async fn move_interpreter_call(
+    db: Db,
     state: AppState,
     caller: Caller,
     id: String,
     action: CallAction,
 ) -> ApiResult<InterpreterCall> {
-    Ok(Json(state.db.move_interpreter_call(&id, action, &caller, &state.calls).await?))
+    Ok(Json(db.move_interpreter_call(&id, action, &caller, &state.calls).await?))
 }
 
 async fn cancel_interpreter_call(
+    db: Db,
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<InterpreterCall> {
-    move_interpreter_call(state, caller, id, CallAction::Cancel).await
+    move_interpreter_call(db, state, caller, id, CallAction::Cancel).await
 }
 
 async fn start_interpreter_call(
+    db: Db,
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<InterpreterCall> {
-    move_interpreter_call(state, caller, id, CallAction::Start).await
+    move_interpreter_call(db, state, caller, id, CallAction::Start).await
 }
 
 async fn end_interpreter_call(
+    db: Db,
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<InterpreterCall> {
-    move_interpreter_call(state, caller, id, CallAction::End).await
+    move_interpreter_call(db, state, caller, id, CallAction::End).await
 }
 
 async fn accept_interpreter_call(
+    db: Db,
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<InterpreterCall> {
-    Ok(Json(state.db.accept_interpreter_call(&id, &caller, &state.calls).await?))
+    Ok(Json(db.accept_interpreter_call(&id, &caller, &state.calls).await?))
 }
 
-async fn go_on_duty(State(state): State<AppState>, Extension(caller): Extension<Caller>) -> ApiResult<Interpreter> {
-    Ok(Json(state.db.set_on_duty(&caller.name, true).await?))
+async fn go_on_duty(db: Db, Extension(caller): Extension<Caller>) -> ApiResult<Interpreter> {
+    Ok(Json(db.set_on_duty(&caller.name, true).await?))
 }
 
-async fn go_off_duty(State(state): State<AppState>, Extension(caller): Extension<Caller>) -> ApiResult<Interpreter> {
-    Ok(Json(state.db.set_on_duty(&caller.name, false).await?))
+async fn go_off_duty(db: Db, Extension(caller): Extension<Caller>) -> ApiResult<Interpreter> {
+    Ok(Json(db.set_on_duty(&caller.name, false).await?))
 }
 
 async fn request_staff(
-    State(state): State<AppState>,
+    db: Db,
     Extension(caller): Extension<Caller>,
     ApiJson(new): ApiJson<NewStaffCall>,
 ) -> Result<(StatusCode, Json<StaffCall>), Failure> {
-    let call = state.db.request_staff(&new, &caller).await?;
+    let call = db.request_staff(&new, &caller).await?;
     Ok((StatusCode::CREATED, Json(call)))
 }
 
 async fn open_staff_calls(
-    State(state): State<AppState>,
+    db: Db,
     ApiQuery(filter): ApiQuery<StatusFilter<StaffCallStatus>>,
 ) -> ApiResult<Vec<StaffCall>> {
     let status = filter.status.unwrap_or(StaffCallStatus::Sent);
-    Ok(Json(state.db.open_staff_calls(status).await?))
+    Ok(Json(db.open_staff_calls(status).await?))
 }
 
 async fn staff_call(
-    State(state): State<AppState>,
+    db: Db,
     Extension(caller): Extension<Caller>,
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<StaffCall> {
-    Ok(Json(state.db.staff_call(&id, &caller).await?))
+    Ok(Json(db.staff_call(&id, &caller).await?))
 }
 
 async fn acknowledge_staff_call(
-    State(state): State<AppState>,
+    db: Db,
     Extension(caller): Extension<Caller>,
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<StaffCall> {
-    Ok(Json(state.db.acknowledge_staff_call(&id, &caller).await?))
+    Ok(Json(db.acknowledge_staff_call(&id, &caller).await?))
 }
 
 async fn submit_face_auth(
-    State(state): State<AppState>,
+    db: Db,
     Extension(caller): Extension<Caller>,
     ApiJson(new): ApiJson<NewFaceAuth>,
 ) -> Result<(StatusCode, Json<FaceAuth>), Failure> {
-    let submitted = state.db.submit_face_auth(&new, &caller).await?;
+    let submitted = db.submit_face_auth(&new, &caller).await?;
     Ok((StatusCode::CREATED, Json(submitted)))
 }
 
-async fn face_auths(
-    State(state): State<AppState>,
-    ApiQuery(filter): ApiQuery<StatusFilter<FaceAuthStatus>>,
-) -> ApiResult<Vec<FaceAuth>> {
+async fn face_auths(db: Db, ApiQuery(filter): ApiQuery<StatusFilter<FaceAuthStatus>>) -> ApiResult<Vec<FaceAuth>> {
     let status = filter.status.unwrap_or(FaceAuthStatus::PendingReview);
-    Ok(Json(state.db.face_auths(status).await?))
+    Ok(Json(db.face_auths(status).await?))
 }
 
-async fn face_auth(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    ApiPath(id): ApiPath<String>,
-) -> ApiResult<FaceAuth> {
-    Ok(Json(state.db.face_auth(&id, &caller).await?))
+async fn face_auth(db: Db, Extension(caller): Extension<Caller>, ApiPath(id): ApiPath<String>) -> ApiResult<FaceAuth> {
+    Ok(Json(db.face_auth(&id, &caller).await?))
 }
 
-async fn face_auth_photo(State(state): State<AppState>, ApiPath(id): ApiPath<String>) -> Result<Response, Failure> {
-    let photo = state.db.face_auth_photo(&id).await?;
+async fn face_auth_photo(db: Db, ApiPath(id): ApiPath<String>) -> Result<Response, Failure> {
+    let photo = db.face_auth_photo(&id).await?;
     Ok(([(CONTENT_TYPE, "image/jpeg")], photo).into_response())
 }
 
 async fn approve_face_auth(
-    State(state): State<AppState>,
+    db: Db,
     Extension(caller): Extension<Caller>,
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<FaceAuth> {
-    Ok(Json(state.db.review_face_auth(&id, Review::Approve, None, &caller).await?))
+    Ok(Json(db.review_face_auth(&id, Review::Approve, None, &caller).await?))
 }
 
 async fn reject_face_auth(
-    State(state): State<AppState>,
+    db: Db,
     Extension(caller): Extension<Caller>,
     ApiPath(id): ApiPath<String>,
     ApiJson(reject): ApiJson<RejectFaceAuth>,
@@ -527,5 +574,9 @@ async fn reject_face_auth(
     if reason.is_empty() {
         return Err(Failure::InvalidRequest("reason must say why, for the resident".into()));
     }
-    Ok(Json(state.db.review_face_auth(&id, Review::Reject, Some(reason), &caller).await?))
+    // It is shown and spoken to the resident, and kept.
+    if reason.chars().count() > MAX_REJECT_REASON_CHARS {
+        return Err(Failure::InvalidRequest(format!("reason must be at most {MAX_REJECT_REASON_CHARS} characters")));
+    }
+    Ok(Json(db.review_face_auth(&id, Review::Reject, Some(reason), &caller).await?))
 }

@@ -14,6 +14,7 @@ mod http;
 mod prereview;
 mod queue;
 mod receipt_key;
+mod server;
 mod service_hours;
 mod store;
 mod wait;
@@ -24,6 +25,7 @@ pub use embedded::EmbeddedServer;
 pub use error::Error;
 pub use http::{router, routes, OPENAPI};
 pub use receipt_key::{load_receipt_key, receipt_key_beside, RECEIPT_KEY_FILE};
+pub use server::{serve, BODY_READ_TIMEOUT, HEADER_READ_TIMEOUT, MAX_CONNECTIONS};
 pub use service_hours::ServiceHours;
 pub use store::{add_token, china_time, database_url, open_database, sqlite_file, Db};
 

@@ -251,7 +251,7 @@ async fn serve(db: String, listen: String, receipt_key: SigningKey, calls: CallS
         tokio::net::TcpListener::bind(&listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
     println!("service-api listening on http://{}", listener.local_addr()?);
     let shutdown = async { drop(tokio::signal::ctrl_c().await) };
-    axum::serve(listener, router(db, receipt_key, calls)).with_graceful_shutdown(shutdown).await?;
+    service_api::serve(listener, router(db, receipt_key, calls), shutdown).await;
     Ok(())
 }
 

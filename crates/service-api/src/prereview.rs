@@ -5,7 +5,6 @@ use ed25519_dalek::{SigningKey, VerifyingKey};
 use rand::RngCore as _;
 
 use crate::error::Failure;
-use crate::queue::insert_ticket;
 use crate::store::{china_time, now_secs, Db};
 use contract::limits::MAX_APPLICANT_CHARS;
 use contract::model::{IssuedReceipt, NewReceipt, Priority, RedeemReceipt, RedeemedReceipt, Service};
@@ -94,7 +93,7 @@ impl Db {
             .bind(issued_by)
             .bind(i64::from(receipt.issued_at))
             .bind(i64::from(receipt.expires_at))
-            .execute(&self.pool)
+            .execute(&mut *self.conn().await?)
             .await?;
             if inserted.rows_affected() == 1 {
                 return Ok(IssuedReceipt {
@@ -142,30 +141,26 @@ impl Db {
             .ok_or_else(|| Failure::ReceiptServiceWithdrawn(row.service_code.clone()))?;
         let missing: Vec<usize> = serde_json::from_str(&row.missing_materials)?;
 
-        let mut tx = self.pool.begin().await?;
-        // The claim comes first and decides: on both engines concurrent claims of one receipt
-        // wait for each other, and only one finds redeemed_at still empty. Every later
-        // statement uses this transaction's connection, never the pool, so that waiting
-        // claims holding the pool's other connections cannot stall the winner.
+        // The claim decides, in the request's transaction: on both engines concurrent claims of
+        // one receipt wait for each other, and only one finds redeemed_at still empty.
         let claimed = sqlx::query("UPDATE receipts SET redeemed_at = $1 WHERE id = $2 AND redeemed_at IS NULL")
             .bind(i64::from(now))
             .bind(&row.id)
-            .execute(&mut *tx)
+            .execute(&mut *self.conn().await?)
             .await?;
         if claimed.rows_affected() == 0 {
             let redeemed_at: i64 = sqlx::query_scalar("SELECT redeemed_at FROM receipts WHERE id = $1")
                 .bind(&row.id)
-                .fetch_one(&mut *tx)
+                .fetch_one(&mut *self.conn().await?)
                 .await?;
             return Err(Failure::ReceiptAlreadyRedeemed(china_time(redeemed_at)));
         }
-        let ticket_id = insert_ticket(&mut tx, &service, Priority::FastTrack, None, issued_by).await?;
+        let ticket_id = self.insert_ticket(&service, Priority::FastTrack, None, issued_by).await?;
         sqlx::query("UPDATE receipts SET ticket_id = $1 WHERE id = $2")
             .bind(&ticket_id)
             .bind(&row.id)
-            .execute(&mut *tx)
+            .execute(&mut *self.conn().await?)
             .await?;
-        tx.commit().await?;
 
         Ok(RedeemedReceipt {
             receipt_number: row.number,
@@ -188,7 +183,7 @@ impl Db {
              FROM receipts WHERE {column} = $1"
         ))
         .bind(value)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *self.conn().await?)
         .await?
         .ok_or(Failure::ReceiptNotFound)
     }

@@ -1,8 +1,7 @@
 //! The queue: issuing tickets, calling them to windows, moving them through
 //! issued -> called -> serving -> done / no_show, and the live wait estimates.
 
-use sqlx::AnyConnection;
-
+use crate::access::{Caller, Role};
 use crate::error::Failure;
 use crate::store::{china_day, now_ms, random_hex, Db};
 use crate::wait::{average_minutes, ticket_wait_minutes};
@@ -63,20 +62,20 @@ fn is_mobile_number(phone: &str) -> bool {
     phone.len() == 11 && phone.starts_with('1') && phone.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// Numbers and stores a new ticket on `conn`, which may be in a transaction (a receipt's
-/// redemption issues its ticket in its own); returns the ticket's id.
-pub(crate) async fn insert_ticket(
-    conn: &mut AnyConnection,
-    service: &Service,
-    priority: Priority,
-    contact_phone: Option<&str>,
-    issued_by: &str,
-) -> Result<String, Failure> {
-    let now = now_ms();
-    let day = china_day(now);
-    let (seq, issued_at) = next_number(conn, &service.ticket_prefix, day, now).await?;
-    let id = random_hex(8);
-    sqlx::query(
+impl Db {
+    /// Numbers and stores a new ticket; returns its id.
+    pub(crate) async fn insert_ticket(
+        &self,
+        service: &Service,
+        priority: Priority,
+        contact_phone: Option<&str>,
+        issued_by: &str,
+    ) -> Result<String, Failure> {
+        let now = now_ms();
+        let day = china_day(now);
+        let (seq, issued_at) = self.next_number(&service.ticket_prefix, day, now).await?;
+        let id = random_hex(8);
+        sqlx::query(
         "INSERT INTO tickets (id, day, seq, number, service_code, priority, priority_rank, status, issued_by, issued_at, contact_phone)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
@@ -91,47 +90,48 @@ pub(crate) async fn insert_ticket(
     .bind(issued_by)
     .bind(issued_at)
     .bind(contact_phone)
-    .execute(&mut *conn)
+    .execute(&mut *self.conn().await?)
     .await?;
-    Ok(id)
-}
+        Ok(id)
+    }
 
-/// Takes the next number of a prefix for the day, and its issue time. The single
-/// UPDATE ... RETURNING is atomic on both engines, so concurrent requests never share a
-/// number; the time never goes back within a counter, so first come (issued_at, then
-/// seq) is number order even when requests race.
-async fn next_number(conn: &mut AnyConnection, prefix: &str, day: i64, now: i64) -> Result<(i64, i64), Failure> {
-    sqlx::query(
-        "INSERT INTO ticket_counters (prefix, day, last_number, last_issued_at) VALUES ($1, $2, 0, 0)
+    /// Takes the next number of a prefix for the day, and its issue time. The single
+    /// UPDATE ... RETURNING is atomic on both engines, so concurrent requests never share a
+    /// number; the time never goes back within a counter, so first come (issued_at, then
+    /// seq) is number order even when requests race.
+    async fn next_number(&self, prefix: &str, day: i64, now: i64) -> Result<(i64, i64), Failure> {
+        sqlx::query(
+            "INSERT INTO ticket_counters (prefix, day, last_number, last_issued_at) VALUES ($1, $2, 0, 0)
          ON CONFLICT DO NOTHING",
-    )
-    .bind(prefix)
-    .bind(day)
-    .execute(&mut *conn)
-    .await?;
-    Ok(sqlx::query_as(
-        "UPDATE ticket_counters SET last_number = last_number + 1,
+        )
+        .bind(prefix)
+        .bind(day)
+        .execute(&mut *self.conn().await?)
+        .await?;
+        Ok(sqlx::query_as(
+            "UPDATE ticket_counters SET last_number = last_number + 1,
          last_issued_at = CASE WHEN last_issued_at > $3 THEN last_issued_at ELSE $3 END
          WHERE prefix = $1 AND day = $2 RETURNING last_number, last_issued_at",
-    )
-    .bind(prefix)
-    .bind(day)
-    .bind(now)
-    .fetch_one(&mut *conn)
-    .await?)
-}
+        )
+        .bind(prefix)
+        .bind(day)
+        .bind(now)
+        .fetch_one(&mut *self.conn().await?)
+        .await?)
+    }
 
-impl Db {
-    pub(crate) async fn issue_ticket(&self, new: &NewTicket, issued_by: &str) -> Result<Ticket, Failure> {
+    pub(crate) async fn issue_ticket(&self, new: &NewTicket, caller: &Caller) -> Result<Ticket, Failure> {
+        // Fast track is what a redeemed receipt gives (prereview::redeem_receipt); a kiosk
+        // cannot take it by asking.
+        if new.priority == Priority::FastTrack && caller.role != Role::Staff {
+            return Err(Failure::FastTrackNeedsReceipt);
+        }
         let service = self.service(&new.service_code).await?;
         if let Some(phone) = new.contact_phone.as_deref().filter(|phone| !is_mobile_number(phone)) {
             return Err(Failure::InvalidRequest(format!("contact_phone {phone:?} is not an 11-digit mobile number")));
         }
-        let id = {
-            let mut conn = self.pool.acquire().await?;
-            let phone = new.contact_phone.as_deref();
-            insert_ticket(&mut conn, &service, new.priority, phone, issued_by).await?
-        };
+        let phone = new.contact_phone.as_deref();
+        let id = self.insert_ticket(&service, new.priority, phone, &caller.issued_by()).await?;
         self.ticket(&id).await
     }
 
@@ -143,7 +143,7 @@ impl Db {
     async fn ticket_row(&self, id: &str) -> Result<Option<TicketRow>, Failure> {
         Ok(sqlx::query_as(&format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE id = $1"))
             .bind(id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *self.conn().await?)
             .await?)
     }
 
@@ -187,7 +187,7 @@ impl Db {
         .bind(row.priority_rank)
         .bind(row.issued_at)
         .bind(row.seq)
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *self.conn().await?)
         .await?)
     }
 
@@ -200,7 +200,7 @@ impl Db {
         .bind(service_code)
         .bind(TicketStatus::Done.as_str())
         .bind(RECENT_SERVICES)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         Ok(average_minutes(&times))
     }
@@ -211,7 +211,7 @@ impl Db {
              WHERE ws.service_code = $1 AND w.is_open = 1",
         )
         .bind(service_code)
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *self.conn().await?)
         .await?)
     }
 
@@ -222,14 +222,14 @@ impl Db {
         let window: Option<(i64, String, String)> = match row.window_number {
             Some(number) => sqlx::query_as("SELECT number, name_zh, name_en FROM windows WHERE number = $1")
                 .bind(number)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *self.conn().await?)
                 .await?,
             None => sqlx::query_as(
                 "SELECT w.number, w.name_zh, w.name_en FROM windows w JOIN window_services ws ON ws.window_number = w.number
                  WHERE ws.service_code = $1 ORDER BY w.is_open DESC, w.number LIMIT 1",
             )
             .bind(&row.service_code)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *self.conn().await?)
             .await?,
         };
         Ok(window.map_or_else(
@@ -241,13 +241,13 @@ impl Db {
     pub(crate) async fn windows(&self) -> Result<Vec<Window>, Failure> {
         let rows: Vec<(i64, String, String, i64)> =
             sqlx::query_as("SELECT number, name_zh, name_en, is_open FROM windows ORDER BY number")
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *self.conn().await?)
                 .await?;
         let served: Vec<(i64, String)> = sqlx::query_as(
             "SELECT ws.window_number, ws.service_code FROM window_services ws
              JOIN services s ON s.code = ws.service_code ORDER BY s.position",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         // Oldest call first, so the latest call at a window wins.
         let current: Vec<(i64, String)> = sqlx::query_as(
@@ -256,7 +256,7 @@ impl Db {
         )
         .bind(TicketStatus::Called.as_str())
         .bind(TicketStatus::Serving.as_str())
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         Ok(rows
             .into_iter()
@@ -282,7 +282,7 @@ impl Db {
         sqlx::query("UPDATE windows SET is_open = $1 WHERE number = $2")
             .bind(open as i64)
             .bind(number)
-            .execute(&self.pool)
+            .execute(&mut *self.conn().await?)
             .await?;
         self.window(number).await
     }
@@ -300,7 +300,7 @@ impl Db {
             ))
             .bind(TicketStatus::Issued.as_str())
             .bind(number)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *self.conn().await?)
             .await?;
             let id = next.ok_or(Failure::NoWaitingTicket(number))?;
             // Another window may have called the same ticket meanwhile: then take the next one.
@@ -312,7 +312,7 @@ impl Db {
             .bind(now_ms())
             .bind(&id)
             .bind(TicketStatus::Issued.as_str())
-            .execute(&self.pool)
+            .execute(&mut *self.conn().await?)
             .await?;
             if called.rows_affected() == 1 {
                 return self.ticket(&id).await;
@@ -328,7 +328,7 @@ impl Db {
                 .bind(now_ms())
                 .bind(id)
                 .bind(from.as_str())
-                .execute(&self.pool)
+                .execute(&mut *self.conn().await?)
                 .await?;
         if changed.rows_affected() == 1 {
             return self.ticket(id).await;

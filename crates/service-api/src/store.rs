@@ -1,13 +1,18 @@
 //! The database: opening and migrating it, the demo seed, tokens, the catalog and saved
 //! idempotent answers. Every statement is plain SQL that runs on SQLite and PostgreSQL alike.
 
+use std::fmt;
+use std::ops::{Deref, DerefMut};
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use sqlx::any::AnyPoolOptions;
-use sqlx::{AnyConnection, AnyPool};
+use sqlx::pool::PoolConnection;
+use sqlx::{Any, AnyConnection, AnyPool, Transaction};
+use tokio::sync::{MappedMutexGuard, Mutex, MutexGuard};
 
 use crate::access::Role;
 use crate::error::{Context, Error, Failure};
@@ -15,10 +20,53 @@ use contract::model::{Bilingual, Catalog, Category, Service, Window};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
 
-/// A handle on the service database; cheap to clone (it is a connection pool).
-#[derive(Clone, Debug)]
+/// How long a saved answer to an Idempotency-Key is kept: a retry within it gets the first
+/// answer, a key used again after it is a new request. Expired answers are deleted when the
+/// database is opened and when their key comes again.
+pub(crate) const ANSWER_HOURS: i64 = 24;
+
+/// A handle on the service database; cheap to clone (it is a connection pool). A request's
+/// handle ([`Db::begin_request`]) runs every statement in that request's one transaction.
+#[derive(Clone)]
 pub struct Db {
-    pub(crate) pool: AnyPool,
+    pool: AnyPool,
+    /// How a request's transaction begins. SQLite takes the write lock at once: a transaction
+    /// that read first and then wanted to write would otherwise fail at once with "database is
+    /// locked" when another request wrote meanwhile, instead of waiting its turn.
+    begin: &'static str,
+    request: Option<Arc<Mutex<Option<Transaction<'static, Any>>>>>,
+}
+
+impl fmt::Debug for Db {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Db").field("pool", &self.pool).field("request", &self.request.is_some()).finish()
+    }
+}
+
+/// The connection a statement runs on: one from the pool, or the request's transaction.
+pub(crate) enum Conn<'a> {
+    Pooled(PoolConnection<Any>),
+    Request(MappedMutexGuard<'a, Transaction<'static, Any>>),
+}
+
+impl Deref for Conn<'_> {
+    type Target = AnyConnection;
+
+    fn deref(&self) -> &AnyConnection {
+        match self {
+            Conn::Pooled(conn) => conn,
+            Conn::Request(tx) => tx,
+        }
+    }
+}
+
+impl DerefMut for Conn<'_> {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        match self {
+            Conn::Pooled(conn) => conn,
+            Conn::Request(tx) => tx,
+        }
+    }
 }
 
 /// Turns a `--db` argument into a sqlx URL: URLs pass through, anything else is taken as the
@@ -49,8 +97,10 @@ pub async fn open_database(url: &str) -> Result<Db, Error> {
         .await
         .context(format!("cannot open database {}", redacted(url)))?;
     MIGRATOR.run(&pool).await.context("cannot migrate the database")?;
-    let db = Db { pool };
+    let begin = if url.starts_with("sqlite:") { "BEGIN IMMEDIATE" } else { "BEGIN" };
+    let db = Db { pool, begin, request: None };
     db.seed().await.context("cannot seed the database")?;
+    db.forget_expired_answers().await.context("cannot delete expired idempotent answers")?;
     Ok(db)
 }
 
@@ -120,14 +170,52 @@ pub fn china_time(unix_secs: i64) -> String {
     format!("{year:04}-{month:02}-{day_of_month:02} {:02}:{:02}", minute_of_day / 60, minute_of_day % 60)
 }
 
-/// A saved answer to a POST with an Idempotency-Key.
+/// A saved answer to a POST with an Idempotency-Key, and the hash of the request it answered.
 pub(crate) struct SavedAnswer {
-    pub path: String,
+    pub request_hash: String,
     pub status: u16,
     pub body: String,
 }
 
 impl Db {
+    /// The connection for the next statement: the request's transaction, or one from the pool.
+    pub(crate) async fn conn(&self) -> Result<Conn<'_>, sqlx::Error> {
+        match &self.request {
+            None => Ok(Conn::Pooled(self.pool.acquire().await?)),
+            Some(request) => MutexGuard::try_map(request.lock().await, Option::as_mut)
+                .map(Conn::Request)
+                .map_err(|_| sqlx::Error::Protocol("the request's transaction is already over".into())),
+        }
+    }
+
+    /// A handle for one request: all its statements run in one new transaction, which ends
+    /// with [`Db::commit`] (or is rolled back when the last clone is dropped).
+    pub(crate) async fn begin_request(&self) -> Result<Db, sqlx::Error> {
+        let transaction = self.pool.begin_with(self.begin).await?;
+        Ok(Db { pool: self.pool.clone(), begin: self.begin, request: Some(Arc::new(Mutex::new(Some(transaction)))) })
+    }
+
+    /// Commits the request's transaction.
+    pub(crate) async fn commit(&self) -> Result<(), sqlx::Error> {
+        let transaction = match &self.request {
+            Some(request) => request.lock().await.take(),
+            None => None,
+        };
+        transaction.ok_or_else(|| sqlx::Error::Protocol("no request transaction to commit".into()))?.commit().await
+    }
+
+    /// Marks where the request's own work begins, so that [`Db::undo_since_mark`] can undo it
+    /// and keep what came before (the claimed Idempotency-Key).
+    pub(crate) async fn mark(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("SAVEPOINT request_work").execute(&mut *self.conn().await?).await.map(drop)
+    }
+
+    /// Undoes the statements since [`Db::mark`]; on PostgreSQL this also ends the aborted
+    /// state a failed statement leaves the transaction in.
+    pub(crate) async fn undo_since_mark(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("ROLLBACK TO SAVEPOINT request_work").execute(&mut *self.conn().await?).await.map(drop)
+    }
+
     /// Seeds the demo catalog and windows, each only into empty tables.
     async fn seed(&self) -> Result<(), sqlx::Error> {
         let mut tx = self.pool.begin().await?;
@@ -170,23 +258,24 @@ impl Db {
     pub(crate) async fn token(&self, token_hash: &str) -> Result<Option<(Role, String)>, Failure> {
         let row: Option<(String, String)> = sqlx::query_as("SELECT role, name FROM tokens WHERE token_hash = $1")
             .bind(token_hash)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *self.conn().await?)
             .await?;
         Ok(row.and_then(|(role, name)| Some((Role::parse(&role)?, name))))
     }
 
     pub(crate) async fn ping(&self) -> Result<(), Failure> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        sqlx::query("SELECT 1").execute(&mut *self.conn().await?).await?;
         Ok(())
     }
 
     pub(crate) async fn catalog(&self) -> Result<Catalog, Failure> {
         let categories: Vec<(String, String, String)> =
             sqlx::query_as("SELECT code, name_zh, name_en FROM categories ORDER BY position")
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *self.conn().await?)
                 .await?;
-        let bodies: Vec<String> =
-            sqlx::query_scalar("SELECT body FROM services ORDER BY position").fetch_all(&self.pool).await?;
+        let bodies: Vec<String> = sqlx::query_scalar("SELECT body FROM services ORDER BY position")
+            .fetch_all(&mut *self.conn().await?)
+            .await?;
         Ok(Catalog {
             categories: categories
                 .into_iter()
@@ -204,44 +293,90 @@ impl Db {
     pub(crate) async fn find_service(&self, code: &str) -> Result<Option<Service>, Failure> {
         let body: Option<String> = sqlx::query_scalar("SELECT body FROM services WHERE code = $1")
             .bind(code)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *self.conn().await?)
             .await?;
         Ok(body.map(|b| serde_json::from_str(&b)).transpose()?)
     }
 
-    pub(crate) async fn saved_answer(&self, token_hash: &str, key: &str) -> Result<Option<SavedAnswer>, Failure> {
-        let row: Option<(String, i64, String)> = sqlx::query_as(
-            "SELECT path, status, body FROM idempotency_keys WHERE token_hash = $1 AND idempotency_key = $2",
-        )
-        .bind(token_hash)
-        .bind(key)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.map(|(path, status, body)| SavedAnswer { path, status: status as u16, body }))
-    }
-
-    pub(crate) async fn save_answer(
+    /// Claims an Idempotency-Key for this request, in its transaction; if the key already has
+    /// an answer, returns that instead. A concurrent request with the same key waits for the
+    /// claim to be committed or rolled back: SQLite runs one writing transaction at a time,
+    /// and PostgreSQL makes a second insert of the same key wait for the first.
+    pub(crate) async fn claim_key(
         &self,
         token_hash: &str,
         key: &str,
         method: &str,
-        answer: &SavedAnswer,
-    ) -> Result<(), Failure> {
-        sqlx::query(
-            "INSERT INTO idempotency_keys (token_hash, idempotency_key, method, path, status, body, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+        path: &str,
+        request_hash: &str,
+    ) -> Result<Option<SavedAnswer>, Failure> {
+        sqlx::query("DELETE FROM idempotency_keys WHERE token_hash = $1 AND idempotency_key = $2 AND created_at < $3")
+            .bind(token_hash)
+            .bind(key)
+            .bind(answers_expire_before())
+            .execute(&mut *self.conn().await?)
+            .await?;
+        // Status 0 and no body until save_answer, in the same transaction: nobody else ever
+        // sees a claim without its answer.
+        let claimed = sqlx::query(
+            "INSERT INTO idempotency_keys
+                 (token_hash, idempotency_key, method, path, request_hash, status, body, created_at)
+             VALUES ($1, $2, $3, $4, $5, 0, '', $6) ON CONFLICT DO NOTHING",
         )
         .bind(token_hash)
         .bind(key)
         .bind(method)
-        .bind(&answer.path)
-        .bind(answer.status as i64)
-        .bind(&answer.body)
+        .bind(path)
+        .bind(request_hash)
         .bind(now_ms())
-        .execute(&self.pool)
+        .execute(&mut *self.conn().await?)
+        .await?;
+        if claimed.rows_affected() == 1 {
+            return Ok(None);
+        }
+        let (request_hash, status, body): (String, i64, String) = sqlx::query_as(
+            "SELECT request_hash, status, body FROM idempotency_keys WHERE token_hash = $1 AND idempotency_key = $2",
+        )
+        .bind(token_hash)
+        .bind(key)
+        .fetch_one(&mut *self.conn().await?)
+        .await?;
+        let status = u16::try_from(status).map_err(Failure::internal)?;
+        Ok(Some(SavedAnswer { request_hash, status, body }))
+    }
+
+    /// Saves the answer to a key this request claimed, in its transaction.
+    pub(crate) async fn save_answer(
+        &self,
+        token_hash: &str,
+        key: &str,
+        status: u16,
+        body: &str,
+    ) -> Result<(), Failure> {
+        sqlx::query(
+            "UPDATE idempotency_keys SET status = $1, body = $2 WHERE token_hash = $3 AND idempotency_key = $4",
+        )
+        .bind(i64::from(status))
+        .bind(body)
+        .bind(token_hash)
+        .bind(key)
+        .execute(&mut *self.conn().await?)
         .await?;
         Ok(())
     }
+
+    async fn forget_expired_answers(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1")
+            .bind(answers_expire_before())
+            .execute(&mut *self.conn().await?)
+            .await?;
+        Ok(())
+    }
+}
+
+/// Answers saved before this time (unix milliseconds) have expired.
+fn answers_expire_before() -> i64 {
+    now_ms() - ANSWER_HOURS * 3_600_000
 }
 
 // ON CONFLICT DO NOTHING: two servers opening one fresh database at once both seed safely.

@@ -145,8 +145,29 @@ impl Doc {
                 }
                 true
             }
-            "string" => value.is_string(),
-            "integer" => value.is_i64(),
+            "string" => {
+                let Some(text) = value.as_str() else {
+                    return Err(format!("{at}: {value} is not a string"));
+                };
+                let chars = text.chars().count() as u64;
+                if schema["minLength"].as_u64().is_some_and(|min| chars < min)
+                    || schema["maxLength"].as_u64().is_some_and(|max| chars > max)
+                {
+                    return Err(format!("{at}: {chars} characters is outside {schema}"));
+                }
+                true
+            }
+            "integer" => {
+                let Some(number) = value.as_i64() else {
+                    return Err(format!("{at}: {value} is not an integer"));
+                };
+                if schema["minimum"].as_i64().is_some_and(|min| number < min)
+                    || schema["maximum"].as_i64().is_some_and(|max| number > max)
+                {
+                    return Err(format!("{at}: {number} is outside {schema}"));
+                }
+                true
+            }
             "number" => value.is_number(),
             "boolean" => value.is_boolean(),
             "null" => value.is_null(),
@@ -170,277 +191,363 @@ fn every_route_is_documented_and_every_documented_route_exists() {
 
 #[test]
 fn served_document_is_openapi_3_1() {
-    let t = TestServer::start();
-    let served = t.client(None).get("/openapi.json");
-    assert_eq!(served.status, 200);
-    assert_eq!(served.body, Doc::load().0);
-    assert!(served.body["openapi"].as_str().unwrap().starts_with("3.1."));
-    for (name, schema) in served.body["components"]["schemas"].as_object().unwrap() {
-        assert!(schema.is_object(), "{name}");
-    }
+    TestServer::on_each_database(|t| {
+        let served = t.client(None).get("/openapi.json");
+        assert_eq!(served.status, 200);
+        assert_eq!(served.body, Doc::load().0);
+        assert!(served.body["openapi"].as_str().unwrap().starts_with("3.1."));
+        for (name, schema) in served.body["components"]["schemas"].as_object().unwrap() {
+            assert!(schema.is_object(), "{name}");
+        }
+    });
 }
 
 /// Each operation's documented auth is what the server enforces, and every POST documents
 /// the Idempotency-Key header.
 #[test]
 fn documented_auth_and_headers_match_the_server() {
-    let t = TestServer::start();
-    let doc = Doc::load();
-    let ticket = t.kiosk.issue(SOCIAL, "normal");
-    let concrete = |path: &str| {
-        path.replace("{code}", SOCIAL).replace("{id}", ticket["id"].as_str().unwrap()).replace("{number}", "6")
-    };
-    let call = |client: &Client, method: &str, path: &str| match method {
-        "GET" => client.get(path),
-        _ => client.post(path, None, None),
-    };
-    for (method, path, op) in doc.operations() {
-        let url = concrete(&path);
-        let tags: Vec<&str> = op["tags"].as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
-        if method == "POST" {
-            let has_key =
-                op["parameters"].as_array().into_iter().flatten().any(|p| doc.resolve(p)["name"] == "Idempotency-Key");
-            assert!(has_key, "{method} {path} does not document Idempotency-Key");
-        }
-        if doc.is_public(op) {
-            assert_eq!(tags, ["meta"]);
-            assert_eq!(call(&t.client(None), &method, &url).status, 200, "{method} {path} is documented as public");
-            continue;
-        }
-        let anonymous = call(&t.client(None), &method, &url);
-        assert_eq!(anonymous.status, 401, "{method} {path} without a token");
-        doc.check_reply(&method, &path, &anonymous);
-        let [tag] = tags[..] else { panic!("{method} {path} has tags {tags:?}, not one") };
-        for (role, client) in
-            [("kiosk", &t.kiosk), ("staff", &t.staff), ("prereview", &t.prereview), ("interpreter", &t.interpreter)]
-        {
-            let allowed = match tag {
-                "kiosk" => role == "kiosk" || role == "staff",
-                "call" => role != "prereview",
-                "staff" | "prereview" | "interpreter" => role == tag,
-                other => panic!("{method} {path}: unknown tag {other}"),
-            };
-            let reply = call(client, &method, &url);
-            if allowed {
-                assert!(
-                    reply.status != 401 && reply.status != 403,
-                    "{method} {path} is documented for {role} tokens: {}",
-                    reply.body
-                );
-            } else {
-                assert_eq!(reply.status, 403, "{method} {path} is not for {role} tokens");
-                doc.check_reply(&method, &path, &reply);
+    TestServer::on_each_database(|t| {
+        let doc = Doc::load();
+        let ticket = t.kiosk.issue(SOCIAL, "normal");
+        let concrete = |path: &str| {
+            path.replace("{code}", SOCIAL).replace("{id}", ticket["id"].as_str().unwrap()).replace("{number}", "6")
+        };
+        let call = |client: &Client, method: &str, path: &str| match method {
+            "GET" => client.get(path),
+            _ => client.post(path, None, None),
+        };
+        for (method, path, op) in doc.operations() {
+            let url = concrete(&path);
+            let tags: Vec<&str> = op["tags"].as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
+            if method == "POST" {
+                let has_key = op["parameters"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|p| doc.resolve(p)["name"] == "Idempotency-Key");
+                assert!(has_key, "{method} {path} does not document Idempotency-Key");
+            }
+            if doc.is_public(op) {
+                assert_eq!(tags, ["meta"]);
+                assert_eq!(call(&t.client(None), &method, &url).status, 200, "{method} {path} is documented as public");
+                continue;
+            }
+            let anonymous = call(&t.client(None), &method, &url);
+            assert_eq!(anonymous.status, 401, "{method} {path} without a token");
+            doc.check_reply(&method, &path, &anonymous);
+            let [tag] = tags[..] else { panic!("{method} {path} has tags {tags:?}, not one") };
+            for (role, client) in
+                [("kiosk", &t.kiosk), ("staff", &t.staff), ("prereview", &t.prereview), ("interpreter", &t.interpreter)]
+            {
+                let allowed = match tag {
+                    "kiosk" => role == "kiosk" || role == "staff",
+                    "call" => role != "prereview",
+                    "staff" | "prereview" | "interpreter" => role == tag,
+                    other => panic!("{method} {path}: unknown tag {other}"),
+                };
+                let reply = call(client, &method, &url);
+                if allowed {
+                    assert!(
+                        reply.status != 401 && reply.status != 403,
+                        "{method} {path} is documented for {role} tokens: {}",
+                        reply.body
+                    );
+                } else {
+                    assert_eq!(reply.status, 403, "{method} {path} is not for {role} tokens");
+                    doc.check_reply(&method, &path, &reply);
+                }
             }
         }
-    }
+    });
 }
 
 /// Walks through every route, success and error answers alike, checking each body against
 /// the schema the document gives for that status.
 #[test]
 fn answers_match_the_documented_schemas() {
-    let t = TestServer::start();
-    let doc = Doc::load();
-    let get = |client: &Client, template: &str, path: &str| {
-        let reply = client.get(path);
-        doc.check_reply("GET", template, &reply);
-        reply
-    };
-    let post = |client: &Client, template: &str, path: &str, body: Option<&Value>| {
-        let reply = client.post(path, body, None);
-        doc.check_reply("POST", template, &reply);
-        reply
-    };
+    TestServer::on_each_database(|t| {
+        let doc = Doc::load();
+        let get = |client: &Client, template: &str, path: &str| {
+            let reply = client.get(path);
+            doc.check_reply("GET", template, &reply);
+            reply
+        };
+        let post = |client: &Client, template: &str, path: &str, body: Option<&Value>| {
+            let reply = client.post(path, body, None);
+            doc.check_reply("POST", template, &reply);
+            reply
+        };
 
-    get(&t.client(None), "/v1/health", "/v1/health");
-    get(&t.kiosk, "/v1/catalog", "/v1/catalog");
-    get(&t.kiosk, "/v1/services/{code}", &format!("/v1/services/{SOCIAL}"));
-    get(&t.kiosk, "/v1/services/{code}", "/v1/services/nope");
+        get(&t.client(None), "/v1/health", "/v1/health");
+        get(&t.kiosk, "/v1/catalog", "/v1/catalog");
+        get(&t.kiosk, "/v1/services/{code}", &format!("/v1/services/{SOCIAL}"));
+        get(&t.kiosk, "/v1/services/{code}", "/v1/services/nope");
 
-    let new_ticket = serde_json::to_value(contract::model::NewTicket {
-        service_code: SOCIAL.into(),
-        priority: contract::model::Priority::Elderly,
-        contact_phone: Some("13800138000".into()),
-    })
-    .unwrap();
-    let request_schema = doc.json_schema(&doc.operation("POST", "/v1/tickets")["requestBody"]);
-    doc.check(&new_ticket, request_schema, "NewTicket").unwrap();
-    let ticket = post(&t.kiosk, "/v1/tickets", "/v1/tickets", Some(&new_ticket)).body;
-    let id = ticket["id"].as_str().unwrap();
-    post(&t.kiosk, "/v1/tickets", "/v1/tickets", Some(&json!({"service_code": SOCIAL, "priority": "vip"})));
-    post(&t.kiosk, "/v1/tickets", "/v1/tickets", Some(&json!({"service_code": "nope", "priority": "normal"})));
-    get(&t.kiosk, "/v1/tickets/{id}", &format!("/v1/tickets/{id}"));
-    get(&t.kiosk, "/v1/tickets/{id}", "/v1/tickets/nope");
-
-    let window = |action: &str, number: &str| {
-        post(&t.staff, &format!("/v1/windows/{{number}}/{action}"), &format!("/v1/windows/{number}/{action}"), None)
-    };
-    let ticket_action = |action: &str, id: &str| {
-        post(&t.staff, &format!("/v1/tickets/{{id}}/{action}"), &format!("/v1/tickets/{id}/{action}"), None)
-    };
-    assert_eq!(ticket_action("start", id).status, 409);
-    assert_eq!(window("call-next", "1").status, 200);
-    assert!(get(&t.staff, "/v1/windows", "/v1/windows").body[0]["current_ticket"].is_string());
-    for action in ["start", "finish"] {
-        assert_eq!(ticket_action(action, id).status, 200);
-    }
-    ticket_action("finish", "nope");
-    assert_eq!(window("call-next", "1").status, 404);
-    t.kiosk.issue(SOCIAL, "normal");
-    assert_eq!(window("call-next", "2").status, 200);
-    let called = get(&t.staff, "/v1/windows", "/v1/windows").body[1]["current_ticket"].clone();
-    assert_eq!(ticket_action("no-show", called.as_str().unwrap()).status, 200);
-    assert_eq!(window("close", "3").status, 200);
-    assert_eq!(window("call-next", "3").status, 409);
-    assert_eq!(window("open", "3").status, 200);
-    assert_eq!(window("open", "99").status, 404);
-    assert_eq!(window("open", "three").status, 400);
-
-    // Receipts: issued, redeemed, and each way of failing.
-    let new_receipt = serde_json::to_value(contract::model::NewReceipt {
-        service_code: "residence-permit".into(),
-        applicant: "张*明".into(),
-        missing_materials: vec![0, 2],
-        valid_days: 30,
-    })
-    .unwrap();
-    doc.check(&new_receipt, doc.json_schema(&doc.operation("POST", "/v1/receipts")["requestBody"]), "NewReceipt")
+        let new_ticket = serde_json::to_value(contract::model::NewTicket {
+            service_code: SOCIAL.into(),
+            priority: contract::model::Priority::Elderly,
+            contact_phone: Some("13800138000".into()),
+        })
         .unwrap();
-    let issue = |body: Value| post(&t.prereview, "/v1/receipts", "/v1/receipts", Some(&body));
-    let receipt = issue(new_receipt.clone()).body;
-    assert_eq!(issue(json!({"service_code": "nope", "applicant": "张*明", "valid_days": 1})).status, 404);
-    assert_eq!(issue(json!({"service_code": SOCIAL, "applicant": "张*明", "valid_days": 91})).status, 400);
+        let request_schema = doc.json_schema(&doc.operation("POST", "/v1/tickets")["requestBody"]);
+        doc.check(&new_ticket, request_schema, "NewTicket").unwrap();
+        let ticket = post(&t.kiosk, "/v1/tickets", "/v1/tickets", Some(&new_ticket)).body;
+        let id = ticket["id"].as_str().unwrap();
+        post(&t.kiosk, "/v1/tickets", "/v1/tickets", Some(&json!({"service_code": SOCIAL, "priority": "vip"})));
+        post(&t.kiosk, "/v1/tickets", "/v1/tickets", Some(&json!({"service_code": "nope", "priority": "normal"})));
+        get(&t.kiosk, "/v1/tickets/{id}", &format!("/v1/tickets/{id}"));
+        get(&t.kiosk, "/v1/tickets/{id}", "/v1/tickets/nope");
 
-    let redeem_schema = doc.json_schema(&doc.operation("POST", "/v1/receipts/redeem")["requestBody"]);
-    let redeem = |body: Value| {
-        doc.check(&body, redeem_schema, "RedeemReceipt").unwrap();
-        post(&t.kiosk, "/v1/receipts/redeem", "/v1/receipts/redeem", Some(&body))
-    };
-    let by_token = json!({"token": receipt["token"]});
-    assert_eq!(redeem(by_token.clone()).status, 200);
-    assert_eq!(redeem(by_token).status, 409);
-    assert_eq!(redeem(json!({"number": "000000000001"})).status, 400);
-    assert_eq!(redeem(json!({"number": "000000000000"})).status, 404);
-    let expired = contract::receipt::Receipt {
-        id: [3; 16],
-        service_code: SOCIAL.into(),
-        issued_at: 1_000_000_000,
-        expires_at: 1_000_086_400,
-        missing_materials: vec![],
-        applicant: "李*".into(),
-    };
-    assert_eq!(redeem(json!({"token": expired.sign(&t.receipt_key())})).status, 410);
-    let both = json!({"token": receipt["token"], "number": receipt["number"]});
-    assert!(doc.check(&both, redeem_schema, "RedeemReceipt").is_err());
-    let reply = t.kiosk.post("/v1/receipts/redeem", Some(&both), None);
-    doc.check_reply("POST", "/v1/receipts/redeem", &reply);
-    assert_eq!(reply.code(), "invalid_request");
+        let window = |action: &str, number: &str| {
+            post(&t.staff, &format!("/v1/windows/{{number}}/{action}"), &format!("/v1/windows/{number}/{action}"), None)
+        };
+        let ticket_action = |action: &str, id: &str| {
+            post(&t.staff, &format!("/v1/tickets/{{id}}/{action}"), &format!("/v1/tickets/{id}/{action}"), None)
+        };
+        assert_eq!(ticket_action("start", id).status, 409);
+        assert_eq!(window("call-next", "1").status, 200);
+        assert!(get(&t.staff, "/v1/windows", "/v1/windows").body[0]["current_ticket"].is_string());
+        for action in ["start", "finish"] {
+            assert_eq!(ticket_action(action, id).status, 200);
+        }
+        ticket_action("finish", "nope");
+        assert_eq!(window("call-next", "1").status, 404);
+        t.kiosk.issue(SOCIAL, "normal");
+        assert_eq!(window("call-next", "2").status, 200);
+        let called = get(&t.staff, "/v1/windows", "/v1/windows").body[1]["current_ticket"].clone();
+        assert_eq!(ticket_action("no-show", called.as_str().unwrap()).status, 200);
+        assert_eq!(window("close", "3").status, 200);
+        assert_eq!(window("call-next", "3").status, 409);
+        assert_eq!(window("open", "3").status, 200);
+        assert_eq!(window("open", "99").status, 404);
+        assert_eq!(window("open", "three").status, 400);
+
+        // Receipts: issued, redeemed, and each way of failing.
+        let new_receipt = serde_json::to_value(contract::model::NewReceipt {
+            service_code: "residence-permit".into(),
+            applicant: "张*明".into(),
+            missing_materials: vec![0, 2],
+            valid_days: 30,
+        })
+        .unwrap();
+        doc.check(&new_receipt, doc.json_schema(&doc.operation("POST", "/v1/receipts")["requestBody"]), "NewReceipt")
+            .unwrap();
+        let issue = |body: Value| post(&t.prereview, "/v1/receipts", "/v1/receipts", Some(&body));
+        let receipt = issue(new_receipt.clone()).body;
+        assert_eq!(issue(json!({"service_code": "nope", "applicant": "张*明", "valid_days": 1})).status, 404);
+        assert_eq!(issue(json!({"service_code": SOCIAL, "applicant": "张*明", "valid_days": 91})).status, 400);
+
+        let redeem_schema = doc.json_schema(&doc.operation("POST", "/v1/receipts/redeem")["requestBody"]);
+        let redeem = |body: Value| {
+            doc.check(&body, redeem_schema, "RedeemReceipt").unwrap();
+            post(&t.kiosk, "/v1/receipts/redeem", "/v1/receipts/redeem", Some(&body))
+        };
+        let by_token = json!({"token": receipt["token"]});
+        assert_eq!(redeem(by_token.clone()).status, 200);
+        assert_eq!(redeem(by_token).status, 409);
+        assert_eq!(redeem(json!({"number": "000000000001"})).status, 400);
+        assert_eq!(redeem(json!({"number": "000000000000"})).status, 404);
+        let expired = contract::receipt::Receipt {
+            id: [3; 16],
+            service_code: SOCIAL.into(),
+            issued_at: 1_000_000_000,
+            expires_at: 1_000_086_400,
+            missing_materials: vec![],
+            applicant: "李*".into(),
+        };
+        assert_eq!(redeem(json!({"token": expired.sign(&t.receipt_key())})).status, 410);
+        let both = json!({"token": receipt["token"], "number": receipt["number"]});
+        assert!(doc.check(&both, redeem_schema, "RedeemReceipt").is_err());
+        let reply = t.kiosk.post("/v1/receipts/redeem", Some(&both), None);
+        doc.check_reply("POST", "/v1/receipts/redeem", &reply);
+        assert_eq!(reply.code(), "invalid_request");
+    });
+}
+
+/// The limits the document gives are the ones the server holds to: a value at the limit is
+/// taken, one beyond it refused with the answer the document says.
+#[test]
+fn documented_limits_are_the_ones_the_server_enforces() {
+    TestServer::on_each_database(|t| {
+        let doc = Doc::load();
+        let schema = |name: &str| doc.0["components"]["schemas"][name].clone();
+        let limit = |value: &Value, key: &str| value[key].as_u64().unwrap_or_else(|| panic!("no {key} in {value}"));
+
+        let receipts = "/v1/receipts";
+        let receipt = |applicant: String, valid_days: u64| {
+            let body = json!({"service_code": SOCIAL, "applicant": applicant, "valid_days": valid_days});
+            doc.post(&t.prereview, receipts, receipts, Some(&body), 201).status
+        };
+        let new_receipt = schema("NewReceipt")["properties"].clone();
+        let longest = limit(&new_receipt["applicant"], "maxLength") as usize;
+        let most_days = limit(&new_receipt["valid_days"], "maximum");
+        assert_eq!(receipt("张".repeat(longest), most_days), 201);
+        let refused = |body: Value| doc.post(&t.prereview, receipts, receipts, Some(&body), 400);
+        refused(json!({"service_code": SOCIAL, "applicant": "张".repeat(longest + 1), "valid_days": 1}));
+        refused(json!({"service_code": SOCIAL, "applicant": "张", "valid_days": most_days + 1}));
+        refused(
+            json!({"service_code": SOCIAL, "applicant": "张", "valid_days": limit(&new_receipt["valid_days"], "minimum") - 1}),
+        );
+
+        let redeem = "/v1/receipts/redeem";
+        let token_limit = limit(&schema("RedeemReceipt")["oneOf"][0]["properties"]["token"], "maxLength") as usize;
+        let reply = doc.post(&t.kiosk, redeem, redeem, Some(&json!({"token": "A".repeat(token_limit + 1)})), 400);
+        assert_eq!(reply.code(), "receipt_invalid");
+
+        let submit = "/v1/face-auth";
+        let new_face_auth = schema("NewFaceAuth")["properties"].clone();
+        let good = common::new_face_auth("11010519491231002X", &common::test_jpeg());
+        let refusal = |field: &str, value: Value| {
+            let mut body = good.clone();
+            body[field] = value;
+            doc.post(&t.kiosk, submit, submit, Some(&body), 400).code().to_owned()
+        };
+        assert_eq!(
+            refusal("consent", json!(!new_face_auth["consent"]["const"].as_bool().unwrap())),
+            "consent_required"
+        );
+        assert_eq!(refusal("attempt", json!(limit(&new_face_auth["attempt"], "maximum") + 1)), "too_many_attempts");
+        assert_eq!(refusal("attempt", json!(limit(&new_face_auth["attempt"], "minimum") - 1)), "invalid_request");
+        let photo_limit = limit(&new_face_auth["photo_jpeg"], "maxLength") as usize;
+        assert_eq!(refusal("photo_jpeg", json!("A".repeat(photo_limit + 4))), "invalid_photo");
+        assert_eq!(refusal("id_number", json!("11010519491231002Y")), "invalid_id_number");
+        assert_eq!(refusal("id_number", json!("110105194912310021")), "invalid_id_number");
+        let mut not_passed = good.clone();
+        not_passed["liveness"]["passed"] =
+            json!(!schema("Liveness")["properties"]["passed"]["const"].as_bool().unwrap());
+        assert_eq!(doc.post(&t.kiosk, submit, submit, Some(&not_passed), 400).code(), "liveness_failed");
+
+        let submitted = doc.post(&t.kiosk, submit, submit, Some(&good), 201).body;
+        let reject = "/v1/face-auth/{id}/reject";
+        let path = format!("/v1/face-auth/{}/reject", submitted["id"].as_str().unwrap());
+        let longest = limit(&schema("RejectFaceAuth")["properties"]["reason"], "maxLength") as usize;
+        doc.post(&t.staff, reject, &path, Some(&json!({"reason": "模".repeat(longest + 1)})), 400);
+        doc.post(&t.staff, reject, &path, Some(&json!({"reason": "模".repeat(longest)})), 200);
+
+        let key_schema = &doc.0["components"]["parameters"]["IdempotencyKey"]["schema"];
+        let longest = limit(key_schema, "maxLength") as usize;
+        let ticket = json!({"service_code": SOCIAL, "priority": "normal"});
+        let tickets = "/v1/tickets";
+        for (key, status) in [("k".repeat(longest), 201), ("k".repeat(longest + 1), 400)] {
+            let reply = t.kiosk.post(tickets, Some(&ticket), Some(&key));
+            doc.check_reply("POST", tickets, &reply);
+            assert_eq!(reply.status, status, "{}", reply.body);
+        }
+        let other = json!({"service_code": SOCIAL, "priority": "elderly"});
+        let reused = t.kiosk.post(tickets, Some(&other), Some(&"k".repeat(longest)));
+        doc.check_reply("POST", tickets, &reused);
+        assert_eq!((reused.status, reused.code()), (422, "idempotency_key_reused"));
+        let fast = json!({"service_code": SOCIAL, "priority": "fast_track"});
+        assert_eq!(doc.post(&t.kiosk, tickets, tickets, Some(&fast), 403).code(), "fast_track_needs_receipt");
+    });
 }
 
 /// The same walk through the interpreter-call and staff-call routes.
 #[test]
 fn call_answers_match_the_documented_schemas() {
-    let t = TestServer::start();
-    let doc = Doc::load();
-    let get = |client: &Client, template: &str, path: &str, status| doc.get(client, template, path, status);
-    let post = |client: &Client, template: &str, path: &str, body: Option<&Value>, status| {
-        doc.post(client, template, path, body, status)
-    };
-    let calls = "/v1/interpreter-calls";
-    let unavailable = post(&t.kiosk, calls, calls, None, 201).body;
-    assert_eq!(unavailable["status"], "unavailable");
-    let on_duty = "/v1/interpreters/me/on-duty";
-    let off_duty = "/v1/interpreters/me/off-duty";
-    post(&t.interpreter, on_duty, on_duty, None, 200);
-    let call = post(&t.kiosk, calls, calls, None, 201).body;
-    let id = call["id"].as_str().unwrap();
-    assert_eq!(call["status"], "queued");
-    get(&t.interpreter, calls, "/v1/interpreter-calls?status=queued", 200);
-    get(&t.interpreter, calls, "/v1/interpreter-calls?status=ended", 400);
-    get(&t.interpreter, calls, "/v1/interpreter-calls?status=nonsense", 400);
-    let action = |client: &Client, action: &str, id: &str, status: u16| {
-        post(
-            client,
-            &format!("/v1/interpreter-calls/{{id}}/{action}"),
-            &format!("/v1/interpreter-calls/{id}/{action}"),
-            None,
-            status,
-        )
-    };
-    action(&t.interpreter, "accept", id, 200);
-    let one = "/v1/interpreter-calls/{id}";
-    get(&t.kiosk, one, &format!("/v1/interpreter-calls/{id}"), 200);
-    get(&t.kiosk, one, "/v1/interpreter-calls/nope", 404);
-    post(&t.interpreter, off_duty, off_duty, None, 409);
-    action(&t.kiosk, "started", id, 200);
-    action(&t.kiosk, "cancel", id, 409);
-    action(&t.interpreter, "end", id, 200);
-    post(&t.interpreter, off_duty, off_duty, None, 200);
-    action(&t.interpreter, "accept", "nope", 404);
+    TestServer::on_each_database(|t| {
+        let doc = Doc::load();
+        let get = |client: &Client, template: &str, path: &str, status| doc.get(client, template, path, status);
+        let post = |client: &Client, template: &str, path: &str, body: Option<&Value>, status| {
+            doc.post(client, template, path, body, status)
+        };
+        let calls = "/v1/interpreter-calls";
+        let unavailable = post(&t.kiosk, calls, calls, None, 201).body;
+        assert_eq!(unavailable["status"], "unavailable");
+        let on_duty = "/v1/interpreters/me/on-duty";
+        let off_duty = "/v1/interpreters/me/off-duty";
+        post(&t.interpreter, on_duty, on_duty, None, 200);
+        let call = post(&t.kiosk, calls, calls, None, 201).body;
+        let id = call["id"].as_str().unwrap();
+        assert_eq!(call["status"], "queued");
+        get(&t.interpreter, calls, "/v1/interpreter-calls?status=queued", 200);
+        get(&t.interpreter, calls, "/v1/interpreter-calls?status=ended", 400);
+        get(&t.interpreter, calls, "/v1/interpreter-calls?status=nonsense", 400);
+        let action = |client: &Client, action: &str, id: &str, status: u16| {
+            post(
+                client,
+                &format!("/v1/interpreter-calls/{{id}}/{action}"),
+                &format!("/v1/interpreter-calls/{id}/{action}"),
+                None,
+                status,
+            )
+        };
+        action(&t.interpreter, "accept", id, 200);
+        let one = "/v1/interpreter-calls/{id}";
+        get(&t.kiosk, one, &format!("/v1/interpreter-calls/{id}"), 200);
+        get(&t.kiosk, one, "/v1/interpreter-calls/nope", 404);
+        post(&t.interpreter, off_duty, off_duty, None, 409);
+        action(&t.kiosk, "started", id, 200);
+        action(&t.kiosk, "cancel", id, 409);
+        action(&t.interpreter, "end", id, 200);
+        post(&t.interpreter, off_duty, off_duty, None, 200);
+        action(&t.interpreter, "accept", "nope", 404);
 
-    let new_call =
-        serde_json::to_value(contract::model::NewStaffCall { reason: contract::model::StaffCallReason::Vision })
-            .unwrap();
-    let staff_calls = "/v1/staff-calls";
-    let request_schema = doc.json_schema(&doc.operation("POST", staff_calls)["requestBody"]);
-    doc.check(&new_call, request_schema, "NewStaffCall").unwrap();
-    let sent = post(&t.kiosk, staff_calls, staff_calls, Some(&new_call), 201).body;
-    let id = sent["id"].as_str().unwrap();
-    post(&t.kiosk, staff_calls, staff_calls, Some(&json!({"reason": "x"})), 400);
-    get(&t.staff, staff_calls, staff_calls, 200);
-    get(&t.staff, staff_calls, "/v1/staff-calls?status=acknowledged", 400);
-    let one = "/v1/staff-calls/{id}";
-    get(&t.kiosk, one, &format!("/v1/staff-calls/{id}"), 200);
-    get(&t.kiosk, one, "/v1/staff-calls/nope", 404);
-    let acknowledge = "/v1/staff-calls/{id}/acknowledge";
-    let path = format!("/v1/staff-calls/{id}/acknowledge");
-    assert_eq!(post(&t.staff, acknowledge, &path, None, 200).body["status"], "acknowledged");
-    post(&t.staff, acknowledge, "/v1/staff-calls/nope/acknowledge", None, 404);
+        let new_call =
+            serde_json::to_value(contract::model::NewStaffCall { reason: contract::model::StaffCallReason::Vision })
+                .unwrap();
+        let staff_calls = "/v1/staff-calls";
+        let request_schema = doc.json_schema(&doc.operation("POST", staff_calls)["requestBody"]);
+        doc.check(&new_call, request_schema, "NewStaffCall").unwrap();
+        let sent = post(&t.kiosk, staff_calls, staff_calls, Some(&new_call), 201).body;
+        let id = sent["id"].as_str().unwrap();
+        post(&t.kiosk, staff_calls, staff_calls, Some(&json!({"reason": "x"})), 400);
+        get(&t.staff, staff_calls, staff_calls, 200);
+        get(&t.staff, staff_calls, "/v1/staff-calls?status=acknowledged", 400);
+        let one = "/v1/staff-calls/{id}";
+        get(&t.kiosk, one, &format!("/v1/staff-calls/{id}"), 200);
+        get(&t.kiosk, one, "/v1/staff-calls/nope", 404);
+        let acknowledge = "/v1/staff-calls/{id}/acknowledge";
+        let path = format!("/v1/staff-calls/{id}/acknowledge");
+        assert_eq!(post(&t.staff, acknowledge, &path, None, 200).body["status"], "acknowledged");
+        post(&t.staff, acknowledge, "/v1/staff-calls/nope/acknowledge", None, 404);
+    });
 }
 
 /// The same walk through the face-authentication routes; the photo is documented as a JPEG.
 #[test]
 fn face_auth_answers_match_the_documented_schemas() {
-    let t = TestServer::start();
-    let doc = Doc::load();
-    let get = |client: &Client, template: &str, path: &str, status| doc.get(client, template, path, status);
-    let post = |client: &Client, template: &str, path: &str, body: Option<&Value>, status| {
-        doc.post(client, template, path, body, status)
-    };
-    let submit = "/v1/face-auth";
-    let new = common::new_face_auth("11010519491231002X", &common::test_jpeg());
-    let request_schema = doc.json_schema(&doc.operation("POST", submit)["requestBody"]);
-    doc.check(&new, request_schema, "NewFaceAuth").unwrap();
-    let first = post(&t.kiosk, submit, submit, Some(&new), 201).body;
-    let second = post(&t.kiosk, submit, submit, Some(&new), 201).body;
-    let mut no_consent = new.clone();
-    no_consent["consent"] = json!(false);
-    post(&t.kiosk, submit, submit, Some(&no_consent), 400);
-    get(&t.staff, submit, submit, 200);
-    get(&t.staff, submit, "/v1/face-auth?status=rejected", 200);
-    get(&t.staff, submit, "/v1/face-auth?status=nonsense", 400);
+    TestServer::on_each_database(|t| {
+        let doc = Doc::load();
+        let get = |client: &Client, template: &str, path: &str, status| doc.get(client, template, path, status);
+        let post = |client: &Client, template: &str, path: &str, body: Option<&Value>, status| {
+            doc.post(client, template, path, body, status)
+        };
+        let submit = "/v1/face-auth";
+        let new = common::new_face_auth("11010519491231002X", &common::test_jpeg());
+        let request_schema = doc.json_schema(&doc.operation("POST", submit)["requestBody"]);
+        doc.check(&new, request_schema, "NewFaceAuth").unwrap();
+        let first = post(&t.kiosk, submit, submit, Some(&new), 201).body;
+        let second = post(&t.kiosk, submit, submit, Some(&new), 201).body;
+        let mut no_consent = new.clone();
+        no_consent["consent"] = json!(false);
+        post(&t.kiosk, submit, submit, Some(&no_consent), 400);
+        get(&t.staff, submit, submit, 200);
+        get(&t.staff, submit, "/v1/face-auth?status=rejected", 200);
+        get(&t.staff, submit, "/v1/face-auth?status=nonsense", 400);
 
-    let one = "/v1/face-auth/{id}";
-    let (a, b) = (first["id"].as_str().unwrap(), second["id"].as_str().unwrap());
-    get(&t.kiosk, one, &format!("/v1/face-auth/{a}"), 200);
-    get(&t.kiosk, one, "/v1/face-auth/nope", 404);
-    let photo = "/v1/face-auth/{id}/photo";
-    let declared = &doc.operation("GET", photo)["responses"]["200"]["content"];
-    assert!(declared["image/jpeg"].is_object(), "{declared}");
-    let (status, content_type, _) = t.staff.get_bytes(&format!("/v1/face-auth/{a}/photo"));
-    assert_eq!((status, content_type.as_str()), (200, "image/jpeg"));
-    get(&t.staff, photo, "/v1/face-auth/nope/photo", 404);
+        let one = "/v1/face-auth/{id}";
+        let (a, b) = (first["id"].as_str().unwrap(), second["id"].as_str().unwrap());
+        get(&t.kiosk, one, &format!("/v1/face-auth/{a}"), 200);
+        get(&t.kiosk, one, "/v1/face-auth/nope", 404);
+        let photo = "/v1/face-auth/{id}/photo";
+        let declared = &doc.operation("GET", photo)["responses"]["200"]["content"];
+        assert!(declared["image/jpeg"].is_object(), "{declared}");
+        let (status, content_type, _) = t.staff.get_bytes(&format!("/v1/face-auth/{a}/photo"));
+        assert_eq!((status, content_type.as_str()), (200, "image/jpeg"));
+        get(&t.staff, photo, "/v1/face-auth/nope/photo", 404);
 
-    let approve = "/v1/face-auth/{id}/approve";
-    let reject = "/v1/face-auth/{id}/reject";
-    let reason = json!({"reason": "照片模糊"});
-    let reject_schema = doc.json_schema(&doc.operation("POST", reject)["requestBody"]);
-    doc.check(&reason, reject_schema, "RejectFaceAuth").unwrap();
-    post(&t.staff, approve, &format!("/v1/face-auth/{a}/approve"), None, 200);
-    post(&t.staff, approve, &format!("/v1/face-auth/{a}/approve"), None, 409);
-    post(&t.staff, approve, "/v1/face-auth/nope/approve", None, 404);
-    post(&t.staff, reject, &format!("/v1/face-auth/{b}/reject"), Some(&json!({"reason": ""})), 400);
-    post(&t.staff, reject, &format!("/v1/face-auth/{b}/reject"), Some(&reason), 200);
-    post(&t.staff, reject, &format!("/v1/face-auth/{b}/reject"), Some(&reason), 409);
-    get(&t.kiosk, one, &format!("/v1/face-auth/{b}"), 200);
+        let approve = "/v1/face-auth/{id}/approve";
+        let reject = "/v1/face-auth/{id}/reject";
+        let reason = json!({"reason": "照片模糊"});
+        let reject_schema = doc.json_schema(&doc.operation("POST", reject)["requestBody"]);
+        doc.check(&reason, reject_schema, "RejectFaceAuth").unwrap();
+        post(&t.staff, approve, &format!("/v1/face-auth/{a}/approve"), None, 200);
+        post(&t.staff, approve, &format!("/v1/face-auth/{a}/approve"), None, 409);
+        post(&t.staff, approve, "/v1/face-auth/nope/approve", None, 404);
+        post(&t.staff, reject, &format!("/v1/face-auth/{b}/reject"), Some(&json!({"reason": ""})), 400);
+        post(&t.staff, reject, &format!("/v1/face-auth/{b}/reject"), Some(&reason), 200);
+        post(&t.staff, reject, &format!("/v1/face-auth/{b}/reject"), Some(&reason), 409);
+        get(&t.kiosk, one, &format!("/v1/face-auth/{b}"), 200);
+    });
 }

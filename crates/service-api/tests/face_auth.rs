@@ -16,164 +16,170 @@ fn submit(t: &TestServer, body: &Value) -> FaceAuth {
 
 #[test]
 fn a_submission_waits_for_review_then_the_kiosk_sees_the_result() {
-    let t = TestServer::start();
-    let first = submit(&t, &new_face_auth(ID, &test_jpeg()));
-    assert_eq!(first.status, FaceAuthStatus::PendingReview);
-    assert_eq!(first.id_number_masked, "110***********002X");
-    assert_eq!(first.kiosk_id, "kiosk-1");
-    assert!(first.liveness.passed && first.liveness.turned_left);
-    assert!(first.result_notice.zh.contains("12333"), "{:?}", first.result_notice);
-    let other_id = id_number("44030119800101123");
-    let second = submit(&t, &new_face_auth(&other_id, &test_jpeg()));
+    TestServer::on_each_database(|t| {
+        let first = submit(t, &new_face_auth(ID, &test_jpeg()));
+        assert_eq!(first.status, FaceAuthStatus::PendingReview);
+        assert_eq!(first.id_number_masked, "110***********002X");
+        assert_eq!(first.kiosk_id, "kiosk-1");
+        assert!(first.liveness.passed && first.liveness.turned_left);
+        assert!(first.result_notice.zh.contains("12333"), "{:?}", first.result_notice);
+        let other_id = id_number("44030119800101123");
+        let second = submit(t, &new_face_auth(&other_id, &test_jpeg()));
 
-    let queue: Vec<FaceAuth> = parsed(t.staff.get("/v1/face-auth?status=pending_review"), 200);
-    let ids: Vec<&str> = queue.iter().map(|f| f.id.as_str()).collect();
-    assert_eq!(ids, [first.id.as_str(), second.id.as_str()], "oldest first");
-    let default_queue: Vec<FaceAuth> = parsed(t.staff.get("/v1/face-auth"), 200);
-    assert_eq!(default_queue, queue);
+        let queue: Vec<FaceAuth> = parsed(t.staff.get("/v1/face-auth?status=pending_review"), 200);
+        let ids: Vec<&str> = queue.iter().map(|f| f.id.as_str()).collect();
+        assert_eq!(ids, [first.id.as_str(), second.id.as_str()], "oldest first");
+        let default_queue: Vec<FaceAuth> = parsed(t.staff.get("/v1/face-auth"), 200);
+        assert_eq!(default_queue, queue);
 
-    let approved: FaceAuth = parsed(t.staff.post(&format!("/v1/face-auth/{}/approve", first.id), None, None), 200);
-    assert_eq!(approved.status, FaceAuthStatus::Approved);
-    assert_eq!(approved.reviewed_by.as_deref(), Some("staff-1"));
-    assert!(approved.reviewed_at.is_some());
-    let reject = format!("/v1/face-auth/{}/reject", second.id);
-    refused(&t.staff.post(&reject, Some(&json!({"reason": "  "})), None), 400, "invalid_request");
-    refused(&t.staff.post(&reject, Some(&json!({})), None), 400, "invalid_request");
-    let rejected: FaceAuth = parsed(t.staff.post(&reject, Some(&json!({"reason": "照片模糊"})), None), 200);
-    assert_eq!(rejected.status, FaceAuthStatus::Rejected);
-    assert_eq!(rejected.reject_reason.as_deref(), Some("照片模糊"));
+        let approved: FaceAuth = parsed(t.staff.post(&format!("/v1/face-auth/{}/approve", first.id), None, None), 200);
+        assert_eq!(approved.status, FaceAuthStatus::Approved);
+        assert_eq!(approved.reviewed_by.as_deref(), Some("staff-1"));
+        assert!(approved.reviewed_at.is_some());
+        let reject = format!("/v1/face-auth/{}/reject", second.id);
+        refused(&t.staff.post(&reject, Some(&json!({"reason": "  "})), None), 400, "invalid_request");
+        refused(&t.staff.post(&reject, Some(&json!({})), None), 400, "invalid_request");
+        let rejected: FaceAuth = parsed(t.staff.post(&reject, Some(&json!({"reason": "照片模糊"})), None), 200);
+        assert_eq!(rejected.status, FaceAuthStatus::Rejected);
+        assert_eq!(rejected.reject_reason.as_deref(), Some("照片模糊"));
 
-    let seen: FaceAuth = parsed(t.kiosk.get(&format!("/v1/face-auth/{}", first.id)), 200);
-    assert_eq!(seen.status, FaceAuthStatus::Approved);
-    let seen: FaceAuth = parsed(t.kiosk.get(&format!("/v1/face-auth/{}", second.id)), 200);
-    assert_eq!(seen.status, FaceAuthStatus::Rejected);
-    assert!(seen.result_notice.zh.contains("照片模糊"), "{:?}", seen.result_notice);
+        let seen: FaceAuth = parsed(t.kiosk.get(&format!("/v1/face-auth/{}", first.id)), 200);
+        assert_eq!(seen.status, FaceAuthStatus::Approved);
+        let seen: FaceAuth = parsed(t.kiosk.get(&format!("/v1/face-auth/{}", second.id)), 200);
+        assert_eq!(seen.status, FaceAuthStatus::Rejected);
+        assert!(seen.result_notice.zh.contains("照片模糊"), "{:?}", seen.result_notice);
 
-    // Reviewed once: neither approved again nor turned around.
-    let approve_again = t.staff.post(&format!("/v1/face-auth/{}/approve", first.id), None, None);
-    refused(&approve_again, 409, "invalid_transition");
-    refused(
-        &t.staff.post(&reject.replace(&second.id, &first.id), Some(&json!({"reason": "x"})), None),
-        409,
-        "invalid_transition",
-    );
-    let queue: Vec<FaceAuth> = parsed(t.staff.get("/v1/face-auth"), 200);
-    assert!(queue.is_empty());
-    let approved_list: Vec<FaceAuth> = parsed(t.staff.get("/v1/face-auth?status=approved"), 200);
-    assert_eq!(approved_list.len(), 1);
-    refused(&t.staff.get("/v1/face-auth?status=nonsense"), 400, "invalid_request");
-    refused(&t.staff.post("/v1/face-auth/nope/approve", None, None), 404, "not_found");
+        // Reviewed once: neither approved again nor turned around.
+        let approve_again = t.staff.post(&format!("/v1/face-auth/{}/approve", first.id), None, None);
+        refused(&approve_again, 409, "invalid_transition");
+        refused(
+            &t.staff.post(&reject.replace(&second.id, &first.id), Some(&json!({"reason": "x"})), None),
+            409,
+            "invalid_transition",
+        );
+        let queue: Vec<FaceAuth> = parsed(t.staff.get("/v1/face-auth"), 200);
+        assert!(queue.is_empty());
+        let approved_list: Vec<FaceAuth> = parsed(t.staff.get("/v1/face-auth?status=approved"), 200);
+        assert_eq!(approved_list.len(), 1);
+        refused(&t.staff.get("/v1/face-auth?status=nonsense"), 400, "invalid_request");
+        refused(&t.staff.post("/v1/face-auth/nope/approve", None, None), 404, "not_found");
+    });
 }
 
 #[test]
 fn each_refusal_has_its_code() {
-    let t = TestServer::start();
-    let with = |change: &dyn Fn(&mut Value)| {
-        let mut body = new_face_auth(ID, &test_jpeg());
-        change(&mut body);
-        t.kiosk.post("/v1/face-auth", Some(&body), None)
-    };
-    refused(&with(&|b| b["consent"] = json!(false)), 400, "consent_required");
-    let wrong_check = with(&|b| b["id_number"] = json!("110105194912310021"));
-    refused_saying(&wrong_check, 400, "invalid_id_number", "check digit");
-    let feb_30 = id_number("11010519490230002");
-    let bad_birth = with(&|b| b["id_number"] = json!(feb_30));
-    refused_saying(&bad_birth, 400, "invalid_id_number", "birth date");
-    let short = with(&|b| b["id_number"] = json!("1101051949"));
-    refused_saying(&short, 400, "invalid_id_number", "length");
+    TestServer::on_each_database(|t| {
+        let with = |change: &dyn Fn(&mut Value)| {
+            let mut body = new_face_auth(ID, &test_jpeg());
+            change(&mut body);
+            t.kiosk.post("/v1/face-auth", Some(&body), None)
+        };
+        refused(&with(&|b| b["consent"] = json!(false)), 400, "consent_required");
+        let wrong_check = with(&|b| b["id_number"] = json!("110105194912310021"));
+        refused_saying(&wrong_check, 400, "invalid_id_number", "check digit");
+        let feb_30 = id_number("11010519490230002");
+        let bad_birth = with(&|b| b["id_number"] = json!(feb_30));
+        refused_saying(&bad_birth, 400, "invalid_id_number", "birth date");
+        let short = with(&|b| b["id_number"] = json!("1101051949"));
+        refused_saying(&short, 400, "invalid_id_number", "length");
 
-    use base64::Engine;
-    let b64 = |bytes: &[u8]| json!(base64::engine::general_purpose::STANDARD.encode(bytes));
-    let png = b"\x89PNG\r\n\x1a\n not a jpeg".to_vec();
-    let not_jpeg = with(&|b| b["photo_jpeg"] = b64(&png));
-    refused_saying(&not_jpeg, 400, "invalid_photo", "JPEG");
-    refused(&with(&|b| b["photo_jpeg"] = json!("not base64!")), 400, "invalid_photo");
-    let mut huge = test_jpeg();
-    huge.resize(contract::limits::MAX_PHOTO_BYTES + 1, 0);
-    let too_large = with(&|b| b["photo_jpeg"] = b64(&huge));
-    refused_saying(&too_large, 400, "invalid_photo", "2 MB");
-    let mut largest = test_jpeg();
-    largest.resize(contract::limits::MAX_PHOTO_BYTES, 0);
-    assert_eq!(with(&|b| b["photo_jpeg"] = b64(&largest)).status, 201);
+        use base64::Engine;
+        let b64 = |bytes: &[u8]| json!(base64::engine::general_purpose::STANDARD.encode(bytes));
+        let png = b"\x89PNG\r\n\x1a\n not a jpeg".to_vec();
+        let not_jpeg = with(&|b| b["photo_jpeg"] = b64(&png));
+        refused_saying(&not_jpeg, 400, "invalid_photo", "JPEG");
+        refused(&with(&|b| b["photo_jpeg"] = json!("not base64!")), 400, "invalid_photo");
+        let mut huge = test_jpeg();
+        huge.resize(contract::limits::MAX_PHOTO_BYTES + 1, 0);
+        let too_large = with(&|b| b["photo_jpeg"] = b64(&huge));
+        refused_saying(&too_large, 400, "invalid_photo", "2 MB");
+        let mut largest = test_jpeg();
+        largest.resize(contract::limits::MAX_PHOTO_BYTES, 0);
+        assert_eq!(with(&|b| b["photo_jpeg"] = b64(&largest)).status, 201);
 
-    let fourth = with(&|b| b["attempt"] = json!(4));
-    refused_saying(&fourth, 400, "too_many_attempts", "staff");
-    assert_eq!(with(&|b| b["attempt"] = json!(3)).status, 201);
-    refused(&with(&|b| b["attempt"] = json!(0)), 400, "invalid_request");
-    refused(&with(&|b| b["liveness"]["passed"] = json!(false)), 400, "liveness_failed");
-    refused(&with(&|b| b["liveness"] = json!({"passed": true})), 400, "invalid_request");
+        let fourth = with(&|b| b["attempt"] = json!(4));
+        refused_saying(&fourth, 400, "too_many_attempts", "staff");
+        assert_eq!(with(&|b| b["attempt"] = json!(3)).status, 201);
+        refused(&with(&|b| b["attempt"] = json!(0)), 400, "invalid_request");
+        refused(&with(&|b| b["liveness"]["passed"] = json!(false)), 400, "liveness_failed");
+        refused(&with(&|b| b["liveness"] = json!({"passed": true})), 400, "invalid_request");
 
-    // Only the two good submissions wait for review.
-    let queue: Vec<FaceAuth> = parsed(t.staff.get("/v1/face-auth"), 200);
-    assert_eq!(queue.len(), 2);
+        // Only the two good submissions wait for review.
+        let queue: Vec<FaceAuth> = parsed(t.staff.get("/v1/face-auth"), 200);
+        assert_eq!(queue.len(), 2);
+    });
 }
 
 #[test]
 fn only_staff_review_and_see_photos_and_a_kiosk_sees_only_its_own() {
-    let t = TestServer::start();
-    let submitted = submit(&t, &new_face_auth(ID, &test_jpeg()));
-    let id = &submitted.id;
-    refused(&t.kiosk.post(&format!("/v1/face-auth/{id}/approve"), None, None), 403, "forbidden");
-    let reject = json!({"reason": "x"});
-    refused(&t.kiosk.post(&format!("/v1/face-auth/{id}/reject"), Some(&reject), None), 403, "forbidden");
-    refused(&t.kiosk.get(&format!("/v1/face-auth/{id}/photo")), 403, "forbidden");
-    refused(&t.kiosk.get("/v1/face-auth"), 403, "forbidden");
-    refused(&t.interpreter.get(&format!("/v1/face-auth/{id}")), 403, "forbidden");
-    refused(&t.prereview.post("/v1/face-auth", Some(&new_face_auth(ID, &test_jpeg())), None), 403, "forbidden");
+    TestServer::on_each_database(|t| {
+        let submitted = submit(t, &new_face_auth(ID, &test_jpeg()));
+        let id = &submitted.id;
+        refused(&t.kiosk.post(&format!("/v1/face-auth/{id}/approve"), None, None), 403, "forbidden");
+        let reject = json!({"reason": "x"});
+        refused(&t.kiosk.post(&format!("/v1/face-auth/{id}/reject"), Some(&reject), None), 403, "forbidden");
+        refused(&t.kiosk.get(&format!("/v1/face-auth/{id}/photo")), 403, "forbidden");
+        refused(&t.kiosk.get("/v1/face-auth"), 403, "forbidden");
+        refused(&t.interpreter.get(&format!("/v1/face-auth/{id}")), 403, "forbidden");
+        refused(&t.prereview.post("/v1/face-auth", Some(&new_face_auth(ID, &test_jpeg())), None), 403, "forbidden");
 
-    t.add_token(Role::Kiosk, "kiosk-2", "kiosk-2-token");
-    let other_kiosk = t.client(Some("kiosk-2-token"));
-    refused(&other_kiosk.get(&format!("/v1/face-auth/{id}")), 404, "not_found");
-    assert_eq!(t.staff.get(&format!("/v1/face-auth/{id}")).status, 200);
+        t.add_token(Role::Kiosk, "kiosk-2", "kiosk-2-token");
+        let other_kiosk = t.client(Some("kiosk-2-token"));
+        refused(&other_kiosk.get(&format!("/v1/face-auth/{id}")), 404, "not_found");
+        assert_eq!(t.staff.get(&format!("/v1/face-auth/{id}")).status, 200);
+    });
 }
 
 #[test]
 fn the_photo_round_trips_byte_exact_to_staff() {
-    let t = TestServer::start();
-    let jpeg = test_jpeg();
-    let submitted = submit(&t, &new_face_auth(ID, &jpeg));
-    let (status, content_type, bytes) = t.staff.get_bytes(&format!("/v1/face-auth/{}/photo", submitted.id));
-    assert_eq!((status, content_type.as_str()), (200, "image/jpeg"));
-    assert_eq!(bytes, jpeg);
-    refused(&t.staff.get("/v1/face-auth/nope/photo"), 404, "not_found");
+    TestServer::on_each_database(|t| {
+        let jpeg = test_jpeg();
+        let submitted = submit(t, &new_face_auth(ID, &jpeg));
+        let (status, content_type, bytes) = t.staff.get_bytes(&format!("/v1/face-auth/{}/photo", submitted.id));
+        assert_eq!((status, content_type.as_str()), (200, "image/jpeg"));
+        assert_eq!(bytes, jpeg);
+        refused(&t.staff.get("/v1/face-auth/nope/photo"), 404, "not_found");
+    });
 }
 
 #[test]
 fn a_repeated_idempotency_key_answers_the_first_submission() {
-    let t = TestServer::start();
-    let body = new_face_auth(ID, &test_jpeg());
-    let first = t.kiosk.post("/v1/face-auth", Some(&body), Some("face-1"));
-    let again = t.kiosk.post("/v1/face-auth", Some(&body), Some("face-1"));
-    assert_eq!((first.status, again.status), (201, 201));
-    assert!(again.replayed && !first.replayed);
-    assert_eq!(first.body, again.body);
-    let queue: Vec<FaceAuth> = parsed(t.staff.get("/v1/face-auth"), 200);
-    assert_eq!(queue.len(), 1);
+    TestServer::on_each_database(|t| {
+        let body = new_face_auth(ID, &test_jpeg());
+        let first = t.kiosk.post("/v1/face-auth", Some(&body), Some("face-1"));
+        let again = t.kiosk.post("/v1/face-auth", Some(&body), Some("face-1"));
+        assert_eq!((first.status, again.status), (201, 201));
+        assert!(again.replayed && !first.replayed);
+        assert_eq!(first.body, again.body);
+        let queue: Vec<FaceAuth> = parsed(t.staff.get("/v1/face-auth"), 200);
+        assert_eq!(queue.len(), 1);
+    });
 }
 
 /// Neither answers nor the replayed (saved) answers carry the full number or the photo.
 #[test]
 fn answers_never_carry_the_full_id_number_or_the_photo() {
-    let t = TestServer::start();
-    let body = new_face_auth(ID, &test_jpeg());
-    let photo = body["photo_jpeg"].as_str().unwrap().to_owned();
-    let submitted = t.kiosk.post("/v1/face-auth", Some(&body), Some("key"));
-    let id = submitted.body["id"].as_str().unwrap().to_owned();
-    let approved = t.staff.post(&format!("/v1/face-auth/{id}/approve"), None, Some("key"));
-    // A repeated key replays the answer the server saved.
-    let replayed = t.kiosk.post("/v1/face-auth", Some(&body), Some("key"));
-    assert!(replayed.replayed);
-    let answers = [
-        submitted.body,
-        replayed.body,
-        t.kiosk.get(&format!("/v1/face-auth/{id}")).body,
-        t.staff.get("/v1/face-auth?status=approved").body,
-        approved.body,
-    ];
-    for answer in answers {
-        let text = answer.to_string();
-        assert!(text.contains("110***********002X"), "{text}");
-        assert!(!text.contains(ID) && !text.contains(&ID[3..14]), "{text}");
-        assert!(!text.contains(&photo), "{text}");
-    }
+    TestServer::on_each_database(|t| {
+        let body = new_face_auth(ID, &test_jpeg());
+        let photo = body["photo_jpeg"].as_str().unwrap().to_owned();
+        let submitted = t.kiosk.post("/v1/face-auth", Some(&body), Some("key"));
+        let id = submitted.body["id"].as_str().unwrap().to_owned();
+        let approved = t.staff.post(&format!("/v1/face-auth/{id}/approve"), None, Some("key"));
+        // A repeated key replays the answer the server saved.
+        let replayed = t.kiosk.post("/v1/face-auth", Some(&body), Some("key"));
+        assert!(replayed.replayed);
+        let answers = [
+            submitted.body,
+            replayed.body,
+            t.kiosk.get(&format!("/v1/face-auth/{id}")).body,
+            t.staff.get("/v1/face-auth?status=approved").body,
+            approved.body,
+        ];
+        for answer in answers {
+            let text = answer.to_string();
+            assert!(text.contains("110***********002X"), "{text}");
+            assert!(!text.contains(ID) && !text.contains(&ID[3..14]), "{text}");
+            assert!(!text.contains(&photo), "{text}");
+        }
+    });
 }

@@ -30,6 +30,22 @@ impl Failure {
             MethodNotAllowed => {
                 (S::METHOD_NOT_ALLOWED, "invalid_request", say("不支持此请求方法", "Method not allowed on this route"))
             }
+            BodyTooSlow(seconds) => (
+                S::REQUEST_TIMEOUT,
+                "request_timeout",
+                Bilingual::new(
+                    format!("请求内容未在{seconds}秒内传完"),
+                    format!("The request body did not arrive within {seconds} seconds"),
+                ),
+            ),
+            IdempotencyKeyReused => (
+                S::UNPROCESSABLE_ENTITY,
+                "idempotency_key_reused",
+                say(
+                    "此幂等键已用于另一个请求",
+                    "This Idempotency-Key was already used for another request: send a new key with a new request",
+                ),
+            ),
             NoWaitingTicket(window) => (
                 S::NOT_FOUND,
                 "no_waiting_ticket",
@@ -72,6 +88,14 @@ impl Failure {
             InterpreterOffDuty => {
                 (S::CONFLICT, "interpreter_off_duty", say("请先上岗，再接听呼叫", "Go on duty before accepting calls"))
             }
+            FastTrackNeedsReceipt => (
+                S::FORBIDDEN,
+                "fast_track_needs_receipt",
+                say(
+                    "快速通道号只能凭预审回执取号，或由工作人员发放。",
+                    "A fast-track ticket comes only with a redeemed pre-review receipt, or from staff.",
+                ),
+            ),
             ReceiptInvalid => (
                 S::BAD_REQUEST,
                 "receipt_invalid",
@@ -165,9 +189,29 @@ impl Failure {
     }
 }
 
+/// The longest message an answer carries, in characters. A message may quote what was sent
+/// (a service code, a JSON parser's complaint); a 2 MB field must not come back, nor be saved
+/// as a 2 MB answer to its Idempotency-Key.
+const MAX_MESSAGE_CHARS: usize = 240;
+
+/// The message, or its start and end around an ellipsis when it is too long: the end of a
+/// parser's complaint says where the problem is.
+fn capped(message: String) -> String {
+    let chars = message.chars().count();
+    if chars <= MAX_MESSAGE_CHARS {
+        return message;
+    }
+    let head = MAX_MESSAGE_CHARS * 2 / 3;
+    let tail = MAX_MESSAGE_CHARS - head - 1;
+    let start: String = message.chars().take(head).collect();
+    let end: String = message.chars().skip(chars - tail).collect();
+    format!("{start}…{end}")
+}
+
 impl IntoResponse for Failure {
     fn into_response(self) -> Response {
         let (status, code, message) = self.answer();
+        let message = Bilingual { zh: capped(message.zh), en: capped(message.en) };
         (status, Json(ApiError { code: code.into(), message })).into_response()
     }
 }
@@ -177,5 +221,20 @@ impl From<Failure> for Error {
     fn from(failure: Failure) -> Self {
         let (_, code, message) = failure.answer();
         Error::new(format!("{code}: {} / {}", message.zh, message.en))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_message_keeps_its_start_and_end() {
+        assert_eq!(capped("short".into()), "short");
+        let long = format!("unknown variant `{}`, expected one of `normal`", "x".repeat(10_000));
+        let shortened = capped(long);
+        assert_eq!(shortened.chars().count(), MAX_MESSAGE_CHARS);
+        assert!(shortened.starts_with("unknown variant `xxx") && shortened.ends_with("expected one of `normal`"));
+        assert!(shortened.contains('…'));
     }
 }

@@ -1,4 +1,5 @@
-//! A real server on a temporary SQLite file, and a small HTTP client for the tests.
+//! A real server on a temporary SQLite file (and on PostgreSQL when the tests are given one),
+//! and a small HTTP client for the tests.
 #![allow(dead_code)] // each test binary uses its own share of these helpers
 
 use std::path::PathBuf;
@@ -13,6 +14,10 @@ pub const STAFF_TOKEN: &str = "staff-token-for-tests";
 pub const PREREVIEW_TOKEN: &str = "prereview-token-for-tests";
 pub const INTERPRETER_TOKEN: &str = "interpreter-token-for-tests";
 
+/// The PostgreSQL server to run the tests on too (`scripts/with-postgres` sets it): a URL
+/// whose user may create databases.
+pub const POSTGRES_VARIABLE: &str = "SERVICE_API_TEST_POSTGRES";
+
 pub struct TestServer {
     pub server: EmbeddedServer,
     pub kiosk: Client,
@@ -20,25 +25,60 @@ pub struct TestServer {
     pub prereview: Client,
     /// The interpreter `王丽` (off duty until it says otherwise).
     pub interpreter: Client,
-    pub db_file: PathBuf,
+    db_url: String,
+    receipt_key_file: PathBuf,
+    /// On PostgreSQL, the server's URL and this test's database on it, dropped at the end.
+    postgres: Option<(String, String)>,
     // Declared last so the server stops before the directory goes.
     _dir: tempfile::TempDir,
 }
 
 impl TestServer {
-    /// An embedded server with the kiosk token, plus staff, prereview and interpreter tokens
-    /// added through the library.
+    /// An embedded server on a new SQLite file with the kiosk token, plus staff, prereview and
+    /// interpreter tokens added through the library.
     pub fn start() -> TestServer {
         let dir = tempfile::tempdir().unwrap();
-        let db_file = dir.path().join("center.db");
-        let server = EmbeddedServer::start(&db_file, "kiosk-1", KIOSK_TOKEN).unwrap();
+        let db_url = database_url(&dir.path().join("center.db").to_string_lossy());
+        TestServer::start_on(dir, db_url, None)
+    }
+
+    /// Runs `test` on a server over SQLite and, when [`POSTGRES_VARIABLE`] names a PostgreSQL
+    /// server, again on a new database of its own there.
+    pub fn on_each_database(test: impl Fn(&TestServer)) {
+        eprintln!("on SQLite");
+        test(&TestServer::start());
+        if let Ok(postgres) = std::env::var(POSTGRES_VARIABLE) {
+            eprintln!("on PostgreSQL");
+            test(&TestServer::start_on_postgres(&postgres));
+        }
+    }
+
+    /// A server on a new database of the PostgreSQL server at `url`.
+    fn start_on_postgres(url: &str) -> TestServer {
+        let name = format!("test_{}", service_api::generate_token());
+        block_on(async {
+            let admin = any_pool(url).await;
+            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await.unwrap();
+        });
+        let (server, _) = url.rsplit_once('/').expect("a URL ending in /database");
+        let db_url = format!("{server}/{name}");
+        TestServer::start_on(tempfile::tempdir().unwrap(), db_url, Some((url.to_owned(), name)))
+    }
+
+    fn start_on(dir: tempfile::TempDir, db_url: String, postgres: Option<(String, String)>) -> TestServer {
+        let receipt_key_file = receipt_key_beside(&dir.path().join("center.db"));
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let server =
+            EmbeddedServer::start_with_database(listener, &db_url, &receipt_key_file, "kiosk-1", KIOSK_TOKEN).unwrap();
         let test = TestServer {
             kiosk: Client::new(&server.base_url, Some(KIOSK_TOKEN)),
             staff: Client::new(&server.base_url, Some(STAFF_TOKEN)),
             prereview: Client::new(&server.base_url, Some(PREREVIEW_TOKEN)),
             interpreter: Client::new(&server.base_url, Some(INTERPRETER_TOKEN)),
             server,
-            db_file,
+            db_url,
+            receipt_key_file,
+            postgres,
             _dir: dir,
         };
         test.add_token(Role::Staff, "staff-1", STAFF_TOKEN);
@@ -47,10 +87,10 @@ impl TestServer {
         test
     }
 
-    /// Adds a token through a second connection pool on the same file.
+    /// Adds a token through a second connection pool on the same database.
     pub fn add_token(&self, role: Role, name: &str, token: &str) {
         block_on(async {
-            let db = open_database(&self.db_url()).await.unwrap();
+            let db = open_database(&self.db_url).await.unwrap();
             add_token(&db, role, name, token).await.unwrap();
         });
     }
@@ -58,25 +98,38 @@ impl TestServer {
     /// Runs plain SQL on the server's database, e.g. to withdraw a service.
     pub fn sql(&self, statements: &[&str]) {
         block_on(async {
-            let pool = sqlx::SqlitePool::connect(&self.db_url()).await.unwrap();
+            let pool = any_pool(&self.db_url).await;
             for statement in statements {
                 sqlx::query(statement).execute(&pool).await.unwrap();
             }
         });
     }
 
-    fn db_url(&self) -> String {
-        database_url(&self.db_file.to_string_lossy())
-    }
-
     /// The key the server signs receipts with, read from its file.
     pub fn receipt_key(&self) -> SigningKey {
-        load_receipt_key(&receipt_key_beside(&self.db_file)).unwrap()
+        load_receipt_key(&self.receipt_key_file).unwrap()
     }
 
     pub fn client(&self, token: Option<&str>) -> Client {
         Client::new(&self.server.base_url, token)
     }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some((url, name)) = &self.postgres {
+            // FORCE: the server's connections are still open.
+            block_on(async {
+                let admin = any_pool(url).await;
+                sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)")).execute(&admin).await.unwrap();
+            });
+        }
+    }
+}
+
+async fn any_pool(url: &str) -> sqlx::AnyPool {
+    sqlx::any::install_default_drivers();
+    sqlx::AnyPool::connect(url).await.unwrap()
 }
 
 pub struct Reply {
