@@ -63,6 +63,21 @@ def main():
         def named(name):
             return [b for b in buttons(pyatspi, app) if b.name == name]
 
+        def names():
+            return sorted(b.name for b in buttons(pyatspi, app))
+
+        def until(value, seconds=10):
+            """The first true value of `value()` within `seconds`, else the last one."""
+            deadline = time.time() + seconds
+            while True:
+                try:
+                    found = value()
+                except GLib.GError:  # a node that went meanwhile
+                    found = None
+                if found or time.time() > deadline:
+                    return found
+                time.sleep(0.2)
+
         def shows(name, seconds=10):
             """Waits until something named `name` is in the tree."""
             deadline = time.time() + seconds
@@ -145,18 +160,18 @@ def main():
         press("取号排队", "社保参保登记")
         page("services")
         press("社保参保登记", "首页")
+        # Each step is waited for (a busy machine may take a while to show the next page).
+        steps = {"我知道了，下一步": ("information step", []), "我是60岁以上老人": ("choice step", []),
+                 "跳过，不填写": ("entry keypad", ["1", "5", "0", "删除", "清空", "确定"]), "确认取号": None}
         for _ in range(6):
-            if named("我知道了，下一步"):
-                page("information step")
-                press("我知道了，下一步", "首页")
-            elif named("我是60岁以上老人"):
-                page("choice step")
-                press("我是60岁以上老人", "首页")
-            elif named("跳过，不填写"):
-                page("entry keypad", ["1", "5", "0", "删除", "清空", "确定"])
-                press("跳过，不填写", "首页")
-            else:
+            step = until(lambda: next((name for name in steps if named(name)), None))
+            if steps.get(step) is None:
                 break
+            what, expected = steps[step]
+            page(what, expected)
+            before = names()
+            press(step, "首页")
+            until(lambda: names() != before)
         page("confirmation", ["确认取号"])
         press("确认取号", "完成，返回首页")
         page("ticket")

@@ -25,6 +25,9 @@ impl ApiClient {
     pub fn new(base_url: &str, token: &str) -> ApiClient {
         let agent = ureq::Agent::config_builder()
             .timeout_global(Some(Duration::from_secs(10)))
+            // The server closes a connection idle for 10 s; never reuse one that old, so a
+            // request never meets a connection closed under it.
+            .max_idle_age(Duration::from_secs(5))
             .http_status_as_error(false)
             .build()
             .into();
