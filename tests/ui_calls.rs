@@ -17,6 +17,7 @@ use slint::ComponentHandle;
 use kiosk::ui::{Captions, KioskUi, KioskView, PageKind};
 use kiosk::video::room_url;
 use kiosk_core::profile::Language;
+use kiosk_core::speech::Phrase;
 use kiosk_core::IdlePolicy;
 use service_api::{EmbeddedServer, Role};
 
@@ -26,11 +27,12 @@ const INTERPRETER: &str = "interpreter-token";
 const STAFF: &str = "staff-token";
 
 /// A stand-in for the video program: records its arguments in `dir/video-args`, one per line,
-/// then waits until `dir/hang-up` exists (the resident closing the window).
+/// then waits until `dir/hang-up` exists (the resident closing the window); while
+/// `dir/video-crashes` exists, it fails at once instead (a fault injected).
 fn video_stub(dir: &Path) -> Vec<String> {
     let script = dir.join("video-stub");
     let body = format!(
-        "#!/bin/sh\nprintf '%s\\n' \"$@\" > '{dir}/video-args'\nwhile [ ! -e '{dir}/hang-up' ]; do sleep 0.05; done\n",
+        "#!/bin/sh\n[ -e '{dir}/video-crashes' ] && exit 3\nprintf '%s\\n' \"$@\" > '{dir}/video-args'\nwhile [ ! -e '{dir}/hang-up' ]; do sleep 0.05; done\n",
         dir = dir.display()
     );
     std::fs::write(&script, body).unwrap();
@@ -56,6 +58,7 @@ fn calling_an_interpreter_and_staff() {
 
     an_interpreter_answers_in_the_video_window_and_the_kiosk_comes_back(&api, &ui, &said);
     a_waiting_call_is_cancelled(&api, &ui);
+    a_crashing_video_program_ends_the_call_offers_staff_and_tells_staff(&api, &ui);
     staff_acknowledge_a_call(&api, &ui);
     let api = the_api_going_down_mid_wait_is_survived_until_no_interpreter_is_left(api, &ui);
     a_staff_call_made_while_the_api_is_down_arrives_when_it_is_back(api, &ui);
@@ -143,6 +146,27 @@ fn a_waiting_call_is_cancelled(api: &TestApi, ui: &KioskUi) {
     wait_until(window, "the call cancelled", move |_| {
         common::get_json(&base, "secret", &format!("/v1/interpreter-calls/{id}"))["status"] == "cancelled"
     });
+}
+
+fn a_crashing_video_program_ends_the_call_offers_staff_and_tells_staff(api: &TestApi, ui: &KioskUi) {
+    let window = &ui.window;
+    let crashes = api.dir.path().join("video-crashes");
+    std::fs::write(&crashes, "").unwrap();
+    press(window, "手语服务");
+    wait_until(window, "the queue position", |w| w.global::<KioskView>().get_prompt().contains("请确认您在画面里"));
+    let id = queued_call(api);
+    api.post(INTERPRETER, &format!("/v1/interpreter-calls/{id}/accept"));
+    wait_until(window, "the video's failure", |w| w.global::<KioskView>().get_prompt().contains("视频"));
+    assert_eq!(ui.view().prompt.phrase, Phrase::prompt("interpreter.video-failed"));
+    assert!(ui.view().items.iter().any(|i| i.id == "call-staff"), "staff are offered");
+    wait_until(window, "the staff notice", |w| w.global::<KioskView>().get_staff_notice().contains("手语视频无法打开"));
+    let base = api.server.base_url.clone();
+    wait_until(window, "the call ended", move |_| {
+        common::get_json(&base, INTERPRETER, &format!("/v1/interpreter-calls/{id}"))["status"] == "ended"
+    });
+    std::fs::remove_file(crashes).unwrap();
+    press(window, "返回首页");
+    wait_until(window, "home", |w| w.global::<KioskView>().get_page() == PageKind::Home);
 }
 
 /// Stops the server, runs `meanwhile`, and starts it again on the same port and database.

@@ -15,6 +15,7 @@ mod scene;
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -61,11 +62,14 @@ impl Pose {
 struct Resident {
     frames: Arc<Mutex<VecDeque<Arc<RgbImage>>>>,
     pose: Arc<Mutex<Pose>>,
+    /// A child pulled the camera's cable: it fails from now on (a fault injected).
+    unplugged: Arc<AtomicBool>,
 }
 
 impl Resident {
     fn new() -> Resident {
-        let resident = Resident { frames: Arc::default(), pose: Arc::new(Mutex::new(NOBODY)) };
+        let resident =
+            Resident { frames: Arc::default(), pose: Arc::new(Mutex::new(NOBODY)), unplugged: Arc::default() };
         resident.frames.lock().unwrap().push_back(Arc::new(NOBODY.frame()));
         resident
     }
@@ -124,6 +128,9 @@ impl FrameSource for ResidentCamera {
     fn next_frame(&mut self) -> Result<RgbImage, CameraProblem> {
         std::thread::sleep(self.next_at.saturating_duration_since(Instant::now()));
         self.next_at = self.next_at.max(Instant::now()) + FRAME_TIME;
+        if self.resident.unplugged.load(Ordering::SeqCst) {
+            return Err(CameraProblem::Stopped);
+        }
         let mut frames = self.resident.frames.lock().unwrap();
         if frames.len() > 1 {
             frames.pop_front();
@@ -189,6 +196,7 @@ fn pension_face_authentication() {
     a_scripted_image_sequence_is_submitted_and_rejected(&api, &ui, &choice);
     a_turn_the_wrong_way_fails_the_try_and_another_is_offered(&ui, &choice);
     a_seated_resident_low_in_the_picture_is_asked_to_sit_up_not_to_raise_the_head(&ui, &choice);
+    a_camera_unplugged_mid_check_sends_the_resident_to_staff_and_tells_staff(&ui, &choice);
 }
 
 /// From the home screen to the camera screen, with this ID number.
@@ -429,6 +437,27 @@ fn a_seated_resident_low_in_the_picture_is_asked_to_sit_up_not_to_raise_the_head
     assert!(window.global::<KioskView>().get_face_target_y() > 0.5, "the oval is lower for a seated resident");
     common::screenshot(window, "pension-face-seated");
     press(window, "取消认证");
+    wait_until(window, "home", |w| w.global::<KioskView>().get_page() == PageKind::Home);
+}
+
+fn a_camera_unplugged_mid_check_sends_the_resident_to_staff_and_tells_staff(ui: &KioskUi, choice: &CameraChoice) {
+    let window = &ui.window;
+    let resident = Resident::new();
+    *choice.0.lock().unwrap() = Some((resident.clone(), None));
+    resident.move_to(Pose { height: 0.4, x: 0.5, y: 0.45, turn: 0.0 }, 0.1);
+    start(ui, "11010519491231002X");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while instruction(ui).is_none() {
+        assert!(Instant::now() < deadline, "no instruction on the camera screen");
+        wait_until(window, "a moment", |_| true);
+    }
+    assert_eq!(window.global::<KioskView>().get_staff_notice(), "", "the camera works");
+    resident.unplugged.store(true, Ordering::SeqCst);
+    wait_until(window, "the camera's failure", |w| w.global::<KioskView>().get_page_title() == "摄像头无法使用");
+    let view = ui.view();
+    assert!(view.prompt.shown.contains("工作人员"), "staff are offered: {}", view.prompt.shown);
+    wait_until(window, "the staff notice", |w| w.global::<KioskView>().get_staff_notice().contains("摄像头无法使用"));
+    press(window, "首页");
     wait_until(window, "home", |w| w.global::<KioskView>().get_page() == PageKind::Home);
 }
 

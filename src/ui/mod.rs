@@ -9,8 +9,9 @@ mod keys;
 pub use keys::Keymap;
 mod preview;
 mod render;
+use render::DeviceTrouble;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::sync::{mpsc, Arc};
 use std::time::Duration;
@@ -78,6 +79,8 @@ struct Controller {
     /// The view on screen, so unchanged lists keep their scroll position.
     shown: RefCell<Option<View>>,
     idle_clock: slint::Timer,
+    /// The camera or the video that failed, for the staff notice.
+    trouble: Cell<DeviceTrouble>,
 }
 
 impl KioskUi {
@@ -105,6 +108,7 @@ impl KioskUi {
             face_photo,
             shown: RefCell::new(None),
             idle_clock: slint::Timer::default(),
+            trouble: Cell::default(),
         });
 
         let view = window.global::<KioskView>();
@@ -166,6 +170,11 @@ impl KioskUi {
 
 impl Controller {
     fn dispatch(self: &Rc<Self>, event: Event) {
+        match event {
+            Event::CameraFailed(_) => self.trouble.set(DeviceTrouble { camera: true, ..self.trouble.get() }),
+            Event::VideoCallFailed => self.trouble.set(DeviceTrouble { video: true, ..self.trouble.get() }),
+            _ => {}
+        }
         let effects = self.kiosk.borrow_mut().handle(event);
         self.render();
         self.run_all(effects);
@@ -236,13 +245,17 @@ impl Controller {
     fn show_newest_frame(&self) {
         let (Some(frame), Some(window)) = (self.camera.newest_frame(), self.window.upgrade()) else { return };
         window.global::<KioskView>().set_camera_preview(frame);
+        self.trouble.set(DeviceTrouble { camera: false, ..self.trouble.get() });
     }
 
     /// Opens the interpreter's video room; a launcher that fails is reported like a window that
     /// failed, at the next tick.
     fn open_video_window(&self, join_url: &str, language: Language) {
         match self.video.open(join_url, language, self.video_region()) {
-            Ok(window) => *self.video_window.borrow_mut() = Some(window),
+            Ok(window) => {
+                *self.video_window.borrow_mut() = Some(window);
+                self.trouble.set(DeviceTrouble { video: false, ..self.trouble.get() });
+            }
             Err(e) => {
                 eprintln!("kiosk: cannot open the video call: {e}");
                 let _ = self.outside.0.send(Event::VideoCallFailed);
@@ -277,11 +290,12 @@ impl Controller {
         }
     }
 
-    /// What keeps speech from working, for the center's staff, in the kiosk's language.
+    /// What keeps speech or a device from working, for the center's staff, in the kiosk's
+    /// language.
     fn show_staff_notice(&self) {
         let Some(window) = self.window.upgrade() else { return };
         let language = self.kiosk.borrow().profile().language;
-        render::staff_notice(&window, &self.voice.problems(), language);
+        render::staff_notice(&window, &self.voice.problems(), self.trouble.get(), language);
     }
 
     fn render(&self) {

@@ -87,22 +87,25 @@ pub fn view(window: &AppWindow, view: View, shown: Option<&View>) {
     voice.set_focus_id(view.voice_focus.into());
 }
 
-/// What keeps speech from working, for the center's staff, in `language`.
-pub fn staff_notice(window: &AppWindow, problems: &[SpeechProblem], language: Language) {
-    let notices: Vec<String> = problems
-        .iter()
-        .map(|problem| {
-            let id = match problem {
-                SpeechProblem::NoAudioDevice(_) => "notice.no-audio",
-                SpeechProblem::NoSpeechDaemon(_) => "notice.no-speech-service",
-                SpeechProblem::NoVoice(_) => "notice.no-voice",
-                SpeechProblem::BadClip(_) => "notice.bad-clip",
-                SpeechProblem::NoVoicePack => "notice.no-voice-pack",
-            };
-            prompts::text(id, language)
-        })
-        .collect();
-    let notice = notices.join("\n");
+/// A device that failed the last time the kiosk used it, until it works again.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DeviceTrouble {
+    pub camera: bool,
+    pub video: bool,
+}
+
+/// What keeps speech or a device from working, for the center's staff, in `language`.
+pub fn staff_notice(window: &AppWindow, problems: &[SpeechProblem], trouble: DeviceTrouble, language: Language) {
+    let speech = problems.iter().map(|problem| match problem {
+        SpeechProblem::NoAudioDevice(_) => "notice.no-audio",
+        SpeechProblem::NoSpeechDaemon(_) => "notice.no-speech-service",
+        SpeechProblem::NoVoice(_) => "notice.no-voice",
+        SpeechProblem::BadClip(_) => "notice.bad-clip",
+        SpeechProblem::NoVoicePack => "notice.no-voice-pack",
+    });
+    let devices = [(trouble.camera, "notice.no-camera"), (trouble.video, "notice.no-video")];
+    let ids = speech.chain(devices.into_iter().filter(|(failed, _)| *failed).map(|(_, id)| id));
+    let notice = ids.map(|id| prompts::text(id, language)).collect::<Vec<_>>().join("\n");
     let screen = window.global::<KioskView>();
     if screen.get_staff_notice() != notice.as_str() {
         screen.set_staff_notice(notice.into());

@@ -251,23 +251,54 @@ async fn idempotency(State(state): State<AppState>, req: Request, next: Next) ->
             .finalize(),
     );
 
-    let db = state.db.begin_request().await?;
+    // On a task of its own, so that a client that goes away (a kiosk switched off) does not
+    // cancel the request halfway: its transaction always ends, committed or rolled back.
+    // A transaction dropped unfinished would go back to the pool still open.
+    let request = Request::from_parts(parts, Body::from(body));
+    let task = tokio::spawn(async move {
+        // Begun here too: BEGIN waits for SQLite's write lock, and a begin cut short would
+        // leave its connection in a transaction nobody ends.
+        let db = state.db.begin_request().await?;
+        let answer = answer_in(&db, key, token_hash, request_hash, request, next).await;
+        match answer {
+            Ok((response, true)) => db.commit().await.map(|_| response).map_err(Failure::from),
+            Ok((response, false)) => db.rollback().await.map(|_| response).map_err(Failure::from),
+            Err(failure) => {
+                db.rollback().await?;
+                Err(failure)
+            }
+        }
+    });
+    task.await.map_err(Failure::internal)?
+}
+
+/// The answer to the request in `db`'s transaction, and whether to commit it.
+async fn answer_in(
+    db: &Db,
+    key: Option<String>,
+    token_hash: String,
+    request_hash: String,
+    req: Request,
+    next: Next,
+) -> Result<(Response, bool), Failure> {
+    let (method, path) = (req.method().as_str().to_owned(), req.uri().path().to_owned());
     if let Some(key) = &key {
-        if let Some(saved) = db.claim_key(&token_hash, key, method, path, &request_hash).await? {
+        if let Some(saved) = db.claim_key(&token_hash, key, &method, &path, &request_hash).await? {
             if saved.request_hash != request_hash {
                 return Err(Failure::IdempotencyKeyReused);
             }
             let status = StatusCode::from_u16(saved.status).map_err(Failure::internal)?;
-            return Ok((status, [(CONTENT_TYPE, "application/json")], [("idempotent-replayed", "true")], saved.body)
-                .into_response());
+            let replayed =
+                (status, [(CONTENT_TYPE, "application/json")], [("idempotent-replayed", "true")], saved.body);
+            return Ok((replayed.into_response(), false));
         }
     }
     db.mark().await?;
-    let mut req = Request::from_parts(parts, Body::from(body));
+    let mut req = req;
     req.extensions_mut().insert(db.clone());
     let response = next.run(req).await;
     if response.status().is_server_error() {
-        return Ok(response);
+        return Ok((response, false));
     }
     if response.status().is_client_error() {
         db.undo_since_mark().await?;
@@ -277,8 +308,7 @@ async fn idempotency(State(state): State<AppState>, req: Request, next: Next) ->
     if let Some(key) = &key {
         db.save_answer(&token_hash, key, parts.status.as_u16(), &String::from_utf8_lossy(&body)).await?;
     }
-    db.commit().await?;
-    Ok(Response::from_parts(parts, Body::from(body)))
+    Ok((Response::from_parts(parts, Body::from(body)), true))
 }
 
 /// A handler's database: inside a POST, the request's transaction (see [`idempotency`]).

@@ -204,6 +204,18 @@ impl Db {
         transaction.ok_or_else(|| sqlx::Error::Protocol("no request transaction to commit".into()))?.commit().await
     }
 
+    /// Rolls the request's transaction back.
+    pub(crate) async fn rollback(&self) -> Result<(), sqlx::Error> {
+        let transaction = match &self.request {
+            Some(request) => request.lock().await.take(),
+            None => None,
+        };
+        match transaction {
+            Some(transaction) => transaction.rollback().await,
+            None => Ok(()),
+        }
+    }
+
     /// Marks where the request's own work begins, so that [`Db::undo_since_mark`] can undo it
     /// and keep what came before (the claimed Idempotency-Key).
     pub(crate) async fn mark(&self) -> Result<(), sqlx::Error> {
