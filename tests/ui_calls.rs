@@ -156,7 +156,7 @@ fn a_crashing_video_program_ends_the_call_offers_staff_and_tells_staff(api: &Tes
     wait_until(window, "the queue position", |w| w.global::<KioskView>().get_prompt().contains("请确认您在画面里"));
     let id = queued_call(api);
     api.post(INTERPRETER, &format!("/v1/interpreter-calls/{id}/accept"));
-    wait_until(window, "the video's failure", |w| w.global::<KioskView>().get_prompt().contains("视频"));
+    wait_until(window, "the video's failure", |w| w.global::<KioskView>().get_prompt().contains("视频窗口没能打开"));
     assert_eq!(ui.view().prompt.phrase, Phrase::prompt("interpreter.video-failed"));
     assert!(ui.view().items.iter().any(|i| i.id == "call-staff"), "staff are offered");
     wait_until(window, "the staff notice", |w| w.global::<KioskView>().get_staff_notice().contains("手语视频无法打开"));
