@@ -66,7 +66,7 @@ def main():
         def names():
             return sorted(b.name for b in buttons(pyatspi, app))
 
-        def until(value, seconds=10):
+        def until(value, seconds=30):
             """The first true value of `value()` within `seconds`, else the last one."""
             deadline = time.time() + seconds
             while True:
