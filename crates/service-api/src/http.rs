@@ -396,8 +396,8 @@ async fn issue_ticket(
     Ok((StatusCode::CREATED, Json(db.issue_ticket(&new, &caller).await?)))
 }
 
-async fn ticket(db: Db, ApiPath(id): ApiPath<String>) -> ApiResult<Ticket> {
-    Ok(Json(db.ticket(&id).await?))
+async fn ticket(db: Db, Extension(caller): Extension<Caller>, ApiPath(id): ApiPath<String>) -> ApiResult<Ticket> {
+    Ok(Json(db.visible_ticket(&id, &caller).await?))
 }
 
 async fn start_ticket(db: Db, ApiPath(id): ApiPath<String>) -> ApiResult<Ticket> {

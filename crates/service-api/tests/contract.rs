@@ -5,51 +5,13 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{Client, Reply, TestServer};
+use common::{Client, Doc, Reply, TestServer};
 use serde_json::{json, Value};
 
-const HTTP_METHODS: [&str; 8] = ["get", "put", "post", "delete", "patch", "options", "head", "trace"];
 const SOCIAL: &str = "social-insurance-enrolment";
 
-/// The OpenAPI document, with just enough JSON Schema to check the server's answers.
-struct Doc(Value);
-
+/// Schema checks on the OpenAPI document.
 impl Doc {
-    fn load() -> Doc {
-        Doc(serde_json::from_str(service_api::OPENAPI).expect("openapi.json is JSON"))
-    }
-
-    /// Follows `$ref`s (local ones only, as this document uses).
-    fn resolve<'a>(&'a self, mut value: &'a Value) -> &'a Value {
-        while let Some(reference) = value.get("$ref").and_then(Value::as_str) {
-            let pointer = reference.strip_prefix('#').expect("local $ref");
-            value = self.0.pointer(pointer).unwrap_or_else(|| panic!("dangling $ref {reference}"));
-        }
-        value
-    }
-
-    fn operations(&self) -> Vec<(String, String, &Value)> {
-        let mut ops = Vec::new();
-        for (path, item) in self.0["paths"].as_object().unwrap() {
-            for (method, op) in item.as_object().unwrap() {
-                if HTTP_METHODS.contains(&method.as_str()) {
-                    ops.push((method.to_uppercase(), path.clone(), op));
-                }
-            }
-        }
-        ops
-    }
-
-    fn operation(&self, method: &str, path: &str) -> &Value {
-        let op = &self.0["paths"][path][method.to_lowercase()];
-        assert!(op.is_object(), "{method} {path} is not in openapi.json");
-        op
-    }
-
-    fn is_public(&self, op: &Value) -> bool {
-        op.get("security").is_some_and(|s| s.as_array().is_some_and(Vec::is_empty))
-    }
-
     fn json_schema<'a>(&'a self, holder: &'a Value) -> &'a Value {
         &self.resolve(holder)["content"]["application/json"]["schema"]
     }
