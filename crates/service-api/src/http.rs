@@ -229,9 +229,10 @@ async fn idempotency(State(state): State<AppState>, req: Request, next: Next) ->
         Some(key) => Some(
             key.to_str()
                 .ok()
-                .filter(|k| !k.is_empty() && k.len() <= 255)
+                // to_str() also lets tabs through, which the documented pattern does not.
+                .filter(|k| (1..=255).contains(&k.len()) && k.bytes().all(|b| (b' '..=b'~').contains(&b)))
                 .ok_or_else(|| {
-                    Failure::InvalidRequest("Idempotency-Key must be 1 to 255 visible ASCII characters".into())
+                    Failure::InvalidRequest("Idempotency-Key must be 1 to 255 printable ASCII characters".into())
                 })?
                 .to_owned(),
         ),
