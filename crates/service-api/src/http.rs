@@ -109,10 +109,12 @@ pub fn routes() -> Vec<(&'static str, &'static str)> {
     endpoints().iter().map(|e| (e.method, e.path)).collect()
 }
 
-/// The API over a database, signing receipts with `receipt_key` and answering interpreter
-/// calls as `calls` says: `service_api::serve(listener, router(db, key, CallSettings::default()), shutdown)`.
-pub fn router(db: Db, receipt_key: SigningKey, calls: CallSettings) -> Router {
-    let state = AppState { db, receipt_key: Arc::new(receipt_key), calls: Arc::new(calls) };
+/// The API over a database, signing receipts with `receipt_key`, answering interpreter calls
+/// as `calls` says and keeping the photo of an undecided face authentication
+/// `photo_retention_days`: `service_api::serve(listener, router(db, key,
+/// CallSettings::default(), DEFAULT_PHOTO_RETENTION_DAYS), shutdown)`.
+pub fn router(db: Db, receipt_key: SigningKey, calls: CallSettings, photo_retention_days: u32) -> Router {
+    let state = AppState { db, receipt_key: Arc::new(receipt_key), calls: Arc::new(calls), photo_retention_days };
     let mut router = Router::new();
     for e in endpoints() {
         let mut handler = e.handler;
@@ -188,6 +190,7 @@ struct AppState {
     db: Db,
     receipt_key: Arc<SigningKey>,
     calls: Arc<CallSettings>,
+    photo_retention_days: u32,
 }
 
 async fn authenticate(State((state, access)): State<(AppState, Access)>, mut req: Request, next: Next) -> Response {
@@ -566,10 +569,11 @@ async fn acknowledge_staff_call(
 
 async fn submit_face_auth(
     db: Db,
+    State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     ApiJson(new): ApiJson<NewFaceAuth>,
 ) -> Result<(StatusCode, Json<FaceAuth>), Failure> {
-    let submitted = db.submit_face_auth(&new, &caller).await?;
+    let submitted = db.submit_face_auth(&new, &caller, state.photo_retention_days).await?;
     Ok((StatusCode::CREATED, Json(submitted)))
 }
 
@@ -582,8 +586,12 @@ async fn face_auth(db: Db, Extension(caller): Extension<Caller>, ApiPath(id): Ap
     Ok(Json(db.face_auth(&id, &caller).await?))
 }
 
-async fn face_auth_photo(db: Db, ApiPath(id): ApiPath<String>) -> Result<Response, Failure> {
-    let photo = db.face_auth_photo(&id).await?;
+async fn face_auth_photo(
+    db: Db,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Response, Failure> {
+    let photo = db.face_auth_photo(&id, state.photo_retention_days).await?;
     Ok(([(CONTENT_TYPE, "image/jpeg")], photo).into_response())
 }
 
