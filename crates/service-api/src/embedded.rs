@@ -12,6 +12,7 @@ use tokio::sync::oneshot;
 use crate::access::Role;
 use crate::calls::CallSettings;
 use crate::error::{Context, Error};
+use crate::face_auth::DEFAULT_PHOTO_RETENTION_DAYS;
 use crate::receipt_key::{load_receipt_key, receipt_key_beside};
 use crate::store::{add_token, database_url, open_database, Db};
 
@@ -19,7 +20,8 @@ use crate::store::{add_token, database_url, open_database, Db};
 /// signing receipts with the key in [`crate::RECEIPT_KEY_FILE`] next to it (created if
 /// missing); or over any database ([`EmbeddedServer::start_with_database`], for tests on
 /// PostgreSQL). Interpreter calls take [`CallSettings::default`]: any hour, rooms on
-/// meet.jit.si. Dropping it shuts the server down and joins the thread.
+/// meet.jit.si; face photos are kept [`DEFAULT_PHOTO_RETENTION_DAYS`] undecided. Dropping it
+/// shuts the server down and joins the thread.
 pub struct EmbeddedServer {
     /// e.g. `http://127.0.0.1:41234`, without a trailing slash.
     pub base_url: String,
@@ -83,7 +85,12 @@ impl EmbeddedServer {
                     // The listener is bound, so connections are already accepted (queued).
                     let _ = ready_tx.send(Ok(addr));
                     let shutdown = async { drop(stopped.await) };
-                    crate::serve(listener, crate::router(db, receipt_key, CallSettings::default()), shutdown).await;
+                    crate::serve(
+                        listener,
+                        crate::router(db, receipt_key, CallSettings::default(), DEFAULT_PHOTO_RETENTION_DAYS),
+                        shutdown,
+                    )
+                    .await;
                 });
             })
             .context("cannot start the server thread")?;

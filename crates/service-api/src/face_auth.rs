@@ -4,7 +4,9 @@
 //! cannot compare it with the national photo archive, so it never passes anyone by itself:
 //! every submission waits, oldest first, for a staff member to approve or reject it.
 //! The full ID number and the photo are stored for that review and never answered back:
-//! answers mask the number, and only staff fetch the photo.
+//! answers mask the number, and only staff fetch the photo. The photo is deleted once the
+//! review decides, or once it has waited [`DEFAULT_PHOTO_RETENTION_DAYS`] (or
+//! `serve --photo-retention-days`) undecided.
 
 use base64::Engine;
 
@@ -16,6 +18,9 @@ use contract::limits::{MAX_ATTEMPTS, MAX_PHOTO_BYTES};
 use contract::model::{Bilingual, FaceAuth, FaceAuthStatus, Liveness, NewFaceAuth};
 
 use FaceAuthStatus::{Approved, PendingReview, Rejected};
+
+/// How many days the photo of a submission nobody has decided on is kept.
+pub const DEFAULT_PHOTO_RETENTION_DAYS: u32 = 30;
 
 /// The longest reason a rejection gives the resident, in characters.
 pub(crate) const MAX_REJECT_REASON_CHARS: usize = 200;
@@ -129,28 +134,53 @@ fn view(row: FaceAuthRow) -> Result<FaceAuth, Failure> {
 
 impl Db {
     /// Records a checked submission for staff review.
-    pub(crate) async fn submit_face_auth(&self, new: &NewFaceAuth, caller: &Caller) -> Result<FaceAuth, Failure> {
+    pub(crate) async fn submit_face_auth(
+        &self,
+        new: &NewFaceAuth,
+        caller: &Caller,
+        photo_retention_days: u32,
+    ) -> Result<FaceAuth, Failure> {
         let photo = checked_photo(new)?;
+        let now = now_ms();
+        self.delete_expired_photos(now, photo_retention_days).await?;
         let id = random_hex(8);
         sqlx::query(
-            "INSERT INTO face_auths (id, kiosk_id, requested_by, id_number, consent, photo_base64,
+            "INSERT INTO face_auths (id, kiosk_id, requested_by, id_number, consent,
                  liveness, attempt, status, submitted_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(&id)
         .bind(&caller.name)
         .bind(caller.issued_by())
         .bind(&new.id_number)
         .bind(1_i64)
-        // Stored re-encoded from the checked bytes, so it is canonical base64.
-        .bind(base64::engine::general_purpose::STANDARD.encode(&photo))
         .bind(serde_json::to_string(&new.liveness)?)
         .bind(i64::from(new.attempt))
         .bind(PendingReview.as_str())
-        .bind(now_ms())
+        .bind(now)
         .execute(&mut *self.conn().await?)
         .await?;
+        sqlx::query("INSERT INTO face_photos (face_auth_id, photo_base64) VALUES ($1, $2)")
+            .bind(&id)
+            // Stored re-encoded from the checked bytes, so it is canonical base64.
+            .bind(base64::engine::general_purpose::STANDARD.encode(&photo))
+            .execute(&mut *self.conn().await?)
+            .await?;
         self.face_auth(&id, caller).await
+    }
+
+    /// Deletes the photos that waited longer than the retention without a decision. Done
+    /// lazily, when a photo is submitted or fetched, so no timer runs on the server.
+    async fn delete_expired_photos(&self, now: i64, retention_days: u32) -> Result<(), Failure> {
+        sqlx::query(
+            "DELETE FROM face_photos WHERE face_auth_id IN
+                 (SELECT id FROM face_auths WHERE status = $1 AND submitted_at < $2)",
+        )
+        .bind(PendingReview.as_str())
+        .bind(now - i64::from(retention_days) * 24 * 60 * 60 * 1000)
+        .execute(&mut *self.conn().await?)
+        .await?;
+        Ok(())
     }
 
     /// Staff see every submission; a kiosk only its own.
@@ -174,13 +204,19 @@ impl Db {
         rows.into_iter().map(view).collect()
     }
 
-    /// The JPEG bytes, for staff.
-    pub(crate) async fn face_auth_photo(&self, id: &str) -> Result<Vec<u8>, Failure> {
-        let photo: Option<String> = sqlx::query_scalar("SELECT photo_base64 FROM face_auths WHERE id = $1")
+    /// The JPEG bytes, for staff, while the submission waits for review.
+    pub(crate) async fn face_auth_photo(&self, id: &str, photo_retention_days: u32) -> Result<Vec<u8>, Failure> {
+        self.delete_expired_photos(now_ms(), photo_retention_days).await?;
+        let photo: Option<String> = sqlx::query_scalar("SELECT photo_base64 FROM face_photos WHERE face_auth_id = $1")
             .bind(id)
             .fetch_optional(&mut *self.conn().await?)
             .await?;
-        let photo = photo.ok_or_else(|| Failure::NotFound(format!("No face authentication {id}")))?;
+        let photo = photo.ok_or_else(|| {
+            Failure::NotFound(format!(
+                "No photo of face authentication {id}: photos are deleted after the review decision, \
+                 or after {photo_retention_days} days without one"
+            ))
+        })?;
         base64::engine::general_purpose::STANDARD.decode(photo).map_err(Failure::internal)
     }
 
@@ -209,6 +245,11 @@ impl Db {
         .await?;
         let reviewed = self.face_auth(id, caller).await?;
         if moved.rows_affected() == 1 {
+            // Decided: the photo has served its purpose.
+            sqlx::query("DELETE FROM face_photos WHERE face_auth_id = $1")
+                .bind(&current.id)
+                .execute(&mut *self.conn().await?)
+                .await?;
             Ok(reviewed)
         } else {
             Err(Failure::FaceAuthCannotMove { status: reviewed.status.to_string(), action: done })

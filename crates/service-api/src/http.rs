@@ -109,10 +109,12 @@ pub fn routes() -> Vec<(&'static str, &'static str)> {
     endpoints().iter().map(|e| (e.method, e.path)).collect()
 }
 
-/// The API over a database, signing receipts with `receipt_key` and answering interpreter
-/// calls as `calls` says: `service_api::serve(listener, router(db, key, CallSettings::default()), shutdown)`.
-pub fn router(db: Db, receipt_key: SigningKey, calls: CallSettings) -> Router {
-    let state = AppState { db, receipt_key: Arc::new(receipt_key), calls: Arc::new(calls) };
+/// The API over a database, signing receipts with `receipt_key`, answering interpreter calls
+/// as `calls` says and keeping the photo of an undecided face authentication
+/// `photo_retention_days`: `service_api::serve(listener, router(db, key,
+/// CallSettings::default(), DEFAULT_PHOTO_RETENTION_DAYS), shutdown)`.
+pub fn router(db: Db, receipt_key: SigningKey, calls: CallSettings, photo_retention_days: u32) -> Router {
+    let state = AppState { db, receipt_key: Arc::new(receipt_key), calls: Arc::new(calls), photo_retention_days };
     let mut router = Router::new();
     for e in endpoints() {
         let mut handler = e.handler;
@@ -188,6 +190,7 @@ struct AppState {
     db: Db,
     receipt_key: Arc<SigningKey>,
     calls: Arc<CallSettings>,
+    photo_retention_days: u32,
 }
 
 async fn authenticate(State((state, access)): State<(AppState, Access)>, mut req: Request, next: Next) -> Response {
@@ -229,9 +232,10 @@ async fn idempotency(State(state): State<AppState>, req: Request, next: Next) ->
         Some(key) => Some(
             key.to_str()
                 .ok()
-                .filter(|k| !k.is_empty() && k.len() <= 255)
+                // to_str() also lets tabs through, which the documented pattern does not.
+                .filter(|k| (1..=255).contains(&k.len()) && k.bytes().all(|b| (b' '..=b'~').contains(&b)))
                 .ok_or_else(|| {
-                    Failure::InvalidRequest("Idempotency-Key must be 1 to 255 visible ASCII characters".into())
+                    Failure::InvalidRequest("Idempotency-Key must be 1 to 255 printable ASCII characters".into())
                 })?
                 .to_owned(),
         ),
@@ -396,8 +400,8 @@ async fn issue_ticket(
     Ok((StatusCode::CREATED, Json(db.issue_ticket(&new, &caller).await?)))
 }
 
-async fn ticket(db: Db, ApiPath(id): ApiPath<String>) -> ApiResult<Ticket> {
-    Ok(Json(db.ticket(&id).await?))
+async fn ticket(db: Db, Extension(caller): Extension<Caller>, ApiPath(id): ApiPath<String>) -> ApiResult<Ticket> {
+    Ok(Json(db.visible_ticket(&id, &caller).await?))
 }
 
 async fn start_ticket(db: Db, ApiPath(id): ApiPath<String>) -> ApiResult<Ticket> {
@@ -565,10 +569,11 @@ async fn acknowledge_staff_call(
 
 async fn submit_face_auth(
     db: Db,
+    State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     ApiJson(new): ApiJson<NewFaceAuth>,
 ) -> Result<(StatusCode, Json<FaceAuth>), Failure> {
-    let submitted = db.submit_face_auth(&new, &caller).await?;
+    let submitted = db.submit_face_auth(&new, &caller, state.photo_retention_days).await?;
     Ok((StatusCode::CREATED, Json(submitted)))
 }
 
@@ -581,8 +586,12 @@ async fn face_auth(db: Db, Extension(caller): Extension<Caller>, ApiPath(id): Ap
     Ok(Json(db.face_auth(&id, &caller).await?))
 }
 
-async fn face_auth_photo(db: Db, ApiPath(id): ApiPath<String>) -> Result<Response, Failure> {
-    let photo = db.face_auth_photo(&id).await?;
+async fn face_auth_photo(
+    db: Db,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Response, Failure> {
+    let photo = db.face_auth_photo(&id, state.photo_retention_days).await?;
     Ok(([(CONTENT_TYPE, "image/jpeg")], photo).into_response())
 }
 

@@ -23,6 +23,7 @@ pub use access::Role;
 pub use calls::{CallSettings, DEFAULT_CALL_MINUTES, DEFAULT_VIDEO_BASE_URL, GONE_AFTER_MINUTES, MAX_QUEUE_MINUTES};
 pub use embedded::EmbeddedServer;
 pub use error::Error;
+pub use face_auth::DEFAULT_PHOTO_RETENTION_DAYS;
 pub use http::{router, routes, OPENAPI};
 pub use receipt_key::{load_receipt_key, receipt_key_beside, RECEIPT_KEY_FILE};
 pub use server::{serve, BODY_READ_TIMEOUT, HEADER_READ_TIMEOUT, MAX_CONNECTIONS};

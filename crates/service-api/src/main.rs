@@ -14,7 +14,8 @@ use image::{ImageFormat, Luma};
 use qrcode::{EcLevel, QrCode};
 use service_api::{
     add_token, china_time, database_url, generate_token, issue_receipt, load_receipt_key, open_database,
-    receipt_key_beside, router, sqlite_file, CallSettings, Role, ServiceHours, DEFAULT_VIDEO_BASE_URL,
+    receipt_key_beside, router, sqlite_file, CallSettings, Role, ServiceHours, DEFAULT_PHOTO_RETENTION_DAYS,
+    DEFAULT_VIDEO_BASE_URL,
 };
 
 #[derive(Parser)]
@@ -43,6 +44,11 @@ enum Command {
         /// outside them a call is answered as unavailable. Default: any time.
         #[arg(long, value_name = "HH:MM-HH:MM")]
         interpreter_hours: Option<ServiceHours>,
+        /// Days the photo of a face authentication nobody has approved or rejected is kept;
+        /// a decided one's photo is deleted at once.
+        #[arg(long, value_name = "DAYS", default_value_t = DEFAULT_PHOTO_RETENTION_DAYS,
+              value_parser = clap::value_parser!(u32).range(1..))]
+        photo_retention_days: u32,
     },
     /// Manage bearer tokens.
     Token {
@@ -217,9 +223,9 @@ enum InterpreterAction {
 
 fn main() -> ExitCode {
     let result = match Cli::parse().command {
-        Command::Serve { db, listen, key, video_base_url, interpreter_hours } => {
+        Command::Serve { db, listen, key, video_base_url, interpreter_hours, photo_retention_days } => {
             let calls = CallSettings { video_base_url, interpreter_hours };
-            key.load(Some(&db)).and_then(|key| block_on(serve(db, listen, key, calls)))
+            key.load(Some(&db)).and_then(|key| block_on(serve(db, listen, key, calls, photo_retention_days)))
         }
         Command::Token { command: TokenCommand::Add { db, role, name, token } } => {
             block_on(token_add(db, role, name, token))
@@ -245,13 +251,19 @@ fn block_on<T>(
     tokio::runtime::Runtime::new()?.block_on(work)
 }
 
-async fn serve(db: String, listen: String, receipt_key: SigningKey, calls: CallSettings) -> CliResult {
+async fn serve(
+    db: String,
+    listen: String,
+    receipt_key: SigningKey,
+    calls: CallSettings,
+    photo_retention_days: u32,
+) -> CliResult {
     let db = open_database(&database_url(&db)).await?;
     let listener =
         tokio::net::TcpListener::bind(&listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
     println!("service-api listening on http://{}", listener.local_addr()?);
     let shutdown = async { drop(tokio::signal::ctrl_c().await) };
-    service_api::serve(listener, router(db, receipt_key, calls), shutdown).await;
+    service_api::serve(listener, router(db, receipt_key, calls, photo_retention_days), shutdown).await;
     Ok(())
 }
 

@@ -8,7 +8,8 @@ use crate::wait::{average_minutes, ticket_wait_minutes};
 use contract::model::{Bilingual, NewTicket, Priority, Service, Ticket, TicketStatus, Window};
 
 /// Columns read into a [`TicketRow`].
-const TICKET_COLUMNS: &str = "id, number, service_code, priority, priority_rank, status, window_number, issued_at, seq";
+const TICKET_COLUMNS: &str =
+    "id, number, service_code, priority, priority_rank, status, window_number, issued_at, seq, issued_by";
 
 /// The order tickets are called in: priority first, then first come, first served.
 const CALL_ORDER: &str = "priority_rank DESC, issued_at, seq";
@@ -27,6 +28,8 @@ struct TicketRow {
     window_number: Option<i64>,
     issued_at: i64,
     seq: i64,
+    /// The kiosk (or staff member) that took it, as [`Caller::issued_by`] says.
+    issued_by: String,
 }
 
 /// A staff action on a called or served ticket.
@@ -137,6 +140,18 @@ impl Db {
 
     pub(crate) async fn ticket(&self, id: &str) -> Result<Ticket, Failure> {
         let row = self.ticket_row(id).await?.ok_or_else(|| Failure::NotFound(format!("No ticket {id}")))?;
+        self.ticket_view(row).await
+    }
+
+    /// The ticket, if the caller may see it: staff see every ticket, a kiosk the ones it took
+    /// (another kiosk's is `not_found`, as for a ticket that does not exist: its service and
+    /// priority say something about the resident).
+    pub(crate) async fn visible_ticket(&self, id: &str, caller: &Caller) -> Result<Ticket, Failure> {
+        let row = self
+            .ticket_row(id)
+            .await?
+            .filter(|row| caller.may_see(&row.issued_by))
+            .ok_or_else(|| Failure::NotFound(format!("No ticket {id}")))?;
         self.ticket_view(row).await
     }
 

@@ -5,51 +5,13 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{Client, Reply, TestServer};
+use common::{Client, Doc, Reply, TestServer};
 use serde_json::{json, Value};
 
-const HTTP_METHODS: [&str; 8] = ["get", "put", "post", "delete", "patch", "options", "head", "trace"];
 const SOCIAL: &str = "social-insurance-enrolment";
 
-/// The OpenAPI document, with just enough JSON Schema to check the server's answers.
-struct Doc(Value);
-
+/// Schema checks on the OpenAPI document.
 impl Doc {
-    fn load() -> Doc {
-        Doc(serde_json::from_str(service_api::OPENAPI).expect("openapi.json is JSON"))
-    }
-
-    /// Follows `$ref`s (local ones only, as this document uses).
-    fn resolve<'a>(&'a self, mut value: &'a Value) -> &'a Value {
-        while let Some(reference) = value.get("$ref").and_then(Value::as_str) {
-            let pointer = reference.strip_prefix('#').expect("local $ref");
-            value = self.0.pointer(pointer).unwrap_or_else(|| panic!("dangling $ref {reference}"));
-        }
-        value
-    }
-
-    fn operations(&self) -> Vec<(String, String, &Value)> {
-        let mut ops = Vec::new();
-        for (path, item) in self.0["paths"].as_object().unwrap() {
-            for (method, op) in item.as_object().unwrap() {
-                if HTTP_METHODS.contains(&method.as_str()) {
-                    ops.push((method.to_uppercase(), path.clone(), op));
-                }
-            }
-        }
-        ops
-    }
-
-    fn operation(&self, method: &str, path: &str) -> &Value {
-        let op = &self.0["paths"][path][method.to_lowercase()];
-        assert!(op.is_object(), "{method} {path} is not in openapi.json");
-        op
-    }
-
-    fn is_public(&self, op: &Value) -> bool {
-        op.get("security").is_some_and(|s| s.as_array().is_some_and(Vec::is_empty))
-    }
-
     fn json_schema<'a>(&'a self, holder: &'a Value) -> &'a Value {
         &self.resolve(holder)["content"]["application/json"]["schema"]
     }
@@ -261,6 +223,30 @@ fn documented_auth_and_headers_match_the_server() {
     });
 }
 
+/// A path parameter that is not UTF-8 (or not a number where one is expected) is the
+/// documented 400 on every route that has one; found by probing what Schemathesis does not
+/// generate: four GETs did not document it.
+#[test]
+fn a_path_parameter_that_cannot_be_read_is_a_documented_400() {
+    TestServer::on_each_database(|t| {
+        let doc = Doc::load();
+        for (method, template, op) in doc.operations() {
+            if !template.contains('{') {
+                continue;
+            }
+            let client = match op["tags"][0].as_str().unwrap() {
+                "interpreter" => &t.interpreter,
+                "prereview" => &t.prereview,
+                _ => &t.staff,
+            };
+            let path = ["{id}", "{code}", "{number}"].iter().fold(template.clone(), |path, p| path.replace(p, "%FF"));
+            let reply = if method == "GET" { client.get(&path) } else { client.post(&path, None, None) };
+            doc.check_reply(&method, &template, &reply);
+            assert_eq!((reply.status, &reply.body["code"]), (400, &json!("invalid_request")), "{method} {path}");
+        }
+    });
+}
+
 /// Walks through every route, success and error answers alike, checking each body against
 /// the schema the document gives for that status.
 #[test]
@@ -433,6 +419,10 @@ fn documented_limits_are_the_ones_the_server_enforces() {
             doc.check_reply("POST", tickets, &reply);
             assert_eq!(reply.status, status, "{}", reply.body);
         }
+        // Printable ASCII only, as the pattern says: a tab is refused (found by scripts/schemathesis).
+        let tabbed = t.kiosk.post(tickets, Some(&ticket), Some("tab\tinside"));
+        doc.check_reply("POST", tickets, &tabbed);
+        assert_eq!((tabbed.status, &tabbed.body["code"]), (400, &json!("invalid_request")), "{}", tabbed.body);
         let other = json!({"service_code": SOCIAL, "priority": "elderly"});
         let reused = t.kiosk.post(tickets, Some(&other), Some(&"k".repeat(longest)));
         doc.check_reply("POST", tickets, &reused);

@@ -143,6 +143,45 @@ fn the_photo_round_trips_byte_exact_to_staff() {
 }
 
 #[test]
+fn the_photo_is_deleted_once_the_review_decides_and_the_submission_stays() {
+    TestServer::on_each_database(|t| {
+        let approved = submit(t, &new_face_auth(ID, &test_jpeg()));
+        let rejected = submit(t, &new_face_auth(ID, &test_jpeg()));
+        let photo = |id: &str| t.staff.get_bytes(&format!("/v1/face-auth/{id}/photo")).0;
+        assert_eq!((photo(&approved.id), photo(&rejected.id)), (200, 200));
+        parsed::<FaceAuth>(t.staff.post(&format!("/v1/face-auth/{}/approve", approved.id), None, None), 200);
+        let reason = json!({"reason": "照片模糊"});
+        parsed::<FaceAuth>(t.staff.post(&format!("/v1/face-auth/{}/reject", rejected.id), Some(&reason), None), 200);
+        for (id, status) in [(&approved.id, FaceAuthStatus::Approved), (&rejected.id, FaceAuthStatus::Rejected)] {
+            refused_saying(&t.staff.get(&format!("/v1/face-auth/{id}/photo")), 404, "not_found", "deleted");
+            let kept: FaceAuth = parsed(t.staff.get(&format!("/v1/face-auth/{id}")), 200);
+            assert_eq!(kept.status, status);
+        }
+    });
+}
+
+#[test]
+fn an_undecided_photo_is_deleted_after_the_retention_period() {
+    TestServer::on_each_database(|t| {
+        let day_ms = 24 * 60 * 60 * 1000;
+        let days = i64::from(service_api::DEFAULT_PHOTO_RETENTION_DAYS);
+        let expired = submit(t, &new_face_auth(ID, &test_jpeg()));
+        let kept = submit(t, &new_face_auth(ID, &test_jpeg()));
+        let submitted_ago = |id: &str, ms: i64| {
+            t.sql(&[&format!("UPDATE face_auths SET submitted_at = submitted_at - {ms} WHERE id = '{id}'")]);
+        };
+        submitted_ago(&expired.id, days * day_ms + 60_000);
+        submitted_ago(&kept.id, days * day_ms - 60_000);
+        let photo = |id: &str| t.staff.get_bytes(&format!("/v1/face-auth/{id}/photo")).0;
+        assert_eq!(photo(&kept.id), 200);
+        refused_saying(&t.staff.get(&format!("/v1/face-auth/{}/photo", expired.id)), 404, "not_found", "deleted");
+        // Still there to be decided (a reviewer rejects it: the resident authenticates again).
+        let waiting: FaceAuth = parsed(t.staff.get(&format!("/v1/face-auth/{}", expired.id)), 200);
+        assert_eq!(waiting.status, FaceAuthStatus::PendingReview);
+    });
+}
+
+#[test]
 fn a_repeated_idempotency_key_answers_the_first_submission() {
     TestServer::on_each_database(|t| {
         let body = new_face_auth(ID, &test_jpeg());

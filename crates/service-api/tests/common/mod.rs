@@ -132,6 +132,49 @@ async fn any_pool(url: &str) -> sqlx::AnyPool {
     sqlx::AnyPool::connect(url).await.unwrap()
 }
 
+const HTTP_METHODS: [&str; 8] = ["get", "put", "post", "delete", "patch", "options", "head", "trace"];
+
+/// The OpenAPI document (`openapi.json`), as the server serves it.
+pub struct Doc(pub Value);
+
+impl Doc {
+    pub fn load() -> Doc {
+        Doc(serde_json::from_str(service_api::OPENAPI).expect("openapi.json is JSON"))
+    }
+
+    /// Follows `$ref`s (local ones only, as this document uses).
+    pub fn resolve<'a>(&'a self, mut value: &'a Value) -> &'a Value {
+        while let Some(reference) = value.get("$ref").and_then(Value::as_str) {
+            let pointer = reference.strip_prefix('#').expect("local $ref");
+            value = self.0.pointer(pointer).unwrap_or_else(|| panic!("dangling $ref {reference}"));
+        }
+        value
+    }
+
+    /// Every operation as (method in capitals, path template, operation).
+    pub fn operations(&self) -> Vec<(String, String, &Value)> {
+        let mut ops = Vec::new();
+        for (path, item) in self.0["paths"].as_object().unwrap() {
+            for (method, op) in item.as_object().unwrap() {
+                if HTTP_METHODS.contains(&method.as_str()) {
+                    ops.push((method.to_uppercase(), path.clone(), op));
+                }
+            }
+        }
+        ops
+    }
+
+    pub fn operation(&self, method: &str, path: &str) -> &Value {
+        let op = &self.0["paths"][path][method.to_lowercase()];
+        assert!(op.is_object(), "{method} {path} is not in openapi.json");
+        op
+    }
+
+    pub fn is_public(&self, op: &Value) -> bool {
+        op.get("security").is_some_and(|s| s.as_array().is_some_and(Vec::is_empty))
+    }
+}
+
 pub struct Reply {
     pub status: u16,
     pub body: Value,
@@ -169,19 +212,25 @@ pub fn refused_saying(reply: &Reply, status: u16, code: &str, words: &str) {
 pub struct Client {
     agent: ureq::Agent,
     base: String,
-    token: Option<String>,
+    /// The Authorization header's value, if any.
+    authorization: Option<String>,
 }
 
 impl Client {
     pub fn new(base: &str, token: Option<&str>) -> Client {
+        Client::with_authorization(base, token.map(|token| format!("Bearer {token}")).as_deref())
+    }
+
+    /// A client that sends this Authorization header as it is, e.g. a malformed one.
+    pub fn with_authorization(base: &str, authorization: Option<&str>) -> Client {
         let agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
-        Client { agent, base: base.to_owned(), token: token.map(str::to_owned) }
+        Client { agent, base: base.to_owned(), authorization: authorization.map(str::to_owned) }
     }
 
     pub fn get(&self, path: &str) -> Reply {
         let mut request = self.agent.get(format!("{}{path}", self.base));
-        if let Some(token) = &self.token {
-            request = request.header("Authorization", format!("Bearer {token}"));
+        if let Some(authorization) = &self.authorization {
+            request = request.header("Authorization", authorization);
         }
         reply(request.call().unwrap())
     }
@@ -189,8 +238,8 @@ impl Client {
     /// GETs a body that is not JSON (a photo): status, content type, bytes.
     pub fn get_bytes(&self, path: &str) -> (u16, String, Vec<u8>) {
         let mut request = self.agent.get(format!("{}{path}", self.base));
-        if let Some(token) = &self.token {
-            request = request.header("Authorization", format!("Bearer {token}"));
+        if let Some(authorization) = &self.authorization {
+            request = request.header("Authorization", authorization);
         }
         let mut response = request.call().unwrap();
         let content_type =
@@ -203,8 +252,8 @@ impl Client {
     /// POSTs `body` as JSON (none: an empty body), with an Idempotency-Key if given.
     pub fn post(&self, path: &str, body: Option<&Value>, key: Option<&str>) -> Reply {
         let mut request = self.agent.post(format!("{}{path}", self.base));
-        if let Some(token) = &self.token {
-            request = request.header("Authorization", format!("Bearer {token}"));
+        if let Some(authorization) = &self.authorization {
+            request = request.header("Authorization", authorization);
         }
         if let Some(key) = key {
             request = request.header("Idempotency-Key", key);
@@ -218,8 +267,8 @@ impl Client {
     /// POSTs raw text as `content_type`.
     pub fn post_raw(&self, path: &str, content_type: &str, body: &str) -> Reply {
         let mut request = self.agent.post(format!("{}{path}", self.base)).header("Content-Type", content_type);
-        if let Some(token) = &self.token {
-            request = request.header("Authorization", format!("Bearer {token}"));
+        if let Some(authorization) = &self.authorization {
+            request = request.header("Authorization", authorization);
         }
         reply(request.send(body).unwrap())
     }
