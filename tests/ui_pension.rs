@@ -394,18 +394,12 @@ fn a_scripted_image_sequence_is_submitted_and_rejected(api: &TestApi, ui: &Kiosk
 
 fn a_turn_the_wrong_way_fails_the_try_and_another_is_offered(ui: &KioskUi, choice: &CameraChoice) {
     let window = &ui.window;
-    let resident = Resident::new();
-    *choice.0.lock().unwrap() = Some((resident.clone(), None));
-    resident.move_to(Pose { height: 0.4, x: 0.5, y: 0.45, turn: 0.0 }, 0.1);
+    let resident = in_front_of_the_camera(choice, Pose { height: 0.4, x: 0.5, y: 0.45, turn: 0.0 });
     start(ui, "11010519491231002X");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while instruction(ui) != Some("face.turn-left") {
-        assert!(
-            Instant::now() < deadline && window.global::<KioskView>().get_page() == PageKind::Face,
-            "no turn asked"
-        );
-        wait_until(window, "a moment", |_| true);
-    }
+    until_view(ui, "no turn asked", |ui| {
+        assert_eq!(ui.window.global::<KioskView>().get_page(), PageKind::Face, "no turn asked");
+        instruction(ui) == Some("face.turn-left")
+    });
     resident.move_to(Pose { height: 0.4, x: 0.5, y: 0.45, turn: -40.0 }, 1.4);
     wait_until(window, "the failed try", |w| w.global::<KioskView>().get_page_title() == "这次没有成功");
     assert_eq!(
@@ -422,17 +416,11 @@ fn a_turn_the_wrong_way_fails_the_try_and_another_is_offered(ui: &KioskUi, choic
 
 fn a_seated_resident_low_in_the_picture_is_asked_to_sit_up_not_to_raise_the_head(ui: &KioskUi, choice: &CameraChoice) {
     let window = &ui.window;
-    let resident = Resident::new();
-    *choice.0.lock().unwrap() = Some((resident.clone(), None));
     // In a wheelchair, under a camera set for standing residents: the face is low in the picture.
-    resident.move_to(Pose { height: 0.35, x: 0.5, y: 0.85, turn: 0.0 }, 0.1);
+    in_front_of_the_camera(choice, Pose { height: 0.35, x: 0.5, y: 0.85, turn: 0.0 });
     start_as(ui, "11010519491231002X", "坐着（轮椅或椅子）");
     let seated_hint = Phrase::prompt("face.hint.seated.move-up");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !ui.view().lines.first().is_some_and(|l| l.text.phrase == seated_hint) {
-        assert!(Instant::now() < deadline, "no seated hint: {:?}", ui.view().lines.first());
-        wait_until(window, "a moment", |_| true);
-    }
+    until_view(ui, "no seated hint", |ui| ui.view().lines.first().is_some_and(|l| l.text.phrase == seated_hint));
     assert_eq!(ui.view().lines[0].text, "请坐直或后退一点", "never 请把头抬高一点");
     assert!(window.global::<KioskView>().get_face_target_y() > 0.5, "the oval is lower for a seated resident");
     common::screenshot(window, "pension-face-seated");
@@ -442,15 +430,9 @@ fn a_seated_resident_low_in_the_picture_is_asked_to_sit_up_not_to_raise_the_head
 
 fn a_camera_unplugged_mid_check_sends_the_resident_to_staff_and_tells_staff(ui: &KioskUi, choice: &CameraChoice) {
     let window = &ui.window;
-    let resident = Resident::new();
-    *choice.0.lock().unwrap() = Some((resident.clone(), None));
-    resident.move_to(Pose { height: 0.4, x: 0.5, y: 0.45, turn: 0.0 }, 0.1);
+    let resident = in_front_of_the_camera(choice, Pose { height: 0.4, x: 0.5, y: 0.45, turn: 0.0 });
     start(ui, "11010519491231002X");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while instruction(ui).is_none() {
-        assert!(Instant::now() < deadline, "no instruction on the camera screen");
-        wait_until(window, "a moment", |_| true);
-    }
+    until_view(ui, "no instruction on the camera screen", |ui| instruction(ui).is_some());
     assert_eq!(window.global::<KioskView>().get_staff_notice(), "", "the camera works");
     resident.unplugged.store(true, Ordering::SeqCst);
     wait_until(window, "the camera's failure", |w| w.global::<KioskView>().get_page_title() == "摄像头无法使用");
@@ -459,6 +441,23 @@ fn a_camera_unplugged_mid_check_sends_the_resident_to_staff_and_tells_staff(ui: 
     wait_until(window, "the staff notice", |w| w.global::<KioskView>().get_staff_notice().contains("摄像头无法使用"));
     press(window, "首页");
     wait_until(window, "home", |w| w.global::<KioskView>().get_page() == PageKind::Home);
+}
+
+/// A new resident, the next camera the kiosk opens, already at `pose`.
+fn in_front_of_the_camera(choice: &CameraChoice, pose: Pose) -> Resident {
+    let resident = Resident::new();
+    *choice.0.lock().unwrap() = Some((resident.clone(), None));
+    resident.move_to(pose, 0.1);
+    resident
+}
+
+/// Lets the kiosk run until `check` holds, for at most 30 s.
+fn until_view(ui: &KioskUi, what: &str, check: impl Fn(&KioskUi) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !check(ui) {
+        assert!(Instant::now() < deadline, "{what}: {:?}", ui.view().lines.first());
+        wait_until(&ui.window, "a moment", |_| true);
+    }
 }
 
 /// For trying the kiosk by hand without a webcam: writes the scripted visit to the folder
