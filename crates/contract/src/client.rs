@@ -9,8 +9,10 @@ use ureq::Body;
 
 use crate::limits::MAX_PHOTO_BYTES;
 use crate::model::{
-    ApiError, Catalog, FaceAuth, Interpreter, InterpreterCall, NewFaceAuth, NewStaffCall, NewTicket, RedeemReceipt,
-    RedeemedReceipt, RejectFaceAuth, StaffCall, StaffCallReason, Ticket, Window,
+    AdvanceApplication, ApiError, Application, ApplicationLookup, Catalog, Evaluation, EvaluationSummary, FaceAuth,
+    Interpreter, InterpreterCall, NewApplication, NewEvaluation, NewFaceAuth, NewFollowUp, NewStaffCall, NewTicket,
+    RateableVisit, RedeemReceipt, RedeemedReceipt, RejectFaceAuth, StaffCall, StaffCallReason, Ticket, Window,
+    WindowRateableVisit,
 };
 
 use crate::ApiFailure;
@@ -82,6 +84,30 @@ impl ApiClient {
         self.post("/v1/face-auth", request, idempotency_key)
     }
 
+    /// Today's served visit with that ticket number (`A012`), to rate.
+    pub fn rateable_visit(&self, ticket_number: &str) -> Result<RateableVisit, ApiFailure> {
+        self.get(&format!("/v1/rateable-visits/{ticket_number}"))
+    }
+
+    /// The visit just finished at the window, for its evaluator, if there is one to rate.
+    pub fn window_rateable_visit(&self, window: i64) -> Result<Option<RateableVisit>, ApiFailure> {
+        self.get::<WindowRateableVisit>(&format!("/v1/windows/{window}/rateable-visit")).map(|w| w.visit)
+    }
+
+    pub fn evaluate(&self, request: &NewEvaluation, idempotency_key: &str) -> Result<Evaluation, ApiFailure> {
+        self.post("/v1/evaluations", request, idempotency_key)
+    }
+
+    /// The applications a receipt or an applicant's ID and phone numbers find; the API counts
+    /// the lookups that find nothing and refuses after too many.
+    pub fn look_up_applications(
+        &self,
+        request: &ApplicationLookup,
+        idempotency_key: &str,
+    ) -> Result<Vec<Application>, ApiFailure> {
+        self.post("/v1/applications/lookup", request, idempotency_key)
+    }
+
     // Staff: windows, tickets, staff calls and face authentication reviews.
 
     pub fn windows(&self) -> Result<Vec<Window>, ApiFailure> {
@@ -134,6 +160,46 @@ impl ApiClient {
     pub fn reject_face_auth(&self, id: &str, reason: &str, idempotency_key: &str) -> Result<FaceAuth, ApiFailure> {
         let reject = RejectFaceAuth { reason: reason.into() };
         self.post(&format!("/v1/face-auth/{id}/reject"), &reject, idempotency_key)
+    }
+
+    /// Low ratings with no follow-up yet, oldest first.
+    pub fn open_low_ratings(&self) -> Result<Vec<Evaluation>, ApiFailure> {
+        self.get("/v1/evaluations?follow_up=open")
+    }
+
+    pub fn follow_up(
+        &self,
+        id: &str,
+        follow_up: &NewFollowUp,
+        idempotency_key: &str,
+    ) -> Result<Evaluation, ApiFailure> {
+        self.post(&format!("/v1/evaluations/{id}/follow-up"), follow_up, idempotency_key)
+    }
+
+    /// Ratings per day, window and service, `from` to `to` inclusive (`YYYY-MM-DD`).
+    pub fn evaluation_summary(&self, from: &str, to: &str) -> Result<Vec<EvaluationSummary>, ApiFailure> {
+        self.get(&format!("/v1/evaluations/summary?from={from}&to={to}"))
+    }
+
+    pub fn register_application(
+        &self,
+        request: &NewApplication,
+        idempotency_key: &str,
+    ) -> Result<Application, ApiFailure> {
+        self.post("/v1/applications", request, idempotency_key)
+    }
+
+    pub fn applications(&self) -> Result<Vec<Application>, ApiFailure> {
+        self.get("/v1/applications")
+    }
+
+    pub fn advance_application(
+        &self,
+        id: &str,
+        request: &AdvanceApplication,
+        idempotency_key: &str,
+    ) -> Result<Application, ApiFailure> {
+        self.post(&format!("/v1/applications/{id}/advance"), request, idempotency_key)
     }
 
     // Sign-language interpreters.

@@ -567,6 +567,261 @@ pub struct RejectFaceAuth {
     pub reason: String,
 }
 
+string_enum! {
+    /// The five levels of the national 好差评 scheme, best first.
+    pub enum Satisfaction {
+        VerySatisfied = "very_satisfied",
+        Satisfied = "satisfied",
+        BasicallySatisfied = "basically_satisfied",
+        Dissatisfied = "dissatisfied",
+        VeryDissatisfied = "very_dissatisfied",
+    }
+}
+
+impl Satisfaction {
+    /// 不满意 and 非常不满意: the center must follow these up.
+    pub fn is_low(self) -> bool {
+        matches!(self, Satisfaction::Dissatisfied | Satisfaction::VeryDissatisfied)
+    }
+}
+
+string_enum! {
+    /// What went wrong, asked after a low rating.
+    pub enum LowRatingReason {
+        Attitude = "attitude",
+        LongWait = "long_wait",
+        UnclearMaterials = "unclear_materials",
+        NotDoneInOneVisit = "not_done_in_one_visit",
+        Other = "other",
+    }
+}
+
+string_enum! {
+    /// Where a rating was given: a kiosk in the hall, or the evaluator facing the resident at
+    /// a window.
+    pub enum EvaluationChannel {
+        Kiosk = "kiosk",
+        Window = "window",
+    }
+}
+
+/// A served visit that can be rated, as the kiosk shows it before the levels: which service,
+/// which window. Nothing about the resident.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RateableVisit {
+    pub ticket_id: String,
+    /// e.g. `A012`.
+    pub ticket_number: String,
+    pub service_code: String,
+    pub service_name: Bilingual,
+    /// e.g. `3号窗口` / "Window 3".
+    pub window: Bilingual,
+    pub window_number: i64,
+    /// Unix milliseconds.
+    pub finished_at: i64,
+    /// Already rated: one rating per served ticket (一事一评).
+    pub rated: bool,
+}
+
+/// Body of `GET /v1/windows/{number}/rateable-visit`: the visit just finished at that window
+/// and not rated yet, if any.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WindowRateableVisit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visit: Option<RateableVisit>,
+}
+
+/// Body of `POST /v1/evaluations`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewEvaluation {
+    pub ticket_id: String,
+    pub level: Satisfaction,
+    /// Only for a low level, and then at least one.
+    #[serde(default)]
+    pub reasons: Vec<LowRatingReason>,
+    /// For the call-back about a low rating, if the resident gave one: 11 digits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback_phone: Option<String>,
+    pub channel: EvaluationChannel,
+}
+
+/// The center's follow-up of a low rating: what a staff member found and did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FollowUp {
+    /// Name of the staff member who recorded it.
+    pub by: String,
+    pub finding: String,
+    pub action: String,
+    /// Unix milliseconds.
+    pub at: i64,
+}
+
+/// Body of `POST /v1/evaluations/{id}/follow-up`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewFollowUp {
+    pub finding: String,
+    pub action: String,
+}
+
+/// A rating of one served ticket.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evaluation {
+    pub id: String,
+    pub ticket_id: String,
+    pub ticket_number: String,
+    pub service_code: String,
+    pub window_number: i64,
+    pub level: Satisfaction,
+    pub reasons: Vec<LowRatingReason>,
+    pub channel: EvaluationChannel,
+    /// Name of the token that sent it: the kiosk's or the window evaluator's id.
+    pub kiosk_id: String,
+    /// First 3 and last 4 digits (`138****5678`); staff read the full number from
+    /// `callback_phone`, which kiosks never get.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback_phone_masked: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback_phone: Option<String>,
+    /// Unix milliseconds.
+    pub created_at: i64,
+    /// A low rating's deadline for its follow-up: 15 working days (Monday to Friday) later.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follow_up_due: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follow_up: Option<FollowUp>,
+}
+
+/// Ratings counted by level.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LevelCounts {
+    pub very_satisfied: i64,
+    pub satisfied: i64,
+    pub basically_satisfied: i64,
+    pub dissatisfied: i64,
+    pub very_dissatisfied: i64,
+}
+
+/// One line of `GET /v1/evaluations/summary`: the ratings of one service at one window on
+/// one day.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EvaluationSummary {
+    /// `YYYY-MM-DD`, the server's local day.
+    pub day: String,
+    pub window_number: i64,
+    pub service_code: String,
+    pub counts: LevelCounts,
+    pub total: i64,
+    /// Share of the three satisfied levels, 0 to 1.
+    pub satisfaction_rate: f64,
+    /// Share of the two low levels, 0 to 1.
+    pub low_rate: f64,
+    /// Low ratings past their due time with no follow-up.
+    pub follow_ups_overdue: i64,
+}
+
+string_enum! {
+    /// Where an application (办件) is: 已受理 -> 审查中 -> (待补正 -> 审查中) -> 已办结.
+    pub enum ApplicationStatus {
+        Accepted = "accepted",
+        UnderReview = "under_review",
+        NeedsMaterials = "needs_materials",
+        Completed = "completed",
+    }
+}
+
+string_enum! {
+    /// How a completed application's result reaches the resident.
+    pub enum Collection {
+        Window = "window",
+        Post = "post",
+        Online = "online",
+    }
+}
+
+/// One step of an application's history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationStep {
+    pub status: ApplicationStatus,
+    /// Unix milliseconds.
+    pub at: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<Bilingual>,
+}
+
+/// An application (办件) as the resident sees it at the kiosk: never the ID or phone number.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Application {
+    pub id: String,
+    /// 12 digits (办件编号).
+    pub number: String,
+    pub service_code: String,
+    pub service_name: Bilingual,
+    /// Masked as receipts show it, e.g. `张*明`.
+    pub applicant: String,
+    pub status: ApplicationStatus,
+    /// Oldest first; the last step is the current status.
+    pub history: Vec<ApplicationStep>,
+    /// While `needs_materials`: what to bring.
+    #[serde(default)]
+    pub missing_materials: Vec<Bilingual>,
+    /// Once completed: how the result is collected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collection: Option<Collection>,
+    /// The window to go to: to bring missing materials, or to collect the result.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window_number: Option<i64>,
+    /// What the resident does next, to show and speak as it is.
+    pub next_step: Bilingual,
+    /// The pre-review receipt it came from, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receipt_number: Option<String>,
+}
+
+/// Body of `POST /v1/applications/lookup` (a POST so that ID and phone numbers stay out of
+/// URLs and logs): the receipt's scanned token, or its typed 12-digit number, or the
+/// applicant's ID number with the phone number given on the application. Exactly one way.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationLookup {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receipt_token: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receipt_number: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_number: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+}
+
+/// Body of `POST /v1/applications` (staff register an application).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewApplication {
+    pub service_code: String,
+    /// Full, checked (check digit); stored as face authentications store it.
+    pub id_number: String,
+    /// Masked, e.g. `张*明`.
+    pub applicant: String,
+    /// 11 digits: the second thing, besides the ID number, that finds it at a kiosk.
+    pub phone: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receipt_number: Option<String>,
+}
+
+/// Body of `POST /v1/applications/{id}/advance`: the next status, by staff.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdvanceApplication {
+    pub status: ApplicationStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<Bilingual>,
+    /// For `needs_materials`: at least one.
+    #[serde(default)]
+    pub missing_materials: Vec<Bilingual>,
+    /// For `completed`: required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collection: Option<Collection>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window_number: Option<i64>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
