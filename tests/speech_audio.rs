@@ -247,7 +247,7 @@ fn a_missing_sound_card_is_reported_and_nothing_hangs() {
 }
 
 #[test]
-fn a_daemon_dying_mid_sentence_neither_hangs_nor_stops_the_clips() {
+fn a_daemon_dying_mid_sentence_neither_hangs_nor_stops_the_clips_and_is_used_again_once_back() {
     let mut rig = Rig::start(Part::Present, Part::Present);
     let clip = rig.tone_clip("tone.wav", 440.0, 300, 0.3);
     let speaker = Speaker::open(|| None);
@@ -264,4 +264,22 @@ fn a_daemon_dying_mid_sentence_neither_hangs_nor_stops_the_clips() {
     assert!(clip >= 27, "the clip after the speech plays: {clip} windows of 30");
     let problems = speaker.problems();
     assert!(problems.iter().any(|p| matches!(p, SpeechProblem::NoSpeechDaemon(_))), "{problems:?}");
+
+    // The daemon comes back (systemd restarts it): the next sentences are spoken, and the
+    // staff notice clears. The speaker tries again at most every few seconds.
+    rig.start_speechd();
+    let back = Instant::now();
+    let heard = loop {
+        let from = rig.capture().len();
+        speaker.play(vec![speak("您好", Language::Zh)], normal());
+        let captured = finish(&speaker, &rig, from);
+        if !sounds(&captured, LOUD, Duration::from_millis(100)).is_empty() {
+            break back.elapsed();
+        }
+        assert!(back.elapsed() < Duration::from_secs(15), "speech never came back: {:?}", speaker.problems());
+        std::thread::sleep(Duration::from_millis(500));
+    };
+    assert!(heard < Duration::from_secs(8), "spoken again only after {heard:?}");
+    let problems = speaker.problems();
+    assert!(!problems.iter().any(|p| matches!(p, SpeechProblem::NoSpeechDaemon(_))), "{problems:?}");
 }

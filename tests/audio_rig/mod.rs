@@ -83,37 +83,45 @@ impl Rig {
             rig.capture = Some(capture);
         }
         if daemon == Part::Present {
-            std::fs::write(
-                rig.dir.path().join("speechd/speechd.conf"),
-                format!(
-                    "LogLevel 3\nLogDir \"{}\"\nAudioOutputMethod \"alsa\"\n\
-                     AddModule \"espeak-ng\" \"sd_espeak-ng\" \"espeak-ng.conf\"\nDefaultModule espeak-ng\n",
-                    rig.dir.path().join("log").display()
-                ),
-            )
-            .unwrap();
-            std::fs::write(rig.dir.path().join("speechd/modules/espeak-ng.conf"), "").unwrap();
-            let socket = rig.dir.path().join("run/speechd.sock");
-            let speechd = Command::new("speech-dispatcher")
-                .args(["-s", "-t", "0", "-P"])
-                .arg(rig.dir.path().join("run/speechd.pid"))
-                .arg("-C")
-                .arg(rig.dir.path().join("speechd"))
-                .arg("-S")
-                .arg(&socket)
-                .envs(env.iter().cloned())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("speech-dispatcher (scripts/install-system-packages)");
-            rig.speechd = Some(speechd);
-            wait_for(&socket, "speech-dispatcher");
+            rig.start_speechd();
         }
         rig
     }
 
     pub fn capture(&self) -> &Capture {
         self.capture.as_ref().expect("the rig has a sound card")
+    }
+
+    /// Starts the rig's speech daemon (again, after [`Rig::kill_speechd`]), on the rig's own
+    /// socket, playing through the rig's sound card.
+    pub fn start_speechd(&mut self) {
+        std::fs::write(
+            self.dir.path().join("speechd/speechd.conf"),
+            format!(
+                "LogLevel 3\nLogDir \"{}\"\nAudioOutputMethod \"alsa\"\n\
+                 AddModule \"espeak-ng\" \"sd_espeak-ng\" \"espeak-ng.conf\"\nDefaultModule espeak-ng\n",
+                self.dir.path().join("log").display()
+            ),
+        )
+        .unwrap();
+        std::fs::write(self.dir.path().join("speechd/modules/espeak-ng.conf"), "").unwrap();
+        let socket = self.dir.path().join("run/speechd.sock");
+        // a killed daemon leaves its socket behind
+        let _ = std::fs::remove_file(&socket);
+        let speechd = Command::new("speech-dispatcher")
+            .args(["-s", "-t", "0", "-P"])
+            .arg(self.dir.path().join("run/speechd.pid"))
+            .arg("-C")
+            .arg(self.dir.path().join("speechd"))
+            .arg("-S")
+            .arg(&socket)
+            // the rig's environment, set on this process in `start`
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("speech-dispatcher (scripts/install-system-packages)");
+        self.speechd = Some(speechd);
+        wait_for(&socket, "speech-dispatcher");
     }
 
     /// Kills the speech daemon, as a crash would.
