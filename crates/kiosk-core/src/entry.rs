@@ -8,48 +8,76 @@ use super::view::EntryView;
 /// Why an entry was refused: the id of the prompt that explains it.
 pub type EntryError = &'static str;
 
-pub fn expected_len(kind: EntryKind) -> usize {
-    match kind {
-        EntryKind::IdNumber => 18,
-        EntryKind::Phone => 11,
-        EntryKind::ReceiptNumber => 12,
+/// What a keypad entry takes: what a flow's entry step can ask for, and the kiosk's own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Entry {
+    IdNumber,
+    Phone,
+    ReceiptNumber,
+    /// The digits of a ticket number (A012's 012), typed after choosing its letter: the keypad
+    /// has no letters.
+    TicketDigits,
+}
+
+impl From<EntryKind> for Entry {
+    fn from(kind: EntryKind) -> Entry {
+        match kind {
+            EntryKind::IdNumber => Entry::IdNumber,
+            EntryKind::Phone => Entry::Phone,
+            EntryKind::ReceiptNumber => Entry::ReceiptNumber,
+        }
     }
 }
 
-/// The prompt that asks for an entry of `kind`.
-pub fn prompt(kind: EntryKind) -> &'static str {
-    match kind {
-        EntryKind::IdNumber => "entry.prompt.id-number",
-        EntryKind::Phone => "entry.prompt.phone",
-        EntryKind::ReceiptNumber => "entry.prompt.receipt-number",
+/// Ticket numbers have three digits (the API counts each letter's tickets from 001 a day).
+const TICKET_DIGITS: usize = 3;
+
+pub fn expected_len(entry: Entry) -> usize {
+    match entry {
+        Entry::IdNumber => 18,
+        Entry::Phone => 11,
+        Entry::ReceiptNumber => 12,
+        Entry::TicketDigits => TICKET_DIGITS,
     }
 }
 
-/// The keypad entry of `kind` in progress, `typed` so far.
-pub fn view(kind: EntryKind, typed: &str, masked: bool, optional: bool) -> EntryView {
+/// The prompt that asks for an entry.
+pub fn prompt(entry: Entry) -> &'static str {
+    match entry {
+        Entry::IdNumber => "entry.prompt.id-number",
+        Entry::Phone => "entry.prompt.phone",
+        Entry::ReceiptNumber => "entry.prompt.receipt-number",
+        Entry::TicketDigits => "entry.prompt.ticket-digits",
+    }
+}
+
+/// The keypad entry in progress, `typed` so far.
+pub fn view(entry: Entry, typed: &str, masked: bool, optional: bool) -> EntryView {
     EntryView {
         shown: if masked { "*".repeat(typed.len()) } else { typed.to_string() },
         typed_len: typed.len(),
         masked,
-        expected_len: expected_len(kind),
-        allows_x: kind == EntryKind::IdNumber,
+        expected_len: expected_len(entry),
+        allows_x: entry == Entry::IdNumber,
         optional,
     }
 }
 
-pub fn validate(kind: EntryKind, value: &str) -> Result<(), EntryError> {
-    match kind {
-        EntryKind::IdNumber => validate_id_number(value),
-        EntryKind::Phone => validate_phone(value),
-        EntryKind::ReceiptNumber if contract::receipt::is_receipt_number(value) => Ok(()),
-        EntryKind::ReceiptNumber if value.len() != 12 => Err("entry.error.receipt-length"),
-        EntryKind::ReceiptNumber => Err("entry.error.receipt-check-digit"),
+pub fn validate(entry: Entry, value: &str) -> Result<(), EntryError> {
+    match entry {
+        Entry::IdNumber => validate_id_number(value),
+        Entry::Phone => validate_phone(value),
+        Entry::ReceiptNumber if contract::receipt::is_receipt_number(value) => Ok(()),
+        Entry::ReceiptNumber if value.len() != 12 => Err("entry.error.receipt-length"),
+        Entry::ReceiptNumber => Err("entry.error.receipt-check-digit"),
+        Entry::TicketDigits if value.len() == TICKET_DIGITS => Ok(()),
+        Entry::TicketDigits => Err("entry.error.ticket-digits"),
     }
 }
 
 /// Whether `key` may be typed at position `len` (X only as an ID number's last character).
-pub fn accepts(kind: EntryKind, len: usize, key: char) -> bool {
-    len < expected_len(kind) && (key.is_ascii_digit() || (key == 'X' && kind == EntryKind::IdNumber && len == 17))
+pub fn accepts(entry: Entry, len: usize, key: char) -> bool {
+    len < expected_len(entry) && (key.is_ascii_digit() || (key == 'X' && entry == Entry::IdNumber && len == 17))
 }
 
 fn validate_phone(value: &str) -> Result<(), EntryError> {
@@ -97,9 +125,9 @@ mod tests {
 
     #[test]
     fn x_only_as_the_last_id_character() {
-        assert!(accepts(EntryKind::IdNumber, 17, 'X'));
-        assert!(!accepts(EntryKind::IdNumber, 3, 'X'));
-        assert!(!accepts(EntryKind::Phone, 10, 'X'));
-        assert!(!accepts(EntryKind::Phone, 11, '1'));
+        assert!(accepts(Entry::IdNumber, 17, 'X'));
+        assert!(!accepts(Entry::IdNumber, 3, 'X'));
+        assert!(!accepts(Entry::Phone, 10, 'X'));
+        assert!(!accepts(Entry::Phone, 11, '1'));
     }
 }

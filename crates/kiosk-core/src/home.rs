@@ -8,8 +8,9 @@ pub const SCAN_RECEIPT: &str = "scan-receipt";
 pub const GUIDES: &str = "guides";
 pub const PENSION: &str = "pension";
 pub const CALL_STAFF: &str = "call-staff";
+pub const RATE_SERVICE: &str = "rate-service";
 /// The tiles' ids, in the order they show.
-pub const TILES: [&str; 5] = [TAKE_NUMBER, SCAN_RECEIPT, GUIDES, PENSION, CALL_STAFF];
+pub const TILES: [&str; 6] = [TAKE_NUMBER, SCAN_RECEIPT, GUIDES, PENSION, RATE_SERVICE, CALL_STAFF];
 
 impl Kiosk {
     pub(super) fn activate_home(&mut self, id: &str) -> Vec<Effect> {
@@ -19,6 +20,7 @@ impl Kiosk {
             SCAN_RECEIPT => self.start_scan(),
             CALL_STAFF => self.go(calls::Screen::StaffReasons),
             PENSION => self.go(pension::Screen::Intro),
+            RATE_SERVICE => return self.start_rating(),
             _ => {}
         }
         vec![]

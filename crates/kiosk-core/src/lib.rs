@@ -32,6 +32,7 @@ mod pension;
 pub mod profile;
 mod prompt_file;
 pub mod prompts;
+mod rating;
 mod receipts;
 mod session;
 mod settings;
@@ -44,8 +45,8 @@ pub mod voice;
 mod tests;
 
 use contract::model::{
-    Catalog, FaceAuth, InterpreterCall, Liveness, NewTicket, RedeemReceipt, RedeemedReceipt, StaffCall,
-    StaffCallReason, Ticket,
+    Catalog, Evaluation, FaceAuth, InterpreterCall, Liveness, NewEvaluation, NewTicket, RateableVisit, RedeemReceipt,
+    RedeemedReceipt, StaffCall, StaffCallReason, Ticket,
 };
 pub use contract::ApiFailure;
 use ed25519_dalek::VerifyingKey;
@@ -116,6 +117,12 @@ pub enum Event {
     /// The face guidance on the camera screen.
     Face(FaceNews),
     FaceAuthSubmitted(Result<FaceAuth, ApiFailure>),
+    /// The served visit a typed ticket number names.
+    RateableVisitFound(Result<RateableVisit, ApiFailure>),
+    /// The window evaluator's question: the visit just finished at its window, if any.
+    WindowVisitAnswered(Result<Option<RateableVisit>, ApiFailure>),
+    /// The API's answer to a rating the outbox sent, perhaps long after the resident left.
+    EvaluationSent(Result<Evaluation, ApiFailure>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -255,6 +262,19 @@ pub enum Effect {
     },
     /// Forget the face picture: it was submitted, refused, or the resident left.
     DiscardFacePhoto,
+    /// Answered by [`Event::RateableVisitFound`].
+    FindRateableVisit {
+        ticket_number: String,
+    },
+    /// Answered by [`Event::WindowVisitAnswered`].
+    PollWindowVisit {
+        window: i64,
+    },
+    /// Answered by [`Event::EvaluationSent`].
+    SendEvaluation {
+        request: NewEvaluation,
+        idempotency_key: String,
+    },
     /// Say this now, interrupting whatever is being said.
     Speak(Utterance),
     StopSpeech,
@@ -264,12 +284,19 @@ pub enum Effect {
 
 impl Effect {
     /// A request whose loss would lose what a resident did or leave someone waiting for
-    /// nobody (a staff member walking to an empty kiosk, an interpreter in an empty room).
+    /// nobody (a staff member walking to an empty kiosk, an interpreter in an empty room, a
+    /// rating the center must follow up).
     /// The adapter's outbox writes it to disk before its first try and sends it, with its
     /// idempotency key, until the API answers, across restarts; every try's answer comes back
     /// as the effect's event. The others belong to the screen that asked and die with it.
     pub fn is_durable(&self) -> bool {
-        matches!(self, Effect::SendStaffCall { .. } | Effect::EndInterpreterCall { .. } | Effect::HangUp { .. })
+        matches!(
+            self,
+            Effect::SendStaffCall { .. }
+                | Effect::EndInterpreterCall { .. }
+                | Effect::HangUp { .. }
+                | Effect::SendEvaluation { .. }
+        )
     }
 }
 
@@ -363,6 +390,9 @@ impl Event {
                 | Event::VideoCallFailed
                 | Event::StaffCallAnswered { .. }
                 | Event::FaceAuthSubmitted(_)
+                | Event::RateableVisitFound(_)
+                | Event::WindowVisitAnswered(_)
+                | Event::EvaluationSent(_)
                 // Nobody in front of the camera is nobody using the kiosk.
                 | Event::Face(FaceNews::Hint(FaceHint::NoFace))
         )
@@ -388,6 +418,8 @@ pub struct Kiosk {
     receipt_key: Option<VerifyingKey>,
     /// Where the camera is, for the face screen's words.
     camera_place: CameraPlace,
+    /// Set when the kiosk is a window's evaluator.
+    evaluator: Option<rating::Evaluator>,
 }
 
 /// What features tidy up after an event that made the resident leave them.
@@ -412,6 +444,7 @@ impl Kiosk {
             acted: false,
             receipt_key: None,
             camera_place: CameraPlace::default(),
+            evaluator: None,
         }
     }
 
@@ -496,6 +529,11 @@ impl Kiosk {
             Event::StaffCallAnswered { idempotency_key, result } => self.staff_call_answered(&idempotency_key, result),
             Event::Face(news) => self.face_news(news),
             Event::FaceAuthSubmitted(result) => self.face_auth_submitted(result),
+            Event::RateableVisitFound(result) => self.rateable_visit_found(result),
+            Event::WindowVisitAnswered(result) => self.window_visit_answered(result),
+            // The rating was written to disk before the thanks; the API's answer changes
+            // nothing for the resident (a rating refused as a duplicate was given elsewhere).
+            Event::EvaluationSent(_) => vec![],
         };
         if leaving.photo && !self.holds_face_photo() {
             effects.push(Effect::DiscardFacePhoto);
@@ -541,6 +579,7 @@ impl Kiosk {
             Screen::Receipts(screen) => self.activate_receipts(screen, id),
             Screen::Calls(screen) => self.activate_calls(screen, id),
             Screen::Pension(screen) => self.activate_pension(screen, id),
+            Screen::Rating(screen) => self.activate_rating(screen, id),
             Screen::Help => self.activate_help(id),
             Screen::Volume => self.activate_volume(id),
             Screen::Unavailable if id == action::RETRY => self.retry(),
@@ -569,11 +608,12 @@ impl Kiosk {
     }
 
     /// What the entry on screen accepts, if there is one.
-    fn entry_kind(&self) -> Option<contract::model::EntryKind> {
+    fn entry_kind(&self) -> Option<entry::Entry> {
         match &self.session.screen {
             Screen::Ticket(screen) => self.ticket_entry_kind(screen),
             Screen::Receipts(screen) => screen.entry_kind(),
             Screen::Pension(screen) => screen.entry_kind(),
+            Screen::Rating(screen) => screen.entry_kind(),
             _ => None,
         }
     }
@@ -621,6 +661,7 @@ impl Kiosk {
 
     fn tick(&mut self, secs: u32) -> Vec<Effect> {
         let mut effects = self.calls_tick(secs);
+        effects.extend(self.evaluator_tick(secs));
         if self.session_is_pristine() {
             return effects;
         }
@@ -633,7 +674,7 @@ impl Kiosk {
             self.session.camera_secs += secs;
             self.pension_tick();
         }
-        if self.session.idle_secs >= self.idle.timeout_secs + self.idle.warning_secs {
+        if self.session.idle_secs >= self.idle.timeout_secs + self.idle.warning_secs || self.evaluator_thanked() {
             effects.extend(self.end_visit());
         }
         effects
@@ -686,12 +727,16 @@ impl Kiosk {
             profile: self.session.profile,
         };
         match &self.session.screen {
-            Screen::Home => home::view(t, &mut view),
+            Screen::Home => match self.evaluator_window() {
+                Some(window) => self.evaluator_home_view(window, t, &mut view),
+                None => home::view(t, &mut view),
+            },
             Screen::Guides(screen) => self.guides_view(screen, t, &mut view),
             Screen::Ticket(screen) => self.ticket_view(screen, t, &mut view),
             Screen::Receipts(screen) => self.receipts_view(screen, t, &mut view),
             Screen::Calls(screen) => self.calls_view(screen, t, &mut view),
             Screen::Pension(screen) => self.pension_view(screen, t, &mut view),
+            Screen::Rating(screen) => self.rating_view(screen, t, &mut view),
             Screen::Help => help::view(t, &mut view),
             Screen::Volume => settings::volume_view(t, &mut view),
             Screen::Busy => {

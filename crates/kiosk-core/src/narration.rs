@@ -5,6 +5,7 @@
 use super::calls::Screen as Calls;
 use super::pension::Screen as Pension;
 use super::profile::Profile;
+use super::rating::Screen as Rating;
 use super::receipts::Screen as Receipts;
 use super::speech::{Earcon, Phrase, Sound, Utterance};
 use super::view::{Page, View};
@@ -83,6 +84,8 @@ pub(super) fn speaks_unasked(screen: &Screen) -> bool {
                     | Pension::Problem(_)
                     | Pension::Submitted(_)
             )
+            // A window evaluator's question comes unasked; thanks are a result.
+            | Screen::Rating(Rating::Levels | Rating::Thanks | Rating::AlreadyRated)
             | Screen::Volume
             | Screen::Refused(_)
             | Screen::Unavailable

@@ -38,6 +38,7 @@ impl Kiosk {
         self.session.after_catalog = None;
         self.session.staff_call = None; // a call not yet sent is still sent (the outbox)
         self.session.pension = None;
+        self.session.rating = None;
     }
 
     /// Asks the API, showing the busy page until it answers.

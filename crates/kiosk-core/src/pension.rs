@@ -7,8 +7,9 @@
 //! the adapter, so the core only knows that one was taken and says when it must go
 //! ([`Effect::DiscardFacePhoto`]).
 
-use contract::model::{ApiError, Bilingual, EntryKind, FaceAuth, Liveness, Movement, StaffCallReason};
+use contract::model::{ApiError, Bilingual, FaceAuth, Liveness, Movement, StaffCallReason};
 
+use super::entry::Entry;
 use super::layout::CameraPlace;
 use super::narration::News;
 use super::speech::Phrase;
@@ -71,8 +72,8 @@ impl Screen {
         }
     }
 
-    pub fn entry_kind(&self) -> Option<EntryKind> {
-        (*self == Screen::Id).then_some(EntryKind::IdNumber)
+    pub fn entry_kind(&self) -> Option<Entry> {
+        (*self == Screen::Id).then_some(Entry::IdNumber)
     }
 }
 
@@ -209,7 +210,7 @@ impl Kiosk {
             }
             Screen::Problem(_) if id == action::HOME => self.go_home(),
             Screen::Id if id == action::ENTRY_DONE => {
-                if let Err(problem) = entry::validate(EntryKind::IdNumber, &self.session.typed) {
+                if let Err(problem) = entry::validate(Entry::IdNumber, &self.session.typed) {
                     self.session.error = Some(problem);
                     return vec![];
                 }
@@ -387,8 +388,8 @@ impl Kiosk {
             Screen::Id => {
                 view.page = Page::Entry;
                 view.title = t.prompt("pension.id.title");
-                view.prompt = t.prompt(entry::prompt(EntryKind::IdNumber));
-                view.entry = Some(entry::view(EntryKind::IdNumber, &self.session.typed, true, false));
+                view.prompt = t.prompt(entry::prompt(Entry::IdNumber));
+                view.entry = Some(entry::view(Entry::IdNumber, &self.session.typed, true, false));
                 view.items = vec![t.button(action::ENTRY_DONE, "entry.done")];
             }
             Screen::Posture => {

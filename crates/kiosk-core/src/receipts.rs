@@ -1,10 +1,11 @@
 //! Scanning a pre-review receipt: the camera screen with its hints, the receipt number typed
 //! instead, offline verification of the scanned code, and the redeemed receipt's result.
 
-use contract::model::{EntryKind, RedeemReceipt, RedeemedReceipt};
+use contract::model::{RedeemReceipt, RedeemedReceipt};
 use contract::receipt::{Receipt, ReceiptError};
 use ed25519_dalek::VerifyingKey;
 
+use super::entry::Entry;
 use super::speech::Phrase;
 use super::ticket::ticket_card;
 use super::view::{Line, Page, Texts, View};
@@ -32,8 +33,8 @@ impl Screen {
         (*self == Screen::Scan).then_some(CameraUse::ReadCodes)
     }
 
-    pub fn entry_kind(&self) -> Option<EntryKind> {
-        (*self == Screen::Number).then_some(EntryKind::ReceiptNumber)
+    pub fn entry_kind(&self) -> Option<Entry> {
+        (*self == Screen::Number).then_some(Entry::ReceiptNumber)
     }
 }
 
@@ -66,7 +67,7 @@ impl Kiosk {
             }
             Screen::NoCamera(_) if id == action::HOME => self.go_home(),
             Screen::Number if id == action::ENTRY_DONE => {
-                if let Err(problem) = entry::validate(EntryKind::ReceiptNumber, &self.session.typed) {
+                if let Err(problem) = entry::validate(Entry::ReceiptNumber, &self.session.typed) {
                     self.session.error = Some(problem);
                     return vec![];
                 }
@@ -154,8 +155,8 @@ impl Kiosk {
             Screen::Number => {
                 view.page = Page::Entry;
                 view.title = t.prompt("receipt-number.title");
-                view.prompt = t.prompt(entry::prompt(EntryKind::ReceiptNumber));
-                view.entry = Some(entry::view(EntryKind::ReceiptNumber, &self.session.typed, false, false));
+                view.prompt = t.prompt(entry::prompt(Entry::ReceiptNumber));
+                view.entry = Some(entry::view(Entry::ReceiptNumber, &self.session.typed, false, false));
                 view.items = vec![t.button(action::ENTRY_DONE, "entry.done")];
             }
             Screen::Redeemed(redeemed) => {

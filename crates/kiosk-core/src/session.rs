@@ -6,9 +6,10 @@ use contract::model::Bilingual;
 use super::calls::{InterpreterProgress, StaffCallProgress};
 use super::pension::PensionVisit;
 use super::profile::Profile;
+use super::rating::RatingDraft;
 use super::speech::Sound;
 use super::ticket::Answers;
-use super::{calls, guides, pension, receipts, ticket, Effect};
+use super::{calls, guides, pension, rating, receipts, ticket, Effect};
 
 /// Where the resident is: a feature's own screen, or one the kiosk shares.
 #[derive(Clone, Debug, PartialEq)]
@@ -19,6 +20,7 @@ pub(crate) enum Screen {
     Receipts(receipts::Screen),
     Calls(calls::Screen),
     Pension(pension::Screen),
+    Rating(rating::Screen),
     Help,
     /// Louder or quieter.
     Volume,
@@ -39,7 +41,7 @@ macro_rules! feature_screens {
         }
     )*};
 }
-feature_screens!(guides => Guides, ticket => Ticket, receipts => Receipts, calls => Calls, pension => Pension);
+feature_screens!(guides => Guides, ticket => Ticket, receipts => Receipts, calls => Calls, pension => Pension, rating => Rating);
 
 #[derive(Debug)]
 pub(crate) struct Session {
@@ -74,6 +76,8 @@ pub(crate) struct Session {
     /// The staff call the staff-call screen shows.
     pub staff_call: Option<StaffCallProgress>,
     pub pension: Option<PensionVisit>,
+    /// The visit being rated, and the rating so far.
+    pub rating: Option<RatingDraft>,
 }
 
 impl Session {
@@ -98,6 +102,7 @@ impl Session {
             interpreter: None,
             staff_call: None,
             pension: None,
+            rating: None,
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Taking a queue number: choosing the service, then its guided flow as the catalog gives it
 //! (information, choice, yes/no, entry, confirm), then the ticket from the service API.
 
-use contract::model::{EntryKind, NewTicket, Priority, Service, Step, Ticket};
+use contract::model::{NewTicket, Priority, Service, Step, Ticket};
 
 use super::entry;
 use super::speech::Phrase;
@@ -78,7 +78,7 @@ impl Kiosk {
             }
             Step::YesNo { .. } if id == action::YES || id == action::NO => answers.set(step.id(), id.to_string()),
             Step::Entry { entry, .. } if id == action::ENTRY_DONE => {
-                if let Err(problem) = entry::validate(*entry, &self.session.typed) {
+                if let Err(problem) = entry::validate((*entry).into(), &self.session.typed) {
                     self.session.error = Some(problem);
                     return vec![];
                 }
@@ -143,10 +143,10 @@ impl Kiosk {
         vec![]
     }
 
-    pub(super) fn ticket_entry_kind(&self, screen: &Screen) -> Option<EntryKind> {
+    pub(super) fn ticket_entry_kind(&self, screen: &Screen) -> Option<entry::Entry> {
         let Screen::Step { service, index } = screen else { return None };
         match self.service(service)?.flow.get(*index)? {
-            Step::Entry { entry, .. } => Some(*entry),
+            Step::Entry { entry, .. } => Some((*entry).into()),
             _ => None,
         }
     }
@@ -202,8 +202,8 @@ impl Kiosk {
             }
             Step::Entry { entry, masked, optional, .. } => {
                 view.page = Page::Entry;
-                view.prompt = t.prompt(entry::prompt(*entry));
-                view.entry = Some(entry::view(*entry, &self.session.typed, *masked, *optional));
+                view.prompt = t.prompt(entry::prompt((*entry).into()));
+                view.entry = Some(entry::view((*entry).into(), &self.session.typed, *masked, *optional));
                 view.items = vec![t.button(action::ENTRY_DONE, "entry.done")];
                 if *optional {
                     view.items.push(t.button(action::ENTRY_SKIP, "entry.skip"));

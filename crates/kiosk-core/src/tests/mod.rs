@@ -3,6 +3,7 @@
 
 mod calls;
 mod pension;
+mod rating;
 mod receipts;
 mod visits;
 mod voice_navigation;
