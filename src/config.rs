@@ -64,6 +64,10 @@ pub struct Flags {
     /// room, `{profile}` an empty folder for the call [default: Chromium in app mode]
     #[arg(long, value_name = "COMMAND")]
     pub video_command: Option<String>,
+    /// Run as the service evaluator (好差评) of this window, facing its residents: rate each
+    /// visit the clerk finishes there
+    #[arg(long, value_name = "WINDOW")]
+    pub evaluator_window: Option<i64>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -103,6 +107,8 @@ pub struct Config {
     pub kiosk_name: Option<String>,
     /// Opens an interpreter's video room (see [`crate::video::CommandLauncher`]).
     pub video_command: Vec<String>,
+    /// The window this kiosk is the service evaluator of; `None`: a kiosk in the hall.
+    pub evaluator_window: Option<i64>,
 }
 
 /// A configuration value that cannot be used.
@@ -167,6 +173,7 @@ impl Config {
             receipt_public_key: None,
             kiosk_name: None,
             video_command: crate::video::default_command(),
+            evaluator_window: None,
         }
     }
 
@@ -259,6 +266,10 @@ impl Config {
                     self.video_command = parse_video_command(words)
                         .map_err(|r| error(key, r))?;
                 }
+                "evaluator_window" => {
+                    let window = value.as_integer().unwrap_or(0);
+                    self.evaluator_window = Some(parse_window(window).map_err(|r| error(key, r))?);
+                }
                 "idle_timeout_secs" => {
                     let secs = value
                         .as_integer()
@@ -268,7 +279,7 @@ impl Config {
                 _ => {
                     return Err(error(
                         key,
-                        "unknown key (known: api_url, kiosk_id, token, language, fullscreen, data_dir, idle_timeout_secs, voices_dir, private_audio, sound_card, volume, keypad_file, panel_inches, panel_pixels, camera_file, camera_device, camera_place, keypad_place, jack_place, receipt_public_key, kiosk_name, video_command)"
+                        "unknown key (known: api_url, kiosk_id, token, language, fullscreen, data_dir, idle_timeout_secs, voices_dir, private_audio, sound_card, volume, keypad_file, panel_inches, panel_pixels, camera_file, camera_device, camera_place, keypad_place, jack_place, receipt_public_key, kiosk_name, video_command, evaluator_window)"
                             .into(),
                     ))
                 }
@@ -315,6 +326,9 @@ impl Config {
         if let Some(command) = &flags.video_command {
             let words = command.split_whitespace().map(String::from).collect();
             self.video_command = parse_video_command(Some(words)).map_err(|r| error("--video-command", r))?;
+        }
+        if let Some(window) = flags.evaluator_window {
+            self.evaluator_window = Some(parse_window(window).map_err(|r| error("--evaluator-window", r))?);
         }
         if let Some(secs) = flags.idle_timeout {
             self.idle_timeout_secs = parse_idle_timeout(secs.into()).map_err(|r| error("--idle-timeout", r))?;
@@ -376,6 +390,14 @@ fn parse_public_key(hex: &str) -> Result<VerifyingKey, String> {
     VerifyingKey::from_bytes(&bytes).map_err(|_| "not a valid Ed25519 public key".into())
 }
 
+/// A window number as the service API numbers windows: 1 and up.
+fn parse_window(number: i64) -> Result<i64, String> {
+    if number < 1 {
+        return Err("expected a window number (1, 2, ...)".into());
+    }
+    Ok(number)
+}
+
 fn parse_video_command(words: Option<Vec<String>>) -> Result<Vec<String>, String> {
     match words {
         Some(words) if words.iter().any(|w| w.contains("{url}")) => Ok(words),
@@ -410,7 +432,7 @@ mod tests {
              fullscreen = false\ndata_dir = \"/var/lib/kiosk\"\nidle_timeout_secs = 90\n\
              voices_dir = \"/opt/kiosk/voices\"\nprivate_audio = true\nsound_card = 1\nvolume = 4\npanel_inches = 23.8\npanel_pixels = [1920, 1200]\ncamera_file = \"/\"\ncamera_device = 2\ncamera_place = \"below-centre\"\nkeypad_place = \"right-of-screen\"\njack_place = \"below-keypad\"\n\
              receipt_public_key = \"d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a\"\n\
-             kiosk_name = \"大厅 2号机\"\nvideo_command = [\"baresip\", \"-e\", \"/dial {{url}}\"]\n\
+             kiosk_name = \"大厅 2号机\"\nevaluator_window = 3\nvideo_command = [\"baresip\", \"-e\", \"/dial {{url}}\"]\n\
              keypad_file = \"{keypad}\"\n",
         ))
         .unwrap();
@@ -431,6 +453,7 @@ mod tests {
         assert_eq!(config.receipt_public_key.unwrap().to_bytes()[..2], [0xd7, 0x5a]);
         assert_eq!(config.display_name(), "大厅 2号机");
         assert_eq!(config.video_command, ["baresip", "-e", "/dial {url}"]);
+        assert_eq!(config.evaluator_window, Some(3));
         assert_eq!(config.keypad, Keymap::parse(&std::fs::read_to_string(keypad).unwrap()).unwrap());
     }
 
@@ -457,6 +480,7 @@ mod tests {
         assert_eq!(load_file("panel_pixels = [1920]\n").unwrap_err().key, "panel_pixels");
         assert_eq!(load_file("keypad_file = \"/no/such/keypad.toml\"\n").unwrap_err().key, "keypad_file");
         assert_eq!(load_file("video_command = [\"chromium\"]\n").unwrap_err().key, "video_command");
+        assert_eq!(load_file("evaluator_window = \"3\"\n").unwrap_err().key, "evaluator_window");
         assert_eq!(load_file("video_command = \"chromium {url}\"\n").unwrap_err().key, "video_command");
         let error = load_file("receipt_public_key = \"abc\"\n").unwrap_err();
         assert_eq!(error.key, "receipt_public_key");

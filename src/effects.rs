@@ -8,8 +8,8 @@ use std::sync::{mpsc, Arc};
 
 use base64::Engine;
 use contract::model::{
-    Catalog, FaceAuth, InterpreterCall, NewFaceAuth, NewTicket, RedeemReceipt, RedeemedReceipt, StaffCall,
-    StaffCallReason, Ticket,
+    Catalog, Evaluation, FaceAuth, InterpreterCall, NewEvaluation, NewFaceAuth, NewTicket, RateableVisit,
+    RedeemReceipt, RedeemedReceipt, StaffCall, StaffCallReason, Ticket,
 };
 use contract::{ApiClient, ApiFailure};
 use kiosk_core::{Effect, Event};
@@ -32,6 +32,9 @@ pub trait ServiceApi: Send + Sync {
     fn staff_call(&self, id: &str) -> Result<StaffCall, ApiFailure>;
     /// Submits a pension face authentication for review.
     fn submit_face_auth(&self, request: &NewFaceAuth, idempotency_key: &str) -> Result<FaceAuth, ApiFailure>;
+    fn rateable_visit(&self, ticket_number: &str) -> Result<RateableVisit, ApiFailure>;
+    fn window_rateable_visit(&self, window: i64) -> Result<Option<RateableVisit>, ApiFailure>;
+    fn evaluate(&self, request: &NewEvaluation, idempotency_key: &str) -> Result<Evaluation, ApiFailure>;
 
     /// Cancels the call if it is still queued, or ends it if an interpreter took it (perhaps
     /// just now, while the resident was leaving).
@@ -70,6 +73,15 @@ impl ServiceApi for ApiClient {
     }
     fn submit_face_auth(&self, request: &NewFaceAuth, idempotency_key: &str) -> Result<FaceAuth, ApiFailure> {
         ApiClient::submit_face_auth(self, request, idempotency_key)
+    }
+    fn rateable_visit(&self, ticket_number: &str) -> Result<RateableVisit, ApiFailure> {
+        ApiClient::rateable_visit(self, ticket_number)
+    }
+    fn window_rateable_visit(&self, window: i64) -> Result<Option<RateableVisit>, ApiFailure> {
+        ApiClient::window_rateable_visit(self, window)
+    }
+    fn evaluate(&self, request: &NewEvaluation, idempotency_key: &str) -> Result<Evaluation, ApiFailure> {
+        ApiClient::evaluate(self, request, idempotency_key)
     }
 }
 
@@ -143,6 +155,8 @@ fn call(api: &dyn ServiceApi, face_photo: &FacePhoto, effect: Effect) -> Event {
             };
             Event::FaceAuthSubmitted(api.submit_face_auth(&request, &idempotency_key))
         }
+        Effect::FindRateableVisit { ticket_number } => Event::RateableVisitFound(api.rateable_visit(&ticket_number)),
+        Effect::PollWindowVisit { window } => Event::WindowVisitAnswered(api.window_rateable_visit(window)),
         other => panic!("not a service API call to make once: {other:?}"),
     }
 }

@@ -119,6 +119,7 @@ fn run(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
     kiosk.set_private_output(config.private_audio);
     kiosk.set_default_volume(config.volume as i8 - 1);
     kiosk.set_camera_place(config.camera_place);
+    kiosk.set_evaluator_window(config.evaluator_window);
     if receipt_key.is_none() {
         eprintln!("kiosk: no receipt_public_key configured: scanned receipts cannot be checked, typed receipt numbers still work");
     }

@@ -1,5 +1,6 @@
 //! The kiosk's outbox: the requests whose loss would lose what a resident did or leave
-//! someone waiting for nobody ([`Effect::is_durable`]: staff calls, interpreter hang-ups).
+//! someone waiting for nobody ([`Effect::is_durable`]: staff calls, interpreter hang-ups,
+//! service ratings).
 //!
 //! Each is written to a SQLite file in the kiosk's data folder, and synced, before its first
 //! try; the [`Courier`] then sends it, with its own idempotency key, until the API answers
@@ -10,13 +11,15 @@
 //! What expires: a staff call not delivered within [`STAFF_CALL_EXPIRES_SECS`] is dropped
 //! (and logged), since a staff member would walk to a kiosk whose resident is long gone.
 //! Hang-ups never expire: ending a call twice is harmless, and an interpreter must not wait
-//! for nobody. Nothing personal is kept: a staff call is its reason, a hang-up a call id.
+//! for nobody. Ratings never expire either: the center must hear every one. Nothing personal
+//! is kept but a low rating's call-back number, which is the point of that rating and is
+//! deleted with the row once the API has it; a staff call is its reason, a hang-up a call id.
 
 use std::path::Path;
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use contract::model::StaffCallReason;
+use contract::model::{NewEvaluation, StaffCallReason};
 use contract::ApiFailure;
 use kiosk_core::{Effect, Event};
 use rusqlite::{params, Connection};
@@ -48,6 +51,10 @@ pub enum Request {
     HangUp {
         call_id: String,
     },
+    Evaluation {
+        request: NewEvaluation,
+        idempotency_key: String,
+    },
 }
 
 impl Request {
@@ -57,6 +64,9 @@ impl Request {
             Effect::SendStaffCall { reason, idempotency_key } => Some(Request::StaffCall { reason, idempotency_key }),
             Effect::EndInterpreterCall { id } => Some(Request::EndCall { call_id: id }),
             Effect::HangUp { id } => Some(Request::HangUp { call_id: id }),
+            Effect::SendEvaluation { request, idempotency_key } => {
+                Some(Request::Evaluation { request, idempotency_key })
+            }
             _ => None,
         }
     }
@@ -66,6 +76,7 @@ impl Request {
         match self {
             Request::StaffCall { idempotency_key, .. } => format!("staff-call:{idempotency_key}"),
             Request::EndCall { call_id } | Request::HangUp { call_id } => format!("hang-up:{call_id}"),
+            Request::Evaluation { idempotency_key, .. } => format!("evaluation:{idempotency_key}"),
         }
     }
 
@@ -87,6 +98,11 @@ impl Request {
                 let result = api.hang_up(call_id);
                 let heard = heard(result.as_ref().err());
                 (Event::CallHungUp(result), heard)
+            }
+            Request::Evaluation { request, idempotency_key } => {
+                let result = api.evaluate(request, idempotency_key);
+                let heard = heard(result.as_ref().err());
+                (Event::EvaluationSent(result), heard)
             }
         }
     }

@@ -7,8 +7,9 @@ use std::sync::{mpsc, Arc, Mutex};
 use std::time::Duration;
 
 use contract::model::{
-    ApiError, Bilingual, Catalog, FaceAuth, InterpreterCall, Liveness, Movement, NewFaceAuth, NewTicket, Priority,
-    RedeemReceipt, RedeemedReceipt, StaffCall, StaffCallReason, Ticket,
+    ApiError, Bilingual, Catalog, Evaluation, EvaluationChannel, FaceAuth, InterpreterCall, Liveness, LowRatingReason,
+    Movement, NewEvaluation, NewFaceAuth, NewTicket, Priority, RateableVisit, RedeemReceipt, RedeemedReceipt,
+    Satisfaction, StaffCall, StaffCallReason, Ticket,
 };
 use contract::ApiFailure;
 use kiosk::camera::face::FacePhoto;
@@ -102,6 +103,27 @@ impl ServiceApi for FakeApi {
             "submit_face_auth {id_number} consent={consent} attempt={attempt} {photo_jpeg} {idempotency_key}"
         ));
         Err(unreachable())
+    }
+    fn rateable_visit(&self, ticket_number: &str) -> Result<RateableVisit, ApiFailure> {
+        self.log(format!("rateable_visit {ticket_number}"));
+        Err(unreachable())
+    }
+    fn window_rateable_visit(&self, window: i64) -> Result<Option<RateableVisit>, ApiFailure> {
+        self.log(format!("window_rateable_visit {window}"));
+        Ok(None)
+    }
+    /// Ratings get through when staff calls do (the network is up).
+    fn evaluate(&self, request: &NewEvaluation, idempotency_key: &str) -> Result<Evaluation, ApiFailure> {
+        self.log(format!("evaluate {} {} {idempotency_key}", request.ticket_id, request.level));
+        if !self.staff_calls_reach.load(Ordering::SeqCst) {
+            return Err(unreachable());
+        }
+        let evaluation = serde_json::json!({
+            "id": "e1", "ticket_id": request.ticket_id, "ticket_number": "A001", "service_code": "x",
+            "window_number": 3, "level": request.level, "reasons": request.reasons, "channel": request.channel,
+            "kiosk_id": "kiosk-test", "created_at": 0,
+        });
+        Ok(serde_json::from_value(evaluation).unwrap())
     }
 }
 
@@ -253,4 +275,43 @@ fn a_face_submission_sends_the_held_photo_with_consent() {
     assert_eq!(event, Event::FaceAuthSubmitted(Err(unreachable())));
     assert_eq!(api.calls(), ["submit_face_auth 11010519491231002X consent=true attempt=2 /9j/2Q== k3"]);
     assert!(photo.lock().unwrap().is_some(), "kept for a retry until the core says it may go");
+}
+
+#[test]
+fn a_rating_is_kept_on_disk_until_the_api_has_it_and_the_rating_lookups_come_back_as_their_events() {
+    let api = FakeApi::default();
+    let dir = tempfile::tempdir().unwrap();
+    let (runner, answered) = runner(&api, FacePhoto::default(), dir.path());
+    let request = NewEvaluation {
+        ticket_id: "t7".into(),
+        level: Satisfaction::Dissatisfied,
+        reasons: vec![LowRatingReason::LongWait],
+        callback_phone: Some("13800138000".into()),
+        channel: EvaluationChannel::Kiosk,
+    };
+    runner.keep(Effect::SendEvaluation { request: request.clone(), idempotency_key: "k5".into() });
+    assert_eq!(next(&answered), Event::EvaluationSent(Err(unreachable())));
+    let on_disk = Outbox::open_in(dir.path()).unwrap();
+    let kept = Request::Evaluation { request, idempotency_key: "k5".into() };
+    assert_eq!(on_disk.waiting().unwrap(), [kept]);
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    assert!(on_disk.drop_expired(now + 365 * 86_400).unwrap().is_empty(), "a rating never expires");
+
+    api.staff_calls_reach.store(true, Ordering::SeqCst);
+    assert!(matches!(next(&answered), Event::EvaluationSent(Ok(_))));
+    assert!(on_disk.waiting().unwrap().is_empty(), "gone, call-back number and all, once the API has it");
+
+    let found = answer(&api, FacePhoto::default(), Effect::FindRateableVisit { ticket_number: "A012".into() });
+    assert_eq!(found, Event::RateableVisitFound(Err(unreachable())));
+    let polled = answer(&api, FacePhoto::default(), Effect::PollWindowVisit { window: 3 });
+    assert_eq!(polled, Event::WindowVisitAnswered(Ok(None)));
+    assert_eq!(
+        api.calls(),
+        [
+            "evaluate t7 dissatisfied k5",
+            "evaluate t7 dissatisfied k5",
+            "rateable_visit A012",
+            "window_rateable_visit 3"
+        ]
+    );
 }
