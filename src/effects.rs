@@ -8,8 +8,8 @@ use std::sync::{mpsc, Arc};
 
 use base64::Engine;
 use contract::model::{
-    Catalog, Evaluation, FaceAuth, InterpreterCall, NewEvaluation, NewFaceAuth, NewTicket, RateableVisit,
-    RedeemReceipt, RedeemedReceipt, StaffCall, StaffCallReason, Ticket,
+    Application, ApplicationLookup, Catalog, Evaluation, FaceAuth, InterpreterCall, NewEvaluation, NewFaceAuth,
+    NewTicket, RateableVisit, RedeemReceipt, RedeemedReceipt, StaffCall, StaffCallReason, Ticket,
 };
 use contract::{ApiClient, ApiFailure};
 use kiosk_core::{Effect, Event};
@@ -35,6 +35,11 @@ pub trait ServiceApi: Send + Sync {
     fn rateable_visit(&self, ticket_number: &str) -> Result<RateableVisit, ApiFailure>;
     fn window_rateable_visit(&self, window: i64) -> Result<Option<RateableVisit>, ApiFailure>;
     fn evaluate(&self, request: &NewEvaluation, idempotency_key: &str) -> Result<Evaluation, ApiFailure>;
+    fn look_up_applications(
+        &self,
+        request: &ApplicationLookup,
+        idempotency_key: &str,
+    ) -> Result<Vec<Application>, ApiFailure>;
 
     /// Cancels the call if it is still queued, or ends it if an interpreter took it (perhaps
     /// just now, while the resident was leaving).
@@ -82,6 +87,13 @@ impl ServiceApi for ApiClient {
     }
     fn evaluate(&self, request: &NewEvaluation, idempotency_key: &str) -> Result<Evaluation, ApiFailure> {
         ApiClient::evaluate(self, request, idempotency_key)
+    }
+    fn look_up_applications(
+        &self,
+        request: &ApplicationLookup,
+        idempotency_key: &str,
+    ) -> Result<Vec<Application>, ApiFailure> {
+        ApiClient::look_up_applications(self, request, idempotency_key)
     }
 }
 
@@ -157,6 +169,9 @@ fn call(api: &dyn ServiceApi, face_photo: &FacePhoto, effect: Effect) -> Event {
         }
         Effect::FindRateableVisit { ticket_number } => Event::RateableVisitFound(api.rateable_visit(&ticket_number)),
         Effect::PollWindowVisit { window } => Event::WindowVisitAnswered(api.window_rateable_visit(window)),
+        Effect::LookUpApplications { request, idempotency_key } => {
+            Event::ApplicationsFound(api.look_up_applications(&request, &idempotency_key))
+        }
         other => panic!("not a service API call to make once: {other:?}"),
     }
 }

@@ -7,9 +7,9 @@ use std::sync::{mpsc, Arc, Mutex};
 use std::time::Duration;
 
 use contract::model::{
-    ApiError, Bilingual, Catalog, Evaluation, EvaluationChannel, FaceAuth, InterpreterCall, Liveness, LowRatingReason,
-    Movement, NewEvaluation, NewFaceAuth, NewTicket, Priority, RateableVisit, RedeemReceipt, RedeemedReceipt,
-    Satisfaction, StaffCall, StaffCallReason, Ticket,
+    ApiError, Application, ApplicationLookup, Bilingual, Catalog, Evaluation, EvaluationChannel, FaceAuth,
+    InterpreterCall, Liveness, LowRatingReason, Movement, NewEvaluation, NewFaceAuth, NewTicket, Priority,
+    RateableVisit, RedeemReceipt, RedeemedReceipt, Satisfaction, StaffCall, StaffCallReason, Ticket,
 };
 use contract::ApiFailure;
 use kiosk::camera::face::FacePhoto;
@@ -111,6 +111,15 @@ impl ServiceApi for FakeApi {
     fn window_rateable_visit(&self, window: i64) -> Result<Option<RateableVisit>, ApiFailure> {
         self.log(format!("window_rateable_visit {window}"));
         Ok(None)
+    }
+    fn look_up_applications(
+        &self,
+        request: &ApplicationLookup,
+        idempotency_key: &str,
+    ) -> Result<Vec<Application>, ApiFailure> {
+        let number = request.receipt_number.as_deref().unwrap_or("-");
+        self.log(format!("look_up_applications {number} {idempotency_key}"));
+        Ok(vec![])
     }
     /// Ratings get through when staff calls do (the network is up).
     fn evaluate(&self, request: &NewEvaluation, idempotency_key: &str) -> Result<Evaluation, ApiFailure> {
@@ -278,7 +287,7 @@ fn a_face_submission_sends_the_held_photo_with_consent() {
 }
 
 #[test]
-fn a_rating_is_kept_on_disk_until_the_api_has_it_and_the_rating_lookups_come_back_as_their_events() {
+fn a_rating_is_kept_on_disk_until_the_api_has_it_and_the_rating_and_progress_lookups_come_back_as_their_events() {
     let api = FakeApi::default();
     let dir = tempfile::tempdir().unwrap();
     let (runner, answered) = runner(&api, FacePhoto::default(), dir.path());
@@ -305,13 +314,18 @@ fn a_rating_is_kept_on_disk_until_the_api_has_it_and_the_rating_lookups_come_bac
     assert_eq!(found, Event::RateableVisitFound(Err(unreachable())));
     let polled = answer(&api, FacePhoto::default(), Effect::PollWindowVisit { window: 3 });
     assert_eq!(polled, Event::WindowVisitAnswered(Ok(None)));
+    let request = ApplicationLookup { receipt_number: Some("123456789012".into()), ..Default::default() };
+    let found =
+        answer(&api, FacePhoto::default(), Effect::LookUpApplications { request, idempotency_key: "k6".into() });
+    assert_eq!(found, Event::ApplicationsFound(Ok(vec![])));
     assert_eq!(
         api.calls(),
         [
             "evaluate t7 dissatisfied k5",
             "evaluate t7 dissatisfied k5",
             "rateable_visit A012",
-            "window_rateable_visit 3"
+            "window_rateable_visit 3",
+            "look_up_applications 123456789012 k6",
         ]
     );
 }

@@ -1,7 +1,8 @@
 //! The home screen: one tile per thing a resident comes to do.
 
+use super::receipts::ReceiptUse;
 use super::view::{Page, Texts, View};
-use super::{calls, guides, pension, ticket, Effect, Kiosk};
+use super::{calls, guides, pension, progress, ticket, Effect, Kiosk};
 
 pub const TAKE_NUMBER: &str = "take-number";
 pub const SCAN_RECEIPT: &str = "scan-receipt";
@@ -9,18 +10,20 @@ pub const GUIDES: &str = "guides";
 pub const PENSION: &str = "pension";
 pub const CALL_STAFF: &str = "call-staff";
 pub const RATE_SERVICE: &str = "rate-service";
+pub const PROGRESS: &str = "progress";
 /// The tiles' ids, in the order they show.
-pub const TILES: [&str; 6] = [TAKE_NUMBER, SCAN_RECEIPT, GUIDES, PENSION, RATE_SERVICE, CALL_STAFF];
+pub const TILES: [&str; 7] = [TAKE_NUMBER, SCAN_RECEIPT, GUIDES, PROGRESS, PENSION, RATE_SERVICE, CALL_STAFF];
 
 impl Kiosk {
     pub(super) fn activate_home(&mut self, id: &str) -> Vec<Effect> {
         match id {
             TAKE_NUMBER => return self.open(ticket::Screen::Services),
             GUIDES => return self.open(guides::Screen::Categories),
-            SCAN_RECEIPT => self.start_scan(),
+            SCAN_RECEIPT => self.start_scan(ReceiptUse::Redeem),
             CALL_STAFF => self.go(calls::Screen::StaffReasons),
             PENSION => self.go(pension::Screen::Intro),
             RATE_SERVICE => return self.start_rating(),
+            PROGRESS => self.go(progress::Screen::Ways),
             _ => {}
         }
         vec![]

@@ -30,6 +30,7 @@ mod narration;
 mod navigation;
 mod pension;
 pub mod profile;
+mod progress;
 mod prompt_file;
 pub mod prompts;
 mod rating;
@@ -45,8 +46,8 @@ pub mod voice;
 mod tests;
 
 use contract::model::{
-    Catalog, Evaluation, FaceAuth, InterpreterCall, Liveness, NewEvaluation, NewTicket, RateableVisit, RedeemReceipt,
-    RedeemedReceipt, StaffCall, StaffCallReason, Ticket,
+    Application, ApplicationLookup, Catalog, Evaluation, FaceAuth, InterpreterCall, Liveness, NewEvaluation, NewTicket,
+    RateableVisit, RedeemReceipt, RedeemedReceipt, StaffCall, StaffCallReason, Ticket,
 };
 pub use contract::ApiFailure;
 use ed25519_dalek::VerifyingKey;
@@ -123,6 +124,7 @@ pub enum Event {
     WindowVisitAnswered(Result<Option<RateableVisit>, ApiFailure>),
     /// The API's answer to a rating the outbox sent, perhaps long after the resident left.
     EvaluationSent(Result<Evaluation, ApiFailure>),
+    ApplicationsFound(Result<Vec<Application>, ApiFailure>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -275,6 +277,11 @@ pub enum Effect {
         request: NewEvaluation,
         idempotency_key: String,
     },
+    /// Answered by [`Event::ApplicationsFound`].
+    LookUpApplications {
+        request: ApplicationLookup,
+        idempotency_key: String,
+    },
     /// Say this now, interrupting whatever is being said.
     Speak(Utterance),
     StopSpeech,
@@ -393,6 +400,7 @@ impl Event {
                 | Event::RateableVisitFound(_)
                 | Event::WindowVisitAnswered(_)
                 | Event::EvaluationSent(_)
+                | Event::ApplicationsFound(_)
                 // Nobody in front of the camera is nobody using the kiosk.
                 | Event::Face(FaceNews::Hint(FaceHint::NoFace))
         )
@@ -534,6 +542,7 @@ impl Kiosk {
             // The rating was written to disk before the thanks; the API's answer changes
             // nothing for the resident (a rating refused as a duplicate was given elsewhere).
             Event::EvaluationSent(_) => vec![],
+            Event::ApplicationsFound(result) => self.applications_found(result),
         };
         if leaving.photo && !self.holds_face_photo() {
             effects.push(Effect::DiscardFacePhoto);
@@ -580,6 +589,7 @@ impl Kiosk {
             Screen::Calls(screen) => self.activate_calls(screen, id),
             Screen::Pension(screen) => self.activate_pension(screen, id),
             Screen::Rating(screen) => self.activate_rating(screen, id),
+            Screen::Progress(screen) => self.activate_progress(screen, id),
             Screen::Help => self.activate_help(id),
             Screen::Volume => self.activate_volume(id),
             Screen::Unavailable if id == action::RETRY => self.retry(),
@@ -614,6 +624,7 @@ impl Kiosk {
             Screen::Receipts(screen) => screen.entry_kind(),
             Screen::Pension(screen) => screen.entry_kind(),
             Screen::Rating(screen) => screen.entry_kind(),
+            Screen::Progress(screen) => screen.entry_kind(),
             _ => None,
         }
     }
@@ -737,6 +748,7 @@ impl Kiosk {
             Screen::Calls(screen) => self.calls_view(screen, t, &mut view),
             Screen::Pension(screen) => self.pension_view(screen, t, &mut view),
             Screen::Rating(screen) => self.rating_view(screen, t, &mut view),
+            Screen::Progress(screen) => self.progress_view(screen, t, &mut view),
             Screen::Help => help::view(t, &mut view),
             Screen::Volume => settings::volume_view(t, &mut view),
             Screen::Busy => {

@@ -5,6 +5,7 @@
 use super::calls::Screen as Calls;
 use super::pension::Screen as Pension;
 use super::profile::Profile;
+use super::progress::Screen as Progress;
 use super::rating::Screen as Rating;
 use super::receipts::Screen as Receipts;
 use super::speech::{Earcon, Phrase, Sound, Utterance};
@@ -74,7 +75,7 @@ fn news(before: &Snapshot, now: &Snapshot, view: &View) -> Option<Vec<Sound>> {
 pub(super) fn speaks_unasked(screen: &Screen) -> bool {
     matches!(
         screen,
-        Screen::Receipts(Receipts::Scan | Receipts::NoCamera(_) | Receipts::Redeemed(_))
+        Screen::Receipts(Receipts::Scan(_) | Receipts::NoCamera(..) | Receipts::Redeemed(_))
             | Screen::Calls(Calls::Interpreter | Calls::StaffCall)
             | Screen::Pension(
                 Pension::Intro
@@ -86,6 +87,8 @@ pub(super) fn speaks_unasked(screen: &Screen) -> bool {
             )
             // A window evaluator's question comes unasked; thanks are a result.
             | Screen::Rating(Rating::Levels | Rating::Thanks | Rating::AlreadyRated)
+            // What was found, like a receipt's result.
+            | Screen::Progress(Progress::Application(_) | Progress::NotFound)
             | Screen::Volume
             | Screen::Refused(_)
             | Screen::Unavailable

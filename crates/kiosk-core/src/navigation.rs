@@ -39,6 +39,7 @@ impl Kiosk {
         self.session.staff_call = None; // a call not yet sent is still sent (the outbox)
         self.session.pension = None;
         self.session.rating = None;
+        self.session.applicant_id = None;
     }
 
     /// Asks the API, showing the busy page until it answers.

@@ -1,7 +1,8 @@
 //! Scanning a pre-review receipt: the camera screen with its hints, the receipt number typed
-//! instead, offline verification of the scanned code, and the redeemed receipt's result.
+//! instead, offline verification of the scanned code, and the redeemed receipt's result. The
+//! same screens find an application's progress by its receipt ([`ReceiptUse::Progress`]).
 
-use contract::model::{RedeemReceipt, RedeemedReceipt};
+use contract::model::{ApplicationLookup, RedeemReceipt, RedeemedReceipt};
 use contract::receipt::{Receipt, ReceiptError};
 use ed25519_dalek::VerifyingKey;
 
@@ -16,25 +17,34 @@ const HINT_EVERY_SECS: u32 = 5;
 /// The hints, in the order a resident gets them while nothing decodes.
 const HINTS: [&str; 4] = ["scan.hint.distance", "scan.hint.brightness", "scan.hint.glare", "scan.hint.keypad"];
 
+/// What the receipt is scanned or typed for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ReceiptUse {
+    /// Redeemed into a fast-track ticket.
+    Redeem,
+    /// To find the application it belongs to, and its progress.
+    Progress,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Screen {
     /// The camera looks for a receipt's QR code.
-    Scan,
+    Scan(ReceiptUse),
     /// The camera cannot be used: the receipt number can be typed instead.
-    NoCamera(CameraProblem),
+    NoCamera(ReceiptUse, CameraProblem),
     /// Typing the receipt number printed under its QR code.
-    Number,
+    Number(ReceiptUse),
     /// A receipt redeemed into a fast-track ticket.
     Redeemed(Box<RedeemedReceipt>),
 }
 
 impl Screen {
     pub fn camera_use(&self) -> Option<CameraUse> {
-        (*self == Screen::Scan).then_some(CameraUse::ReadCodes)
+        matches!(self, Screen::Scan(_)).then_some(CameraUse::ReadCodes)
     }
 
     pub fn entry_kind(&self) -> Option<Entry> {
-        (*self == Screen::Number).then_some(Entry::ReceiptNumber)
+        matches!(self, Screen::Number(_)).then_some(Entry::ReceiptNumber)
     }
 }
 
@@ -45,34 +55,45 @@ impl Kiosk {
         self.receipt_key = key;
     }
 
-    pub(super) fn start_scan(&mut self) {
+    pub(super) fn start_scan(&mut self, purpose: ReceiptUse) {
         self.session.camera_secs = 0;
-        self.go(Screen::Scan);
+        self.go(Screen::Scan(purpose));
     }
 
     /// Which hint the scan screen shows: `None` in the first seconds.
     pub(super) fn scan_hint(&self) -> Option<&'static str> {
-        if self.session.screen != Screen::Scan.into() {
-            return None;
-        }
+        self.scanning()?;
         let n = (self.session.camera_secs / HINT_EVERY_SECS) as usize;
         n.checked_sub(1).map(|i| HINTS[i.min(HINTS.len() - 1)])
     }
 
+    /// What the scan screen on show is for, if it is on show.
+    fn scanning(&self) -> Option<ReceiptUse> {
+        match self.session.screen {
+            super::Screen::Receipts(Screen::Scan(purpose)) => Some(purpose),
+            _ => None,
+        }
+    }
+
     pub(super) fn activate_receipts(&mut self, screen: Screen, id: &str) -> Vec<Effect> {
         match screen {
-            Screen::Scan | Screen::NoCamera(_) if id == action::ENTER_NUMBER => {
+            Screen::Scan(purpose) | Screen::NoCamera(purpose, _) if id == action::ENTER_NUMBER => {
                 self.session.typed.clear();
-                self.go(Screen::Number);
+                self.go(Screen::Number(purpose));
             }
-            Screen::NoCamera(_) if id == action::HOME => self.go_home(),
-            Screen::Number if id == action::ENTRY_DONE => {
+            Screen::NoCamera(..) if id == action::HOME => self.go_home(),
+            Screen::Number(purpose) if id == action::ENTRY_DONE => {
                 if let Err(problem) = entry::validate(Entry::ReceiptNumber, &self.session.typed) {
                     self.session.error = Some(problem);
                     return vec![];
                 }
                 let number = self.session.typed.clone();
-                return self.redeem(RedeemReceipt { token: None, number: Some(number) });
+                return match purpose {
+                    ReceiptUse::Redeem => self.redeem(RedeemReceipt { token: None, number: Some(number) }),
+                    ReceiptUse::Progress => {
+                        self.look_up(ApplicationLookup { receipt_number: Some(number), ..Default::default() })
+                    }
+                };
             }
             _ => {}
         }
@@ -82,15 +103,18 @@ impl Kiosk {
     /// A QR code was read at `now` (unix seconds): a receipt is checked offline before the
     /// API is asked; anything else is refused with its reason, and the camera stays on.
     pub(super) fn code_read(&mut self, payload: &str, now: u32) -> Vec<Effect> {
-        if self.session.screen != Screen::Scan.into() {
-            return vec![];
-        }
+        let Some(purpose) = self.scanning() else { return vec![] };
         let Some(key) = &self.receipt_key else {
             self.session.error = Some("scan.error.no-key");
             return vec![];
         };
         match Receipt::verify(payload, key, now) {
-            Ok(_) => self.redeem(RedeemReceipt { token: Some(payload.to_string()), number: None }),
+            Ok(_) => match purpose {
+                ReceiptUse::Redeem => self.redeem(RedeemReceipt { token: Some(payload.to_string()), number: None }),
+                ReceiptUse::Progress => {
+                    self.look_up(ApplicationLookup { receipt_token: Some(payload.to_string()), ..Default::default() })
+                }
+            },
             Err(problem) => {
                 self.session.error = Some(match problem {
                     ReceiptError::NotAReceipt => "scan.error.not-a-receipt",
@@ -105,8 +129,8 @@ impl Kiosk {
     }
 
     pub(super) fn receipt_camera_failed(&mut self, problem: CameraProblem) {
-        if self.session.screen == Screen::Scan.into() {
-            self.session.screen = Screen::NoCamera(problem).into();
+        if let Some(purpose) = self.scanning() {
+            self.session.screen = Screen::NoCamera(purpose, problem).into();
         }
     }
 
@@ -131,7 +155,7 @@ impl Kiosk {
 
     pub(super) fn receipts_view(&self, screen: &Screen, t: Texts, view: &mut View) {
         match screen {
-            Screen::Scan => {
+            Screen::Scan(_) => {
                 view.page = Page::Scan;
                 view.title = t.prompt("scan.title");
                 view.prompt = t.prompt("scan.prompt");
@@ -143,7 +167,7 @@ impl Kiosk {
                 view.lines = vec![line];
                 view.items = vec![t.button(action::ENTER_NUMBER, "scan.enter-number")];
             }
-            Screen::NoCamera(problem) => {
+            Screen::NoCamera(_, problem) => {
                 view.title = t.prompt("scan.no-camera.title");
                 view.prompt = t.prompt(match problem {
                     CameraProblem::NotConnected => "scan.no-camera.prompt",
@@ -152,7 +176,7 @@ impl Kiosk {
                 view.items =
                     vec![t.button(action::ENTER_NUMBER, "scan.enter-number"), t.button(action::HOME, "later.home")];
             }
-            Screen::Number => {
+            Screen::Number(_) => {
                 view.page = Page::Entry;
                 view.title = t.prompt("receipt-number.title");
                 view.prompt = t.prompt(entry::prompt(Entry::ReceiptNumber));

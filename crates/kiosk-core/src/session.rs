@@ -9,7 +9,7 @@ use super::profile::Profile;
 use super::rating::RatingDraft;
 use super::speech::Sound;
 use super::ticket::Answers;
-use super::{calls, guides, pension, rating, receipts, ticket, Effect};
+use super::{calls, guides, pension, progress, rating, receipts, ticket, Effect};
 
 /// Where the resident is: a feature's own screen, or one the kiosk shares.
 #[derive(Clone, Debug, PartialEq)]
@@ -21,6 +21,7 @@ pub(crate) enum Screen {
     Calls(calls::Screen),
     Pension(pension::Screen),
     Rating(rating::Screen),
+    Progress(progress::Screen),
     Help,
     /// Louder or quieter.
     Volume,
@@ -41,7 +42,8 @@ macro_rules! feature_screens {
         }
     )*};
 }
-feature_screens!(guides => Guides, ticket => Ticket, receipts => Receipts, calls => Calls, pension => Pension, rating => Rating);
+feature_screens!(guides => Guides, ticket => Ticket, receipts => Receipts, calls => Calls, pension => Pension, rating => Rating,
+    progress => Progress);
 
 #[derive(Debug)]
 pub(crate) struct Session {
@@ -78,6 +80,8 @@ pub(crate) struct Session {
     pub pension: Option<PensionVisit>,
     /// The visit being rated, and the rating so far.
     pub rating: Option<RatingDraft>,
+    /// The ID number typed to find an application, until the phone number is typed too.
+    pub applicant_id: Option<String>,
 }
 
 impl Session {
@@ -103,6 +107,7 @@ impl Session {
             staff_call: None,
             pension: None,
             rating: None,
+            applicant_id: None,
         }
     }
 }

@@ -3,6 +3,7 @@
 
 mod calls;
 mod pension;
+mod progress;
 mod rating;
 mod receipts;
 mod visits;
