@@ -4,7 +4,7 @@
 //!
 //! The testing backend's event loop can start once per process, so this file holds one test.
 
-use i_slint_backend_testing::{AccessibleRole, ElementHandle, ElementQuery};
+use i_slint_backend_testing::ElementHandle;
 use slint::platform::PointerEventButton;
 use slint::ComponentHandle;
 
@@ -16,7 +16,7 @@ use kiosk_core::profile::Language;
 use kiosk_core::{IdlePolicy, Kiosk};
 
 mod common;
-use common::{init_headless_platform, screenshot, start_kiosk, wait_until};
+use common::{audit, init_headless_platform, screenshot, start_kiosk, wait_until};
 
 fn find(window: &AppWindow, label: &str) -> ElementHandle {
     let found: Vec<_> = ElementHandle::find_by_accessible_label(window, label).collect();
@@ -100,40 +100,6 @@ fn border_colour(window: &AppWindow) -> slint::Color {
     let snapshot = window.window().take_snapshot().expect("snapshot");
     let p = snapshot.as_slice()[(snapshot.height() / 2 * snapshot.width() + 4) as usize];
     slint::Color::from_rgb_u8(p.r, p.g, p.b)
-}
-
-/// Every button on the page as drawn has a label that nothing else repeats (a screen reader
-/// would read it twice), is a target of at least 60x60 px (elder-friendly spec), and is a stop
-/// of voice navigation, so a resident without sight reaches it with the keypad. The paging
-/// buttons are the one exception: voice navigation turns a list's pages by itself.
-fn audit(ui: &KioskUi) {
-    let window = &ui.window;
-    window.window().take_snapshot().expect("draw the page");
-    let page = window.global::<KioskView>().get_page_title();
-    let view = ui.view();
-    let spoken: Vec<String> = kiosk_core::voice::stops(&view)
-        .into_iter()
-        .filter(|stop| stop.target.is_some())
-        .map(|stop| stop.phrases[0].render(view.profile.language))
-        .collect();
-    let paging = ["上一页", "下一页", "Previous page", "Next page"];
-    let buttons =
-        ElementQuery::from_root(window).match_descendants().match_accessible_role(AccessibleRole::Button).find_all();
-    assert!(!buttons.is_empty(), "no buttons on {page:?}");
-    for button in buttons {
-        let label = button.accessible_label().unwrap_or_default();
-        let size = button.size();
-        assert!(!label.is_empty(), "a button without a label on {page:?}");
-        assert!(size.width >= 60.0 && size.height >= 60.0, "{label:?} on {page:?} is {size:?}, under 60x60");
-        let not_buttons = ElementHandle::find_by_accessible_label(window, &label)
-            .filter(|e| e.accessible_role() != Some(AccessibleRole::Button))
-            .count();
-        assert_eq!(not_buttons, 0, "{label:?} on {page:?} is also exposed by a non-button");
-        // A disabled Back is no stop: voice navigation's Back says there is no way back.
-        let disabled_back = !view.can_go_back && ["返回", "Back"].contains(&label.as_str());
-        let reachable = spoken.iter().any(|stop| label == *stop) || paging.contains(&label.as_str()) || disabled_back;
-        assert!(reachable, "{label:?} on {page:?} is not a stop of voice navigation: {spoken:?}");
-    }
 }
 
 #[test]

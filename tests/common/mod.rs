@@ -7,7 +7,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use i_slint_backend_testing::{TestingBackend, TestingBackendOptions};
+use i_slint_backend_testing::{AccessibleRole, ElementHandle, ElementQuery, TestingBackend, TestingBackendOptions};
 use slint::ComponentHandle;
 
 use contract::model::{IssuedReceipt, NewReceipt};
@@ -257,6 +257,40 @@ pub fn wait_until(window: &AppWindow, what: &str, done: impl Fn(&AppWindow) -> b
         window.global::<KioskView>().get_page(),
         window.global::<KioskView>().get_page_title()
     );
+}
+
+/// Every button on the page as drawn has a label that nothing else repeats (a screen reader
+/// would read it twice), is a target of at least 60x60 px (elder-friendly spec), and is a stop
+/// of voice navigation, so a resident without sight reaches it with the keypad. The paging
+/// buttons are the one exception: voice navigation turns a list's pages by itself.
+pub fn audit(ui: &KioskUi) {
+    let window = &ui.window;
+    window.window().take_snapshot().expect("draw the page");
+    let page = window.global::<KioskView>().get_page_title();
+    let view = ui.view();
+    let spoken: Vec<String> = kiosk_core::voice::stops(&view)
+        .into_iter()
+        .filter(|stop| stop.target.is_some())
+        .map(|stop| stop.phrases[0].render(view.profile.language))
+        .collect();
+    let paging = ["上一页", "下一页", "Previous page", "Next page"];
+    let buttons =
+        ElementQuery::from_root(window).match_descendants().match_accessible_role(AccessibleRole::Button).find_all();
+    assert!(!buttons.is_empty(), "no buttons on {page:?}");
+    for button in buttons {
+        let label = button.accessible_label().unwrap_or_default();
+        let size = button.size();
+        assert!(!label.is_empty(), "a button without a label on {page:?}");
+        assert!(size.width >= 60.0 && size.height >= 60.0, "{label:?} on {page:?} is {size:?}, under 60x60");
+        let not_buttons = ElementHandle::find_by_accessible_label(window, &label)
+            .filter(|e| e.accessible_role() != Some(AccessibleRole::Button))
+            .count();
+        assert_eq!(not_buttons, 0, "{label:?} on {page:?} is also exposed by a non-button");
+        // A disabled Back is no stop: voice navigation's Back says there is no way back.
+        let disabled_back = !view.can_go_back && ["返回", "Back"].contains(&label.as_str());
+        let reachable = spoken.iter().any(|stop| label == *stop) || paging.contains(&label.as_str()) || disabled_back;
+        assert!(reachable, "{label:?} on {page:?} is not a stop of voice navigation: {spoken:?}");
+    }
 }
 
 /// Activates the control labelled `label` as a screen reader would.
