@@ -141,6 +141,9 @@ impl Outbox {
         // kills the kiosk next, and a write cut short is rolled back at the next open.
         db.pragma_update_and_check(None, "journal_mode", "wal", |_| Ok(()))?;
         db.pragma_update(None, "synchronous", "full")?;
+        // A delivered row is overwritten, not just unlinked: a call-back number must not
+        // linger in a free page of the file.
+        db.pragma_update(None, "secure_delete", "on")?;
         db.busy_timeout(Duration::from_secs(5))?;
         db.execute_batch(
             "CREATE TABLE IF NOT EXISTS outbox (
@@ -179,6 +182,8 @@ impl Outbox {
     /// The API heard it: gone from the outbox.
     pub fn sent(&self, request: &Request) -> Result<(), OutboxError> {
         self.db.execute("DELETE FROM outbox WHERE key = ?1", params![request.key()])?;
+        // The write-ahead log still holds the row as it was written: empty it.
+        self.db.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         Ok(())
     }
 

@@ -7,14 +7,13 @@
 
 mod headless;
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use contract::ApiClient;
-use headless::{HeadlessKiosk, Random};
+use headless::{serve, service_api, wait_for_health, HeadlessKiosk, Random};
 use kiosk::outbox::Outbox;
 use kiosk_core::BarAction;
 use kiosk_core::Event;
@@ -39,7 +38,7 @@ fn the_api_killed_at_random_moments_loses_and_duplicates_no_ticket_staff_call_or
     let listen =
         format!("127.0.0.1:{}", std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port());
     let url = format!("http://{listen}");
-    let server = Arc::new(Mutex::new(serve(&db, &listen)));
+    let server = Arc::new(Mutex::new(serve(&db, &listen, None)));
     wait_for_health(&url);
     // An interpreter on duty, so that calls queue and leaving must hang them up.
     ApiClient::new(&url, &interpreter_token).set_on_duty(true, "on-duty-1").unwrap();
@@ -58,7 +57,7 @@ fn the_api_killed_at_random_moments_loses_and_duplicates_no_ticket_staff_call_or
                 running.wait().unwrap();
                 kills.fetch_add(1, Ordering::SeqCst);
                 std::thread::sleep(Duration::from_millis(random.below(300)));
-                *running = serve(&db, &listen);
+                *running = serve(&db, &listen, None);
             }
         })
     };
@@ -125,29 +124,4 @@ fn the_api_killed_at_random_moments_loses_and_duplicates_no_ticket_staff_call_or
     assert_eq!(staff_calls, sessions, "every staff call delivered once");
     assert_eq!(live_calls, 0, "every call hung up");
     assert_eq!(undelivered, 0);
-}
-
-/// The `service-api` binary the workspace build puts beside the test binaries' folder.
-fn service_api() -> PathBuf {
-    let deps = std::env::current_exe().unwrap().parent().unwrap().to_path_buf();
-    deps.parent().unwrap().join("service-api")
-}
-
-fn serve(db: &Path, listen: &str) -> Child {
-    Command::new(service_api())
-        .args(["serve", "--db"])
-        .arg(db)
-        .args(["--listen", listen])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap()
-}
-
-fn wait_for_health(url: &str) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while ureq::get(format!("{url}/v1/health")).call().is_err() {
-        assert!(Instant::now() < deadline, "the API did not come back");
-        std::thread::sleep(Duration::from_millis(50));
-    }
 }

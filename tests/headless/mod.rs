@@ -3,7 +3,8 @@
 //! camera and video effects are let go, as a kiosk without those devices would.
 #![allow(dead_code)] // each test binary uses its own share of these helpers
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -24,6 +25,8 @@ pub struct HeadlessKiosk {
     in_flight: Vec<oneshot::Receiver<Event>>,
     /// Everything said, with when it was said.
     pub said: Vec<(Instant, Utterance)>,
+    /// The picture a pension face submission sends, as the camera would hold it.
+    pub face_photo: FacePhoto,
 }
 
 impl HeadlessKiosk {
@@ -32,10 +35,12 @@ impl HeadlessKiosk {
     pub fn start(api_url: &str, token: &str, data_dir: &Path, key_prefix: &str) -> HeadlessKiosk {
         let (answers, outbox_answers) = mpsc::channel();
         let outbox = Outbox::open_in(data_dir).expect("the outbox opens");
-        let runner = EffectRunner::new(ApiClient::new(api_url, token), FacePhoto::default(), outbox, answers);
+        let face_photo = FacePhoto::default();
+        let runner = EffectRunner::new(ApiClient::new(api_url, token), face_photo.clone(), outbox, answers);
         let mut kiosk = Kiosk::new(kiosk_core::profile::Language::Zh, IdlePolicy::default(), key_prefix);
         let effects = kiosk.start();
-        let mut headless = HeadlessKiosk { kiosk, runner, outbox_answers, in_flight: Vec::new(), said: Vec::new() };
+        let mut headless =
+            HeadlessKiosk { kiosk, runner, outbox_answers, in_flight: Vec::new(), said: Vec::new(), face_photo };
         headless.carry_out(effects);
         headless.settle();
         headless
@@ -195,5 +200,35 @@ impl Random {
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
         self.0 % n
+    }
+}
+
+/// The `service-api` binary the workspace build puts beside the test binaries' folder.
+pub fn service_api() -> PathBuf {
+    let deps = std::env::current_exe().unwrap().parent().unwrap().to_path_buf();
+    deps.parent().unwrap().join("service-api")
+}
+
+/// `service-api serve` on `db` at `listen`; its stdout and stderr appended to `log`, if given.
+pub fn serve(db: &Path, listen: &str, log: Option<&Path>) -> Child {
+    let output = || match log {
+        Some(log) => Stdio::from(std::fs::File::options().create(true).append(true).open(log).unwrap()),
+        None => Stdio::null(),
+    };
+    Command::new(service_api())
+        .args(["serve", "--db"])
+        .arg(db)
+        .args(["--listen", listen])
+        .stdout(output())
+        .stderr(output())
+        .spawn()
+        .unwrap()
+}
+
+pub fn wait_for_health(url: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while ureq::get(format!("{url}/v1/health")).call().is_err() {
+        assert!(Instant::now() < deadline, "the API did not come up");
+        std::thread::sleep(Duration::from_millis(50));
     }
 }
