@@ -2,8 +2,8 @@
 //! screen, Theme.compact) and on 1920x1080, at text sizes 0, 1 and 2, in Chinese and in
 //! English: every button lies fully inside the window, is at least 60x60 px and overlaps no
 //! other button; no text is cut by the window, by its button or by the card it is paged in,
-//! and texts do not overlap; the pages' main buttons are not paged away; the five home tiles
-//! share one page on 1920x1080; every line of a guide shows whole on some page; and the
+//! and texts do not overlap; the pages' main buttons are not paged away; the seven home tiles
+//! share one page on 1920x1080 at the standard text size (larger text pages them); every line of a guide shows whole on some page; and the
 //! layout is complete before a frame is drawn (drawing one moves nothing). Home tiles are
 //! also checked with long English labels and details that wrap. Every page has the
 //! sign-language button.
@@ -199,7 +199,9 @@ fn long_english_tiles() -> ModelRc<ItemData> {
         ("home.take-number", "Take a number", "Get a queue number for a window"),
         ("home.scan-receipt", "Scan a pre-review receipt", "Passed online pre-review? Fast track"),
         ("home.guides", "Service guides", "Which materials to bring"),
+        ("home.progress", "Application progress", "See how far your application has got"),
         ("home.pension", "Pension authentication", "Yearly check by face"),
+        ("home.rate-service", "Rate a service", "Tell us how your visit went"),
         ("home.call-staff", "Call a staff member", "A member of staff comes to help"),
     ];
     let items = tiles.map(|(id, label, detail)| ItemData { id: id.into(), label: label.into(), detail: detail.into() });
@@ -210,7 +212,7 @@ fn long_english_tiles() -> ModelRc<ItemData> {
 struct Words {
     language: &'static str,
     home_title: &'static str,
-    tiles: [&'static str; 5],
+    tiles: [&'static str; 7],
     take_number: &'static str,
     service: &'static str,
     next: &'static str,
@@ -245,7 +247,7 @@ struct Words {
 const CHINESE: Words = Words {
     language: "zh",
     home_title: "您好，请选择要办理的事项",
-    tiles: ["取号排队", "扫描预审回执", "办事指南", "养老金资格认证", "呼叫工作人员"],
+    tiles: ["取号排队", "扫描预审回执", "办事指南", "办件进度", "养老金资格认证", "评价服务", "呼叫工作人员"],
     take_number: "取号排队",
     service: "社保参保登记",
     next: "我知道了，下一步",
@@ -280,7 +282,15 @@ const CHINESE: Words = Words {
 const ENGLISH: Words = Words {
     language: "en",
     home_title: "Hello, what would you like to do?",
-    tiles: ["Take a number", "Scan a receipt", "Service guides", "Pension authentication", "Call a staff member"],
+    tiles: [
+        "Take a number",
+        "Scan a receipt",
+        "Service guides",
+        "Application progress",
+        "Pension authentication",
+        "Rate a service",
+        "Call a staff member",
+    ],
     take_number: "Take a number",
     service: "Social insurance enrolment",
     next: "Understood, next",
@@ -333,8 +343,9 @@ fn visit(ui: &KioskUi, api: &TestApi, size: (u32, u32), words: &Words, failures:
     let window = &ui.window;
     let at = |page: &str| format!("{}-{page}", words.language);
     assert_eq!(window.global::<KioskView>().get_page_title(), words.home_title);
-    // The five tiles on one page, on a full HD screen.
-    let tiles: &[&str] = if size.1 >= 1080 { &words.tiles } else { &[] };
+    // The seven tiles on one page, on a full HD screen; larger text pages them.
+    let standard = window.global::<Theme>().get_text_size_level() == 0;
+    let tiles: &[&str] = if size.1 >= 1080 && standard { &words.tiles } else { &[] };
     look(window, size, &at("home"), tiles, failures);
 
     // The tiles with longer texts that wrap (set here: the catalog's are short).
@@ -426,7 +437,7 @@ fn visit(ui: &KioskUi, api: &TestApi, size: (u32, u32), words: &Words, failures:
     assert!(!window.global::<Captions>().get_on());
 
     // Pension face authentication: the explanation, the ID number, the camera screen.
-    press(window, words.tiles[3]);
+    press(window, words.tiles[4]);
     look(window, size, &at("pension-intro"), &[words.pension_agree], failures);
     press(window, words.pension_agree);
     for key in "11010519491231002X".chars() {

@@ -91,7 +91,9 @@ fn voice_navigation_by_keys_touch_and_help() {
     window.window().set_size(slint::PhysicalSize::new(1920, 1080));
     window.show().unwrap();
     ui.start();
-    wait_until(window, "the home tiles", |w| w.global::<KioskView>().get_items().row_count() == 5);
+    wait_until(window, "the home tiles", |w| {
+        w.global::<KioskView>().get_items().row_count() == kiosk_core::home::TILES.len()
+    });
 
     // Help held down starts voice mode and says how to use it; it does not open help.
     touch(window, "帮助", Duration::from_millis(1800));
