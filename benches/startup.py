@@ -166,9 +166,13 @@ def main():
     # that is not counted: an installed kiosk starts on its existing database.
     data = tempfile.mkdtemp(prefix="kiosk-bench-")
     kiosk_command = [kiosk, "--windowed", "--data-dir", data]
-    other_command = [other, "--windowed", "--data-dir", data] if other else None
+    # Its own database: an older kiosk refuses one that a newer one has migrated further.
+    other_data = tempfile.mkdtemp(prefix="kiosk-bench-other-")
+    other_command = [other, "--windowed", "--data-dir", other_data] if other else None
     try:
         measure(x, kiosk_command, env)
+        if other_command:
+            measure(x, other_command, env)
         for run in range(runs):
             results["kiosk"].append(measure(x, kiosk_command, env))
             if other_command:
@@ -182,6 +186,7 @@ def main():
     finally:
         xvfb.terminate()
         shutil.rmtree(data, ignore_errors=True)
+        shutil.rmtree(other_data, ignore_errors=True)
 
     print(f"start-up to first pixels of the home screen, {runs} cold starts each, 1920x1080 Xvfb")
     if other:
