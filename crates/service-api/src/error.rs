@@ -3,6 +3,7 @@
 use std::fmt;
 
 use contract::id_number::IdNumberProblem;
+use contract::model::ApplicationStatus;
 
 use crate::access::Access;
 
@@ -98,7 +99,7 @@ pub(crate) enum Failure {
     ReceiptNumberInvalid,
     ReceiptExpired,
     ReceiptNotFound,
-    /// When, in China time as [`crate::store::china_time`] writes it.
+    /// When, in China time as [`crate::calendar::china_time`] writes it.
     ReceiptAlreadyRedeemed(String),
     /// The receipt's service (its code) was withdrawn from the catalog after the receipt was
     /// issued.
@@ -112,6 +113,27 @@ pub(crate) enum Failure {
     /// The most attempts a resident has.
     TooManyAttempts(u32),
     LivenessFailed,
+    /// No ticket with this number (`A012`) was served today; `waiting`: one was issued today
+    /// but is not done (or did not come).
+    NoRateableVisit {
+        number: String,
+        waiting: bool,
+    },
+    /// The ticket (its number) was not served: only a done ticket is rated.
+    NotServed(String),
+    /// The ticket (its number) has its rating already: one per ticket (一事一评).
+    AlreadyRated(String),
+    /// Only a low rating is followed up.
+    FollowUpNotNeeded,
+    /// When, in China time.
+    AlreadyFollowedUp(String),
+    /// An application in `status` cannot move to `to`.
+    ApplicationCannotMove {
+        status: ApplicationStatus,
+        to: ApplicationStatus,
+    },
+    /// Too many lookups of applications found nothing: from this kiosk, or for this ID number.
+    TooManyLookups,
     /// Logged by [`Failure::internal`]; the client only learns that it happened.
     Internal,
 }

@@ -24,15 +24,18 @@ use sha2::{Digest, Sha256};
 use crate::access::{Access, Caller};
 use crate::calls::{CallAction, CallSettings};
 use crate::error::Failure;
+use crate::evaluations::FollowUpState;
 use crate::face_auth::{Review, MAX_REJECT_REASON_CHARS};
 use crate::queue::Transition;
 use crate::server::BODY_READ_TIMEOUT;
 use crate::store::{hash_token, Db};
 use contract::limits::MAX_PHOTO_BYTES;
 use contract::model::{
-    Catalog, FaceAuth, FaceAuthStatus, Health, Interpreter, InterpreterCall, InterpreterCallStatus, IssuedReceipt,
-    NewFaceAuth, NewReceipt, NewStaffCall, NewTicket, RedeemReceipt, RedeemedReceipt, RejectFaceAuth, Service,
-    StaffCall, StaffCallStatus, Ticket, Window,
+    AdvanceApplication, Application, ApplicationLookup, ApplicationStatus, Catalog, Evaluation, EvaluationSummary,
+    FaceAuth, FaceAuthStatus, Health, Interpreter, InterpreterCall, InterpreterCallStatus, IssuedReceipt,
+    NewApplication, NewEvaluation, NewFaceAuth, NewFollowUp, NewReceipt, NewStaffCall, NewTicket, RateableVisit,
+    RedeemReceipt, RedeemedReceipt, RejectFaceAuth, Service, StaffCall, StaffCallStatus, Ticket, Window,
+    WindowRateableVisit,
 };
 
 /// The OpenAPI 3.1 contract, served verbatim at `/openapi.json`.
@@ -101,6 +104,17 @@ fn endpoints() -> Vec<Endpoint> {
         Endpoint::get("/v1/face-auth/{id}/photo", Staff, face_auth_photo),
         Endpoint::post("/v1/face-auth/{id}/approve", Staff, approve_face_auth),
         Endpoint::post("/v1/face-auth/{id}/reject", Staff, reject_face_auth),
+        Endpoint::get("/v1/rateable-visits/{number}", Kiosk, rateable_visit),
+        Endpoint::get("/v1/windows/{number}/rateable-visit", Kiosk, window_rateable_visit),
+        Endpoint::post("/v1/evaluations", Kiosk, evaluate),
+        Endpoint::get("/v1/evaluations", Staff, evaluations),
+        Endpoint::get("/v1/evaluations/summary", Staff, evaluation_summary),
+        Endpoint::get("/v1/evaluations/{id}", Staff, evaluation),
+        Endpoint::post("/v1/evaluations/{id}/follow-up", Staff, follow_up),
+        Endpoint::post("/v1/applications", Staff, register_application),
+        Endpoint::get("/v1/applications", Staff, applications),
+        Endpoint::post("/v1/applications/{id}/advance", Staff, advance_application),
+        Endpoint::post("/v1/applications/lookup", Kiosk, look_up_applications),
     ]
 }
 
@@ -373,6 +387,19 @@ struct StatusFilter<S> {
     status: Option<S>,
 }
 
+/// `?follow_up=...` of the list of low ratings; absent, `open`.
+#[derive(Deserialize)]
+struct FollowUpFilter {
+    follow_up: Option<FollowUpState>,
+}
+
+/// `?from=YYYY-MM-DD&to=YYYY-MM-DD` of the ratings summary.
+#[derive(Deserialize)]
+struct DayRange {
+    from: String,
+    to: String,
+}
+
 type ApiResult<T> = Result<Json<T>, Failure>;
 
 async fn openapi() -> impl IntoResponse {
@@ -618,4 +645,73 @@ async fn reject_face_auth(
         return Err(Failure::InvalidRequest(format!("reason must be at most {MAX_REJECT_REASON_CHARS} characters")));
     }
     Ok(Json(db.review_face_auth(&id, Review::Reject, Some(reason), &caller).await?))
+}
+
+async fn rateable_visit(db: Db, ApiPath(number): ApiPath<String>) -> ApiResult<RateableVisit> {
+    Ok(Json(db.rateable_visit(&number).await?))
+}
+
+async fn window_rateable_visit(db: Db, ApiPath(number): ApiPath<i64>) -> ApiResult<WindowRateableVisit> {
+    Ok(Json(WindowRateableVisit { visit: db.window_rateable_visit(number).await? }))
+}
+
+async fn evaluate(
+    db: Db,
+    Extension(caller): Extension<Caller>,
+    ApiJson(new): ApiJson<NewEvaluation>,
+) -> Result<(StatusCode, Json<Evaluation>), Failure> {
+    Ok((StatusCode::CREATED, Json(db.evaluate(&new, &caller).await?)))
+}
+
+async fn evaluations(db: Db, ApiQuery(filter): ApiQuery<FollowUpFilter>) -> ApiResult<Vec<Evaluation>> {
+    Ok(Json(db.evaluations(filter.follow_up.unwrap_or(FollowUpState::Open)).await?))
+}
+
+async fn evaluation_summary(db: Db, ApiQuery(range): ApiQuery<DayRange>) -> ApiResult<Vec<EvaluationSummary>> {
+    Ok(Json(db.evaluation_summary(&range.from, &range.to).await?))
+}
+
+async fn evaluation(db: Db, ApiPath(id): ApiPath<String>) -> ApiResult<Evaluation> {
+    Ok(Json(db.evaluation(&id).await?))
+}
+
+async fn follow_up(
+    db: Db,
+    Extension(caller): Extension<Caller>,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(follow_up): ApiJson<NewFollowUp>,
+) -> ApiResult<Evaluation> {
+    Ok(Json(db.follow_up(&id, &follow_up, &caller).await?))
+}
+
+async fn register_application(
+    db: Db,
+    Extension(caller): Extension<Caller>,
+    ApiJson(new): ApiJson<NewApplication>,
+) -> Result<(StatusCode, Json<Application>), Failure> {
+    Ok((StatusCode::CREATED, Json(db.register_application(&new, &caller).await?)))
+}
+
+async fn applications(
+    db: Db,
+    ApiQuery(filter): ApiQuery<StatusFilter<ApplicationStatus>>,
+) -> ApiResult<Vec<Application>> {
+    Ok(Json(db.applications(filter.status).await?))
+}
+
+async fn advance_application(
+    db: Db,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(advance): ApiJson<AdvanceApplication>,
+) -> ApiResult<Application> {
+    Ok(Json(db.advance_application(&id, &advance).await?))
+}
+
+async fn look_up_applications(
+    db: Db,
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    ApiJson(lookup): ApiJson<ApplicationLookup>,
+) -> ApiResult<Vec<Application>> {
+    Ok(Json(db.look_up_applications(&lookup, &state.receipt_key, &caller).await?))
 }

@@ -6,9 +6,12 @@
 //! serve` on PostgreSQL. Clients always talk HTTP: see `openapi.json` for the contract.
 
 mod access;
+mod applications;
+mod calendar;
 mod calls;
 mod embedded;
 mod error;
+mod evaluations;
 mod face_auth;
 mod http;
 mod prereview;
@@ -20,6 +23,7 @@ mod store;
 mod wait;
 
 pub use access::Role;
+pub use calendar::china_time;
 pub use calls::{CallSettings, DEFAULT_CALL_MINUTES, DEFAULT_VIDEO_BASE_URL, GONE_AFTER_MINUTES, MAX_QUEUE_MINUTES};
 pub use embedded::EmbeddedServer;
 pub use error::Error;
@@ -28,7 +32,7 @@ pub use http::{router, routes, OPENAPI};
 pub use receipt_key::{load_receipt_key, receipt_key_beside, RECEIPT_KEY_FILE};
 pub use server::{serve, BODY_READ_TIMEOUT, HEADER_READ_TIMEOUT, MAX_CONNECTIONS};
 pub use service_hours::ServiceHours;
-pub use store::{add_token, china_time, database_url, open_database, sqlite_file, Db};
+pub use store::{add_token, database_url, open_database, sqlite_file, Db};
 
 use contract::model::{IssuedReceipt, NewReceipt};
 use ed25519_dalek::SigningKey;

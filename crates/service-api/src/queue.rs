@@ -2,8 +2,9 @@
 //! issued -> called -> serving -> done / no_show, and the live wait estimates.
 
 use crate::access::{Caller, Role};
+use crate::calendar::china_day;
 use crate::error::Failure;
-use crate::store::{china_day, now_ms, random_hex, Db};
+use crate::store::{now_ms, random_hex, Db};
 use crate::wait::{average_minutes, ticket_wait_minutes};
 use contract::model::{Bilingual, NewTicket, Priority, Service, Ticket, TicketStatus, Window};
 
@@ -60,8 +61,9 @@ fn priority_rank(p: Priority) -> i64 {
     }
 }
 
-/// An 11-digit mainland mobile number, for the SMS sent when the ticket is called.
-fn is_mobile_number(phone: &str) -> bool {
+/// An 11-digit mainland mobile number: for the SMS sent when the ticket is called, a call-back
+/// about a rating, finding an application.
+pub(crate) fn is_mobile_number(phone: &str) -> bool {
     phone.len() == 11 && phone.starts_with('1') && phone.bytes().all(|b| b.is_ascii_digit())
 }
 
@@ -285,7 +287,7 @@ impl Db {
             .collect())
     }
 
-    async fn window(&self, number: i64) -> Result<Window, Failure> {
+    pub(crate) async fn window(&self, number: i64) -> Result<Window, Failure> {
         self.windows()
             .await?
             .into_iter()

@@ -15,7 +15,9 @@ use sqlx::{Any, AnyConnection, AnyPool, Transaction};
 use tokio::sync::{MappedMutexGuard, Mutex, MutexGuard};
 
 use crate::access::Role;
+use crate::applications::seed_demo_applications;
 use crate::error::{Context, Error, Failure};
+use crate::evaluations::seed_demo_ratings;
 use contract::model::{Bilingual, Catalog, Category, Service, Window};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
@@ -148,28 +150,6 @@ pub(crate) fn now_secs() -> u32 {
     (now_ms() / 1000) as u32
 }
 
-/// The day number (days since 1970-01-01) in China time (UTC+8), which numbers restart on.
-pub(crate) fn china_day(unix_ms: i64) -> i64 {
-    (unix_ms + 8 * 3_600_000).div_euclid(86_400_000)
-}
-
-/// `YYYY-MM-DD HH:MM` in China time, for messages to residents.
-pub fn china_time(unix_secs: i64) -> String {
-    let day = china_day(unix_secs * 1000);
-    let minute_of_day = (unix_secs + 8 * 3600).rem_euclid(86_400) / 60;
-    // Civil date from a day number: Howard Hinnant's days_from_civil, inverted.
-    let z = day + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z - era * 146_097;
-    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_index = (5 * day_of_year + 2) / 153;
-    let day_of_month = day_of_year - (153 * month_index + 2) / 5 + 1;
-    let month = if month_index < 10 { month_index + 3 } else { month_index - 9 };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day_of_month:02} {:02}:{:02}", minute_of_day / 60, minute_of_day % 60)
-}
-
 /// A saved answer to a POST with an Idempotency-Key, and the hash of the request it answered.
 pub(crate) struct SavedAnswer {
     pub request_hash: String,
@@ -228,7 +208,8 @@ impl Db {
         sqlx::query("ROLLBACK TO SAVEPOINT request_work").execute(&mut *self.conn().await?).await.map(drop)
     }
 
-    /// Seeds the demo catalog and windows, each only into empty tables.
+    /// Seeds the demo catalog and windows, each only into empty tables; with the catalog, the
+    /// demo's applications and ratings.
     async fn seed(&self) -> Result<(), sqlx::Error> {
         let mut tx = self.pool.begin().await?;
         let services: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM services").fetch_one(&mut *tx).await?;
@@ -236,6 +217,10 @@ impl Db {
             let catalog: Catalog = serde_json::from_str(include_str!("../seed/catalog.json"))
                 .expect("seed/catalog.json matches model::Catalog");
             seed_catalog(&mut tx, &catalog).await?;
+            // With the demo catalog only: a center's own database never gets made-up
+            // applications or ratings, even when a new version adds their tables.
+            seed_demo_applications(&mut tx, now_ms()).await?;
+            seed_demo_ratings(&mut tx, now_ms()).await?;
         }
         let windows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM windows").fetch_one(&mut *tx).await?;
         if windows == 0 {
@@ -452,20 +437,5 @@ mod tests {
         assert_eq!(database_url("postgres://db/center"), "postgres://db/center");
         assert_eq!(redacted("postgres://sa:secret@db:5432/center"), "postgres://sa:***@db:5432/center");
         assert_eq!(redacted("postgres://sa@db/center"), "postgres://sa@db/center");
-    }
-
-    #[test]
-    fn china_time_is_beijing_wall_clock() {
-        assert_eq!(china_time(0), "1970-01-01 08:00");
-        // 2024-02-29 16:30 UTC: a leap day, already 00:30 on 1 March in Beijing.
-        assert_eq!(china_time(1_709_224_200), "2024-03-01 00:30");
-        assert_eq!(china_time(1_800_000_000), "2027-01-15 16:00");
-    }
-
-    #[test]
-    fn china_day_turns_at_midnight_beijing_time() {
-        // 2024-01-01 15:59:59.999 UTC is 23:59:59.999 in Beijing; a millisecond later, the next day.
-        let before = 1_704_124_799_999;
-        assert_eq!(china_day(before) + 1, china_day(before + 1));
     }
 }

@@ -1,7 +1,8 @@
 //! Who may call what, route by route: every operation of `openapi.json` is refused, with the
 //! status and error code the document gives, to a request without a valid bearer token, to
 //! every role it is not for, and, where the path names a ticket, call or face
-//! authentication, to a kiosk or interpreter that the object does not belong to.
+//! authentication, to a kiosk or interpreter that the object does not belong to. Ratings and
+//! applications belong to no kiosk: staff read them, and any kiosk may rate a served ticket.
 
 mod common;
 
@@ -15,6 +16,8 @@ use serde_json::{json, Value};
 use service_api::Role::{self, Interpreter, Kiosk, Prereview, Staff};
 
 const SOCIAL: &str = "social-insurance-enrolment";
+/// Served by window 6 only.
+const LEGAL: &str = "legal-aid";
 const OTHER_KIOSK_TOKEN: &str = "kiosk-2-token-for-tests";
 const OTHER_INTERPRETER_TOKEN: &str = "interpreter-2-token-for-tests";
 
@@ -92,6 +95,16 @@ fn rule(method: &str, path: &str) -> Rule {
         ("GET", "/v1/face-auth/{id}") => Rule { roles: Some(KIOSK_OR_STAFF), strangers: &[(OtherKiosk, HIDDEN)] },
         ("GET", "/v1/face-auth/{id}/photo") => only(STAFF),
         ("POST", "/v1/face-auth/{id}/approve" | "/v1/face-auth/{id}/reject") => only(STAFF),
+        // Any kiosk may rate any served ticket: the resident took it at one kiosk and rates
+        // it at another, or at the window's evaluator.
+        ("GET", "/v1/rateable-visits/{number}" | "/v1/windows/{number}/rateable-visit") => only(KIOSK_OR_STAFF),
+        ("POST", "/v1/evaluations" | "/v1/applications/lookup") => only(KIOSK_OR_STAFF),
+        ("GET", "/v1/evaluations" | "/v1/evaluations/summary" | "/v1/evaluations/{id}" | "/v1/applications") => {
+            only(STAFF)
+        }
+        ("POST", "/v1/evaluations/{id}/follow-up" | "/v1/applications" | "/v1/applications/{id}/advance") => {
+            only(STAFF)
+        }
         (method, path) => panic!("add authorization rows for {method} {path}"),
     }
 }
@@ -110,12 +123,15 @@ fn tagged_roles(tag: &str) -> Option<&'static [Role]> {
 }
 
 /// One of each object a path can name, all made by kiosk A; the interpreter call is
-/// accepted by interpreter A.
+/// accepted by interpreter A; the (low) rating is kiosk A's of a ticket staff served; staff
+/// registered the application.
 struct Objects {
     ticket: String,
     interpreter_call: String,
     staff_call: String,
     face_auth: String,
+    evaluation: String,
+    application: String,
 }
 
 impl Objects {
@@ -132,7 +148,14 @@ impl Objects {
         let interpreter_call = id(t.kiosk.post("/v1/interpreter-calls", None, None));
         let accepted = t.interpreter.post(&format!("/v1/interpreter-calls/{interpreter_call}/accept"), None, None);
         assert_eq!(accepted.status, 200, "{}", accepted.body);
-        Objects { ticket, interpreter_call, staff_call, face_auth }
+        let served = t.served_ticket(LEGAL, 6);
+        let rating =
+            json!({"ticket_id": served, "level": "dissatisfied", "reasons": ["long_wait"], "channel": "kiosk"});
+        let evaluation = id(t.kiosk.post("/v1/evaluations", Some(&rating), None));
+        let new_application = json!({"service_code": SOCIAL, "id_number": "11010519491231002X",
+                                     "applicant": "张*明", "phone": "13800138000"});
+        let application = id(t.staff.post("/v1/applications", Some(&new_application), None));
+        Objects { ticket, interpreter_call, staff_call, face_auth, evaluation, application }
     }
 
     /// The path of a route's template, naming these objects.
@@ -142,6 +165,8 @@ impl Objects {
             Some("interpreter-calls") => &self.interpreter_call,
             Some("staff-calls") => &self.staff_call,
             Some("face-auth") => &self.face_auth,
+            Some("evaluations") => &self.evaluation,
+            Some("applications") => &self.application,
             _ => "",
         };
         let path = template.replace("{id}", id).replace("{code}", SOCIAL).replace("{number}", "1");
@@ -150,14 +175,15 @@ impl Objects {
     }
 
     /// Each as its owner reads it: nothing refused changed them.
-    fn statuses(&self, t: &TestServer) -> [Value; 4] {
+    fn statuses(&self, t: &TestServer) -> [Value; 6] {
         [
-            t.kiosk.get(&format!("/v1/tickets/{}", self.ticket)),
-            t.kiosk.get(&format!("/v1/interpreter-calls/{}", self.interpreter_call)),
-            t.kiosk.get(&format!("/v1/staff-calls/{}", self.staff_call)),
-            t.kiosk.get(&format!("/v1/face-auth/{}", self.face_auth)),
+            t.kiosk.get(&format!("/v1/tickets/{}", self.ticket)).body["status"].clone(),
+            t.kiosk.get(&format!("/v1/interpreter-calls/{}", self.interpreter_call)).body["status"].clone(),
+            t.kiosk.get(&format!("/v1/staff-calls/{}", self.staff_call)).body["status"].clone(),
+            t.kiosk.get(&format!("/v1/face-auth/{}", self.face_auth)).body["status"].clone(),
+            t.staff.get(&format!("/v1/evaluations/{}", self.evaluation)).body["follow_up"].clone(),
+            t.staff.get("/v1/applications?status=accepted").body,
         ]
-        .map(|reply| reply.body["status"].clone())
     }
 }
 

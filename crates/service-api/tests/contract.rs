@@ -541,3 +541,258 @@ fn face_auth_answers_match_the_documented_schemas() {
         get(&t.kiosk, one, &format!("/v1/face-auth/{b}"), 200);
     });
 }
+
+/// The same walk through the rating routes: the visit by number and at its window, a rating
+/// and each refusal, the lists, one rating, its follow-up and the summary.
+#[test]
+fn rating_answers_match_the_documented_schemas() {
+    use contract::model::{EvaluationChannel, LowRatingReason, NewEvaluation, NewFollowUp, Satisfaction};
+    TestServer::on_each_database(|t| {
+        let doc = Doc::load();
+        let get = |client: &Client, template: &str, path: &str, status| doc.get(client, template, path, status);
+        let post = |client: &Client, template: &str, path: &str, body: Option<&Value>, status| {
+            doc.post(client, template, path, body, status)
+        };
+        let visit = "/v1/rateable-visits/{number}";
+        let at_window = "/v1/windows/{number}/rateable-visit";
+        assert_eq!(get(&t.kiosk, at_window, "/v1/windows/6/rateable-visit", 200).body, json!({}));
+        get(&t.kiosk, at_window, "/v1/windows/99/rateable-visit", 404);
+        get(&t.kiosk, visit, "/v1/rateable-visits/M001", 404);
+        let ticket = t.served_ticket("legal-aid", 6);
+        let number = t.kiosk.get(&format!("/v1/tickets/{ticket}")).body["number"].as_str().unwrap().to_owned();
+        get(&t.kiosk, visit, &format!("/v1/rateable-visits/{number}"), 200);
+        get(&t.kiosk, at_window, "/v1/windows/6/rateable-visit", 200);
+
+        let evaluations = "/v1/evaluations";
+        let low = serde_json::to_value(NewEvaluation {
+            ticket_id: ticket.clone(),
+            level: Satisfaction::VeryDissatisfied,
+            reasons: vec![LowRatingReason::LongWait, LowRatingReason::Other],
+            callback_phone: Some("13800138000".into()),
+            channel: EvaluationChannel::Window,
+        })
+        .unwrap();
+        doc.check(&low, doc.json_schema(&doc.operation("POST", evaluations)["requestBody"]), "NewEvaluation").unwrap();
+        post(
+            &t.kiosk,
+            evaluations,
+            evaluations,
+            Some(&json!({"ticket_id": ticket, "level": "dissatisfied", "channel": "kiosk"})),
+            400,
+        );
+        let rated = post(&t.kiosk, evaluations, evaluations, Some(&low), 201).body;
+        post(&t.kiosk, evaluations, evaluations, Some(&low), 409);
+        post(
+            &t.kiosk,
+            evaluations,
+            evaluations,
+            Some(&json!({"ticket_id": "nope", "level": "satisfied", "channel": "kiosk"})),
+            404,
+        );
+        let waiting = t.kiosk.issue("legal-aid", "normal")["id"].clone();
+        post(
+            &t.kiosk,
+            evaluations,
+            evaluations,
+            Some(&json!({"ticket_id": waiting, "level": "satisfied", "channel": "kiosk"})),
+            409,
+        );
+
+        for state in ["open", "overdue", "done"] {
+            get(&t.staff, evaluations, &format!("/v1/evaluations?follow_up={state}"), 200);
+        }
+        get(&t.staff, evaluations, "/v1/evaluations?follow_up=late", 400);
+        let one = "/v1/evaluations/{id}";
+        let id = rated["id"].as_str().unwrap();
+        assert_eq!(get(&t.staff, one, &format!("/v1/evaluations/{id}"), 200).body["callback_phone"], "13800138000");
+        get(&t.staff, one, "/v1/evaluations/nope", 404);
+
+        let follow_up = "/v1/evaluations/{id}/follow-up";
+        let path = format!("/v1/evaluations/{id}/follow-up");
+        let body = serde_json::to_value(NewFollowUp {
+            finding: "排队叫号系统故障".into(),
+            action: "已修复并回电致歉".into(),
+        })
+        .unwrap();
+        doc.check(&body, doc.json_schema(&doc.operation("POST", follow_up)["requestBody"]), "NewFollowUp").unwrap();
+        post(&t.staff, follow_up, &path, Some(&json!({"finding": "", "action": "x"})), 400);
+        post(&t.staff, follow_up, &path, Some(&body), 200);
+        post(&t.staff, follow_up, &path, Some(&body), 409);
+        post(&t.staff, follow_up, "/v1/evaluations/nope/follow-up", Some(&body), 404);
+
+        let summary = "/v1/evaluations/summary";
+        let none = get(&t.staff, summary, "/v1/evaluations/summary?from=2020-01-01&to=2020-12-31", 200);
+        assert_eq!(none.body, json!([]));
+        let today = service_api::china_time(
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64,
+        )[..10]
+            .to_owned();
+        // Longer than a year.
+        get(&t.staff, summary, &format!("/v1/evaluations/summary?from=2000-01-01&to={today}"), 400);
+        assert_eq!(
+            get(&t.staff, summary, &format!("/v1/evaluations/summary?from={today}&to={today}"), 200).body[0]["total"],
+            1
+        );
+        get(&t.staff, summary, "/v1/evaluations/summary", 400);
+    });
+}
+
+/// The same walk through the application routes: registering, each move and refusal, the
+/// lists and every way of looking one up, up to the attempt limit.
+#[test]
+fn application_answers_match_the_documented_schemas() {
+    use contract::model::{
+        AdvanceApplication, ApplicationLookup, ApplicationStatus, Bilingual, Collection, NewApplication,
+    };
+    TestServer::on_each_database(|t| {
+        let doc = Doc::load();
+        let get = |client: &Client, template: &str, path: &str, status| doc.get(client, template, path, status);
+        let post = |client: &Client, template: &str, path: &str, body: Option<&Value>, status| {
+            doc.post(client, template, path, body, status)
+        };
+        let request = |method: &str, template: &str, value: Value| {
+            let schema = doc.json_schema(&doc.operation(method, template)["requestBody"]);
+            doc.check(&value, schema, template).unwrap_or_else(|e| panic!("{e}"));
+            value
+        };
+        let receipt = t.prereview.issue_receipt("residence-permit", &[], 30);
+        let applications = "/v1/applications";
+        let new = request(
+            "POST",
+            applications,
+            serde_json::to_value(NewApplication {
+                service_code: "residence-permit".into(),
+                id_number: "11010519491231002X".into(),
+                applicant: "张*明".into(),
+                phone: "13800138000".into(),
+                receipt_number: Some(receipt.number.clone()),
+            })
+            .unwrap(),
+        );
+        let registered = post(&t.staff, applications, applications, Some(&new), 201).body;
+        let mut wrong = new.clone();
+        wrong["id_number"] = json!("11010519491231002Y");
+        post(&t.staff, applications, applications, Some(&wrong), 400);
+        wrong = new.clone();
+        wrong["service_code"] = json!("nope");
+        post(&t.staff, applications, applications, Some(&wrong), 404);
+        get(&t.staff, applications, applications, 200);
+        get(&t.staff, applications, "/v1/applications?status=needs_materials", 200);
+        get(&t.staff, applications, "/v1/applications?status=lost", 400);
+
+        let advance = "/v1/applications/{id}/advance";
+        let path = format!("/v1/applications/{}/advance", registered["id"].as_str().unwrap());
+        let step = |status, missing_materials: Vec<Bilingual>, collection, window_number| {
+            let note = Some(Bilingual::new("备注", "A note"));
+            let value =
+                serde_json::to_value(AdvanceApplication { status, note, missing_materials, collection, window_number });
+            request("POST", advance, value.unwrap())
+        };
+        post(
+            &t.staff,
+            advance,
+            &path,
+            Some(&step(ApplicationStatus::Completed, vec![], Some(Collection::Post), None)),
+            409,
+        );
+        post(&t.staff, advance, &path, Some(&step(ApplicationStatus::UnderReview, vec![], None, None)), 200);
+        post(&t.staff, advance, &path, Some(&step(ApplicationStatus::NeedsMaterials, vec![], None, None)), 400);
+        let photo = vec![Bilingual::new("照片", "Photo")];
+        post(&t.staff, advance, &path, Some(&step(ApplicationStatus::NeedsMaterials, photo, None, Some(99))), 404);
+        let photo = vec![Bilingual::new("照片", "Photo")];
+        post(&t.staff, advance, &path, Some(&step(ApplicationStatus::NeedsMaterials, photo, None, Some(3))), 200);
+        post(&t.staff, advance, "/v1/applications/nope/advance", Some(&json!({"status": "under_review"})), 404);
+
+        let lookup = "/v1/applications/lookup";
+        let by = |lookup: ApplicationLookup| {
+            request("POST", "/v1/applications/lookup", serde_json::to_value(lookup).unwrap())
+        };
+        let by_token = by(ApplicationLookup { receipt_token: Some(receipt.token.clone()), ..Default::default() });
+        let found = post(&t.kiosk, lookup, lookup, Some(&by_token), 200).body;
+        assert_eq!(found[0]["status"], "needs_materials");
+        post(
+            &t.kiosk,
+            lookup,
+            lookup,
+            Some(&by(ApplicationLookup { receipt_number: Some(receipt.number), ..Default::default() })),
+            200,
+        );
+        let mine = ApplicationLookup {
+            id_number: Some("11010519491231002X".into()),
+            phone: Some("13800138000".into()),
+            ..Default::default()
+        };
+        assert_eq!(post(&t.kiosk, lookup, lookup, Some(&by(mine.clone())), 200).body.as_array().unwrap().len(), 3);
+        let only_id = json!({"id_number": "11010519491231002X"});
+        assert!(doc.check(&only_id, doc.json_schema(&doc.operation("POST", lookup)["requestBody"]), "lookup").is_err());
+        post(&t.kiosk, lookup, lookup, Some(&only_id), 400);
+        post(&t.kiosk, lookup, lookup, Some(&json!({"receipt_token": "R1.x.y"})), 400);
+        let wrong_phone = by(ApplicationLookup { phone: Some("13900000000".into()), ..mine.clone() });
+        for _ in 0..5 {
+            assert_eq!(post(&t.kiosk, lookup, lookup, Some(&wrong_phone), 200).body, json!([]));
+        }
+        post(&t.kiosk, lookup, lookup, Some(&by(mine)), 429);
+    });
+}
+
+/// The limits the document gives for ratings and applications are the ones the server holds
+/// to: at the limit taken, beyond it refused.
+#[test]
+fn documented_rating_and_application_limits_are_the_ones_the_server_enforces() {
+    TestServer::on_each_database(|t| {
+        let doc = Doc::load();
+        let schema = |name: &str| doc.0["components"]["schemas"][name].clone();
+        let limit =
+            |value: &Value, key: &str| value[key].as_u64().unwrap_or_else(|| panic!("no {key} in {value}")) as usize;
+
+        let ticket = t.served_ticket("legal-aid", 6);
+        let evaluations = "/v1/evaluations";
+        let reasons: Vec<Value> = schema("LowRatingReason")["enum"].as_array().unwrap().clone();
+        assert_eq!(reasons.len(), limit(&schema("NewEvaluation")["properties"]["reasons"], "maxItems"));
+        let mut twice = reasons.clone();
+        twice.push(reasons[0].clone());
+        let rating = |reasons: &[Value]| json!({"ticket_id": ticket, "level": "dissatisfied", "reasons": reasons, "channel": "kiosk"});
+        doc.post(&t.kiosk, evaluations, evaluations, Some(&rating(&twice)), 400);
+        let id = doc.post(&t.kiosk, evaluations, evaluations, Some(&rating(&reasons)), 201).body["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+
+        let follow_up = "/v1/evaluations/{id}/follow-up";
+        let path = format!("/v1/evaluations/{id}/follow-up");
+        let longest = limit(&schema("NewFollowUp")["properties"]["finding"], "maxLength");
+        assert_eq!(longest, limit(&schema("NewFollowUp")["properties"]["action"], "maxLength"));
+        doc.post(&t.staff, follow_up, &path, Some(&json!({"finding": "查".repeat(longest + 1), "action": "x"})), 400);
+        doc.post(&t.staff, follow_up, &path, Some(&json!({"finding": "x", "action": "查".repeat(longest + 1)})), 400);
+        doc.post(
+            &t.staff,
+            follow_up,
+            &path,
+            Some(&json!({"finding": "查".repeat(longest), "action": "查".repeat(longest)})),
+            200,
+        );
+
+        let applications = "/v1/applications";
+        let new = json!({"service_code": "legal-aid", "id_number": "11010519491231002X", "applicant": "张*明", "phone": "13800138000"});
+        let id =
+            doc.post(&t.staff, applications, applications, Some(&new), 201).body["id"].as_str().unwrap().to_owned();
+        let advance = "/v1/applications/{id}/advance";
+        let path = format!("/v1/applications/{id}/advance");
+        doc.post(&t.staff, advance, &path, Some(&json!({"status": "under_review"})), 200);
+        let text = schema("BilingualText")["properties"]["zh"].clone();
+        let (longest, most) = (
+            limit(&text, "maxLength"),
+            limit(&schema("AdvanceApplication")["properties"]["missing_materials"], "maxItems"),
+        );
+        let material = |chars: usize| json!({"zh": "材".repeat(chars), "en": "m".repeat(chars)});
+        let needs = |materials: Vec<Value>| json!({"status": "needs_materials", "missing_materials": materials});
+        doc.post(&t.staff, advance, &path, Some(&needs(vec![material(longest + 1)])), 400);
+        doc.post(&t.staff, advance, &path, Some(&needs(vec![material(1); most + 1])), 400);
+        let mut note = needs(vec![material(1)]);
+        note["note"] = material(longest + 1);
+        doc.post(&t.staff, advance, &path, Some(&note), 400);
+        let mut full = needs(vec![material(longest); most]);
+        full["note"] = material(longest);
+        doc.post(&t.staff, advance, &path, Some(&full), 200);
+    });
+}

@@ -180,6 +180,67 @@ impl Failure {
                     "We could not confirm you are present. Please turn your head left and right as shown, and try again.",
                 ),
             ),
+            NoRateableVisit { number, waiting: true } => (
+                S::NOT_FOUND,
+                "no_rateable_visit",
+                Bilingual::new(
+                    format!("{number}号还没有办理完毕，办理完毕后即可评价。"),
+                    format!("Ticket {number} has not been served yet; you can rate it once the window has finished."),
+                ),
+            ),
+            NoRateableVisit { number, waiting: false } => (
+                S::NOT_FOUND,
+                "no_rateable_visit",
+                Bilingual::new(
+                    format!("今天没有办理完毕的{number}号。只能评价今天办理的业务，请核对号码。"),
+                    format!("No ticket {number} was served today. Only today's visits can be rated; please check the number."),
+                ),
+            ),
+            NotServed(number) => (
+                S::CONFLICT,
+                "not_served",
+                Bilingual::new(
+                    format!("{number}号还没有办理完毕，办理完毕后即可评价。"),
+                    format!("Ticket {number} has not been served yet; you can rate it once the window has finished."),
+                ),
+            ),
+            AlreadyRated(number) => (
+                S::CONFLICT,
+                "already_rated",
+                Bilingual::new(
+                    format!("{number}号已经评价过了，感谢您的评价！每次办事评价一次。"),
+                    format!("Ticket {number} has been rated already. Thank you! Each visit is rated once."),
+                ),
+            ),
+            FollowUpNotNeeded => (
+                S::CONFLICT,
+                "follow_up_not_needed",
+                say("只有“不满意”和“非常不满意”的评价需要回访处理", "Only dissatisfied and very dissatisfied ratings are followed up"),
+            ),
+            AlreadyFollowedUp(when) => (
+                S::CONFLICT,
+                "already_followed_up",
+                Bilingual::new(
+                    format!("此评价已于 {when} 回访处理"),
+                    format!("This rating was already followed up on {when} (Beijing time)"),
+                ),
+            ),
+            ApplicationCannotMove { status, to } => (
+                S::CONFLICT,
+                "invalid_transition",
+                Bilingual::new(
+                    format!("此办件当前状态为 {status}，不能改为 {to}"),
+                    format!("This application is {status}; it cannot become {to}"),
+                ),
+            ),
+            TooManyLookups => (
+                S::TOO_MANY_REQUESTS,
+                "too_many_attempts",
+                say(
+                    "查询未找到的次数过多，请稍后再试，或到服务窗口请工作人员帮您查询。",
+                    "Too many lookups found nothing. Please try again later, or ask staff at a service window to look it up for you.",
+                ),
+            ),
             Internal => (
                 S::INTERNAL_SERVER_ERROR,
                 "internal",

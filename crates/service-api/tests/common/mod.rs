@@ -105,6 +105,24 @@ impl TestServer {
         });
     }
 
+    /// The one number a query answers, e.g. `SELECT COUNT(*) FROM evaluations`.
+    pub fn count(&self, query: &str) -> i64 {
+        block_on(async { sqlx::query_scalar(query).fetch_one(&any_pool(&self.db_url).await).await.unwrap() })
+    }
+
+    /// A visit to rate: a ticket of `service` issued at the kiosk, called to `window` (which
+    /// serves it, nobody else waiting), served and finished. Answers the ticket's id.
+    pub fn served_ticket(&self, service: &str, window: i64) -> String {
+        let id = self.kiosk.issue(service, "normal")["id"].as_str().unwrap().to_owned();
+        let called = self.staff.post(&format!("/v1/windows/{window}/call-next"), None, None);
+        assert_eq!((called.status, called.body["id"].as_str()), (200, Some(id.as_str())), "{}", called.body);
+        for action in ["start", "finish"] {
+            let moved = self.staff.post(&format!("/v1/tickets/{id}/{action}"), None, None);
+            assert_eq!(moved.status, 200, "{}", moved.body);
+        }
+        id
+    }
+
     /// The key the server signs receipts with, read from its file.
     pub fn receipt_key(&self) -> SigningKey {
         load_receipt_key(&self.receipt_key_file).unwrap()
