@@ -69,8 +69,9 @@ fn a_day_of_every_flow_in_both_languages_leaves_no_id_phone_or_receipt_token_in_
     wait_for_health(&url);
 
     let residents = [
-        ("11010519491231002X".to_owned(), "13800138000".to_owned()),
-        ("440106198202020555".to_owned(), "13912345678".to_owned()),
+        // Not the demo seed's residents, whose applications would be found too.
+        ("320102197503151236".to_owned(), "13655556666".to_owned()),
+        ("440106198202020555".to_owned(), "13512341234".to_owned()),
     ];
     let staff = ApiClient::new(&url, &staff_token);
     for (i, (id_number, phone)) in residents.iter().enumerate() {

@@ -26,8 +26,8 @@ use kiosk_core::{IdlePolicy, Kiosk};
 use service_api::{EmbeddedServer, Role};
 
 const STAFF: &str = "staff-token";
-const ID_NUMBER: &str = "11010519491231002X";
-const PHONE: &str = "13800138000";
+const ID_NUMBER: &str = "320102197503151236";
+const PHONE: &str = "13655556666";
 
 /// The API with a residence permit ticket served at window 3 (its number) and an application
 /// of the resident's waiting at window 3 for a missing material.
@@ -150,5 +150,6 @@ fn a_resident_who_cannot_see_the_screen_rates_a_visit_and_hears_an_applications_
         assert!(said.waited_for.is_none() && !said.cut_short, "{whole} was heard to its end\n{table}");
     }
     let low = api.get(STAFF, "/v1/evaluations?follow_up=open");
-    assert_eq!(low[0]["ticket_number"], number.as_str(), "the rating reached the API");
+    let reached = low.as_array().unwrap().iter().any(|rating| rating["ticket_number"] == number.as_str());
+    assert!(reached, "the rating reached the API: {low}");
 }

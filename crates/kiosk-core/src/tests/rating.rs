@@ -105,7 +105,7 @@ fn a_low_rating_asks_what_went_wrong_then_offers_a_call_back_number() {
     let states: Vec<(String, String)> =
         kiosk.view().items.iter().map(|i| (i.label.shown.clone(), i.detail.shown.clone())).collect();
     assert_eq!(states[0], ("态度不好".into(), "未选".into()), "a second tap undoes");
-    assert_eq!(states[1], ("等待太久".into(), "已选".into()), "chosen, in words");
+    assert_eq!(states[1], ("等待太久".into(), "✓ 已选".into()), "chosen, in words and a tick");
     activate(&mut kiosk, action::NEXT);
 
     let view = kiosk.view();
