@@ -33,7 +33,8 @@ fn serve_a_ticket(api: &TestApi) -> String {
     let kiosk = ApiClient::new(&api.server.base_url, "secret");
     let staff = ApiClient::new(&api.server.base_url, STAFF);
     let key = uuid::Uuid::new_v4().to_string();
-    let request = NewTicket { service_code: "residence-permit".into(), priority: Priority::Normal, contact_phone: None };
+    let request =
+        NewTicket { service_code: "residence-permit".into(), priority: Priority::Normal, contact_phone: None };
     let ticket = kiosk.issue_ticket(&request, &key).unwrap();
     for turn in 0.. {
         let called = staff.call_next(3, &format!("{key}-call-{turn}")).unwrap();

@@ -196,15 +196,15 @@ pub struct Visit<'a> {
 impl Visit<'_> {
     /// Presses a key of the keypad and waits at `pace`; returns the index of what it said.
     pub fn press(&self, key: impl Into<SharedString>, pace: Pace) -> usize {
-        let text: SharedString = key.into();
-        let name = key_name(&text);
-        let index = self.log.borrow().said.len();
-        self.log.borrow_mut().key = Some(name.clone());
-        self.window.window().dispatch_event(WindowEvent::KeyPressed { text: text.clone() });
-        self.window.window().dispatch_event(WindowEvent::KeyReleased { text });
-        self.log.borrow_mut().key = None;
+        let index = self.press_silently(key);
         let said = self.log.borrow().said.len() - index;
-        assert_eq!(said, 1, "{name} on {:?} said {said} things", self.window.global::<KioskView>().get_page_title());
+        assert_eq!(
+            said,
+            1,
+            "a key on {:?} at {:?} said {said} things",
+            self.window.global::<KioskView>().get_page_title(),
+            self.window.global::<VoiceFocus>().get_focus_id()
+        );
         match pace {
             Pace::Listen => self.listen(),
             Pace::Hear(seconds) => {
@@ -212,6 +212,19 @@ impl Visit<'_> {
                 self.hear(index, seconds)
             }
         }
+        index
+    }
+
+    /// Presses a key that says nothing (完成: the visit ends, voice navigation with it); the
+    /// index the next utterance will have.
+    pub fn press_silently(&self, key: impl Into<SharedString>) -> usize {
+        let text: SharedString = key.into();
+        let name = key_name(&text);
+        let index = self.log.borrow().said.len();
+        self.log.borrow_mut().key = Some(name.clone());
+        self.window.window().dispatch_event(WindowEvent::KeyPressed { text: text.clone() });
+        self.window.window().dispatch_event(WindowEvent::KeyReleased { text });
+        self.log.borrow_mut().key = None;
         index
     }
 
