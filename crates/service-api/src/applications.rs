@@ -11,11 +11,11 @@ use sha2::{Digest, Sha256};
 use sqlx::AnyConnection;
 
 use crate::access::Caller;
-use crate::error::Failure;
-use crate::prereview::checked_applicant_name;
+use crate::error::{checked_text, Failure};
 use crate::queue::is_mobile_number;
 use crate::store::{now_ms, random_hex, Db};
 use contract::id_number;
+use contract::limits::MAX_APPLICANT_CHARS;
 use contract::model::{
     AdvanceApplication, Application, ApplicationLookup, ApplicationStatus, ApplicationStep, Bilingual, Collection,
     NewApplication,
@@ -93,17 +93,10 @@ fn may_move(from: ApplicationStatus, to: ApplicationStatus) -> bool {
     )
 }
 
-/// A note or material name, trimmed: 1 to [`MAX_TEXT_CHARS`] characters in each language.
-fn checked_text(field: &str, text: &Bilingual) -> Result<Bilingual, Failure> {
-    let (zh, en) = (text.zh.trim(), text.en.trim());
-    for (language, text) in [("zh", zh), ("en", en)] {
-        let chars = text.chars().count();
-        if chars == 0 || chars > MAX_TEXT_CHARS {
-            return Err(Failure::InvalidRequest(format!(
-                "{field} ({language}) must be 1 to {MAX_TEXT_CHARS} characters, not {chars}"
-            )));
-        }
-    }
+/// A note or material name: 1 to [`MAX_TEXT_CHARS`] characters in each language, trimmed.
+fn checked_bilingual(field: &str, text: &Bilingual) -> Result<Bilingual, Failure> {
+    let zh = checked_text(&format!("{field} (zh)"), &text.zh, MAX_TEXT_CHARS)?;
+    let en = checked_text(&format!("{field} (en)"), &text.en, MAX_TEXT_CHARS)?;
     Ok(Bilingual::new(zh, en))
 }
 
@@ -113,8 +106,11 @@ fn checked_text(field: &str, text: &Bilingual) -> Result<Bilingual, Failure> {
 /// (required). Answers the materials, trimmed.
 fn checked_materials(advance: &AdvanceApplication) -> Result<Vec<Bilingual>, Failure> {
     let refuse = |why: &str| Err(Failure::InvalidRequest(why.into()));
-    let missing: Vec<Bilingual> =
-        advance.missing_materials.iter().map(|m| checked_text("a missing material", m)).collect::<Result<_, _>>()?;
+    let missing: Vec<Bilingual> = advance
+        .missing_materials
+        .iter()
+        .map(|m| checked_bilingual("a missing material", m))
+        .collect::<Result<_, _>>()?;
     if advance.status == NeedsMaterials {
         if missing.is_empty() || missing.len() > MAX_MISSING_MATERIALS {
             return refuse(&format!("needs_materials takes 1 to {MAX_MISSING_MATERIALS} missing_materials"));
@@ -270,7 +266,7 @@ impl Db {
     ) -> Result<Application, Failure> {
         let service = self.service(&new.service_code).await?;
         id_number::validate(&new.id_number).map_err(Failure::InvalidIdNumber)?;
-        let applicant = checked_applicant_name(&new.applicant)?;
+        let applicant = checked_text("applicant", &new.applicant, MAX_APPLICANT_CHARS)?;
         if !is_mobile_number(&new.phone) {
             return Err(Failure::InvalidRequest("phone must be an 11-digit mobile number starting with 1".into()));
         }
@@ -408,7 +404,7 @@ impl Db {
             return Err(Failure::ApplicationCannotMove { status, to: advance.status });
         }
         let missing = checked_materials(advance)?;
-        let note = advance.note.as_ref().map(|note| checked_text("note", note)).transpose()?;
+        let note = advance.note.as_ref().map(|note| checked_bilingual("note", note)).transpose()?;
         if let Some(window) = advance.window_number {
             self.window(window).await?;
         }

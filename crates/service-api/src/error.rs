@@ -146,6 +146,20 @@ impl Failure {
     }
 }
 
+/// A text field held to its documented limit: at most `max_chars` characters as sent (as JSON
+/// Schema's `maxLength` counts them), and not only spaces. Answers it trimmed.
+pub(crate) fn checked_text<'a>(field: &str, text: &'a str, max_chars: usize) -> Result<&'a str, Failure> {
+    let chars = text.chars().count();
+    if chars > max_chars {
+        return Err(Failure::InvalidRequest(format!("{field} must be 1 to {max_chars} characters, not {chars}")));
+    }
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err(Failure::InvalidRequest(format!("{field} must be 1 to {max_chars} characters, not only spaces")));
+    }
+    Ok(trimmed)
+}
+
 impl From<sqlx::Error> for Failure {
     fn from(e: sqlx::Error) -> Self {
         Failure::internal(e)

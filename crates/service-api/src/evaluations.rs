@@ -7,7 +7,7 @@ use sqlx::AnyConnection;
 
 use crate::access::{Caller, Role};
 use crate::calendar::{after_working_days, china_date, china_day, china_time, parse_date};
-use crate::error::Failure;
+use crate::error::{checked_text, Failure};
 use crate::queue::is_mobile_number;
 use crate::store::{now_ms, random_hex, Db};
 use contract::id_number;
@@ -119,18 +119,6 @@ fn check_callback_phone(level: Satisfaction, phone: Option<&str>) -> Result<(), 
         }
         _ => Ok(()),
     }
-}
-
-/// A follow-up's text, trimmed: 1 to [`MAX_FOLLOW_UP_CHARS`] characters.
-fn checked_text<'a>(field: &str, text: &'a str) -> Result<&'a str, Failure> {
-    let text = text.trim();
-    let chars = text.chars().count();
-    if chars == 0 || chars > MAX_FOLLOW_UP_CHARS {
-        return Err(Failure::InvalidRequest(format!(
-            "{field} must be 1 to {MAX_FOLLOW_UP_CHARS} characters, not {chars}"
-        )));
-    }
-    Ok(text)
 }
 
 fn count_of(counts: &mut LevelCounts, level: Satisfaction) -> &mut i64 {
@@ -329,8 +317,8 @@ impl Db {
         follow_up: &NewFollowUp,
         caller: &Caller,
     ) -> Result<Evaluation, Failure> {
-        let finding = checked_text("finding", &follow_up.finding)?;
-        let action = checked_text("action", &follow_up.action)?;
+        let finding = checked_text("finding", &follow_up.finding, MAX_FOLLOW_UP_CHARS)?;
+        let action = checked_text("action", &follow_up.action, MAX_FOLLOW_UP_CHARS)?;
         if self.evaluation_row(id).await?.follow_up_due.is_none() {
             return Err(Failure::FollowUpNotNeeded);
         }

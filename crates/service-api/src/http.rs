@@ -23,7 +23,7 @@ use sha2::{Digest, Sha256};
 
 use crate::access::{Access, Caller};
 use crate::calls::{CallAction, CallSettings};
-use crate::error::Failure;
+use crate::error::{checked_text, Failure};
 use crate::evaluations::FollowUpState;
 use crate::face_auth::{Review, MAX_REJECT_REASON_CHARS};
 use crate::queue::Transition;
@@ -636,14 +636,8 @@ async fn reject_face_auth(
     ApiPath(id): ApiPath<String>,
     ApiJson(reject): ApiJson<RejectFaceAuth>,
 ) -> ApiResult<FaceAuth> {
-    let reason = reject.reason.trim();
-    if reason.is_empty() {
-        return Err(Failure::InvalidRequest("reason must say why, for the resident".into()));
-    }
     // It is shown and spoken to the resident, and kept.
-    if reason.chars().count() > MAX_REJECT_REASON_CHARS {
-        return Err(Failure::InvalidRequest(format!("reason must be at most {MAX_REJECT_REASON_CHARS} characters")));
-    }
+    let reason = checked_text("reason", &reject.reason, MAX_REJECT_REASON_CHARS)?;
     Ok(Json(db.review_face_auth(&id, Review::Reject, Some(reason), &caller).await?))
 }
 

@@ -1,12 +1,14 @@
 //! `service-api`: run the reference server, manage tokens, issue receipts, and work a window,
-//! staff calls or interpreter calls from a terminal.
+//! staff calls, interpreter calls, ratings or applications from a terminal.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use contract::model::{
-    FaceAuth, Interpreter, InterpreterCall, InterpreterCallStatus, NewReceipt, StaffCall, Ticket, Window,
+    AdvanceApplication, Application, ApplicationStatus, Bilingual, Collection, Evaluation, EvaluationSummary, FaceAuth,
+    Interpreter, InterpreterCall, InterpreterCallStatus, NewApplication, NewFollowUp, NewReceipt, StaffCall, Ticket,
+    Window,
 };
 use contract::{ApiClient, ApiFailure};
 use ed25519_dalek::SigningKey;
@@ -74,6 +76,20 @@ enum Command {
         #[command(subcommand)]
         action: InterpreterAction,
     },
+    /// Ratings of served visits (好差评) over HTTP, as staff: follow low ones up, read the figures.
+    Evaluation {
+        #[command(flatten)]
+        remote: Remote,
+        #[command(subcommand)]
+        action: EvaluationAction,
+    },
+    /// Applications (办件) over HTTP, as staff: register them and move them on.
+    Application {
+        #[command(flatten)]
+        remote: Remote,
+        #[command(subcommand)]
+        action: ApplicationAction,
+    },
 }
 
 /// The server to act on, and as whom.
@@ -82,7 +98,7 @@ struct Remote {
     /// Base URL of the API, e.g. http://127.0.0.1:8080
     #[arg(long, env = "SERVICE_API_URL")]
     api: String,
-    /// A staff token for `staff`, an interpreter token for `interpreter`.
+    /// An interpreter token for `interpreter`, a staff token for the others.
     #[arg(long, env = "SERVICE_API_TOKEN", hide_env_values = true)]
     token: String,
 }
@@ -221,6 +237,77 @@ enum InterpreterAction {
     End { call_id: String },
 }
 
+#[derive(Subcommand)]
+enum EvaluationAction {
+    /// List the low ratings not followed up yet, oldest first, with their call-back numbers.
+    List,
+    /// Record what was found and done about a low rating (once).
+    FollowUp {
+        evaluation_id: String,
+        #[arg(long)]
+        finding: String,
+        #[arg(long)]
+        action: String,
+    },
+    /// Ratings per day, window and service, FROM to TO inclusive (at most 366 days).
+    Summary {
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        from: String,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        to: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum ApplicationAction {
+    /// Register an application: accepted, with a new 12-digit number.
+    Register {
+        /// Service code, e.g. residence-permit.
+        #[arg(long)]
+        service: String,
+        /// The applicant's ID number; with the phone number, it finds the application at a kiosk.
+        #[arg(long)]
+        id_number: String,
+        /// Masked applicant name, e.g. 张*明.
+        #[arg(long)]
+        applicant: String,
+        #[arg(long)]
+        phone: String,
+        /// The pre-review receipt it came from.
+        #[arg(long)]
+        receipt_number: Option<String>,
+    },
+    /// List the applications, oldest first.
+    List,
+    /// Move an application on: under_review, needs_materials (with --material) or completed
+    /// (with --collection).
+    Advance {
+        application_id: String,
+        /// under_review, needs_materials or completed.
+        #[arg(long)]
+        status: ApplicationStatus,
+        /// A material still to bring, for needs_materials; repeat for each.
+        #[arg(long = "material", value_name = "ZH|EN", value_parser = bilingual)]
+        materials: Vec<Bilingual>,
+        /// How the result is collected, for completed: window, post or online.
+        #[arg(long)]
+        collection: Option<Collection>,
+        /// The window to bring the materials to, or to collect the result at.
+        #[arg(long)]
+        window: Option<i64>,
+        /// A note for the history.
+        #[arg(long, value_name = "ZH|EN", value_parser = bilingual)]
+        note: Option<Bilingual>,
+    },
+}
+
+/// `中文|English`, as a bilingual text.
+fn bilingual(text: &str) -> Result<Bilingual, String> {
+    let (zh, en) =
+        text.split_once('|').ok_or_else(|| format!("{text:?} is not ZH|EN, e.g. 近期照片|A recent photo"))?;
+    Ok(Bilingual::new(zh, en))
+}
+
 fn main() -> ExitCode {
     let result = match Cli::parse().command {
         Command::Serve { db, listen, key, video_base_url, interpreter_hours, photo_retention_days } => {
@@ -233,6 +320,8 @@ fn main() -> ExitCode {
         Command::Receipt { command } => receipt(command),
         Command::Staff { remote, action } => staff(&remote, action),
         Command::Interpreter { remote, action } => interpreter(&remote, action),
+        Command::Evaluation { remote, action } => evaluation(&remote, action),
+        Command::Application { remote, action } => application(&remote, action),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -367,6 +456,40 @@ fn interpreter(remote: &Remote, action: InterpreterAction) -> CliResult {
     Ok(())
 }
 
+fn evaluation(remote: &Remote, action: EvaluationAction) -> CliResult {
+    let client = remote.client();
+    let key = &generate_token();
+    match action {
+        EvaluationAction::List => client.open_low_ratings().map_err(explained)?.iter().for_each(print_evaluation),
+        EvaluationAction::FollowUp { evaluation_id, finding, action } => {
+            let follow_up = NewFollowUp { finding, action };
+            print_evaluation(&client.follow_up(&evaluation_id, &follow_up, key).map_err(explained)?)
+        }
+        EvaluationAction::Summary { from, to } => {
+            client.evaluation_summary(&from, &to).map_err(explained)?.iter().for_each(print_summary)
+        }
+    }
+    Ok(())
+}
+
+fn application(remote: &Remote, action: ApplicationAction) -> CliResult {
+    let client = remote.client();
+    let key = &generate_token();
+    match action {
+        ApplicationAction::Register { service, id_number, applicant, phone, receipt_number } => {
+            let new = NewApplication { service_code: service, id_number, applicant, phone, receipt_number };
+            print_application(&client.register_application(&new, key).map_err(explained)?)
+        }
+        ApplicationAction::List => client.applications().map_err(explained)?.iter().for_each(print_application),
+        ApplicationAction::Advance { application_id, status, materials, collection, window, note } => {
+            let advance =
+                AdvanceApplication { status, note, missing_materials: materials, collection, window_number: window };
+            print_application(&client.advance_application(&application_id, &advance, key).map_err(explained)?)
+        }
+    }
+    Ok(())
+}
+
 /// Often enough that the API never takes the interpreter for gone (after 3 minutes).
 const STAY_READ_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
 
@@ -431,6 +554,61 @@ fn print_face_auth(f: &FaceAuth) {
         line += &format!("  reason: {reason}");
     }
     println!("{line}");
+}
+
+fn print_evaluation(e: &Evaluation) {
+    let mut line = format!(
+        "{}  {}  window {}  {}  {}  {} (Beijing)",
+        e.id,
+        e.ticket_number,
+        e.window_number,
+        e.service_code,
+        e.level,
+        china_time(e.created_at.div_euclid(1000))
+    );
+    if !e.reasons.is_empty() {
+        let reasons: Vec<&str> = e.reasons.iter().map(|r| r.as_str()).collect();
+        line += &format!("  reasons: {}", reasons.join(", "));
+    }
+    if let Some(phone) = e.callback_phone.as_ref().or(e.callback_phone_masked.as_ref()) {
+        line += &format!("  call back {phone}");
+    }
+    match (&e.follow_up, e.follow_up_due) {
+        (Some(f), _) => line += &format!("  followed up by {}: {} / {}", f.by, f.finding, f.action),
+        (None, Some(due)) => line += &format!("  follow up by {}", china_time(due.div_euclid(1000))),
+        (None, None) => {}
+    }
+    println!("{line}");
+}
+
+fn print_summary(s: &EvaluationSummary) {
+    let c = &s.counts;
+    println!(
+        "{}  window {}  {}  total {}  satisfied {:.1}%  low {:.1}%  follow-ups overdue {}  \
+         (very satisfied {}, satisfied {}, basically satisfied {}, dissatisfied {}, very dissatisfied {})",
+        s.day,
+        s.window_number,
+        s.service_code,
+        s.total,
+        s.satisfaction_rate * 100.0,
+        s.low_rate * 100.0,
+        s.follow_ups_overdue,
+        c.very_satisfied,
+        c.satisfied,
+        c.basically_satisfied,
+        c.dissatisfied,
+        c.very_dissatisfied
+    );
+}
+
+fn print_application(a: &Application) {
+    println!(
+        "{}  {} / {}  {}  {}  next: {} / {}  id {}",
+        a.number, a.service_name.zh, a.service_name.en, a.applicant, a.status, a.next_step.zh, a.next_step.en, a.id
+    );
+    for material in &a.missing_materials {
+        println!("    missing: {} / {}", material.zh, material.en);
+    }
 }
 
 fn print_interpreter(i: &Interpreter) {

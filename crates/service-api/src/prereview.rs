@@ -5,7 +5,7 @@ use ed25519_dalek::{SigningKey, VerifyingKey};
 use rand::RngCore as _;
 
 use crate::calendar::china_time;
-use crate::error::Failure;
+use crate::error::{checked_text, Failure};
 use crate::store::{now_secs, Db};
 use contract::limits::MAX_APPLICANT_CHARS;
 use contract::model::{IssuedReceipt, NewReceipt, Priority, RedeemReceipt, RedeemedReceipt, Service};
@@ -27,21 +27,9 @@ struct ReceiptRow {
     expires_at: i64,
 }
 
-/// A masked applicant name (`张*明`), trimmed: 1 to [`MAX_APPLICANT_CHARS`] characters.
-pub(crate) fn checked_applicant_name(applicant: &str) -> Result<&str, Failure> {
-    let applicant = applicant.trim();
-    let applicant_chars = applicant.chars().count();
-    if applicant_chars == 0 || applicant_chars > MAX_APPLICANT_CHARS {
-        return Err(Failure::InvalidRequest(format!(
-            "applicant must be 1 to {MAX_APPLICANT_CHARS} characters, not {applicant_chars}"
-        )));
-    }
-    Ok(applicant)
-}
-
 /// Checks a request for a receipt of `service`; answers the applicant's name, trimmed.
 fn checked_applicant<'a>(new: &'a NewReceipt, service: &Service) -> Result<&'a str, Failure> {
-    let applicant = checked_applicant_name(&new.applicant)?;
+    let applicant = checked_text("applicant", &new.applicant, MAX_APPLICANT_CHARS)?;
     for (i, &index) in new.missing_materials.iter().enumerate() {
         if usize::from(index) >= service.materials.len() {
             return Err(Failure::InvalidRequest(format!(

@@ -1,5 +1,5 @@
-//! The `service-api` command: serve, token add, staff and interpreter actions over HTTP, and
-//! receipts.
+//! The `service-api` command: serve, token add, staff, interpreter, rating and application
+//! actions over HTTP, and receipts.
 
 mod common;
 
@@ -298,4 +298,95 @@ fn staff_review_face_authentications_from_the_terminal() {
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("invalid_transition"));
     assert_eq!(stdout(&staff(&["face-reviews"])), "");
+}
+
+#[test]
+fn staff_follow_up_ratings_and_read_the_summary_from_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("center.db");
+    let db = db.to_str().unwrap();
+    let staff_token = token_add(db, "staff", "desk-2");
+    let kiosk = token_add(db, "kiosk", "k1");
+    let (_server, api) = serve(db, &[]);
+    let kiosk = Client::new(&api, Some(&kiosk));
+    let staff = |args: &[&str]| service_api(&[&["staff", "--api", &api, "--token", &staff_token], args].concat());
+    let evaluation =
+        |args: &[&str]| service_api(&[&["evaluation", "--api", &api, "--token", &staff_token], args].concat());
+
+    let number = kiosk.issue("legal-aid", "normal")["number"].as_str().unwrap().to_owned();
+    let called = stdout(&staff(&["call", "6"]));
+    let ticket = called.trim().rsplit(' ').next().unwrap();
+    stdout(&staff(&["start", ticket]));
+    stdout(&staff(&["finish", ticket]));
+    let rating = json!({"ticket_id": ticket, "level": "dissatisfied", "reasons": ["long_wait"],
+                        "callback_phone": "13800138000", "channel": "kiosk"});
+    let rated = kiosk.post("/v1/evaluations", Some(&rating), None);
+    assert_eq!(rated.status, 201, "{}", rated.body);
+    let id = rated.body["id"].as_str().unwrap();
+
+    let open = stdout(&evaluation(&["list"]));
+    let line = open.lines().find(|line| line.starts_with(id)).unwrap_or_else(|| panic!("{open}"));
+    assert!(line.contains(&format!("{number}  window 6  legal-aid  dissatisfied")), "{line}");
+    assert!(line.contains("reasons: long_wait  call back 13800138000  follow up by"), "{line}");
+
+    let done =
+        stdout(&evaluation(&["follow-up", id, "--finding", "高峰期只开一个窗口", "--action", "已增开窗口并回电"]));
+    assert!(done.contains("followed up by desk-2: 高峰期只开一个窗口 / 已增开窗口并回电"), "{done}");
+    assert!(!stdout(&evaluation(&["list"])).contains(id));
+    let again = evaluation(&["follow-up", id, "--finding", "x", "--action", "y"]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already_followed_up"));
+
+    let today = service_api::china_time(
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64,
+    )[..10]
+        .to_owned();
+    let summary = stdout(&evaluation(&["summary", "--from", &today, "--to", &today]));
+    assert_eq!(
+        summary.trim(),
+        format!(
+            "{today}  window 6  legal-aid  total 1  satisfied 0.0%  low 100.0%  follow-ups overdue 0  \
+             (very satisfied 0, satisfied 0, basically satisfied 0, dissatisfied 1, very dissatisfied 0)"
+        )
+    );
+    let refused = evaluation(&["summary", "--from", &today, "--to", "2000-01-01"]);
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("invalid_request"));
+}
+
+#[test]
+fn staff_register_and_move_applications_from_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("center.db");
+    let db = db.to_str().unwrap();
+    let staff_token = token_add(db, "staff", "desk-3");
+    let (_server, api) = serve(db, &[]);
+    let application =
+        |args: &[&str]| service_api(&[&["application", "--api", &api, "--token", &staff_token], args].concat());
+
+    let register = |id_number: &str| {
+        let args =
+            ["--service", "residence-permit", "--id-number", id_number, "--applicant", "何*", "--phone", "13600001111"];
+        application(&[&["register"], &args[..]].concat())
+    };
+    let refused = register("440304198506151230");
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("invalid_id_number"));
+    let registered = stdout(&register("440304198506151237"));
+    assert!(registered.contains("  居住证办理 / Residence permit  何*  accepted  next: "), "{registered}");
+    assert!(!registered.contains("440304198506151237") && !registered.contains("13600001111"), "{registered}");
+    let number = registered.split(' ').next().unwrap();
+    let id = registered.trim().rsplit(' ').next().unwrap();
+    assert!(stdout(&application(&["list"])).lines().any(|line| line.starts_with(number)));
+
+    stdout(&application(&["advance", id, "--status", "under_review", "--note", "开始审查|Review started"]));
+    let needs = ["--status", "needs_materials", "--material", "近期一寸照片|A recent photo", "--window", "3"];
+    let needs = stdout(&application(&[&["advance", id], &needs[..]].concat()));
+    assert!(
+        needs.contains("needs_materials  next: 请带齐以下材料到3号窗口补正。 / Bring these materials to window 3."),
+        "{needs}"
+    );
+    assert!(needs.contains("\n    missing: 近期一寸照片 / A recent photo"), "{needs}");
+    let out_of_order = application(&["advance", id, "--status", "completed", "--collection", "post"]);
+    assert!(String::from_utf8_lossy(&out_of_order.stderr).contains("invalid_transition"));
+    let unsplit = application(&["advance", id, "--status", "under_review", "--note", "no bar"]);
+    assert!(String::from_utf8_lossy(&unsplit.stderr).contains("ZH|EN"));
 }
