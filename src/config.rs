@@ -5,6 +5,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use clap::Parser;
+use contract::CaCertificates;
 use ed25519_dalek::VerifyingKey;
 
 use kiosk_core::layout::{CameraPlace, JackPlace, KeypadPlace};
@@ -23,6 +24,10 @@ pub struct Flags {
     /// URL of the center's service API; without it the kiosk runs the reference server itself
     #[arg(long, value_name = "URL")]
     pub api_url: Option<String>,
+    /// PEM file of the CA certificates an https:// API's certificate must chain to (the
+    /// center's own CA) [default: the public web's CAs]
+    #[arg(long, value_name = "FILE")]
+    pub api_ca_certificate: Option<PathBuf>,
     /// This kiosk's id, as the service API knows it
     #[arg(long, value_name = "ID")]
     pub kiosk_id: Option<String>,
@@ -74,6 +79,8 @@ pub struct Flags {
 pub struct Config {
     /// `None`: start the embedded reference server.
     pub api_url: Option<String>,
+    /// The only CAs an https:// `api_url` is trusted on; `None`: the public web's.
+    pub api_ca_certificates: Option<CaCertificates>,
     pub kiosk_id: String,
     pub token: Option<String>,
     pub language: Language,
@@ -155,6 +162,7 @@ impl Config {
             .unwrap_or_else(|| PathBuf::from("kiosk-data"));
         Config {
             api_url: None,
+            api_ca_certificates: None,
             kiosk_id: "kiosk-1".into(),
             token: None,
             language: Language::Zh,
@@ -198,6 +206,10 @@ impl Config {
             };
             match key.as_str() {
                 "api_url" => self.api_url = Some(parse_url(&as_str()?).map_err(|r| error(key, r))?),
+                "api_ca_certificate" => {
+                    let file = PathBuf::from(as_str()?);
+                    self.api_ca_certificates = Some(CaCertificates::read(&file).map_err(|r| error(key, r))?);
+                }
                 "kiosk_id" => self.kiosk_id = parse_kiosk_id(&as_str()?).map_err(|r| error(key, r))?,
                 "token" => self.token = Some(as_str()?),
                 "language" => self.language = parse_language(&as_str()?).map_err(|r| error(key, r))?,
@@ -279,7 +291,7 @@ impl Config {
                 _ => {
                     return Err(error(
                         key,
-                        "unknown key (known: api_url, kiosk_id, token, language, fullscreen, data_dir, idle_timeout_secs, voices_dir, private_audio, sound_card, volume, keypad_file, panel_inches, panel_pixels, camera_file, camera_device, camera_place, keypad_place, jack_place, receipt_public_key, kiosk_name, video_command, evaluator_window)"
+                        "unknown key (known: api_url, api_ca_certificate, kiosk_id, token, language, fullscreen, data_dir, idle_timeout_secs, voices_dir, private_audio, sound_card, volume, keypad_file, panel_inches, panel_pixels, camera_file, camera_device, camera_place, keypad_place, jack_place, receipt_public_key, kiosk_name, video_command, evaluator_window)"
                             .into(),
                     ))
                 }
@@ -292,6 +304,9 @@ impl Config {
         let error = |key: &str, reason: String| ConfigError { origin: "command line".into(), key: key.into(), reason };
         if let Some(url) = &flags.api_url {
             self.api_url = Some(parse_url(url).map_err(|r| error("--api-url", r))?);
+        }
+        if let Some(file) = &flags.api_ca_certificate {
+            self.api_ca_certificates = Some(CaCertificates::read(file).map_err(|r| error("--api-ca-certificate", r))?);
         }
         if let Some(id) = &flags.kiosk_id {
             self.kiosk_id = parse_kiosk_id(id).map_err(|r| error("--kiosk-id", r))?;
@@ -335,6 +350,11 @@ impl Config {
         }
         if self.api_url.is_some() && self.token.is_none() {
             return Err(error("token", "a remote service API (api_url) needs this kiosk's token".into()));
+        }
+        // Certificates that would be used nowhere: the API would be reached without TLS.
+        let https = self.api_url.as_ref().is_some_and(|url| url.starts_with("https://"));
+        if self.api_ca_certificates.is_some() && !https {
+            return Err(error("api_ca_certificate", "only for an https:// api_url".into()));
         }
         Ok(())
     }
@@ -424,11 +444,36 @@ mod tests {
         Config::load(&Flags { config: Some(path), ..Flags::default() })
     }
 
+    /// A center's CA certificate (self-signed, EC P-256).
+    const CENTER_CA_PEM: &str = "-----BEGIN CERTIFICATE-----
+MIIBlTCCATugAwIBAgIUN8g1VaWONNKshRnsRqht8TRE5VMwCgYIKoZIzj0EAwIw
+HzEdMBsGA1UEAwwUa2lvc2sgY29uZmlnIHRlc3QgQ0EwIBcNMjYxMjA1MTcwOTQ4
+WhgPMjEyNjExMTExNzA5NDhaMB8xHTAbBgNVBAMMFGtpb3NrIGNvbmZpZyB0ZXN0
+IENBMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEqXgOO3+Aer7Dt/HvKYxI9OyX
+/+szsheGD2clT186zi3MlgjpWh+ex3sWANPgeiqKNMEW3vF2KlY+cwPmhvZ4AaNT
+MFEwHQYDVR0OBBYEFIRcpUFcm/SPTjObABX7J3fUSnmxMB8GA1UdIwQYMBaAFIRc
+pUFcm/SPTjObABX7J3fUSnmxMA8GA1UdEwEB/wQFMAMBAf8wCgYIKoZIzj0EAwID
+SAAwRQIgFo2IUaBKz8nD2252tQ5rv4oEE35vhDzmuMmM7yBSj6cCIQDWxX8Xlt1w
+k/ZpZGg1X4fND2PUG5RaZK/Uw5RsKsD2SQ==
+-----END CERTIFICATE-----
+";
+
+    /// Writes `contents` as `name` in `dir`.
+    fn file_in(dir: &tempfile::TempDir, name: &str, contents: &str) -> PathBuf {
+        let path = dir.path().join(name);
+        std::fs::write(&path, contents).unwrap();
+        path
+    }
+
     #[test]
     fn a_file_sets_every_key() {
         let keypad = concat!(env!("CARGO_MANIFEST_DIR"), "/keypads/numeric-17.toml");
+        let dir = tempfile::tempdir().unwrap();
+        let ca = file_in(&dir, "center-ca.pem", CENTER_CA_PEM);
+        let ca = ca.display();
         let config = load_file(&format!(
-            "api_url = \"http://10.0.0.5:8080/\"\nkiosk_id = \"hall-2\"\ntoken = \"t0k\"\nlanguage = \"en\"\n\
+            "api_url = \"https://10.0.0.5:8080/\"\napi_ca_certificate = \"{ca}\"\n\
+             kiosk_id = \"hall-2\"\ntoken = \"t0k\"\nlanguage = \"en\"\n\
              fullscreen = false\ndata_dir = \"/var/lib/kiosk\"\nidle_timeout_secs = 90\n\
              voices_dir = \"/opt/kiosk/voices\"\nprivate_audio = true\nsound_card = 1\nvolume = 4\npanel_inches = 23.8\npanel_pixels = [1920, 1200]\ncamera_file = \"/\"\ncamera_device = 2\ncamera_place = \"below-centre\"\nkeypad_place = \"right-of-screen\"\njack_place = \"below-keypad\"\n\
              receipt_public_key = \"d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a\"\n\
@@ -436,7 +481,8 @@ mod tests {
              keypad_file = \"{keypad}\"\n",
         ))
         .unwrap();
-        assert_eq!(config.api_url.as_deref(), Some("http://10.0.0.5:8080"));
+        assert_eq!(config.api_url.as_deref(), Some("https://10.0.0.5:8080"));
+        assert_eq!(config.api_ca_certificates, Some(CaCertificates::from_pem(CENTER_CA_PEM.as_bytes()).unwrap()));
         assert_eq!(config.kiosk_id, "hall-2");
         assert_eq!(config.language, Language::En);
         assert!(!config.fullscreen);
@@ -485,6 +531,36 @@ mod tests {
         let error = load_file("receipt_public_key = \"abc\"\n").unwrap_err();
         assert_eq!(error.key, "receipt_public_key");
         assert!(error.reason.contains("64 hex digits"), "{error}");
+    }
+
+    #[test]
+    fn a_ca_certificate_file_that_is_missing_or_not_pem_is_named_and_only_https_takes_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let not_pem = file_in(&dir, "center-ca.crt", "MIIBlTCCATugAwIBAgIUN8g1VaWONNKsh");
+        let https = "api_url = \"https://10.0.0.5\"\ntoken = \"t\"\n";
+        for (file, why) in
+            [(Path::new("/no/such/center-ca.pem"), "cannot read"), (not_pem.as_path(), "no PEM certificate")]
+        {
+            let error = load_file(&format!("{https}api_ca_certificate = \"{}\"\n", file.display())).unwrap_err();
+            assert_eq!(error.key, "api_ca_certificate");
+            assert!(error.reason.contains(&file.display().to_string()) && error.reason.contains(why), "{error}");
+        }
+
+        let ca = file_in(&dir, "center-ca.pem", CENTER_CA_PEM);
+        let http = "api_url = \"http://10.0.0.5\"\ntoken = \"t\"\n";
+        let error = load_file(&format!("{http}api_ca_certificate = \"{}\"\n", ca.display())).unwrap_err();
+        assert_eq!((error.key.as_str(), error.reason.as_str()), ("api_ca_certificate", "only for an https:// api_url"));
+
+        let flags = Flags {
+            api_url: Some("https://api.center.example".into()),
+            token: Some("t".into()),
+            api_ca_certificate: Some(ca),
+            ..Flags::default()
+        };
+        assert!(Config::load(&flags).unwrap().api_ca_certificates.is_some());
+        let error = Config::load(&Flags { api_ca_certificate: Some(not_pem), ..flags }).unwrap_err();
+        assert_eq!(error.key, "--api-ca-certificate");
+        assert!(error.reason.contains("center-ca.crt"), "{error}");
     }
 
     #[test]

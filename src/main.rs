@@ -93,7 +93,13 @@ fn run(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
     // talks to it over HTTP exactly as to a remote one. The server opens its database on its
     // own thread while the window is built; requests wait in the bound port's backlog.
     let (embedded, api, receipt_key) = match (&config.api_url, &config.token) {
-        (Some(url), Some(token)) => (None, ApiClient::new(url, token), config.receipt_public_key),
+        (Some(url), Some(token)) => {
+            let api = match &config.api_ca_certificates {
+                Some(roots) => ApiClient::trusting(url, token, roots),
+                None => ApiClient::new(url, token),
+            };
+            (None, api, config.receipt_public_key)
+        }
         _ => {
             let token = config.token.clone().unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string());
             let listener = std::net::TcpListener::bind("127.0.0.1:0")?;

@@ -1,10 +1,13 @@
 //! Client of the center's service API (embedded or remote: always over HTTP): the kiosk's
 //! side, and the staff's and interpreters' side for the server's command line.
 
+use std::path::Path;
 use std::time::Duration;
 
+use rustls_pki_types::CertificateDer;
 use serde::de::DeserializeOwned;
 use ureq::http::Response;
+use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig};
 use ureq::Body;
 
 use crate::limits::MAX_PHOTO_BYTES;
@@ -17,6 +20,46 @@ use crate::model::{
 
 use crate::ApiFailure;
 
+/// The certificates an HTTPS API's certificate must chain to, instead of the public web's:
+/// the center's own CA. Read and checked when the configuration is, so a wrong file stops a
+/// client at start-up rather than failing every request.
+#[derive(Clone, Debug)]
+pub struct CaCertificates(Vec<Certificate<'static>>);
+
+impl PartialEq for CaCertificates {
+    fn eq(&self, other: &CaCertificates) -> bool {
+        self.0.iter().map(Certificate::der).eq(other.0.iter().map(Certificate::der))
+    }
+}
+
+impl CaCertificates {
+    /// Reads a PEM file of one or more CA certificates; the error names the file.
+    pub fn read(file: &Path) -> Result<CaCertificates, String> {
+        let pem = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+        CaCertificates::from_pem(&pem).map_err(|why| format!("{}: {why}", file.display()))
+    }
+
+    /// The certificates of a PEM text (other items, such as keys, are skipped).
+    pub fn from_pem(pem: &[u8]) -> Result<CaCertificates, String> {
+        let mut certificates = Vec::new();
+        for item in ureq::tls::parse_pem(pem) {
+            match item.map_err(|e| format!("not PEM: {e}"))? {
+                PemItem::Certificate(certificate) => certificates.push(certificate),
+                _ => continue,
+            }
+        }
+        if certificates.is_empty() {
+            return Err("no PEM certificate (-----BEGIN CERTIFICATE-----) in it".into());
+        }
+        for (n, certificate) in certificates.iter().enumerate() {
+            // rustls would skip a certificate it cannot use and trust nothing in its place.
+            webpki::anchor_from_trusted_cert(&CertificateDer::from(certificate.der()))
+                .map_err(|e| format!("certificate {} is not a usable X.509 certificate: {e}", n + 1))?;
+        }
+        Ok(CaCertificates(certificates))
+    }
+}
+
 pub struct ApiClient {
     agent: ureq::Agent,
     base_url: String,
@@ -24,13 +67,25 @@ pub struct ApiClient {
 }
 
 impl ApiClient {
+    /// A client of a plain HTTP API, or of an HTTPS one whose certificate a public CA signed.
     pub fn new(base_url: &str, token: &str) -> ApiClient {
+        ApiClient::with_tls(base_url, token, TlsConfig::default())
+    }
+
+    /// A client that trusts an HTTPS API only if its certificate chains to one of `roots`.
+    pub fn trusting(base_url: &str, token: &str, roots: &CaCertificates) -> ApiClient {
+        let tls = TlsConfig::builder().root_certs(RootCerts::new_with_certs(&roots.0)).build();
+        ApiClient::with_tls(base_url, token, tls)
+    }
+
+    fn with_tls(base_url: &str, token: &str, tls: TlsConfig) -> ApiClient {
         let agent = ureq::Agent::config_builder()
             .timeout_global(Some(Duration::from_secs(10)))
             // The server closes a connection idle for 10 s; never reuse one that old, so a
             // request never meets a connection closed under it.
             .max_idle_age(Duration::from_secs(5))
             .http_status_as_error(false)
+            .tls_config(tls)
             .build()
             .into();
         ApiClient {

@@ -12,7 +12,7 @@ pub mod model;
 pub mod receipt;
 
 #[cfg(feature = "client")]
-pub use client::ApiClient;
+pub use client::{ApiClient, CaCertificates};
 
 use std::fmt;
 

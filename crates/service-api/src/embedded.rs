@@ -14,6 +14,7 @@ use crate::calls::CallSettings;
 use crate::error::{Context, Error};
 use crate::face_auth::DEFAULT_PHOTO_RETENTION_DAYS;
 use crate::receipt_key::{load_receipt_key, receipt_key_beside};
+use crate::server::Limits;
 use crate::store::{add_token, database_url, open_database, Db};
 
 /// A reference server on 127.0.0.1 with its own thread and tokio runtime, over a SQLite file,
@@ -85,12 +86,9 @@ impl EmbeddedServer {
                     // The listener is bound, so connections are already accepted (queued).
                     let _ = ready_tx.send(Ok(addr));
                     let shutdown = async { drop(stopped.await) };
-                    crate::serve(
-                        listener,
-                        crate::router(db, receipt_key, CallSettings::default(), DEFAULT_PHOTO_RETENTION_DAYS),
-                        shutdown,
-                    )
-                    .await;
+                    let app = crate::router(db, receipt_key, CallSettings::default(), DEFAULT_PHOTO_RETENTION_DAYS);
+                    // Plain HTTP: only this machine reaches 127.0.0.1.
+                    crate::serve(listener, app, None, Limits::default(), shutdown).await;
                 });
             })
             .context("cannot start the server thread")?;

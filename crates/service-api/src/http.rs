@@ -27,7 +27,7 @@ use crate::error::{checked_text, Failure};
 use crate::evaluations::FollowUpState;
 use crate::face_auth::{Review, MAX_REJECT_REASON_CHARS};
 use crate::queue::Transition;
-use crate::server::BODY_READ_TIMEOUT;
+use crate::server::{BodyReadTimeout, BODY_READ_TIMEOUT};
 use crate::store::{hash_token, Db};
 use contract::limits::MAX_PHOTO_BYTES;
 use contract::model::{
@@ -126,7 +126,7 @@ pub fn routes() -> Vec<(&'static str, &'static str)> {
 /// The API over a database, signing receipts with `receipt_key`, answering interpreter calls
 /// as `calls` says and keeping the photo of an undecided face authentication
 /// `photo_retention_days`: `service_api::serve(listener, router(db, key,
-/// CallSettings::default(), DEFAULT_PHOTO_RETENTION_DAYS), shutdown)`.
+/// CallSettings::default(), DEFAULT_PHOTO_RETENTION_DAYS), None, Limits::default(), shutdown)`.
 pub fn router(db: Db, receipt_key: SigningKey, calls: CallSettings, photo_retention_days: u32) -> Router {
     let state = AppState { db, receipt_key: Arc::new(receipt_key), calls: Arc::new(calls), photo_retention_days };
     let mut router = Router::new();
@@ -152,20 +152,26 @@ pub fn router(db: Db, receipt_key: SigningKey, calls: CallSettings, photo_retent
 /// The largest body any route takes: a face photo's, see [`endpoints`].
 const LARGEST_BODY: usize = 2 * MAX_PHOTO_BYTES;
 
-/// Reads the whole body, at most `limit` bytes within [`BODY_READ_TIMEOUT`], for the
-/// handler and the idempotency check. A body declared larger is refused before any of it is
-/// read.
+/// The time a request's body has: the server's (`crate::serve` gives it to each request), or
+/// the product's [`BODY_READ_TIMEOUT`] for a router served by other means.
+fn body_read_timeout(req: &Request) -> std::time::Duration {
+    req.extensions().get::<BodyReadTimeout>().map_or(BODY_READ_TIMEOUT, |timeout| timeout.0)
+}
+
+/// Reads the whole body, at most `limit` bytes within [`body_read_timeout`], for the handler
+/// and the idempotency check. A body declared larger is refused before any of it is read.
 async fn read_body(State(limit): State<usize>, req: Request, next: Next) -> Response {
     let too_large = || Failure::InvalidRequest(format!("The request body is larger than {} MB", limit >> 20));
+    let timeout = body_read_timeout(&req);
     let (parts, body) = req.into_parts();
     if body.size_hint().lower() > limit as u64 {
         return closing(too_large().into_response());
     }
     // Whatever stays unread of a body that failed cannot be read past: the connection closes.
-    match tokio::time::timeout(BODY_READ_TIMEOUT, axum::body::to_bytes(body, limit)).await {
+    match tokio::time::timeout(timeout, axum::body::to_bytes(body, limit)).await {
         Ok(Ok(bytes)) => next.run(Request::from_parts(parts, Body::from(bytes))).await,
         Ok(Err(_)) => closing(too_large().into_response()),
-        Err(_) => closing(Failure::BodyTooSlow(BODY_READ_TIMEOUT.as_secs()).into_response()),
+        Err(_) => closing(Failure::BodyTooSlow(timeout.as_secs()).into_response()),
     }
 }
 
@@ -179,9 +185,10 @@ fn closing(mut answer: Response) -> Response {
 
 /// Answers a request at once, before its body is read (a refused token, an unknown route),
 /// on a closing connection. The body is then read and thrown away, at most [`LARGEST_BODY`]
-/// within [`BODY_READ_TIMEOUT`], so that a client still sending it is not cut off (a reset
+/// within [`body_read_timeout`], so that a client still sending it is not cut off (a reset
 /// loses the answer) and nothing of it is kept in memory.
 fn answer_unread(failure: Failure, req: Request) -> Response {
+    let timeout = body_read_timeout(&req);
     let mut body = req.into_body();
     tokio::spawn(async move {
         let mut left = LARGEST_BODY;
@@ -194,7 +201,7 @@ fn answer_unread(failure: Failure, req: Request) -> Response {
                 }
             }
         };
-        let _ = tokio::time::timeout(BODY_READ_TIMEOUT, discard).await;
+        let _ = tokio::time::timeout(timeout, discard).await;
     });
     closing(failure.into_response())
 }

@@ -30,7 +30,7 @@ pub use error::Error;
 pub use face_auth::DEFAULT_PHOTO_RETENTION_DAYS;
 pub use http::{router, routes, OPENAPI};
 pub use receipt_key::{load_receipt_key, receipt_key_beside, RECEIPT_KEY_FILE};
-pub use server::{serve, BODY_READ_TIMEOUT, HEADER_READ_TIMEOUT, MAX_CONNECTIONS};
+pub use server::{serve, Limits, Tls, BODY_READ_TIMEOUT, HEADER_READ_TIMEOUT, MAX_CONNECTIONS};
 pub use service_hours::ServiceHours;
 pub use store::{add_token, database_url, open_database, sqlite_file, Db};
 

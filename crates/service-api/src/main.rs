@@ -10,14 +10,14 @@ use contract::model::{
     Interpreter, InterpreterCall, InterpreterCallStatus, NewApplication, NewFollowUp, NewReceipt, StaffCall, Ticket,
     Window,
 };
-use contract::{ApiClient, ApiFailure};
+use contract::{ApiClient, ApiFailure, CaCertificates};
 use ed25519_dalek::SigningKey;
 use image::{ImageFormat, Luma};
 use qrcode::{EcLevel, QrCode};
 use service_api::{
     add_token, china_time, database_url, generate_token, issue_receipt, load_receipt_key, open_database,
-    receipt_key_beside, router, sqlite_file, CallSettings, Role, ServiceHours, DEFAULT_PHOTO_RETENTION_DAYS,
-    DEFAULT_VIDEO_BASE_URL,
+    receipt_key_beside, router, sqlite_file, CallSettings, Limits, Role, ServiceHours, Tls,
+    DEFAULT_PHOTO_RETENTION_DAYS, DEFAULT_VIDEO_BASE_URL,
 };
 
 #[derive(Parser)]
@@ -29,13 +29,15 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Serve the API over HTTP.
+    /// Serve the API over HTTP, or HTTPS with --tls-cert and --tls-key.
     Serve {
         /// sqlx URL (`postgres://...`, `sqlite://...`) or the path of a SQLite file.
         #[arg(long)]
         db: String,
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: String,
+        #[command(flatten)]
+        tls: TlsFiles,
         #[command(flatten)]
         key: ReceiptKey,
         /// Base URL of the video platform; an interpreter call's join URL is this, `/` and an
@@ -92,15 +94,40 @@ enum Command {
     },
 }
 
+/// The server's certificate and key, to answer HTTPS itself (kiosks then trust the center's
+/// CA with `api_ca_certificate`).
+#[derive(Args)]
+struct TlsFiles {
+    /// PEM file of the server's certificate, then any intermediate ones; needs --tls-key.
+    #[arg(long = "tls-cert", value_name = "FILE", requires = "key")]
+    certificates: Option<PathBuf>,
+    /// PEM file of the certificate's private key; needs --tls-cert.
+    #[arg(long = "tls-key", value_name = "FILE", requires = "certificates")]
+    key: Option<PathBuf>,
+}
+
+impl TlsFiles {
+    fn load(&self) -> Result<Option<Tls>, Box<dyn std::error::Error>> {
+        match (&self.certificates, &self.key) {
+            (Some(certificates), Some(key)) => Ok(Some(Tls::from_pem_files(certificates, key)?)),
+            _ => Ok(None),
+        }
+    }
+}
+
 /// The server to act on, and as whom.
 #[derive(Args)]
 struct Remote {
-    /// Base URL of the API, e.g. http://127.0.0.1:8080
+    /// Base URL of the API, e.g. http://127.0.0.1:8080 or https://api.center.example
     #[arg(long, env = "SERVICE_API_URL")]
     api: String,
     /// An interpreter token for `interpreter`, a staff token for the others.
     #[arg(long, env = "SERVICE_API_TOKEN", hide_env_values = true)]
     token: String,
+    /// PEM file of the CA certificates to trust for an https:// API (the center's own CA)
+    /// instead of the public web's.
+    #[arg(long, value_name = "FILE", env = "SERVICE_API_CA_CERTIFICATE")]
+    ca_certificate: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -310,9 +337,9 @@ fn bilingual(text: &str) -> Result<Bilingual, String> {
 
 fn main() -> ExitCode {
     let result = match Cli::parse().command {
-        Command::Serve { db, listen, key, video_base_url, interpreter_hours, photo_retention_days } => {
+        Command::Serve { db, listen, tls, key, video_base_url, interpreter_hours, photo_retention_days } => {
             let calls = CallSettings { video_base_url, interpreter_hours };
-            key.load(Some(&db)).and_then(|key| block_on(serve(db, listen, key, calls, photo_retention_days)))
+            key.load(Some(&db)).and_then(|key| block_on(serve(db, listen, tls, key, calls, photo_retention_days)))
         }
         Command::Token { command: TokenCommand::Add { db, role, name, token } } => {
             block_on(token_add(db, role, name, token))
@@ -343,16 +370,20 @@ fn block_on<T>(
 async fn serve(
     db: String,
     listen: String,
+    tls: TlsFiles,
     receipt_key: SigningKey,
     calls: CallSettings,
     photo_retention_days: u32,
 ) -> CliResult {
+    let tls = tls.load()?;
     let db = open_database(&database_url(&db)).await?;
     let listener =
         tokio::net::TcpListener::bind(&listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
-    println!("service-api listening on http://{}", listener.local_addr()?);
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    println!("service-api listening on {scheme}://{}", listener.local_addr()?);
     let shutdown = async { drop(tokio::signal::ctrl_c().await) };
-    service_api::serve(listener, router(db, receipt_key, calls, photo_retention_days), shutdown).await;
+    let app = router(db, receipt_key, calls, photo_retention_days);
+    service_api::serve(listener, app, tls, Limits::default(), shutdown).await;
     Ok(())
 }
 
@@ -398,7 +429,7 @@ fn write_qr_png(token: &str, file: &Path) -> CliResult {
 }
 
 fn staff(remote: &Remote, action: StaffAction) -> CliResult {
-    let client = remote.client();
+    let client = remote.client()?;
     // One command sends at most one POST, each with a fresh key, as any client that might
     // retry should.
     let key = &generate_token();
@@ -437,7 +468,7 @@ fn staff(remote: &Remote, action: StaffAction) -> CliResult {
 }
 
 fn interpreter(remote: &Remote, action: InterpreterAction) -> CliResult {
-    let client = remote.client();
+    let client = remote.client()?;
     let key = &generate_token();
     match action {
         InterpreterAction::OnDuty => print_interpreter(&client.set_on_duty(true, key).map_err(explained)?),
@@ -510,8 +541,11 @@ fn stay(client: &ApiClient, call_id: &str) -> CliResult {
 }
 
 impl Remote {
-    fn client(&self) -> ApiClient {
-        ApiClient::new(&self.api, &self.token)
+    fn client(&self) -> Result<ApiClient, String> {
+        match &self.ca_certificate {
+            Some(file) => CaCertificates::read(file).map(|roots| ApiClient::trusting(&self.api, &self.token, &roots)),
+            None => Ok(ApiClient::new(&self.api, &self.token)),
+        }
     }
 }
 

@@ -44,7 +44,7 @@ fn serve(db: &str, args: &[&str]) -> (KillOnDrop, String) {
     let mut line = String::new();
     BufReader::new(server.0.stdout.take().unwrap()).read_line(&mut line).unwrap();
     let api = line.trim().rsplit(' ').next().unwrap().to_owned();
-    assert!(api.starts_with("http://127.0.0.1:"), "{line}");
+    assert!(api.starts_with("http://127.0.0.1:") || api.starts_with("https://127.0.0.1:"), "{line}");
     (server, api)
 }
 
@@ -73,6 +73,60 @@ fn serve_add_tokens_and_work_a_window() {
     let refused = staff(&["call", "6"]);
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("window_closed"));
+}
+
+#[test]
+fn serve_https_and_work_a_window_trusting_the_centers_ca() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("center.db");
+    let db = db.to_str().unwrap();
+    let certificates = common::TestCertificates::make();
+    let (ca, other_ca) = (common::arg(&certificates.ca), common::arg(&certificates.other_ca));
+    let tls = [
+        "--tls-cert",
+        common::arg(&certificates.server_certificate),
+        "--tls-key",
+        common::arg(&certificates.server_key),
+    ];
+    let staff_token = token_add(db, "staff", "desk-6");
+    let (_server, api) = serve(db, &tls);
+    assert!(api.starts_with("https://"), "{api}");
+    let staff = |trust: &[&str], args: &[&str]| {
+        service_api(&[&["staff", "--api", &api, "--token", &staff_token], trust, args].concat())
+    };
+
+    assert!(stdout(&staff(&["--ca-certificate", ca], &["windows"])).contains("6号窗口 (Window 6)  open"));
+    assert!(stdout(&staff(&["--ca-certificate", ca], &["close", "6"])).contains("closed"));
+    for trust in [&[][..], &["--ca-certificate", other_ca]] {
+        let refused = staff(trust, &["windows"]);
+        assert!(!refused.status.success());
+        assert!(String::from_utf8_lossy(&refused.stderr).contains("invalid peer certificate"), "{trust:?}");
+    }
+    let not_pem = dir.path().join("not-a-ca.pem");
+    std::fs::write(&not_pem, "a certificate, honestly").unwrap();
+    let not_a_certificate = dir.path().join("not-a-certificate.pem");
+    std::fs::write(&not_a_certificate, "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n").unwrap();
+    for file in [common::arg(&not_pem), common::arg(&not_a_certificate), "/no/such/center-ca.pem"] {
+        let refused = staff(&["--ca-certificate", file], &["windows"]);
+        assert!(!refused.status.success());
+        assert!(String::from_utf8_lossy(&refused.stderr).contains(file), "{file}");
+    }
+}
+
+#[test]
+fn serve_needs_both_tls_files_and_names_a_bad_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("center.db");
+    let db = db.to_str().unwrap();
+    let certificates = common::TestCertificates::make();
+    let (certificate, key) = (common::arg(&certificates.server_certificate), common::arg(&certificates.server_key));
+    let alone = service_api(&["serve", "--db", db, "--tls-cert", certificate]);
+    assert!(!alone.status.success());
+    assert!(String::from_utf8_lossy(&alone.stderr).contains("--tls-key"));
+    // The key given as the certificate, and the certificate as the key.
+    let swapped = service_api(&["serve", "--db", db, "--tls-cert", key, "--tls-key", certificate]);
+    assert!(!swapped.status.success());
+    assert!(String::from_utf8_lossy(&swapped.stderr).contains(key), "{}", String::from_utf8_lossy(&swapped.stderr));
 }
 
 #[test]

@@ -2,12 +2,16 @@
 //! and a small HTTP client for the tests.
 #![allow(dead_code)] // each test binary uses its own share of these helpers
 
-use std::path::PathBuf;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 
 use contract::model::IssuedReceipt;
 use ed25519_dalek::SigningKey;
 use serde_json::{json, Value};
-use service_api::{add_token, database_url, load_receipt_key, open_database, receipt_key_beside, EmbeddedServer, Role};
+use service_api::{
+    add_token, database_url, load_receipt_key, open_database, receipt_key_beside, router, CallSettings, EmbeddedServer,
+    Limits, Role, Tls, DEFAULT_PHOTO_RETENTION_DAYS,
+};
 
 pub const KIOSK_TOKEN: &str = "kiosk-token-for-tests";
 pub const STAFF_TOKEN: &str = "staff-token-for-tests";
@@ -143,6 +147,85 @@ impl Drop for TestServer {
             });
         }
     }
+}
+
+/// `service_api::serve` itself, over TLS when given and within `limits`, on a new SQLite
+/// database with the kiosk and staff tokens; on a runtime of its own, which stops it when
+/// dropped.
+pub struct LimitedServer {
+    pub address: SocketAddr,
+    _runtime: tokio::runtime::Runtime,
+    // Declared last so the server stops before the directory goes.
+    _dir: tempfile::TempDir,
+}
+
+impl LimitedServer {
+    pub fn start(tls: Option<Tls>, limits: Limits) -> LimitedServer {
+        let dir = tempfile::tempdir().unwrap();
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        let (app, listener) = runtime.block_on(async {
+            let db = open_database(&database_url(&dir.path().join("center.db").to_string_lossy())).await.unwrap();
+            add_token(&db, Role::Kiosk, "kiosk-1", KIOSK_TOKEN).await.unwrap();
+            add_token(&db, Role::Staff, "staff-1", STAFF_TOKEN).await.unwrap();
+            let key = load_receipt_key(&dir.path().join("receipt.key")).unwrap();
+            let app = router(db, key, CallSettings::default(), DEFAULT_PHOTO_RETENTION_DAYS);
+            (app, tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap())
+        });
+        let address = listener.local_addr().unwrap();
+        runtime.spawn(service_api::serve(listener, app, tls, limits, std::future::pending()));
+        LimitedServer { address, _runtime: runtime, _dir: dir }
+    }
+}
+
+/// A CA made for the test and the server certificate it signed (for 127.0.0.1 and
+/// localhost), as PEM files, with another CA that signed nothing of this server's.
+pub struct TestCertificates {
+    pub ca: PathBuf,
+    pub server_certificate: PathBuf,
+    pub server_key: PathBuf,
+    pub other_ca: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl TestCertificates {
+    pub fn make() -> TestCertificates {
+        use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, pem: String| {
+            let file = dir.path().join(name);
+            std::fs::write(&file, pem).unwrap();
+            file
+        };
+        let new_ca = |name: &str| {
+            let mut params = CertificateParams::new(Vec::new()).unwrap();
+            params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+            params.distinguished_name.push(DnType::CommonName, name);
+            let key = KeyPair::generate().unwrap();
+            let certificate = params.self_signed(&key).unwrap();
+            (certificate.pem(), Issuer::new(params, key))
+        };
+        let (ca_pem, ca) = new_ca("便民服务中心 test CA");
+        let server_key = KeyPair::generate().unwrap();
+        let mut server = CertificateParams::new(vec!["127.0.0.1".to_owned(), "localhost".to_owned()]).unwrap();
+        server.distinguished_name.push(DnType::CommonName, "service-api test server");
+        let server_certificate = server.signed_by(&server_key, &ca).unwrap();
+        TestCertificates {
+            ca: write("center-ca.pem", ca_pem),
+            server_certificate: write("server.pem", server_certificate.pem()),
+            server_key: write("server.key", server_key.serialize_pem()),
+            other_ca: write("other-ca.pem", new_ca("another CA").0),
+            _dir: dir,
+        }
+    }
+
+    pub fn server_tls(&self) -> Tls {
+        Tls::from_pem_files(&self.server_certificate, &self.server_key).unwrap()
+    }
+}
+
+/// A path as a command-line argument.
+pub fn arg(path: &Path) -> &str {
+    path.to_str().unwrap()
 }
 
 async fn any_pool(url: &str) -> sqlx::AnyPool {
