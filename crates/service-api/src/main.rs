@@ -488,7 +488,7 @@ fn interpreter(remote: &Remote, action: InterpreterAction) -> CliResult {
 }
 
 fn evaluation(remote: &Remote, action: EvaluationAction) -> CliResult {
-    let client = remote.client();
+    let client = remote.client()?;
     let key = &generate_token();
     match action {
         EvaluationAction::List => client.open_low_ratings().map_err(explained)?.iter().for_each(print_evaluation),
@@ -504,7 +504,7 @@ fn evaluation(remote: &Remote, action: EvaluationAction) -> CliResult {
 }
 
 fn application(remote: &Remote, action: ApplicationAction) -> CliResult {
-    let client = remote.client();
+    let client = remote.client()?;
     let key = &generate_token();
     match action {
         ApplicationAction::Register { service, id_number, applicant, phone, receipt_number } => {
