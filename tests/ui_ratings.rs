@@ -90,6 +90,12 @@ fn a_served_resident_rates_the_visit_once(api: &TestApi, ui: &KioskUi) {
     assert_eq!(window.global::<KioskView>().get_prompt(), format!("{number}号，居住证办理，3号窗口"));
     screenshot(window, "rating-levels");
     audit(ui);
+    press(window, "文字大小");
+    press(window, "文字大小");
+    wait_until(window, "the largest text", |w| w.global::<KioskView>().get_text_size_name() == "特大");
+    screenshot(window, "rating-levels-largest-text");
+    audit(ui);
+    press(window, "文字大小");
     press(window, "非常满意");
     wait_until(window, "the thanks", title_is("谢谢您的评价"));
     audit(ui);
