@@ -11,7 +11,6 @@ mod common;
 
 use slint::{ComponentHandle, Model};
 
-use contract::model::{AdvanceApplication, ApplicationStatus, Bilingual, NewApplication, NewTicket, Priority};
 use contract::ApiClient;
 use kiosk::outbox::Outbox;
 use kiosk::ui::{KioskUi, KioskView, PageKind};
@@ -25,26 +24,6 @@ const STAFF: &str = "staff-token";
 
 fn title_is(title: &'static str) -> impl Fn(&kiosk::ui::AppWindow) -> bool {
     move |w| w.global::<KioskView>().get_page_title() == title
-}
-
-/// A residence permit ticket (E001, E002...) taken and served at window 3 through the API, as
-/// a kiosk and the window's clerk would (after the tickets waiting before it); its number.
-fn serve_a_ticket(api: &TestApi) -> String {
-    let kiosk = ApiClient::new(&api.server.base_url, "secret");
-    let staff = ApiClient::new(&api.server.base_url, STAFF);
-    let key = uuid::Uuid::new_v4().to_string();
-    let request =
-        NewTicket { service_code: "residence-permit".into(), priority: Priority::Normal, contact_phone: None };
-    let ticket = kiosk.issue_ticket(&request, &key).unwrap();
-    for turn in 0.. {
-        let called = staff.call_next(3, &format!("{key}-call-{turn}")).unwrap();
-        staff.move_ticket(&called.id, "start", &format!("{key}-start-{turn}")).unwrap();
-        staff.move_ticket(&called.id, "finish", &format!("{key}-finish-{turn}")).unwrap();
-        if called.id == ticket.id {
-            break;
-        }
-    }
-    ticket.number
 }
 
 fn type_on_keypad(ui: &KioskUi, keys: &str) {
@@ -84,7 +63,7 @@ fn open_the_levels(ui: &KioskUi, number: &str) {
 
 fn a_served_resident_rates_the_visit_once(api: &TestApi, ui: &KioskUi) {
     let window = &ui.window;
-    let number = serve_a_ticket(api);
+    let number = api.serve_a_ticket(STAFF);
     open_the_levels(ui, &number);
     wait_until(window, "the levels", title_is("您对这次服务满意吗？"));
     assert_eq!(window.global::<KioskView>().get_prompt(), format!("{number}号，居住证办理，3号窗口"));
@@ -115,7 +94,7 @@ fn a_served_resident_rates_the_visit_once(api: &TestApi, ui: &KioskUi) {
 
 fn a_low_rating_reaches_the_api_with_its_reasons_and_call_back_number(api: &TestApi, ui: &KioskUi) {
     let window = &ui.window;
-    let number = serve_a_ticket(api);
+    let number = api.serve_a_ticket(STAFF);
     open_the_levels(ui, &number);
     wait_until(window, "the levels", title_is("您对这次服务满意吗？"));
     press(window, "不满意");
@@ -154,30 +133,7 @@ fn a_low_rating_reaches_the_api_with_its_reasons_and_call_back_number(api: &Test
 
 fn an_application_is_found_by_id_and_phone_and_a_number_taken_for_its_window(api: &TestApi, ui: &KioskUi) {
     let window = &ui.window;
-    let staff = ApiClient::new(&api.server.base_url, STAFF);
-    let new = NewApplication {
-        service_code: "residence-permit".into(),
-        id_number: "320102197503151236".into(),
-        applicant: "张*明".into(),
-        phone: "13655556666".into(),
-        receipt_number: None,
-    };
-    let application = staff.register_application(&new, "app-1").unwrap();
-    let review = AdvanceApplication {
-        status: ApplicationStatus::UnderReview,
-        note: None,
-        missing_materials: vec![],
-        collection: None,
-        window_number: None,
-    };
-    staff.advance_application(&application.id, &review, "app-2").unwrap();
-    let needs = AdvanceApplication {
-        status: ApplicationStatus::NeedsMaterials,
-        missing_materials: vec![Bilingual::new("户口簿复印件", "Copy of the household register")],
-        window_number: Some(3),
-        ..review
-    };
-    staff.advance_application(&application.id, &needs, "app-3").unwrap();
+    api.application_waiting_for_materials(STAFF, "320102197503151236", "13655556666");
 
     press(window, "办件进度");
     wait_until(window, "the ways", title_is("办件进度"));
@@ -223,7 +179,7 @@ fn the_window_evaluator_asks_the_resident_the_clerk_finished_with(api: TestApi) 
     wait_until(window, "the calm screen", title_is("3号窗口 服务评价"));
     screenshot(window, "evaluator-idle");
 
-    let number = serve_a_ticket(&api);
+    let number = api.serve_a_ticket(STAFF);
     wait_until(window, "the question", title_is("您对这次服务满意吗？"));
     assert!(window.global::<KioskView>().get_prompt().starts_with(&number));
     press(window, "满意");

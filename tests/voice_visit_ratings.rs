@@ -17,8 +17,6 @@ use slint::{ComponentHandle, Model};
 
 use audio_rig::{Part, Rig};
 use common::{init_headless_platform, TestApi};
-use contract::model::{AdvanceApplication, ApplicationStatus, Bilingual, NewApplication, NewTicket, Priority};
-use contract::ApiClient;
 use ear::{check_hearing, kiosk_by_ear, Pace, Visit, SKIM};
 use kiosk::ui::{KioskView, PageKind};
 use kiosk_core::profile::Language;
@@ -36,39 +34,9 @@ fn start_api() -> (TestApi, String) {
     let server = EmbeddedServer::start(&dir.path().join("api.sqlite"), "kiosk-test", "secret").unwrap();
     let api = TestApi { server, dir };
     api.add_token(Role::Staff, "李明", STAFF);
-    let kiosk = ApiClient::new(&api.server.base_url, "secret");
-    let staff = ApiClient::new(&api.server.base_url, STAFF);
-    let request =
-        NewTicket { service_code: "residence-permit".into(), priority: Priority::Normal, contact_phone: None };
-    let ticket = kiosk.issue_ticket(&request, "ticket-1").unwrap();
-    staff.call_next(3, "call-1").unwrap();
-    staff.move_ticket(&ticket.id, "start", "start-1").unwrap();
-    staff.move_ticket(&ticket.id, "finish", "finish-1").unwrap();
-
-    let new = NewApplication {
-        service_code: "residence-permit".into(),
-        id_number: ID_NUMBER.into(),
-        applicant: "张*明".into(),
-        phone: PHONE.into(),
-        receipt_number: None,
-    };
-    let application = staff.register_application(&new, "application-1").unwrap();
-    let review = AdvanceApplication {
-        status: ApplicationStatus::UnderReview,
-        note: None,
-        missing_materials: vec![],
-        collection: None,
-        window_number: None,
-    };
-    staff.advance_application(&application.id, &review, "application-2").unwrap();
-    let needs = AdvanceApplication {
-        status: ApplicationStatus::NeedsMaterials,
-        missing_materials: vec![Bilingual::new("户口簿复印件", "Copy of the household register")],
-        window_number: Some(3),
-        ..review
-    };
-    staff.advance_application(&application.id, &needs, "application-3").unwrap();
-    (api, ticket.number)
+    let number = api.serve_a_ticket(STAFF);
+    api.application_waiting_for_materials(STAFF, ID_NUMBER, PHONE);
+    (api, number)
 }
 
 #[test]

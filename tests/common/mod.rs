@@ -10,7 +10,9 @@ use std::time::{Duration, Instant};
 use i_slint_backend_testing::{AccessibleRole, ElementHandle, ElementQuery, TestingBackend, TestingBackendOptions};
 use slint::ComponentHandle;
 
-use contract::model::{IssuedReceipt, NewReceipt};
+use contract::model::{
+    AdvanceApplication, ApplicationStatus, Bilingual, IssuedReceipt, NewApplication, NewReceipt, NewTicket, Priority,
+};
 use contract::ApiClient;
 use kiosk::camera::{FileCamera, FrameSource, OpenError};
 use kiosk::outbox::Outbox;
@@ -85,6 +87,59 @@ impl TestApi {
             valid_days: 30,
         };
         self.with_db(|db| async move { service_api::issue_receipt(&db, &key, &new, "ui-test").await.unwrap() })
+    }
+}
+
+impl TestApi {
+    /// A residence permit ticket (E001, E002...) taken by the kiosk and served at window 3 by
+    /// the holder of `staff_token`, after the tickets waiting before it; its number.
+    pub fn serve_a_ticket(&self, staff_token: &str) -> String {
+        let kiosk = ApiClient::new(&self.server.base_url, "secret");
+        let staff = ApiClient::new(&self.server.base_url, staff_token);
+        let key = uuid::Uuid::new_v4().to_string();
+        let request =
+            NewTicket { service_code: "residence-permit".into(), priority: Priority::Normal, contact_phone: None };
+        let ticket = kiosk.issue_ticket(&request, &key).unwrap();
+        for turn in 0.. {
+            let called = staff.call_next(3, &format!("{key}-call-{turn}")).unwrap();
+            staff.move_ticket(&called.id, "start", &format!("{key}-start-{turn}")).unwrap();
+            staff.move_ticket(&called.id, "finish", &format!("{key}-finish-{turn}")).unwrap();
+            if called.id == ticket.id {
+                break;
+            }
+        }
+        ticket.number
+    }
+
+    /// A residence permit application of the resident with these ID and phone numbers,
+    /// registered and moved by the holder of `staff_token` to waiting at window 3 for a copy
+    /// of the household register.
+    pub fn application_waiting_for_materials(&self, staff_token: &str, id_number: &str, phone: &str) {
+        let staff = ApiClient::new(&self.server.base_url, staff_token);
+        let key = uuid::Uuid::new_v4().to_string();
+        let new = NewApplication {
+            service_code: "residence-permit".into(),
+            id_number: id_number.into(),
+            applicant: "张*明".into(),
+            phone: phone.into(),
+            receipt_number: None,
+        };
+        let application = staff.register_application(&new, &format!("{key}-register")).unwrap();
+        let review = AdvanceApplication {
+            status: ApplicationStatus::UnderReview,
+            note: None,
+            missing_materials: vec![],
+            collection: None,
+            window_number: None,
+        };
+        staff.advance_application(&application.id, &review, &format!("{key}-review")).unwrap();
+        let needs = AdvanceApplication {
+            status: ApplicationStatus::NeedsMaterials,
+            missing_materials: vec![Bilingual::new("户口簿复印件", "Copy of the household register")],
+            window_number: Some(3),
+            ..review
+        };
+        staff.advance_application(&application.id, &needs, &format!("{key}-needs")).unwrap();
     }
 }
 
