@@ -144,6 +144,11 @@ impl ApiClient {
         self.get(&format!("/v1/rateable-visits/{ticket_number}"))
     }
 
+    /// The served visit of the ticket with this id (scanned from the printed ticket), to rate.
+    pub fn rateable_visit_of_ticket(&self, ticket_id: &str) -> Result<RateableVisit, ApiFailure> {
+        self.get(&format!("/v1/tickets/{ticket_id}/rateable-visit"))
+    }
+
     /// The visit just finished at the window, for its evaluator, if there is one to rate.
     pub fn window_rateable_visit(&self, window: i64) -> Result<Option<RateableVisit>, ApiFailure> {
         self.get::<WindowRateableVisit>(&format!("/v1/windows/{window}/rateable-visit")).map(|w| w.visit)

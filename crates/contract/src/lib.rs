@@ -10,6 +10,7 @@ pub mod id_number;
 pub mod limits;
 pub mod model;
 pub mod receipt;
+pub mod ticket_code;
 
 #[cfg(feature = "client")]
 pub use client::{ApiClient, CaCertificates};

@@ -775,11 +775,18 @@ pub struct Application {
     /// The pre-review receipt it came from, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub receipt_number: Option<String>,
+    /// The phone number given on the application, masked (`138****5678`), where the SMS about
+    /// it go: what the center already knows, so a kiosk need not ask for it again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_phone_masked: Option<String>,
 }
 
 /// Body of `POST /v1/applications/lookup` (a POST so that ID and phone numbers stay out of
-/// URLs and logs): the receipt's scanned token, or its typed 12-digit number, or the
-/// applicant's ID number with the phone number given on the application. Exactly one way.
+/// URLs and logs). Exactly one way: the receipt's scanned token, or its typed 12-digit
+/// number, or the queue ticket's id (scanned from a printed ticket: a receipt's fast-track
+/// ticket finds the receipt's applications), or the applicant's ID number with either the
+/// phone number given on the application or the name read from the ID card on the kiosk's
+/// reader (`card_name`: the full name, which must fit the masked applicant's name).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApplicationLookup {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -790,6 +797,10 @@ pub struct ApplicationLookup {
     pub id_number: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket_id: Option<String>,
 }
 
 /// Body of `POST /v1/applications` (staff register an application).
