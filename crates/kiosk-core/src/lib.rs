@@ -9,7 +9,8 @@
 //! Each feature is a module that owns its screens (a `Screen` enum), its state in the
 //! [`session::Session`], how it answers its events and how it draws its view: [`home`],
 //! [`guides`], [`ticket`] (the flow engine), [`receipts`], [`calls`] (interpreter and staff),
-//! [`pension`], [`help`] and [`settings`]. [`Kiosk::handle`] dispatches to them;
+//! [`pension`], [`rating`], [`progress`], [`help`] and [`settings`]; the devices that serve
+//! them all are [`id_card`] (an ID number by card) and [`printing`] (the paper ticket). [`Kiosk::handle`] dispatches to them;
 //! [`navigation`] moves between screens and asks the API; [`narration`] decides what is said
 //! when; [`voice`] is voice navigation's keys and stops.
 //!
@@ -25,10 +26,12 @@ pub mod entry;
 mod guides;
 mod help;
 pub mod home;
+mod id_card;
 pub mod layout;
 mod narration;
 mod navigation;
 mod pension;
+mod printing;
 pub mod profile;
 mod progress;
 mod prompt_file;
@@ -51,7 +54,9 @@ use contract::model::{
 };
 pub use contract::ApiFailure;
 use ed25519_dalek::VerifyingKey;
+pub use id_card::{CardNews, CivilDate, IdCard};
 pub use layout::CameraPlace;
+pub use printing::{PrintJob, PrintProblem};
 
 pub use pension::{
     FaceAttempt, FaceHint, FaceNews, Motion, TurnEvidence, TurnFailure, FACE_TIME_LIMIT_SECS, QUIET_START_SECS,
@@ -125,6 +130,13 @@ pub enum Event {
     /// The API's answer to a rating the outbox sent, perhaps long after the resident left.
     EvaluationSent(Result<Evaluation, ApiFailure>),
     ApplicationsFound(Result<Vec<Application>, ApiFailure>),
+    /// The ID card reader.
+    Card(CardNews),
+    /// The printer's answer to [`Effect::PrintTicket`].
+    TicketPrinted {
+        ticket_id: String,
+        result: Result<(), PrintProblem>,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -265,9 +277,7 @@ pub enum Effect {
     /// Forget the face picture: it was submitted, refused, or the resident left.
     DiscardFacePhoto,
     /// Answered by [`Event::RateableVisitFound`].
-    FindRateableVisit {
-        ticket_number: String,
-    },
+    FindRateableVisit(TicketRef),
     /// Answered by [`Event::WindowVisitAnswered`].
     PollWindowVisit {
         window: i64,
@@ -282,6 +292,8 @@ pub enum Effect {
         request: ApplicationLookup,
         idempotency_key: String,
     },
+    /// Print the ticket, without holding up the screen; answered by [`Event::TicketPrinted`].
+    PrintTicket(PrintJob),
     /// Say this now, interrupting whatever is being said.
     Speak(Utterance),
     StopSpeech,
@@ -305,6 +317,15 @@ impl Effect {
                 | Effect::SendEvaluation { .. }
         )
     }
+}
+
+/// A queue ticket, as the resident names it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TicketRef {
+    /// Today's number, typed: `A012`.
+    Number(String),
+    /// The id in the printed ticket's QR code.
+    Id(String),
 }
 
 /// What the camera is on for.
@@ -401,6 +422,7 @@ impl Event {
                 | Event::WindowVisitAnswered(_)
                 | Event::EvaluationSent(_)
                 | Event::ApplicationsFound(_)
+                | Event::TicketPrinted { .. }
                 // Nobody in front of the camera is nobody using the kiosk.
                 | Event::Face(FaceNews::Hint(FaceHint::NoFace))
         )
@@ -428,6 +450,10 @@ pub struct Kiosk {
     camera_place: CameraPlace,
     /// Set when the kiosk is a window's evaluator.
     evaluator: Option<rating::Evaluator>,
+    /// An ID card reader is connected (the configuration names one).
+    card_reader: bool,
+    /// A ticket printer is connected.
+    printer: bool,
 }
 
 /// What features tidy up after an event that made the resident leave them.
@@ -453,6 +479,8 @@ impl Kiosk {
             receipt_key: None,
             camera_place: CameraPlace::default(),
             evaluator: None,
+            card_reader: false,
+            printer: false,
         }
     }
 
@@ -543,6 +571,8 @@ impl Kiosk {
             // nothing for the resident (a rating refused as a duplicate was given elsewhere).
             Event::EvaluationSent(_) => vec![],
             Event::ApplicationsFound(result) => self.applications_found(result),
+            Event::Card(news) => self.card_news(news),
+            Event::TicketPrinted { ticket_id, result } => self.ticket_printed(&ticket_id, result),
         };
         if leaving.photo && !self.holds_face_photo() {
             effects.push(Effect::DiscardFacePhoto);

@@ -99,7 +99,8 @@ impl Kiosk {
     /// The news of the feature on screen.
     fn news(&self) -> Option<News> {
         match &self.session.screen {
-            Screen::Receipts(_) => self.scan_hint().map(|hint| News::Hint(hint, 0)),
+            Screen::Receipts(_) => self.scan_hint().or(self.print_news()).map(|hint| News::Hint(hint, 0)),
+            Screen::Ticket(_) => self.print_news().map(|hint| News::Hint(hint, 0)),
             Screen::Calls(screen) => self.calls_news(screen),
             Screen::Pension(screen) => self.pension_news(screen),
             _ => None,

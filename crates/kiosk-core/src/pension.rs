@@ -388,7 +388,7 @@ impl Kiosk {
             Screen::Id => {
                 view.page = Page::Entry;
                 view.title = t.prompt("pension.id.title");
-                view.prompt = t.prompt(entry::prompt(Entry::IdNumber));
+                view.prompt = t.prompt(self.entry_prompt(Entry::IdNumber));
                 view.entry = Some(entry::view(Entry::IdNumber, &self.session.typed, true, false));
                 view.items = vec![t.button(action::ENTRY_DONE, "entry.done")];
             }

@@ -1,7 +1,9 @@
 //! An application's progress (办件进度): found by its pre-review receipt (scanned, or its
 //! number typed: the receipt screens, [`ReceiptUse::Progress`]) or by the applicant's ID number
-//! together with the phone number given on the application. An ID number alone never finds
-//! anything: anyone can type another person's. The API counts the lookups that find nothing
+//! together with the phone number given on the application, or with the ID card itself on
+//! the kiosk's reader (its name must fit the application's). An ID number alone never finds
+//! anything: anyone can type another person's. A printed fast-track ticket's code finds its
+//! receipt's applications too. The API counts the lookups that find nothing
 //! and refuses after too many; its message says so.
 //!
 //! The application is shown and said as a short timeline, the materials still missing and
@@ -69,7 +71,18 @@ impl Kiosk {
                     self.session.error = Some(problem);
                     return vec![];
                 }
-                self.session.applicant_id = Some(std::mem::take(&mut self.session.typed));
+                let id_number = std::mem::take(&mut self.session.typed);
+                // The card on the reader is the second thing: the phone the center has is
+                // shown with the application, not asked again.
+                if let Some(card) = self.card_for(&id_number) {
+                    let card_name = Some(card.name.clone());
+                    return self.look_up(ApplicationLookup {
+                        id_number: Some(id_number),
+                        card_name,
+                        ..Default::default()
+                    });
+                }
+                self.session.applicant_id = Some(id_number);
                 self.go(Screen::Phone);
             }
             Screen::Phone if id == action::ENTRY_DONE => {
@@ -146,7 +159,7 @@ impl Kiosk {
             Screen::IdNumber => {
                 view.page = Page::Entry;
                 view.title = t.prompt("progress.id-number.title");
-                view.prompt = t.prompt(entry::prompt(Entry::IdNumber));
+                view.prompt = t.prompt(self.entry_prompt(Entry::IdNumber));
                 view.entry = Some(entry::view(Entry::IdNumber, &self.session.typed, true, false));
                 view.items = vec![t.button(action::ENTRY_DONE, "entry.done")];
             }
@@ -207,6 +220,9 @@ fn application_view(application: &Application, t: Texts, view: &mut View) {
         let names = application.missing_materials.iter().map(|m| Phrase::text(t.pick(m))).enumerate();
         lines.extend(names.map(|item| Line::body(numbered(item))));
     }
+    if let Some(phone) = &application.contact_phone_masked {
+        lines.push(Line::field(t.prompt("progress.sms"), t.phrase(Phrase::code(phone.clone()).personal())));
+    }
     if let Some(collection) = application.collection {
         let how = match collection {
             Collection::Window => "progress.collect.window",
@@ -247,7 +263,7 @@ fn date(unix_ms: i64) -> Phrase {
 
 /// The proleptic Gregorian (year, month, day) of a count of days since 1970-01-01 (Howard
 /// Hinnant's algorithm).
-fn civil_from_days(days: i64) -> (i64, u64, u64) {
+pub(super) fn civil_from_days(days: i64) -> (i64, u64, u64) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);

@@ -14,9 +14,13 @@
 use contract::model::{EvaluationChannel, LowRatingReason, NewEvaluation, RateableVisit, Satisfaction};
 
 use super::entry::{self, Entry};
+use super::receipts::ReceiptUse;
 use super::speech::Phrase;
 use super::view::{Item, Line, Page, Texts, View};
-use super::{action, ApiFailure, Effect, Kiosk};
+use super::{action, ApiFailure, Effect, Kiosk, TicketRef};
+
+/// Scan the printed ticket's code instead of typing its number.
+pub const SCAN_TICKET: &str = "scan-ticket";
 
 /// Seconds between the window evaluator's questions to the API.
 const WINDOW_POLL_EVERY_SECS: u32 = 3;
@@ -98,6 +102,7 @@ impl Kiosk {
 
     pub(super) fn activate_rating(&mut self, screen: Screen, id: &str) -> Vec<Effect> {
         match screen {
+            Screen::Letters if id == SCAN_TICKET => self.start_scan(ReceiptUse::Rating),
             Screen::Letters if self.ticket_letters().iter().any(|l| l == id) => {
                 self.session.typed.clear();
                 self.go(Screen::Digits(id.to_string()));
@@ -108,7 +113,7 @@ impl Kiosk {
                     return vec![];
                 }
                 let ticket_number = format!("{letter}{}", self.session.typed);
-                return self.request(Effect::FindRateableVisit { ticket_number });
+                return self.request(Effect::FindRateableVisit(TicketRef::Number(ticket_number)));
             }
             Screen::Levels => {
                 let Some(level) = Satisfaction::parse(id) else { return vec![] };
@@ -255,12 +260,13 @@ impl Kiosk {
                             id: letter,
                         }
                     })
+                    .chain([t.prompted_item("rating", SCAN_TICKET)])
                     .collect();
             }
             Screen::Digits(letter) => {
                 view.page = Page::Entry;
                 view.title = t.prompt_with("rating.digits.title", vec![Phrase::code(letter.clone())]);
-                view.prompt = t.prompt(entry::prompt(Entry::TicketDigits));
+                view.prompt = t.prompt(self.entry_prompt(Entry::TicketDigits));
                 view.entry = Some(entry::view(Entry::TicketDigits, &self.session.typed, false, false));
                 view.items = vec![t.button(action::ENTRY_DONE, "entry.done")];
             }

@@ -4,7 +4,9 @@
 use contract::model::Bilingual;
 
 use super::calls::{InterpreterProgress, StaffCallProgress};
+use super::id_card::IdCard;
 use super::pension::PensionVisit;
+use super::printing::PrintState;
 use super::profile::Profile;
 use super::rating::RatingDraft;
 use super::speech::Sound;
@@ -82,6 +84,10 @@ pub(crate) struct Session {
     pub rating: Option<RatingDraft>,
     /// The ID number typed to find an application, until the phone number is typed too.
     pub applicant_id: Option<String>,
+    /// The ID card read on the reader in this visit.
+    pub card: Option<IdCard>,
+    /// The ticket of this visit the printer is printing, or printed.
+    pub printing: Option<PrintState>,
 }
 
 impl Session {
@@ -108,6 +114,8 @@ impl Session {
             pension: None,
             rating: None,
             applicant_id: None,
+            card: None,
+            printing: None,
         }
     }
 }

@@ -136,7 +136,9 @@ impl Kiosk {
         match result {
             Ok(ticket) => {
                 self.session.answers.clear();
+                let print = self.print(&ticket);
                 self.answered(Screen::Ticket(ticket));
+                return print;
             }
             Err(failure) => self.failed(failure),
         }
@@ -169,6 +171,7 @@ impl Kiosk {
                 view.title = t.prompt("ticket.title");
                 view.prompt = t.prompt("ticket.prompt");
                 view.ticket = Some(ticket_card(ticket, t));
+                view.lines.extend(self.print_line(t));
                 view.items = vec![t.button(action::FINISH, "ticket.finish")];
             }
         }
@@ -202,7 +205,7 @@ impl Kiosk {
             }
             Step::Entry { entry, masked, optional, .. } => {
                 view.page = Page::Entry;
-                view.prompt = t.prompt(entry::prompt((*entry).into()));
+                view.prompt = t.prompt(self.entry_prompt((*entry).into()));
                 view.entry = Some(entry::view((*entry).into(), &self.session.typed, *masked, *optional));
                 view.items = vec![t.button(action::ENTRY_DONE, "entry.done")];
                 if *optional {

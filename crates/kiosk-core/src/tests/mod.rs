@@ -2,6 +2,7 @@
 //! Each file holds one feature's visits; the helpers here serve them all.
 
 mod calls;
+mod devices;
 mod pension;
 mod progress;
 mod rating;

@@ -17,7 +17,7 @@ use crate::view::Page;
 const DEC_1: i64 = 1_796_090_400_000;
 const DEC_3: i64 = DEC_1 + 2 * 86_400_000;
 
-fn application(status: ApplicationStatus) -> Application {
+pub(super) fn application(status: ApplicationStatus) -> Application {
     let step = |status, at| ApplicationStep { status, at, note: None };
     Application {
         id: "a1".into(),
@@ -32,6 +32,7 @@ fn application(status: ApplicationStatus) -> Application {
         window_number: Some(3),
         next_step: Bilingual::new("请带齐以下材料到3号窗口补正", "Bring these materials to window 3"),
         receipt_number: None,
+        contact_phone_masked: Some("138****5678".into()),
     }
 }
 
@@ -86,6 +87,7 @@ fn a_resident_finds_an_application_by_id_and_phone_and_takes_a_number_for_the_wi
             "12月3日：待补正 ",
             "还需要补交的材料 ",
             "1、户口簿复印件 ",
+            "短信通知 138****5678",
         ]
     );
     let said = spoken(&effects);
@@ -116,7 +118,15 @@ fn the_english_timeline_and_a_completed_application_to_collect_by_post() {
     kiosk.handle(Event::ApplicationsFound(Ok(vec![completed])));
     let view = kiosk.view();
     let lines: Vec<String> = view.lines.iter().map(|l| format!("{} {}", l.text.shown, l.value.shown)).collect();
-    assert_eq!(lines[3..], ["1 December: Accepted ", "3 December: Completed ", "How you get the result By post"]);
+    assert_eq!(
+        lines[3..],
+        [
+            "1 December: Accepted ",
+            "3 December: Completed ",
+            "Text messages to 138****5678",
+            "How you get the result By post"
+        ]
+    );
     assert_eq!(view.items.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(), [action::FINISH], "nothing at a window");
 }
 

@@ -28,7 +28,7 @@ fn rating_h007(rated: bool) -> Kiosk {
     activate(&mut kiosk, home::RATE_SERVICE);
     let view = kiosk.view();
     assert_eq!(view.page, Page::List);
-    assert_eq!(view.items.len(), 1, "one letter in the test catalog");
+    assert_eq!(view.items.len(), 2, "one letter in the test catalog, and scanning the ticket");
     assert_eq!(view.items[0].label.shown, "H");
     assert_eq!(view.items[0].detail.shown, "居住证办理", "the letter's services, to recognise it");
     activate(&mut kiosk, "H");
@@ -39,7 +39,7 @@ fn rating_h007(rated: bool) -> Kiosk {
     assert_eq!(kiosk.view().error.phrase, Phrase::prompt("entry.error.ticket-digits"));
     type_keys(&mut kiosk, "7");
     let effects = activate(&mut kiosk, action::ENTRY_DONE);
-    assert!(effects.contains(&Effect::FindRateableVisit { ticket_number: "H007".into() }), "{effects:?}");
+    assert!(effects.contains(&Effect::FindRateableVisit(TicketRef::Number("H007".into()))), "{effects:?}");
     assert_eq!(kiosk.view().page, Page::Busy);
     kiosk.handle(Event::RateableVisitFound(Ok(visit(rated))));
     kiosk
@@ -164,7 +164,7 @@ fn a_number_the_api_does_not_know_shows_its_message_and_an_outage_offers_a_retry
     kiosk.handle(Event::RateableVisitFound(Err(ApiFailure::Unreachable("down".into()))));
     assert_eq!(kiosk.view().title.phrase, Phrase::prompt("unavailable.title"));
     let effects = activate(&mut kiosk, action::RETRY);
-    assert!(effects.contains(&Effect::FindRateableVisit { ticket_number: "H123".into() }), "{effects:?}");
+    assert!(effects.contains(&Effect::FindRateableVisit(TicketRef::Number("H123".into()))), "{effects:?}");
     let message = Bilingual::new("今天没有办完的H123号", "No ticket H123 was served today");
     let error = ApiError { code: "not_found".into(), message: message.clone() };
     kiosk.handle(Event::RateableVisitFound(Err(ApiFailure::Refused(error))));

@@ -15,7 +15,7 @@ fn signing_key() -> SigningKey {
     SigningKey::from_bytes(&[9; 32])
 }
 
-fn receipt() -> Receipt {
+pub(super) fn receipt() -> Receipt {
     Receipt {
         id: [3; 16],
         service_code: "residence-permit".into(),

@@ -1,0 +1,127 @@
+//! The ticket printer: a queue ticket, and a redeemed receipt's fast-track ticket, are printed
+//! as they show, for a family member to read or to hold up at the window. The screen never
+//! waits for the paper: the ticket shows at once, and the printer's answer comes later as
+//! news ("take your ticket below", or what went wrong and to note the number instead).
+
+use contract::model::Ticket;
+
+use super::ticket::ticket_card;
+use super::view::{Line, Texts};
+use super::{Effect, Kiosk};
+
+/// A ticket to print, in the resident's language.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PrintJob {
+    pub ticket_id: String,
+    /// e.g. `A012`, printed very large.
+    pub number: String,
+    /// The service, the window, the people ahead, the wait: as the screen shows them.
+    pub lines: Vec<String>,
+    /// When it was issued, China time: `2026-12-05 14:03`.
+    pub issued_at: String,
+    /// The ticket's QR code, which the rating and progress screens scan back.
+    pub qr_payload: String,
+}
+
+/// Why a ticket did not print.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PrintProblem {
+    PaperOut,
+    CoverOpen,
+    /// Not connected, not answering, or reporting itself offline.
+    Offline,
+}
+
+/// Where a ticket's printing is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Printing {
+    Under,
+    Done,
+    Failed,
+}
+
+/// The ticket of this visit being printed, and how far.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct PrintState {
+    ticket_id: String,
+    printing: Printing,
+}
+
+impl Kiosk {
+    /// Declares a ticket printer present: tickets are printed as they are issued.
+    pub fn set_printer(&mut self, present: bool) {
+        self.printer = present;
+    }
+
+    /// Prints `ticket`, if there is a printer.
+    pub(super) fn print(&mut self, ticket: &Ticket) -> Vec<Effect> {
+        if !self.printer {
+            return vec![];
+        }
+        let t = Texts(self.session.profile.language);
+        let card = ticket_card(ticket, t);
+        let job = PrintJob {
+            ticket_id: ticket.id.clone(),
+            number: ticket.number.clone(),
+            lines: [card.service, card.window, card.people_ahead, card.wait].map(|text| text.shown).to_vec(),
+            issued_at: china_time(ticket.issued_at),
+            qr_payload: contract::ticket_code::encode(&ticket.id),
+        };
+        self.session.printing = Some(PrintState { ticket_id: ticket.id.clone(), printing: Printing::Under });
+        vec![Effect::PrintTicket(job)]
+    }
+
+    /// The printer's answer, for the ticket on screen (nothing if the resident left): a fault
+    /// is a problem on the page, said with the error sound, and asks the resident to note the
+    /// number; the adapter tells staff.
+    pub(super) fn ticket_printed(&mut self, ticket_id: &str, result: Result<(), PrintProblem>) -> Vec<Effect> {
+        let Some(state) = self.session.printing.as_mut().filter(|s| s.ticket_id == ticket_id) else { return vec![] };
+        match result {
+            Ok(()) => state.printing = Printing::Done,
+            Err(problem) => {
+                state.printing = Printing::Failed;
+                self.session.error = Some(match problem {
+                    PrintProblem::PaperOut => "print.failed.paper-out",
+                    PrintProblem::CoverOpen => "print.failed.cover-open",
+                    PrintProblem::Offline => "print.failed.offline",
+                });
+            }
+        }
+        vec![]
+    }
+
+    /// News of the ticket page: the ticket is printed, to take.
+    pub(super) fn print_news(&self) -> Option<&'static str> {
+        let printed = self.session.printing.as_ref()?.printing == Printing::Done;
+        printed.then_some("print.done")
+    }
+
+    /// The ticket page's line about the printing, while it prints and once printed (a fault
+    /// shows as the page's problem).
+    pub(super) fn print_line(&self, t: Texts) -> Option<Line> {
+        match self.session.printing.as_ref()?.printing {
+            Printing::Under => Some(Line::body(t.prompt("print.under-way"))),
+            Printing::Done => Some(Line::body(t.prompt("print.done"))),
+            Printing::Failed => None,
+        }
+    }
+}
+
+/// Unix milliseconds as China Standard Time (UTC+8): `2026-12-05 14:03`.
+fn china_time(unix_ms: i64) -> String {
+    let secs = unix_ms.div_euclid(1000) + 8 * 3600;
+    let (year, month, day) = super::progress::civil_from_days(secs.div_euclid(86_400));
+    let minute = secs.rem_euclid(86_400) / 60;
+    format!("{year}-{month:02}-{day:02} {:02}:{:02}", minute / 60, minute % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tickets_print_their_time_in_china() {
+        // 2026-12-04 20:05 UTC is 04:05 on the 5th in Beijing.
+        assert_eq!(china_time((20_791 * 86_400 + 20 * 3600 + 5 * 60) * 1000), "2026-12-05 04:05");
+    }
+}
