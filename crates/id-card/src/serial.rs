@@ -8,10 +8,14 @@ use serialport::{ClearBuffer, SerialPort};
 use crate::frame::{self, Command, FrameError, Response};
 use crate::{CardReader, CardText, ModuleError, ReaderError};
 
-/// How long a command may take to be answered in full. The longest answer, the basic
-/// information (1295 bytes), takes about 115 ms at 115200 baud and 1.4 s at 9600; modules
-/// answer a read within some 500 ms at the usual 115200.
+/// How long a command may take to be answered in full: a module that stops answering is
+/// noticed at the next poll's find-card, about a second later.
 const RESPONSE_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// How long reading the basic information may take: the module authenticates the card and
+/// reads it over radio (well under a second on the usual modules), then sends 1295 bytes
+/// (115 ms at 115200 baud, 1.4 s at 9600). A slow module must not pass for a silent one.
+const READ_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// A reader's module on a serial port.
 pub struct SerialReader {
@@ -40,7 +44,8 @@ impl SerialReader {
         // A late answer to an earlier command must not pass for this one's.
         self.port.clear(ClearBuffer::Input).map_err(|error| port_error(error.into()))?;
         self.port.write_all(&frame::encode_command(command)).map_err(port_error)?;
-        let mut input = Deadline { port: self.port.as_mut(), until: Instant::now() + RESPONSE_TIMEOUT };
+        let timeout = if command == Command::ReadBasicInfo { READ_TIMEOUT } else { RESPONSE_TIMEOUT };
+        let mut input = Deadline { port: self.port.as_mut(), until: Instant::now() + timeout };
         frame::read_response(&mut input).map_err(|error| match error {
             FrameError::Io(error) if error.kind() == io::ErrorKind::TimedOut => ReaderError::NotResponding,
             FrameError::Io(error) => port_error(error),
