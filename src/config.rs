@@ -73,6 +73,13 @@ pub struct Flags {
     /// visit the clerk finishes there
     #[arg(long, value_name = "WINDOW")]
     pub evaluator_window: Option<i64>,
+    /// The ID card reader's serial port (e.g. /dev/ttyUSB0) [default: none]
+    #[arg(long, value_name = "PORT")]
+    pub card_reader: Option<String>,
+    /// The ticket printer: HOST:PORT (network, port 9100), /dev/usb/lpN (USB) or /dev/ttyN
+    /// (serial) [default: none]
+    #[arg(long, value_name = "PRINTER")]
+    pub printer: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -116,6 +123,37 @@ pub struct Config {
     pub video_command: Vec<String>,
     /// The window this kiosk is the service evaluator of; `None`: a kiosk in the hall.
     pub evaluator_window: Option<i64>,
+    /// The ID card reader's serial port and speed; `None`: no reader, ID numbers are typed.
+    pub card_reader: Option<SerialPort>,
+    /// The ticket printer; `None`: tickets show on screen only.
+    pub printer: Option<PrinterConfig>,
+    /// Printed at the top of each ticket.
+    pub center_name: String,
+}
+
+/// A device on a serial port.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SerialPort {
+    pub path: String,
+    pub baud: u32,
+}
+
+/// Where the ticket printer is, and its paper.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PrinterConfig {
+    pub place: PrinterPlace,
+    /// 58 or 80.
+    pub paper_mm: u32,
+}
+
+/// How the ticket printer is connected.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PrinterPlace {
+    /// `host:port` of a network printer (ESC/POS printers listen on 9100).
+    Network(String),
+    /// A USB printer-class device, `/dev/usb/lp0`.
+    Usb(PathBuf),
+    Serial(SerialPort),
 }
 
 /// A configuration value that cannot be used.
@@ -182,6 +220,9 @@ impl Config {
             kiosk_name: None,
             video_command: crate::video::default_command(),
             evaluator_window: None,
+            card_reader: None,
+            printer: None,
+            center_name: "便民服务中心".into(),
         }
     }
 
@@ -197,6 +238,8 @@ impl Config {
         let table: toml::Table = text
             .parse()
             .map_err(|e: toml::de::Error| error("(syntax)", e.message().to_string() + &line_of(&text, e.span())))?;
+        // Speeds apply to the port named, whichever key the file gives first.
+        let (mut reader_baud, mut printer_baud) = (None, None);
         for (key, value) in &table {
             let as_str = || {
                 value
@@ -282,6 +325,23 @@ impl Config {
                     let window = value.as_integer().unwrap_or(0);
                     self.evaluator_window = Some(parse_window(window).map_err(|r| error(key, r))?);
                 }
+                "card_reader" => {
+                    let path = parse_serial_path(&as_str()?).map_err(|r| error(key, r))?;
+                    self.card_reader = Some(SerialPort { path, baud: CARD_READER_BAUD });
+                }
+                "card_reader_baud" => reader_baud = Some(parse_baud(value).map_err(|r| error(key, r))?),
+                "printer_baud" => printer_baud = Some(parse_baud(value).map_err(|r| error(key, r))?),
+                "printer" => {
+                    let place = parse_printer(&as_str()?, PRINTER_BAUD).map_err(|r| error(key, r))?;
+                    self.printer = Some(PrinterConfig { place, ..self.printer.take().unwrap_or_default() });
+                }
+                "paper_width_mm" => {
+                    let width = value.as_integer().filter(|w| [58, 80].contains(w));
+                    let reason = || format!("expected 58 or 80 (millimetres), found {value}");
+                    let paper_mm = width.ok_or_else(|| error(key, reason()))? as u32;
+                    self.printer = Some(PrinterConfig { paper_mm, ..self.printer.take().unwrap_or_default() });
+                }
+                "center_name" => self.center_name = as_str()?,
                 "idle_timeout_secs" => {
                     let secs = value
                         .as_integer()
@@ -291,10 +351,20 @@ impl Config {
                 _ => {
                     return Err(error(
                         key,
-                        "unknown key (known: api_url, api_ca_certificate, kiosk_id, token, language, fullscreen, data_dir, idle_timeout_secs, voices_dir, private_audio, sound_card, volume, keypad_file, panel_inches, panel_pixels, camera_file, camera_device, camera_place, keypad_place, jack_place, receipt_public_key, kiosk_name, video_command, evaluator_window)"
+                        "unknown key (known: api_url, api_ca_certificate, kiosk_id, token, language, fullscreen, data_dir, idle_timeout_secs, voices_dir, private_audio, sound_card, volume, keypad_file, panel_inches, panel_pixels, camera_file, camera_device, camera_place, keypad_place, jack_place, receipt_public_key, kiosk_name, video_command, evaluator_window, card_reader, card_reader_baud, printer, printer_baud, paper_width_mm, center_name)"
                             .into(),
                     ))
                 }
+            }
+        }
+        if let Some(baud) = reader_baud {
+            let port = self.card_reader.as_mut().ok_or_else(|| error("card_reader_baud", "no card_reader is named".into()))?;
+            port.baud = baud;
+        }
+        if let Some(baud) = printer_baud {
+            match self.printer.as_mut().map(|p| &mut p.place) {
+                Some(PrinterPlace::Serial(port)) => port.baud = baud,
+                _ => return Err(error("printer_baud", "only for a printer on a serial port (/dev/tty...)".into())),
             }
         }
         Ok(())
@@ -344,6 +414,18 @@ impl Config {
         }
         if let Some(window) = flags.evaluator_window {
             self.evaluator_window = Some(parse_window(window).map_err(|r| error("--evaluator-window", r))?);
+        }
+        if let Some(path) = &flags.card_reader {
+            let path = parse_serial_path(path).map_err(|r| error("--card-reader", r))?;
+            self.card_reader = Some(SerialPort { path, baud: CARD_READER_BAUD });
+        }
+        if let Some(printer) = &flags.printer {
+            let place = parse_printer(printer, PRINTER_BAUD).map_err(|r| error("--printer", r))?;
+            self.printer = Some(PrinterConfig { place, ..self.printer.take().unwrap_or_default() });
+        }
+        // Paper without a printer: the width was set, the printer itself forgotten.
+        if self.printer.as_ref().is_some_and(|p| p.place == PrinterPlace::default()) {
+            return Err(error("printer", "paper_width_mm is set but no printer is named".into()));
         }
         if let Some(secs) = flags.idle_timeout {
             self.idle_timeout_secs = parse_idle_timeout(secs.into()).map_err(|r| error("--idle-timeout", r))?;
@@ -411,6 +493,52 @@ fn parse_public_key(hex: &str) -> Result<VerifyingKey, String> {
 }
 
 /// A window number as the service API numbers windows: 1 and up.
+/// GA 467 modules answer at 115200 baud unless set otherwise.
+const CARD_READER_BAUD: u32 = 115_200;
+/// Serial ticket printers are commonly set to 9600 baud at the factory.
+const PRINTER_BAUD: u32 = 9_600;
+
+impl Default for PrinterConfig {
+    fn default() -> PrinterConfig {
+        PrinterConfig { place: PrinterPlace::default(), paper_mm: 80 }
+    }
+}
+
+impl Default for PrinterPlace {
+    fn default() -> PrinterPlace {
+        PrinterPlace::Network(String::new())
+    }
+}
+
+fn parse_baud(value: &toml::Value) -> Result<u32, String> {
+    const SPEEDS: [i64; 6] = [9_600, 19_200, 38_400, 57_600, 115_200, 230_400];
+    let speed = value.as_integer().filter(|speed| SPEEDS.contains(speed));
+    speed.map(|s| s as u32).ok_or_else(|| format!("expected a serial speed ({SPEEDS:?}), found {value}"))
+}
+
+fn parse_serial_path(path: &str) -> Result<String, String> {
+    if !path.starts_with("/dev/") {
+        return Err(format!("expected a serial port such as /dev/ttyUSB0, found {path:?}"));
+    }
+    Ok(path.to_string())
+}
+
+/// `host:port` (a network printer), `/dev/usb/lpN` (USB) or `/dev/tty...` (serial).
+fn parse_printer(text: &str, baud: u32) -> Result<PrinterPlace, String> {
+    if text.starts_with("/dev/usb/lp") {
+        return Ok(PrinterPlace::Usb(PathBuf::from(text)));
+    }
+    if text.starts_with("/dev/tty") {
+        return Ok(PrinterPlace::Serial(SerialPort { path: text.to_string(), baud }));
+    }
+    match text.rsplit_once(':') {
+        Some((host, port)) if !host.is_empty() && port.parse::<u16>().is_ok_and(|p| p > 0) => {
+            Ok(PrinterPlace::Network(text.to_string()))
+        }
+        _ => Err(format!("expected HOST:PORT (e.g. 192.168.1.50:9100), /dev/usb/lp0 or /dev/ttyS0, found {text:?}")),
+    }
+}
+
 fn parse_window(number: i64) -> Result<i64, String> {
     if number < 1 {
         return Err("expected a window number (1, 2, ...)".into());
@@ -478,7 +606,9 @@ k/ZpZGg1X4fND2PUG5RaZK/Uw5RsKsD2SQ==
              voices_dir = \"/opt/kiosk/voices\"\nprivate_audio = true\nsound_card = 1\nvolume = 4\npanel_inches = 23.8\npanel_pixels = [1920, 1200]\ncamera_file = \"/\"\ncamera_device = 2\ncamera_place = \"below-centre\"\nkeypad_place = \"right-of-screen\"\njack_place = \"below-keypad\"\n\
              receipt_public_key = \"d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a\"\n\
              kiosk_name = \"大厅 2号机\"\nevaluator_window = 3\nvideo_command = [\"baresip\", \"-e\", \"/dial {{url}}\"]\n\
-             keypad_file = \"{keypad}\"\n",
+             keypad_file = \"{keypad}\"\n\
+             card_reader = \"/dev/ttyUSB0\"\ncard_reader_baud = 9600\nprinter = \"/dev/ttyS1\"\nprinter_baud = 19200\n\
+             paper_width_mm = 58\ncenter_name = \"东城区便民服务中心\"\n",
         ))
         .unwrap();
         assert_eq!(config.api_url.as_deref(), Some("https://10.0.0.5:8080"));
@@ -501,6 +631,31 @@ k/ZpZGg1X4fND2PUG5RaZK/Uw5RsKsD2SQ==
         assert_eq!(config.video_command, ["baresip", "-e", "/dial {url}"]);
         assert_eq!(config.evaluator_window, Some(3));
         assert_eq!(config.keypad, Keymap::parse(&std::fs::read_to_string(keypad).unwrap()).unwrap());
+        assert_eq!(config.card_reader, Some(SerialPort { path: "/dev/ttyUSB0".into(), baud: 9600 }));
+        let serial = PrinterPlace::Serial(SerialPort { path: "/dev/ttyS1".into(), baud: 19200 });
+        assert_eq!(config.printer, Some(PrinterConfig { place: serial, paper_mm: 58 }));
+        assert_eq!(config.center_name, "东城区便民服务中心");
+    }
+
+    #[test]
+    fn printers_are_named_by_address_or_device_and_readers_by_port() {
+        let printer = |text: &str| load_file(&format!("printer = \"{text}\"\n")).map(|c| c.printer.unwrap());
+        let network = PrinterPlace::Network("192.168.1.50:9100".into());
+        assert_eq!(printer("192.168.1.50:9100"), Ok(PrinterConfig { place: network, paper_mm: 80 }));
+        assert_eq!(printer("/dev/usb/lp0").unwrap().place, PrinterPlace::Usb("/dev/usb/lp0".into()));
+        let serial = PrinterPlace::Serial(SerialPort { path: "/dev/ttyS0".into(), baud: 9600 });
+        assert_eq!(printer("/dev/ttyS0").unwrap().place, serial);
+        assert_eq!(printer("printer.local").unwrap_err().key, "printer");
+        assert_eq!(load_file("paper_width_mm = 76\n").unwrap_err().key, "paper_width_mm");
+        assert_eq!(load_file("paper_width_mm = 58\n").unwrap_err().key, "printer", "paper for no printer");
+        assert_eq!(load_file("printer = \"10.0.0.9:9100\"\nprinter_baud = 9600\n").unwrap_err().key, "printer_baud");
+        assert_eq!(load_file("card_reader = \"COM3\"\n").unwrap_err().key, "card_reader");
+        assert_eq!(load_file("card_reader_baud = 115200\n").unwrap_err().key, "card_reader_baud");
+        assert_eq!(load_file("card_reader = \"/dev/ttyUSB0\"\ncard_reader_baud = 1234\n").unwrap_err().key, "card_reader_baud");
+        let flags = Flags { card_reader: Some("/dev/ttyACM0".into()), printer: Some("127.0.0.1:9100".into()), ..Flags::default() };
+        let config = Config::load(&flags).unwrap();
+        assert_eq!(config.card_reader, Some(SerialPort { path: "/dev/ttyACM0".into(), baud: 115_200 }));
+        assert_eq!(config.printer.unwrap().place, PrinterPlace::Network("127.0.0.1:9100".into()));
     }
 
     #[test]

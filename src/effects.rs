@@ -12,7 +12,7 @@ use contract::model::{
     NewTicket, RateableVisit, RedeemReceipt, RedeemedReceipt, StaffCall, StaffCallReason, Ticket,
 };
 use contract::{ApiClient, ApiFailure};
-use kiosk_core::{Effect, Event};
+use kiosk_core::{Effect, Event, TicketRef};
 use tokio::sync::oneshot;
 
 use crate::camera::face::FacePhoto;
@@ -33,6 +33,7 @@ pub trait ServiceApi: Send + Sync {
     /// Submits a pension face authentication for review.
     fn submit_face_auth(&self, request: &NewFaceAuth, idempotency_key: &str) -> Result<FaceAuth, ApiFailure>;
     fn rateable_visit(&self, ticket_number: &str) -> Result<RateableVisit, ApiFailure>;
+    fn rateable_visit_of_ticket(&self, ticket_id: &str) -> Result<RateableVisit, ApiFailure>;
     fn window_rateable_visit(&self, window: i64) -> Result<Option<RateableVisit>, ApiFailure>;
     fn evaluate(&self, request: &NewEvaluation, idempotency_key: &str) -> Result<Evaluation, ApiFailure>;
     fn look_up_applications(
@@ -81,6 +82,9 @@ impl ServiceApi for ApiClient {
     }
     fn rateable_visit(&self, ticket_number: &str) -> Result<RateableVisit, ApiFailure> {
         ApiClient::rateable_visit(self, ticket_number)
+    }
+    fn rateable_visit_of_ticket(&self, ticket_id: &str) -> Result<RateableVisit, ApiFailure> {
+        ApiClient::rateable_visit_of_ticket(self, ticket_id)
     }
     fn window_rateable_visit(&self, window: i64) -> Result<Option<RateableVisit>, ApiFailure> {
         ApiClient::window_rateable_visit(self, window)
@@ -167,7 +171,8 @@ fn call(api: &dyn ServiceApi, face_photo: &FacePhoto, effect: Effect) -> Event {
             };
             Event::FaceAuthSubmitted(api.submit_face_auth(&request, &idempotency_key))
         }
-        Effect::FindRateableVisit { ticket_number } => Event::RateableVisitFound(api.rateable_visit(&ticket_number)),
+        Effect::FindRateableVisit(TicketRef::Number(number)) => Event::RateableVisitFound(api.rateable_visit(&number)),
+        Effect::FindRateableVisit(TicketRef::Id(id)) => Event::RateableVisitFound(api.rateable_visit_of_ticket(&id)),
         Effect::PollWindowVisit { window } => Event::WindowVisitAnswered(api.window_rateable_visit(window)),
         Effect::LookUpApplications { request, idempotency_key } => {
             Event::ApplicationsFound(api.look_up_applications(&request, &idempotency_key))

@@ -6,10 +6,12 @@ use clap::Parser;
 
 use contract::ApiClient;
 use kiosk::camera::{self, CameraChoice};
+use kiosk::card_reader;
 use kiosk::config::{Config, Flags};
 use kiosk::headphones::{self, AlsaMixer, Mixer};
 use kiosk::legibility::{self, Panel};
 use kiosk::outbox::Outbox;
+use kiosk::printer::{EscPosPrinter, TicketPrinter};
 use kiosk::speech::voice_pack::VoicePack;
 use kiosk::speech::Speaker;
 use kiosk::ui::{Devices, KioskUi, Theme, FONT_FAMILY};
@@ -130,6 +132,8 @@ fn run(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
         eprintln!("kiosk: no receipt_public_key configured: scanned receipts cannot be checked, typed receipt numbers still work");
     }
     kiosk.set_receipt_key(receipt_key);
+    kiosk.set_card_reader(config.card_reader.is_some());
+    kiosk.set_printer(config.printer.is_some());
     let camera = match &config.camera_file {
         Some(path) => CameraChoice::Files(path.clone()),
         None => CameraChoice::Device(config.camera_device),
@@ -139,7 +143,12 @@ fn run(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
         camera: Arc::new(move || camera::open(&camera)),
         video: Box::new(CommandLauncher::new(config.video_command.clone(), config.display_name(), &config.data_dir)),
         keypad: config.keypad.clone(),
+        printer: config.printer.as_ref().map(|printer| {
+            Box::new(EscPosPrinter::new(printer, &config.center_name)) as Box<dyn TicketPrinter>
+        }),
+        card_reader_down: Default::default(),
     };
+    let card_reader_down = devices.card_reader_down.clone();
     let outbox = Outbox::open_in(&config.data_dir).unwrap_or_else(|e| {
         eprintln!("kiosk: {e}: staff calls and hang-ups are kept in memory only");
         Outbox::in_memory()
@@ -148,6 +157,9 @@ fn run(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
     ui.window.window().set_fullscreen(config.fullscreen);
     ui.start();
     watch_headphones(ui.events(), config.sound_card);
+    if let Some(port) = &config.card_reader {
+        card_reader::watch(port.path.clone(), port.baud, ui.events(), card_reader_down);
+    }
     check_legibility(config.panel, ui.window.global::<Theme>().get_smallest_text());
     ui.window.run()?;
     if let Some(server) = embedded {

@@ -13,6 +13,7 @@ use render::DeviceTrouble;
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
@@ -27,6 +28,7 @@ use crate::camera::{FrameSource, OpenError};
 use crate::desk::Region;
 use crate::effects::{EffectRunner, ServiceApi};
 use crate::outbox::Outbox;
+use crate::printer::{PrintQueue, TicketPrinter};
 use crate::speech::Voice;
 use crate::video::{Closed, VideoLauncher, VideoWindow};
 use captions::Captioner;
@@ -51,6 +53,11 @@ pub struct Devices {
     pub video: Box<dyn VideoLauncher>,
     /// The resident's keypad: which key does what.
     pub keypad: keys::Keymap,
+    /// The ticket printer, if the kiosk has one.
+    pub printer: Option<Box<dyn TicketPrinter>>,
+    /// Set while the ID card reader, if the kiosk has one, cannot be used
+    /// ([`crate::card_reader::watch`]).
+    pub card_reader_down: Arc<AtomicBool>,
 }
 
 /// The kiosk's window with the core behind it.
@@ -81,6 +88,8 @@ struct Controller {
     idle_clock: slint::Timer,
     /// The camera or the video that failed, for the staff notice.
     trouble: Cell<DeviceTrouble>,
+    printer: Option<PrintQueue>,
+    card_reader_down: Arc<AtomicBool>,
 }
 
 impl KioskUi {
@@ -94,6 +103,7 @@ impl KioskUi {
         let window = AppWindow::new()?;
         let face_photo = FacePhoto::default();
         let outside = mpsc::channel();
+        let printer = devices.printer.map(|printer| PrintQueue::start(printer, outside.0.clone()));
         let controller = Rc::new(Controller {
             kiosk: RefCell::new(kiosk),
             window: window.as_weak(),
@@ -109,6 +119,8 @@ impl KioskUi {
             shown: RefCell::new(None),
             idle_clock: slint::Timer::default(),
             trouble: Cell::default(),
+            printer,
+            card_reader_down: devices.card_reader_down,
         });
 
         let view = window.global::<KioskView>();
@@ -220,6 +232,11 @@ impl Controller {
             Effect::OpenVideoCall { join_url, language } => self.open_video_window(&join_url, language),
             Effect::CloseVideoCall => drop(self.video_window.borrow_mut().take()),
             Effect::DiscardFacePhoto => drop(self.face_photo.lock().map(|mut photo| photo.take())),
+            Effect::PrintTicket(job) => {
+                if let Some(printer) = &self.printer {
+                    printer.print(job);
+                }
+            }
             durable if durable.is_durable() => self.effects.keep(durable),
             api_call => self.dispatch_answer(self.effects.start(api_call)),
         }
@@ -295,7 +312,12 @@ impl Controller {
     fn show_staff_notice(&self) {
         let Some(window) = self.window.upgrade() else { return };
         let language = self.kiosk.borrow().profile().language;
-        render::staff_notice(&window, &self.voice.problems(), self.trouble.get(), language);
+        let trouble = DeviceTrouble {
+            card_reader: self.card_reader_down.load(Ordering::Relaxed),
+            printer: self.printer.as_ref().and_then(|p| *p.health.lock().unwrap_or_else(|e| e.into_inner())),
+            ..self.trouble.get()
+        };
+        render::staff_notice(&window, &self.voice.problems(), trouble, language);
     }
 
     fn render(&self) {

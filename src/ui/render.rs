@@ -4,6 +4,7 @@
 use kiosk_core::profile::Language;
 use kiosk_core::prompts;
 use kiosk_core::view::{self, View};
+use kiosk_core::PrintProblem;
 use slint::{ComponentHandle, ModelRc, VecModel};
 
 use super::{
@@ -92,6 +93,8 @@ pub fn view(window: &AppWindow, view: View, shown: Option<&View>) {
 pub struct DeviceTrouble {
     pub camera: bool,
     pub video: bool,
+    pub card_reader: bool,
+    pub printer: Option<PrintProblem>,
 }
 
 /// What keeps speech or a device from working, for the center's staff, in `language`.
@@ -103,8 +106,18 @@ pub fn staff_notice(window: &AppWindow, problems: &[SpeechProblem], trouble: Dev
         SpeechProblem::BadClip(_) => "notice.bad-clip",
         SpeechProblem::NoVoicePack => "notice.no-voice-pack",
     });
-    let devices = [(trouble.camera, "notice.no-camera"), (trouble.video, "notice.no-video")];
-    let ids = speech.chain(devices.into_iter().filter(|(failed, _)| *failed).map(|(_, id)| id));
+    let printer = trouble.printer.map(|problem| match problem {
+        PrintProblem::PaperOut => "notice.printer.paper-out",
+        PrintProblem::CoverOpen => "notice.printer.cover-open",
+        PrintProblem::Offline => "notice.printer.offline",
+    });
+    let devices = [
+        trouble.camera.then_some("notice.no-camera"),
+        trouble.video.then_some("notice.no-video"),
+        trouble.card_reader.then_some("notice.no-card-reader"),
+        printer,
+    ];
+    let ids = speech.chain(devices.into_iter().flatten());
     let notice = ids.map(|id| prompts::text(id, language)).collect::<Vec<_>>().join("\n");
     let screen = window.global::<KioskView>();
     if screen.get_staff_notice() != notice.as_str() {

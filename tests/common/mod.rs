@@ -187,6 +187,8 @@ pub fn start_kiosk_with(
         camera: camera(dir.path()),
         video: Box::new(video),
         keypad: Default::default(),
+        printer: None,
+        card_reader_down: Default::default(),
     };
     let ui = KioskUi::new(kiosk, api, Outbox::open_in(dir.path()).unwrap(), devices).unwrap();
     (TestApi { server, dir }, ui, said)
@@ -195,7 +197,14 @@ pub fn start_kiosk_with(
 /// The devices of a kiosk that is not asked for video: its video command would fail.
 pub fn devices(voice: Box<dyn Voice>, camera: CameraOpener) -> Devices {
     let video = CommandLauncher::new(vec!["false".into(), "{url}".into()], "test", std::env::temp_dir());
-    Devices { voice, camera, video: Box::new(video), keypad: Default::default() }
+    Devices {
+        voice,
+        camera,
+        video: Box::new(video),
+        keypad: Default::default(),
+        printer: None,
+        card_reader_down: Default::default(),
+    }
 }
 
 /// A 640x480 webcam frame of a grey desk with the QR code of `payload` held in it, about 3.5
