@@ -15,7 +15,8 @@ pub struct FontFace {
     pub index: u32,
 }
 
-/// A regular and a bold face; the number and the center's name are bold.
+/// A regular and a bold face. The center name, the number and the lines are bold (bold strokes
+/// stay solid on thermal paper and read better to weak eyes); the time and footer are regular.
 pub struct TicketFont {
     pub(crate) regular: FontVec,
     pub(crate) bold: FontVec,

@@ -34,12 +34,12 @@ impl Paper {
         }
     }
 
-    /// Em sizes in dots (8 dots = 1 mm) of the center name, the lines, and the footer. The lines
-    /// are 4–5 mm characters, readable without glasses by most older residents.
+    /// Em sizes in dots (8 dots = 1 mm) of the center name, the lines (and time), and the footer.
+    /// The lines are 4–5 mm characters, readable without glasses by most older residents.
     const fn sizes(self) -> (f32, f32, f32) {
         match self {
-            Paper::Mm58 => (34.0, 32.0, 24.0),
-            Paper::Mm80 => (44.0, 40.0, 28.0),
+            Paper::Mm58 => (34.0, 32.0, 26.0),
+            Paper::Mm80 => (44.0, 40.0, 30.0),
         }
     }
 }
@@ -113,7 +113,7 @@ pub fn render(layout: &TicketLayout, paper: Paper, font: &TicketFont) -> Result<
     sheet.rule();
     sheet.gap(12.0);
     for line in &layout.lines {
-        sheet.text(&font.regular, body_em, line);
+        sheet.text(&font.bold, body_em, line);
     }
     sheet.gap(8.0);
     sheet.text(&font.regular, body_em, &layout.issued_at);

@@ -9,7 +9,7 @@ use image::{GrayImage, Luma};
 pub struct Decoded {
     /// Every raster band stacked top to bottom: black (0) where a dot is burnt, else white (255).
     pub image: GrayImage,
-    /// Whether the stream reset the printer (`ESC @`) before anything else.
+    /// Whether the printer was reset (`ESC @`) before the first image band.
     pub initialized: bool,
     /// The raster bands' heights in rows, in order.
     pub band_rows: Vec<u32>,
@@ -148,7 +148,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
             .map_err(fail)?
             .ok_or_else(|| fail("the stream ends inside this command".into()))?;
         match command {
-            Command::Initialize => decoded.initialized |= offset == 0,
+            Command::Initialize => decoded.initialized |= decoded.band_rows.is_empty(),
             Command::Raster { width_bytes: width, rows, data } => {
                 if *width_bytes.get_or_insert(width) != width {
                     return Err(fail(format!("a band {width} bytes wide after bands of {width_bytes:?}")));
