@@ -133,7 +133,7 @@ pub fn render(layout: &TicketLayout, paper: Paper, font: &TicketFont) -> Result<
 struct Sheet {
     paper: Paper,
     width: u32,
-    /// One byte a dot, row after row; true = black.
+    /// One flag a dot, row after row; true = black.
     dots: Vec<bool>,
     /// Where the next block starts.
     y: f32,
@@ -195,15 +195,11 @@ impl Sheet {
             x += scaled.h_advance(id);
             let Some(outline) = face.outline_glyph(glyph) else { continue };
             let bounds = outline.px_bounds();
-            let mut inked = Vec::new();
             outline.draw(|gx, gy, coverage| {
                 if coverage >= INK_THRESHOLD {
-                    inked.push((bounds.min.x as i32 + gx as i32, bounds.min.y as i32 + gy as i32));
+                    self.ink(bounds.min.x as i32 + gx as i32, bounds.min.y as i32 + gy as i32);
                 }
             });
-            for (dot_x, dot_y) in inked {
-                self.ink(dot_x, dot_y);
-            }
         }
         self.y += em;
         self.grow_to(self.y.ceil() as u32);
