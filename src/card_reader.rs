@@ -36,7 +36,11 @@ pub fn watch(port: String, baud: u32, events: mpsc::Sender<Event>, down: Arc<Ato
 }
 
 /// Polls until the port itself fails (unplugged: it is opened again) or the kiosk closes.
-fn poll(reader: impl CardReader, events: &mpsc::Sender<Event>, down: &AtomicBool) -> Result<(), mpsc::SendError<Event>> {
+fn poll(
+    reader: impl CardReader,
+    events: &mpsc::Sender<Event>,
+    down: &AtomicBool,
+) -> Result<(), mpsc::SendError<Event>> {
     let mut watch = CardWatch::new(reader);
     down.store(false, Ordering::Relaxed);
     loop {
@@ -44,7 +48,9 @@ fn poll(reader: impl CardReader, events: &mpsc::Sender<Event>, down: &AtomicBool
             Some(id_card::CardNews::Placed(text)) => {
                 events.send(Event::Card(CardNews::Read { card: id_card(&text), today: today() }))?
             }
-            Some(id_card::CardNews::Trouble(e)) if card_at_fault(&e) => events.send(Event::Card(CardNews::Unreadable))?,
+            Some(id_card::CardNews::Trouble(e)) if card_at_fault(&e) => {
+                events.send(Event::Card(CardNews::Unreadable))?
+            }
             Some(id_card::CardNews::Trouble(ReaderError::Port(e))) => {
                 eprintln!("kiosk: ID card reader: {e}");
                 down.store(true, Ordering::Relaxed);
@@ -69,7 +75,13 @@ fn card_at_fault(error: &ReaderError) -> bool {
         ReaderError::Text(_) => true,
         ReaderError::Module(e) => matches!(
             e,
-            SelectFailed | ReadFailed | NoContent | UnknownCardType | CardRejectedModule | ModuleRejectedCard | VerificationFailed
+            SelectFailed
+                | ReadFailed
+                | NoContent
+                | UnknownCardType
+                | CardRejectedModule
+                | ModuleRejectedCard
+                | VerificationFailed
         ),
         _ => false,
     }

@@ -358,7 +358,8 @@ impl Config {
             }
         }
         if let Some(baud) = reader_baud {
-            let port = self.card_reader.as_mut().ok_or_else(|| error("card_reader_baud", "no card_reader is named".into()))?;
+            let port =
+                self.card_reader.as_mut().ok_or_else(|| error("card_reader_baud", "no card_reader is named".into()))?;
             port.baud = baud;
         }
         if let Some(baud) = printer_baud {
@@ -651,8 +652,15 @@ k/ZpZGg1X4fND2PUG5RaZK/Uw5RsKsD2SQ==
         assert_eq!(load_file("printer = \"10.0.0.9:9100\"\nprinter_baud = 9600\n").unwrap_err().key, "printer_baud");
         assert_eq!(load_file("card_reader = \"COM3\"\n").unwrap_err().key, "card_reader");
         assert_eq!(load_file("card_reader_baud = 115200\n").unwrap_err().key, "card_reader_baud");
-        assert_eq!(load_file("card_reader = \"/dev/ttyUSB0\"\ncard_reader_baud = 1234\n").unwrap_err().key, "card_reader_baud");
-        let flags = Flags { card_reader: Some("/dev/ttyACM0".into()), printer: Some("127.0.0.1:9100".into()), ..Flags::default() };
+        assert_eq!(
+            load_file("card_reader = \"/dev/ttyUSB0\"\ncard_reader_baud = 1234\n").unwrap_err().key,
+            "card_reader_baud"
+        );
+        let flags = Flags {
+            card_reader: Some("/dev/ttyACM0".into()),
+            printer: Some("127.0.0.1:9100".into()),
+            ..Flags::default()
+        };
         let config = Config::load(&flags).unwrap();
         assert_eq!(config.card_reader, Some(SerialPort { path: "/dev/ttyACM0".into(), baud: 115_200 }));
         assert_eq!(config.printer.unwrap().place, PrinterPlace::Network("127.0.0.1:9100".into()));

@@ -143,9 +143,10 @@ fn run(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
         camera: Arc::new(move || camera::open(&camera)),
         video: Box::new(CommandLauncher::new(config.video_command.clone(), config.display_name(), &config.data_dir)),
         keypad: config.keypad.clone(),
-        printer: config.printer.as_ref().map(|printer| {
-            Box::new(EscPosPrinter::new(printer, &config.center_name)) as Box<dyn TicketPrinter>
-        }),
+        printer: config
+            .printer
+            .as_ref()
+            .map(|printer| Box::new(EscPosPrinter::new(printer, &config.center_name)) as Box<dyn TicketPrinter>),
         card_reader_down: Default::default(),
     };
     let card_reader_down = devices.card_reader_down.clone();

@@ -15,7 +15,7 @@ use contract::ApiFailure;
 use kiosk::camera::face::FacePhoto;
 use kiosk::effects::{EffectRunner, ServiceApi};
 use kiosk::outbox::{Outbox, Request, RETRY_EVERY, STAFF_CALL_EXPIRES_SECS};
-use kiosk_core::{Effect, Event};
+use kiosk_core::{Effect, Event, TicketRef};
 
 /// Records each call as one line, and answers as a server would (or not at all).
 #[derive(Clone, Default)]
@@ -106,6 +106,10 @@ impl ServiceApi for FakeApi {
     }
     fn rateable_visit(&self, ticket_number: &str) -> Result<RateableVisit, ApiFailure> {
         self.log(format!("rateable_visit {ticket_number}"));
+        Err(unreachable())
+    }
+    fn rateable_visit_of_ticket(&self, ticket_id: &str) -> Result<RateableVisit, ApiFailure> {
+        self.log(format!("rateable_visit_of_ticket {ticket_id}"));
         Err(unreachable())
     }
     fn window_rateable_visit(&self, window: i64) -> Result<Option<RateableVisit>, ApiFailure> {
@@ -310,7 +314,9 @@ fn a_rating_is_kept_on_disk_until_the_api_has_it_and_the_rating_and_progress_loo
     assert!(matches!(next(&answered), Event::EvaluationSent(Ok(_))));
     assert!(on_disk.waiting().unwrap().is_empty(), "gone, call-back number and all, once the API has it");
 
-    let found = answer(&api, FacePhoto::default(), Effect::FindRateableVisit { ticket_number: "A012".into() });
+    let found = answer(&api, FacePhoto::default(), Effect::FindRateableVisit(TicketRef::Number("A012".into())));
+    assert_eq!(found, Event::RateableVisitFound(Err(unreachable())));
+    let found = answer(&api, FacePhoto::default(), Effect::FindRateableVisit(TicketRef::Id("3fa9c01b77d2e845".into())));
     assert_eq!(found, Event::RateableVisitFound(Err(unreachable())));
     let polled = answer(&api, FacePhoto::default(), Effect::PollWindowVisit { window: 3 });
     assert_eq!(polled, Event::WindowVisitAnswered(Ok(None)));
@@ -324,6 +330,7 @@ fn a_rating_is_kept_on_disk_until_the_api_has_it_and_the_rating_and_progress_loo
             "evaluate t7 dissatisfied k5",
             "evaluate t7 dissatisfied k5",
             "rateable_visit A012",
+            "rateable_visit_of_ticket 3fa9c01b77d2e845",
             "window_rateable_visit 3",
             "look_up_applications 123456789012 k6",
         ]

@@ -35,6 +35,8 @@ pub trait Voice {
     fn stop(&self);
     fn pause(&self);
     fn resume(&self);
+    /// Whether something is being said (or waits, paused, to go on).
+    fn is_speaking(&self) -> bool;
     /// What keeps speech from working fully now, for a notice to staff.
     fn problems(&self) -> Vec<SpeechProblem>;
 }
@@ -45,6 +47,9 @@ impl Voice for Speaker {
     }
     fn stop(&self) {
         Speaker::stop(self)
+    }
+    fn is_speaking(&self) -> bool {
+        Speaker::is_speaking(self)
     }
     fn pause(&self) {
         Speaker::pause(self)

@@ -45,6 +45,8 @@ pub type CameraOpener = Arc<dyn Fn() -> Result<Box<dyn FrameSource>, OpenError> 
 
 /// How often the camera's preview looks for a new frame (and takes in scanned codes).
 const PREVIEW_EVERY: Duration = Duration::from_millis(33);
+/// How often the kiosk listens for the end of what is said, while something waits its turn.
+const QUIET_EVERY: Duration = Duration::from_millis(50);
 
 /// What the kiosk speaks, sees and calls through, behind their traits.
 pub struct Devices {
@@ -90,6 +92,9 @@ struct Controller {
     trouble: Cell<DeviceTrouble>,
     printer: Option<PrintQueue>,
     card_reader_down: Arc<AtomicBool>,
+    /// What waits to be said once the kiosk is quiet ([`Effect::SpeakAfter`]).
+    waiting_to_speak: RefCell<Option<kiosk_core::speech::Utterance>>,
+    quiet_clock: slint::Timer,
 }
 
 impl KioskUi {
@@ -121,6 +126,8 @@ impl KioskUi {
             trouble: Cell::default(),
             printer,
             card_reader_down: devices.card_reader_down,
+            waiting_to_speak: RefCell::new(None),
+            quiet_clock: slint::Timer::default(),
         });
 
         let view = window.global::<KioskView>();
@@ -203,10 +210,24 @@ impl Controller {
     fn run(self: &Rc<Self>, effect: Effect) {
         match effect {
             Effect::Speak(utterance) => {
+                self.waiting_to_speak.borrow_mut().take();
                 self.captioner.show(&utterance);
                 self.voice.say(&utterance);
             }
-            Effect::StopSpeech => self.voice.stop(),
+            Effect::SpeakAfter(utterance) if self.voice.is_speaking() => {
+                *self.waiting_to_speak.borrow_mut() = Some(utterance);
+                let c = Rc::downgrade(self);
+                self.quiet_clock.start(slint::TimerMode::Repeated, QUIET_EVERY, move || {
+                    if let Some(c) = c.upgrade() {
+                        c.speak_when_quiet();
+                    }
+                });
+            }
+            Effect::SpeakAfter(utterance) => self.run(Effect::Speak(utterance)),
+            Effect::StopSpeech => {
+                self.waiting_to_speak.borrow_mut().take();
+                self.voice.stop()
+            }
             Effect::PauseSpeech => self.voice.pause(),
             Effect::ResumeSpeech => self.voice.resume(),
             Effect::OpenCamera(camera_use) => {
@@ -251,6 +272,18 @@ impl Controller {
             }
         });
         spawned.expect("the UI event loop runs");
+    }
+
+    /// Says what waited its turn, once nothing else is said.
+    fn speak_when_quiet(self: &Rc<Self>) {
+        if self.voice.is_speaking() {
+            return;
+        }
+        self.quiet_clock.stop();
+        if let Some(utterance) = self.waiting_to_speak.borrow_mut().take() {
+            self.captioner.show(&utterance);
+            self.voice.say(&utterance);
+        }
     }
 
     fn take_outside_events(self: &Rc<Self>) {

@@ -15,6 +15,8 @@ use contract::model::{
 };
 use contract::ApiClient;
 use kiosk::camera::{FileCamera, FrameSource, OpenError};
+use kiosk::config::{PrinterConfig, PrinterPlace};
+use kiosk::printer::EscPosPrinter;
 use kiosk::outbox::Outbox;
 use kiosk::speech::{SpeechProblem, Voice};
 use kiosk::ui::{AppWindow, CameraOpener, Devices, KioskUi, KioskView};
@@ -95,20 +97,27 @@ impl TestApi {
     /// the holder of `staff_token`, after the tickets waiting before it; its number.
     pub fn serve_a_ticket(&self, staff_token: &str) -> String {
         let kiosk = ApiClient::new(&self.server.base_url, "secret");
-        let staff = ApiClient::new(&self.server.base_url, staff_token);
         let key = uuid::Uuid::new_v4().to_string();
         let request =
             NewTicket { service_code: "residence-permit".into(), priority: Priority::Normal, contact_phone: None };
         let ticket = kiosk.issue_ticket(&request, &key).unwrap();
+        self.serve(staff_token, &ticket.id);
+        ticket.number
+    }
+
+    /// Serves the ticket with this id at window 3 (a residence permit's), after the tickets
+    /// waiting before it, as the holder of `staff_token`.
+    pub fn serve(&self, staff_token: &str, ticket_id: &str) {
+        let staff = ApiClient::new(&self.server.base_url, staff_token);
+        let key = uuid::Uuid::new_v4().to_string();
         for turn in 0.. {
             let called = staff.call_next(3, &format!("{key}-call-{turn}")).unwrap();
             staff.move_ticket(&called.id, "start", &format!("{key}-start-{turn}")).unwrap();
             staff.move_ticket(&called.id, "finish", &format!("{key}-finish-{turn}")).unwrap();
-            if called.id == ticket.id {
+            if called.id == ticket_id {
                 break;
             }
         }
-        ticket.number
     }
 
     /// A residence permit application of the resident with these ID and phone numbers,
@@ -191,6 +200,34 @@ pub fn start_kiosk_with(
         card_reader_down: Default::default(),
     };
     let ui = KioskUi::new(kiosk, api, Outbox::open_in(dir.path()).unwrap(), devices).unwrap();
+    (TestApi { server, dir }, ui, said)
+}
+
+/// A kiosk with an ID card reader on the serial port `card_reader` (a simulator's) and a
+/// printer at `printer` (a virtual printer's address), as `kiosk` starts them.
+pub fn start_fitted_kiosk(
+    idle: IdlePolicy,
+    camera: CameraOpener,
+    card_reader: &str,
+    printer: std::net::SocketAddr,
+) -> (TestApi, KioskUi, Said) {
+    let dir = tempfile::tempdir().unwrap();
+    let server = EmbeddedServer::start(&dir.path().join("api.sqlite"), "kiosk-test", "secret").unwrap();
+    let api = ApiClient::new(&server.base_url, "secret");
+    let said = Said::default();
+    let mut kiosk = Kiosk::new(Language::Zh, idle, "fitted-test");
+    kiosk.set_receipt_key(Some(server.receipt_public_key()));
+    kiosk.set_card_reader(true);
+    kiosk.set_printer(true);
+    let printer = PrinterConfig { place: PrinterPlace::Network(printer.to_string()), paper_mm: 80 };
+    let card_reader_down = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let devices = Devices {
+        printer: Some(Box::new(EscPosPrinter::new(&printer, "幸福街道便民服务中心"))),
+        card_reader_down: card_reader_down.clone(),
+        ..self::devices(Box::new(said.clone()), camera)
+    };
+    let ui = KioskUi::new(kiosk, api, Outbox::open_in(dir.path()).unwrap(), devices).unwrap();
+    kiosk::card_reader::watch(card_reader.to_string(), 115_200, ui.events(), card_reader_down);
     (TestApi { server, dir }, ui, said)
 }
 
@@ -292,6 +329,9 @@ impl Voice for Said {
     }
     fn pause(&self) {}
     fn resume(&self) {}
+    fn is_speaking(&self) -> bool {
+        false
+    }
     fn problems(&self) -> Vec<SpeechProblem> {
         Vec::new()
     }

@@ -18,7 +18,7 @@ use contract::ApiClient;
 use kiosk::outbox::Outbox;
 use kiosk::speech::voice_pack::VoicePack;
 use kiosk::speech::{earcon, Segment, Speaker, SpeechProblem, Voice};
-use kiosk::ui::{AppWindow, KioskUi, KioskView, PageKind, VoiceFocus};
+use kiosk::ui::{AppWindow, Devices, KioskUi, KioskView, PageKind, VoiceFocus};
 use kiosk_core::speech::Utterance;
 use kiosk_core::Kiosk;
 
@@ -119,6 +119,9 @@ impl Voice for Recorder {
     }
     fn resume(&self) {
         self.speaker.with(Speaker::resume)
+    }
+    fn is_speaking(&self) -> bool {
+        self.speaker.is_speaking()
     }
     fn problems(&self) -> Vec<SpeechProblem> {
         self.speaker.with(Speaker::problems)
@@ -315,12 +318,21 @@ pub fn key_name(text: &str) -> String {
 /// and played on the rig's card: the window, the speaker (closed when the returned guard
 /// goes, before the rig) and the log of what was said.
 pub fn kiosk_by_ear(kiosk: Kiosk, api_url: &str) -> (KioskUi, SharedSpeaker, CloseSpeaker, Rc<RefCell<Log>>) {
+    fitted_kiosk_by_ear(kiosk, api_url, |devices| devices)
+}
+
+/// [`kiosk_by_ear`] with devices of its own: `fit` adds them.
+pub fn fitted_kiosk_by_ear(
+    kiosk: Kiosk,
+    api_url: &str,
+    fit: impl FnOnce(Devices) -> Devices,
+) -> (KioskUi, SharedSpeaker, CloseSpeaker, Rc<RefCell<Log>>) {
     let pack = VoicePack::load(&voices()).unwrap();
     let speaker = SharedSpeaker(Rc::new(RefCell::new(Some(Speaker::open(move || Some(pack))))));
     let close = CloseSpeaker(speaker.clone());
     let log = Rc::new(RefCell::new(Log::default()));
     let recorder = Recorder { speaker: speaker.clone(), pack: VoicePack::load(&voices()).unwrap(), log: log.clone() };
-    let devices = crate::common::devices(Box::new(recorder), crate::common::no_camera());
+    let devices = fit(crate::common::devices(Box::new(recorder), crate::common::no_camera()));
     let ui = KioskUi::new(kiosk, ApiClient::new(api_url, "secret"), Outbox::in_memory(), devices).unwrap();
     ui.window.window().set_size(slint::PhysicalSize::new(1920, 1080));
     ui.window.show().unwrap();

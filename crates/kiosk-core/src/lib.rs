@@ -296,6 +296,9 @@ pub enum Effect {
     PrintTicket(PrintJob),
     /// Say this now, interrupting whatever is being said.
     Speak(Utterance),
+    /// Say this once what is being said has ended; anything said or stopped before then
+    /// replaces it.
+    SpeakAfter(Utterance),
     StopSpeech,
     PauseSpeech,
     ResumeSpeech,

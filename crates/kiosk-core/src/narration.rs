@@ -34,6 +34,9 @@ pub(super) enum News {
     /// The new state (a prompt id) of what the resident waits for: announced with the alert
     /// sound, then the screen's prompt and lines.
     Status(&'static str),
+    /// News that must not cut short what is being said (a ticket printed while its number is
+    /// read): said once the kiosk is quiet; a `problem` with the error sound.
+    Aside { prompt: &'static str, problem: bool },
 }
 
 impl Snapshot {
@@ -65,7 +68,16 @@ fn news(before: &Snapshot, now: &Snapshot, view: &View) -> Option<Vec<Sound>> {
             sounds.extend(view.lines.iter().map(|line| Sound::Say(line.text.phrase.clone())));
             Some(sounds)
         }
+        News::Aside { prompt, problem } => {
+            let earcon = problem.then_some(Sound::Earcon(Earcon::Error));
+            Some(earcon.into_iter().chain([Sound::Say(Phrase::prompt(prompt))]).collect())
+        }
     }
+}
+
+/// Whether what changed is news that waits for the kiosk to be quiet ([`News::Aside`]).
+fn aside(before: &Snapshot, now: &Snapshot) -> bool {
+    now.error == before.error && now.news != before.news && matches!(now.news, Some(News::Aside { .. }))
 }
 
 /// The screens said on arrival with voice navigation off: those a resident may not be looking
@@ -99,8 +111,8 @@ impl Kiosk {
     /// The news of the feature on screen.
     fn news(&self) -> Option<News> {
         match &self.session.screen {
-            Screen::Receipts(_) => self.scan_hint().or(self.print_news()).map(|hint| News::Hint(hint, 0)),
-            Screen::Ticket(_) => self.print_news().map(|hint| News::Hint(hint, 0)),
+            Screen::Receipts(_) => self.scan_hint().map(|hint| News::Hint(hint, 0)).or(self.print_news()),
+            Screen::Ticket(_) => self.print_news(),
             Screen::Calls(screen) => self.calls_news(screen),
             Screen::Pension(screen) => self.pension_news(screen),
             _ => None,
@@ -114,7 +126,9 @@ impl Kiosk {
         if !voice {
             let mut effects = if before.voice { vec![Effect::StopSpeech] } else { vec![] };
             let sounds = self.unasked(&before, &view);
-            if !sounds.is_empty() {
+            if aside(&before, &Snapshot::of(self)) {
+                effects.extend(self.say_after(sounds));
+            } else if !sounds.is_empty() {
                 effects.extend(self.say(sounds));
             }
             return effects;
@@ -133,6 +147,9 @@ impl Kiosk {
             }
             sounds.extend(voice::announce(&view, &stops));
         } else if let Some(news) = news(&before, &now, &view) {
+            if aside(&before, &now) {
+                return self.say_after(news);
+            }
             sounds = news;
         } else if now.typed != before.typed {
             sounds.push(Sound::Say(self.typed_echo(&before.typed)));
@@ -184,13 +201,17 @@ impl Kiosk {
     }
 
     pub(super) fn say(&mut self, sounds: Vec<Sound>) -> Vec<Effect> {
+        vec![Effect::Speak(self.utterance(sounds))]
+    }
+
+    /// Says `sounds` once what is being said has ended.
+    fn say_after(&mut self, sounds: Vec<Sound>) -> Vec<Effect> {
+        vec![Effect::SpeakAfter(self.utterance(sounds))]
+    }
+
+    fn utterance(&mut self, sounds: Vec<Sound>) -> Utterance {
         self.session.last_said = sounds.clone();
         let profile = self.session.profile;
-        vec![Effect::Speak(Utterance {
-            language: profile.language,
-            settings: profile.voice_settings,
-            private: self.private(),
-            sounds,
-        })]
+        Utterance { language: profile.language, settings: profile.voice_settings, private: self.private(), sounds }
     }
 }

@@ -380,7 +380,8 @@ impl Kiosk {
             Screen::Intro => {
                 view.title = t.prompt("pension.title");
                 view.prompt = t.prompt("pension.intro");
-                let steps = ["pension.step.id", "pension.step.camera", "pension.step.turn", "pension.step.photo"];
+                let id = if self.card_reader { "pension.step.id-or-card" } else { "pension.step.id" };
+                let steps = [id, "pension.step.camera", "pension.step.turn", "pension.step.photo"];
                 view.lines = steps.iter().chain(&["pension.privacy"]).map(|id| Line::body(t.prompt(id))).collect();
                 // Agreeing is the one button: not agreeing is leaving (home or back, in the bar).
                 view.items = vec![t.button(action::AGREE, "pension.agree")];

@@ -1,11 +1,13 @@
 //! The ticket printer: a queue ticket, and a redeemed receipt's fast-track ticket, are printed
 //! as they show, for a family member to read or to hold up at the window. The screen never
 //! waits for the paper: the ticket shows at once, and the printer's answer comes later as
-//! news ("take your ticket below", or what went wrong and to note the number instead).
+//! news ("take your ticket below", or what went wrong and to note the number instead), said
+//! once the ticket's own announcement has ended, so it never cuts the number short.
 
 use contract::model::Ticket;
 
 use super::ticket::ticket_card;
+use super::narration::News;
 use super::view::{Line, Texts};
 use super::{Effect, Kiosk};
 
@@ -37,7 +39,7 @@ pub enum PrintProblem {
 pub(crate) enum Printing {
     Under,
     Done,
-    Failed,
+    Failed(PrintProblem),
 }
 
 /// The ticket of this visit being printed, and how far.
@@ -71,39 +73,41 @@ impl Kiosk {
         vec![Effect::PrintTicket(job)]
     }
 
-    /// The printer's answer, for the ticket on screen (nothing if the resident left): a fault
-    /// is a problem on the page, said with the error sound, and asks the resident to note the
-    /// number; the adapter tells staff.
+    /// The printer's answer, for the ticket on screen (nothing if the resident left); the
+    /// adapter tells staff of a fault.
     pub(super) fn ticket_printed(&mut self, ticket_id: &str, result: Result<(), PrintProblem>) -> Vec<Effect> {
-        let Some(state) = self.session.printing.as_mut().filter(|s| s.ticket_id == ticket_id) else { return vec![] };
-        match result {
-            Ok(()) => state.printing = Printing::Done,
-            Err(problem) => {
-                state.printing = Printing::Failed;
-                self.session.error = Some(match problem {
-                    PrintProblem::PaperOut => "print.failed.paper-out",
-                    PrintProblem::CoverOpen => "print.failed.cover-open",
-                    PrintProblem::Offline => "print.failed.offline",
-                });
-            }
+        if let Some(state) = self.session.printing.as_mut().filter(|s| s.ticket_id == ticket_id) {
+            state.printing = match result {
+                Ok(()) => Printing::Done,
+                Err(problem) => Printing::Failed(problem),
+            };
         }
         vec![]
     }
 
-    /// News of the ticket page: the ticket is printed, to take.
-    pub(super) fn print_news(&self) -> Option<&'static str> {
-        let printed = self.session.printing.as_ref()?.printing == Printing::Done;
-        printed.then_some("print.done")
+    /// What the ticket page says of the printing, once the printer answered: the ticket is
+    /// there to take, or a fault and what to do instead (note the number).
+    pub(super) fn print_news(&self) -> Option<News> {
+        let prompt = print_prompt(self.session.printing.as_ref()?.printing);
+        let problem = matches!(self.session.printing.as_ref()?.printing, Printing::Failed(_));
+        (prompt != "print.under-way").then_some(News::Aside { prompt, problem })
     }
 
-    /// The ticket page's line about the printing, while it prints and once printed (a fault
-    /// shows as the page's problem).
+    /// The ticket page's line about the printing: a fault in the page's largest words.
     pub(super) fn print_line(&self, t: Texts) -> Option<Line> {
-        match self.session.printing.as_ref()?.printing {
-            Printing::Under => Some(Line::body(t.prompt("print.under-way"))),
-            Printing::Done => Some(Line::body(t.prompt("print.done"))),
-            Printing::Failed => None,
-        }
+        let printing = self.session.printing.as_ref()?.printing;
+        let text = t.prompt(print_prompt(printing));
+        Some(if matches!(printing, Printing::Failed(_)) { Line::heading(text) } else { Line::body(text) })
+    }
+}
+
+fn print_prompt(printing: Printing) -> &'static str {
+    match printing {
+        Printing::Under => "print.under-way",
+        Printing::Done => "print.done",
+        Printing::Failed(PrintProblem::PaperOut) => "print.failed.paper-out",
+        Printing::Failed(PrintProblem::CoverOpen) => "print.failed.cover-open",
+        Printing::Failed(PrintProblem::Offline) => "print.failed.offline",
     }
 }
 

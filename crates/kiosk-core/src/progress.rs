@@ -155,6 +155,10 @@ impl Kiosk {
                     .iter()
                     .map(|id| t.prompted_item("progress", id))
                     .collect();
+                if self.card_reader {
+                    // The same way, offered with the card.
+                    view.items[2] = Item { id: BY_ID_NUMBER.into(), ..t.prompted_item("progress", "by-id-card") };
+                }
             }
             Screen::IdNumber => {
                 view.page = Page::Entry;

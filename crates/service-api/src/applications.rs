@@ -364,6 +364,7 @@ impl Db {
             applicant: row.applicant,
             window_number: row.window_number,
             receipt_number: row.receipt_number,
+            contact_phone_masked: None,
         })
     }
 

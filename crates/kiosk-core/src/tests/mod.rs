@@ -135,12 +135,12 @@ pub(crate) fn walk_to_confirm(kiosk: &mut Kiosk) {
     assert_eq!(kiosk.view().page, Page::Confirm);
 }
 
-/// Everything the effects say.
+/// Everything the effects say, now or once the kiosk is quiet.
 pub(crate) fn utterances(effects: &[Effect]) -> Vec<&Utterance> {
     effects
         .iter()
         .filter_map(|e| match e {
-            Effect::Speak(u) => Some(u),
+            Effect::Speak(u) | Effect::SpeakAfter(u) => Some(u),
             _ => None,
         })
         .collect()
