@@ -7,7 +7,7 @@ use std::sync::{mpsc, Arc, Mutex};
 use std::time::Duration;
 
 use kiosk_core::{Event, PrintJob, PrintProblem};
-use ticket_printer::{Connection, Paper, PrintFault, Printer, TicketFont, TicketLayout};
+use ticket_printer::{Connection, Paper, PrintFault, Printer, TicketLayout};
 
 use crate::config::{PrinterConfig, PrinterPlace};
 
@@ -27,9 +27,6 @@ pub struct EscPosPrinter {
     connection: Connection,
     paper: Paper,
     center_name: String,
-    /// Loaded once (Noto Sans CJK: tens of megabytes); `None` if the font is missing, which
-    /// is told at each ticket.
-    font: Option<Arc<TicketFont>>,
 }
 
 impl EscPosPrinter {
@@ -40,8 +37,7 @@ impl EscPosPrinter {
             PrinterPlace::Serial(port) => Connection::Serial { path: port.path.clone().into(), baud: port.baud },
         };
         let paper = if config.paper_mm == 58 { Paper::Mm58 } else { Paper::Mm80 };
-        let font = TicketFont::noto_cjk().map(Arc::new).map_err(|e| eprintln!("kiosk: ticket printer: {e}")).ok();
-        EscPosPrinter { connection, paper, center_name: center_name.to_string(), font }
+        EscPosPrinter { connection, paper, center_name: center_name.to_string() }
     }
 
     fn connect(&self) -> Result<Printer, PrintProblem> {
@@ -50,8 +46,9 @@ impl EscPosPrinter {
 }
 
 impl TicketPrinter for EscPosPrinter {
+    /// The font (Noto Sans CJK) is loaded at the first ticket, on the printer's thread, not
+    /// while the kiosk starts.
     fn print(&mut self, job: &PrintJob) -> Result<(), PrintProblem> {
-        let Some(font) = self.font.clone() else { return Err(PrintProblem::Offline) };
         let layout = TicketLayout {
             center_name: self.center_name.clone(),
             number: job.number.clone(),
@@ -60,8 +57,7 @@ impl TicketPrinter for EscPosPrinter {
             qr_payload: job.qr_payload.clone(),
             footer: None,
         };
-        let mut printer = self.connect()?.with_font(font);
-        printer.print(&layout).map(drop).map_err(|fault| problem(&fault))
+        self.connect()?.print(&layout).map(drop).map_err(|fault| problem(&fault))
     }
 
     fn check(&mut self) -> Result<(), PrintProblem> {
