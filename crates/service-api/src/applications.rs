@@ -1,8 +1,9 @@
 //! Applications (办件) and their progress on the server: staff register them and move them
 //! along 已受理 -> 审查中 -> (待补正 -> 审查中) -> 已办结; a kiosk finds a resident's by the
-//! pre-review receipt, or by the ID number together with the phone number given on the
-//! application (anyone can type another person's ID number: alone it finds nothing), and stops
-//! answering after too many lookups that find nothing.
+//! pre-review receipt or the fast-track ticket it gave, or by the ID number together with the
+//! phone number given on the application or the name on the ID card (anyone can type another
+//! person's ID number: alone it finds nothing), and stops answering after too many lookups that
+//! find nothing.
 
 use ed25519_dalek::{SigningKey, VerifyingKey};
 use rand::Rng;
@@ -12,7 +13,8 @@ use sqlx::AnyConnection;
 
 use crate::access::Caller;
 use crate::error::{checked_text, Failure};
-use crate::queue::is_mobile_number;
+use crate::prereview::insert_receipt;
+use crate::queue::{is_mobile_number, mask_phone};
 use crate::store::{now_ms, random_hex, Db};
 use contract::id_number;
 use contract::limits::MAX_APPLICANT_CHARS;
@@ -21,6 +23,7 @@ use contract::model::{
     NewApplication,
 };
 use contract::receipt::{is_receipt_number, Receipt};
+use contract::ticket_code;
 
 use ApplicationStatus::{Accepted, Completed, NeedsMaterials, UnderReview};
 
@@ -43,7 +46,7 @@ const NUMBER_TRIES: usize = 3;
 const HOUR_MS: i64 = 3_600_000;
 
 const COLUMNS: &str =
-    "id, number, service_code, applicant, receipt_number, status, missing_materials, collection, window_number";
+    "id, number, service_code, applicant, phone, receipt_number, status, missing_materials, collection, window_number";
 
 #[derive(sqlx::FromRow)]
 struct ApplicationRow {
@@ -51,6 +54,8 @@ struct ApplicationRow {
     number: String,
     service_code: String,
     applicant: String,
+    /// Answered masked only.
+    phone: String,
     receipt_number: Option<String>,
     status: String,
     missing_materials: String,
@@ -76,13 +81,31 @@ struct Stored<'a> {
 }
 
 /// How a kiosk finds applications.
+#[derive(Debug, PartialEq)]
 enum Finder {
     /// The receipt's number, typed or read from its verified token.
     Receipt(String),
-    Applicant {
-        id_number: String,
-        phone: String,
-    },
+    /// A ticket's id: the applications of the receipt redeemed for it, if it was.
+    Ticket(String),
+    /// The ID number with the phone number given on the application.
+    Applicant { id_number: String, phone: String },
+    /// The ID number with the full name read from the ID card, which must fit the masked
+    /// applicant's name ([`name_fits`]).
+    Card { id_number: String, card_name: String },
+}
+
+/// Whether the full name read from an ID card (`张三明`) fits an applicant's masked name
+/// (`张*明`): as many characters, and each one not masked (`*`, or the full-width `＊` a
+/// Chinese keyboard types) the same.
+fn name_fits(masked: &str, full: &str) -> bool {
+    masked.chars().count() == full.chars().count()
+        && masked.chars().zip(full.chars()).all(|(m, f)| m == '*' || m == '＊' || m == f)
+}
+
+/// A ticket id as the API issues them and a ticket's QR code carries them
+/// ([`ticket_code::parse`] is the one check, the kiosk's and the server's).
+fn is_ticket_id(id: &str) -> bool {
+    ticket_code::parse(&ticket_code::encode(id)) == Some(id)
 }
 
 /// The moves staff may make: 已受理 -> 审查中 -> 待补正 or 已办结, 待补正 -> 审查中.
@@ -184,23 +207,51 @@ fn id_number_hash(key: &SigningKey, id_number: &str) -> String {
 
 /// Reads a lookup: exactly one way to find applications.
 fn finder(lookup: &ApplicationLookup, key: &VerifyingKey) -> Result<Finder, Failure> {
-    match (&lookup.receipt_token, &lookup.receipt_number, &lookup.id_number, &lookup.phone) {
-        (Some(token), None, None, None) => {
+    let ApplicationLookup { receipt_token, receipt_number, ticket_id, id_number, phone, card_name } = lookup;
+    let given = (
+        receipt_token.as_deref(),
+        receipt_number.as_deref(),
+        ticket_id.as_deref(),
+        id_number.as_deref(),
+        phone.as_deref(),
+        card_name.as_deref(),
+    );
+    match given {
+        (Some(token), None, None, None, None, None) => {
             // Checked as at time 0: expiry ends a receipt's redemption, not finding its application.
             let receipt = Receipt::verify(token, key, 0).map_err(|_| Failure::ReceiptInvalid)?;
             Ok(Finder::Receipt(receipt.number()))
         }
-        (None, Some(number), None, None) if is_receipt_number(number) => Ok(Finder::Receipt(number.clone())),
-        (None, Some(_), None, None) => Err(Failure::ReceiptNumberInvalid),
-        (None, None, Some(id_number), Some(phone)) => {
+        (None, Some(number), None, None, None, None) if is_receipt_number(number) => {
+            Ok(Finder::Receipt(number.to_owned()))
+        }
+        (None, Some(_), None, None, None, None) => Err(Failure::ReceiptNumberInvalid),
+        (None, None, Some(ticket_id), None, None, None) if is_ticket_id(ticket_id) => {
+            Ok(Finder::Ticket(ticket_id.to_owned()))
+        }
+        (None, None, Some(_), None, None, None) => {
+            Err(Failure::InvalidRequest("ticket_id must be 8 to 64 letters, digits or '-'".into()))
+        }
+        (None, None, None, Some(id_number), Some(phone), None) => {
             id_number::validate(id_number).map_err(Failure::InvalidIdNumber)?;
             if !is_mobile_number(phone) {
                 return Err(Failure::InvalidRequest("phone must be an 11-digit mobile number starting with 1".into()));
             }
-            Ok(Finder::Applicant { id_number: id_number.clone(), phone: phone.clone() })
+            Ok(Finder::Applicant { id_number: id_number.to_owned(), phone: phone.to_owned() })
+        }
+        (None, None, None, Some(id_number), None, Some(card_name)) => {
+            id_number::validate(id_number).map_err(Failure::InvalidIdNumber)?;
+            // A card reader pads the name with spaces; a name on a card is never masked.
+            let card_name = checked_text("card_name", card_name, MAX_APPLICANT_CHARS)?;
+            if card_name.contains(['*', '＊']) {
+                return Err(Failure::InvalidRequest("card_name is the full name on the ID card, without *".into()));
+            }
+            Ok(Finder::Card { id_number: id_number.to_owned(), card_name: card_name.to_owned() })
         }
         _ => Err(Failure::InvalidRequest(
-            "Give one way to find applications: receipt_token, or receipt_number, or id_number with phone".into(),
+            "Give one way to find applications: receipt_token, or receipt_number, or ticket_id, \
+             or id_number with phone, or id_number with card_name"
+                .into(),
         )),
     }
 }
@@ -364,7 +415,7 @@ impl Db {
             applicant: row.applicant,
             window_number: row.window_number,
             receipt_number: row.receipt_number,
-            contact_phone_masked: None,
+            contact_phone_masked: Some(mask_phone(&row.phone)),
         })
     }
 
@@ -442,8 +493,10 @@ impl Db {
     ) -> Result<Vec<Application>, Failure> {
         let finder = finder(lookup, &key.verifying_key())?;
         let id_hash = match &finder {
-            Finder::Applicant { id_number, .. } => Some(id_number_hash(key, id_number)),
-            Finder::Receipt(_) => None,
+            Finder::Applicant { id_number, .. } | Finder::Card { id_number, .. } => {
+                Some(id_number_hash(key, id_number))
+            }
+            Finder::Receipt(_) | Finder::Ticket(_) => None,
         };
         let (now, kiosk) = (now_ms(), caller.issued_by());
         // The longest window is the ID number's.
@@ -479,6 +532,18 @@ impl Db {
                 .fetch_all(&mut *self.conn().await?)
                 .await?
             }
+            // Only a receipt's ticket has a receipt redeemed for it: any other ticket, or an
+            // unknown id, finds nothing.
+            Finder::Ticket(ticket_id) => {
+                sqlx::query_as(&format!(
+                    "SELECT {COLUMNS} FROM applications
+                     WHERE receipt_number IN (SELECT number FROM receipts WHERE ticket_id = $1)
+                     ORDER BY created_at DESC, number"
+                ))
+                .bind(ticket_id)
+                .fetch_all(&mut *self.conn().await?)
+                .await?
+            }
             // A wrong phone number finds nothing, exactly as an ID number without applications.
             Finder::Applicant { id_number, phone } => {
                 sqlx::query_as(&format!(
@@ -489,6 +554,17 @@ impl Db {
                 .bind(phone)
                 .fetch_all(&mut *self.conn().await?)
                 .await?
+            }
+            // So does a name that does not fit: the ID number's applications are sorted out here,
+            // as the stored names are masked.
+            Finder::Card { id_number, card_name } => {
+                let rows: Vec<ApplicationRow> = sqlx::query_as(&format!(
+                    "SELECT {COLUMNS} FROM applications WHERE id_number = $1 ORDER BY created_at DESC, number"
+                ))
+                .bind(id_number)
+                .fetch_all(&mut *self.conn().await?)
+                .await?;
+                rows.into_iter().filter(|row| name_fits(&row.applicant, card_name)).collect()
             }
         };
         if rows.is_empty() {
@@ -520,7 +596,14 @@ struct DemoApplication {
     missing_materials: Vec<Bilingual>,
     collection: Option<Collection>,
     window_number: Option<i64>,
+    /// The pre-review receipt it came from (its id, 32 hex digits), seeded with it, not
+    /// redeemed and valid for [`DEMO_RECEIPT_DAYS`] from the seed: redeemed at a kiosk, its
+    /// fast-track ticket finds this application.
+    receipt_id: Option<String>,
 }
+
+/// How long a demo receipt stays redeemable after the seed: the longest a receipt may be valid.
+const DEMO_RECEIPT_DAYS: i64 = 90;
 
 #[derive(Deserialize)]
 struct DemoStep {
@@ -537,6 +620,18 @@ pub(crate) async fn seed_demo_applications(conn: &mut AnyConnection, now: i64) -
     for a in &demo {
         let (first, last) = (a.history.first().expect("a history"), a.history.last().expect("a history"));
         let id = format!("demo-{}", a.number);
+        let receipt = a.receipt_id.as_deref().map(|receipt_id| Receipt {
+            id: hex::decode(receipt_id)
+                .ok()
+                .and_then(|id| id.try_into().ok())
+                .expect("a demo receipt_id is 32 hex digits"),
+            service_code: a.service_code.clone(),
+            issued_at: (at(first) / 1000) as u32,
+            expires_at: ((now + DEMO_RECEIPT_DAYS * 24 * HOUR_MS) / 1000) as u32,
+            missing_materials: vec![],
+            applicant: a.applicant.clone(),
+        });
+        let receipt_number = receipt.as_ref().map(Receipt::number);
         let application = Stored {
             id: &id,
             number: &a.number,
@@ -544,7 +639,7 @@ pub(crate) async fn seed_demo_applications(conn: &mut AnyConnection, now: i64) -
             applicant: &a.applicant,
             id_number: &a.id_number,
             phone: &a.phone,
-            receipt_number: None,
+            receipt_number: receipt_number.as_deref(),
             status: last.status,
             missing_materials: &a.missing_materials,
             collection: a.collection,
@@ -555,6 +650,9 @@ pub(crate) async fn seed_demo_applications(conn: &mut AnyConnection, now: i64) -
         // Another server seeding the same new database got there first.
         if !insert_application(conn, &application).await? {
             continue;
+        }
+        if let Some(receipt) = &receipt {
+            insert_receipt(conn, receipt, "demo").await?;
         }
         for step in &a.history {
             insert_step(conn, &id, step.status, at(step), step.note.as_ref()).await?;
@@ -624,6 +722,59 @@ mod tests {
         assert!(next_step(Completed, Some(Collection::Post), None).en.contains("by post"));
         assert!(next_step(Completed, Some(Collection::Online), None).en.contains("online"));
         assert!(next_step(UnderReview, None, None).zh.starts_with("正在审查，请耐心等待"));
+    }
+
+    #[test]
+    fn a_full_name_from_an_id_card_fits_the_masked_name_character_by_character() {
+        assert!(name_fits("张*明", "张三明"));
+        assert!(name_fits("张*", "张三"));
+        assert!(name_fits("**明", "欧阳明"));
+        assert!(name_fits("张＊明", "张三明"), "a full-width mask");
+        assert!(name_fits("张三明", "张三明"), "nothing masked");
+        assert!(name_fits("阿依*丽·买买提", "阿依古丽·买买提"));
+        assert!(!name_fits("张*明", "张三丰"), "another unmasked character");
+        assert!(!name_fits("张*明", "李三明"));
+        assert!(!name_fits("张*", "张三明"), "a longer name");
+        assert!(!name_fits("张*明", "张明"), "a shorter name");
+        assert!(!name_fits("张*明", "张三明 "));
+        assert!(!name_fits("", "张三明"));
+    }
+
+    #[test]
+    fn a_lookup_takes_exactly_one_way_and_checks_its_details() {
+        let key = SigningKey::from_bytes(&[1; 32]).verifying_key();
+        let id = "11010519491231002X";
+        let way = |lookup: ApplicationLookup| finder(&lookup, &key);
+        let refused = |lookup: ApplicationLookup| format!("{:?}", finder(&lookup, &key).unwrap_err());
+        let card = |name: &str| ApplicationLookup {
+            id_number: Some(id.into()),
+            card_name: Some(name.into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            way(card(" 张三明 ")).unwrap(),
+            Finder::Card { id_number: id.into(), card_name: "张三明".into() },
+            "a reader's padding trimmed"
+        );
+        assert!(refused(card("张*明")).contains("without *"));
+        assert!(refused(card("  ")).contains("card_name must be 1 to"));
+        assert!(refused(card(&"张".repeat(MAX_APPLICANT_CHARS + 1))).contains("card_name must be 1 to"));
+        let bad_id = ApplicationLookup { id_number: Some("11010519491231002Y".into()), ..card("张三明") };
+        assert!(refused(bad_id).contains("InvalidIdNumber"));
+
+        let ticket = |id: &str| ApplicationLookup { ticket_id: Some(id.into()), ..Default::default() };
+        assert_eq!(way(ticket("3fa9c01b77d2e845")).unwrap(), Finder::Ticket("3fa9c01b77d2e845".into()));
+        for bad in ["", "short", "../../etc/passwd", " 3fa9c01b77d2e845"] {
+            assert!(refused(ticket(bad)).contains("ticket_id must be"), "{bad:?}");
+        }
+
+        let phone_and_card = ApplicationLookup { phone: Some("13800138000".into()), ..card("张三明") };
+        let ticket_and_card = ApplicationLookup { ticket_id: Some("3fa9c01b77d2e845".into()), ..card("张三明") };
+        let name_alone = ApplicationLookup { card_name: Some("张三明".into()), ..Default::default() };
+        for lookup in [phone_and_card, ticket_and_card, name_alone, ApplicationLookup::default()] {
+            let why = refused(lookup);
+            assert!(why.contains("one way") && why.contains("ticket_id") && why.contains("card_name"), "{why}");
+        }
     }
 
     #[test]

@@ -114,9 +114,9 @@ pub(crate) enum Failure {
     TooManyAttempts(u32),
     LivenessFailed,
     /// No ticket with this number (`A012`) was served today; `waiting`: one was issued today
-    /// but is not done (or did not come).
+    /// but is not done (or did not come). No number: the ticket asked for by its id is unknown.
     NoRateableVisit {
-        number: String,
+        number: Option<String>,
         waiting: bool,
     },
     /// The ticket (its number) was not served: only a done ticket is rated.

@@ -8,9 +8,8 @@ use sqlx::AnyConnection;
 use crate::access::{Caller, Role};
 use crate::calendar::{after_working_days, china_date, china_day, china_time, parse_date};
 use crate::error::{checked_text, Failure};
-use crate::queue::is_mobile_number;
+use crate::queue::{is_mobile_number, mask_phone};
 use crate::store::{now_ms, random_hex, Db};
-use contract::id_number;
 use contract::model::{
     Bilingual, Evaluation, EvaluationChannel, EvaluationSummary, FollowUp, LevelCounts, LowRatingReason, NewEvaluation,
     NewFollowUp, RateableVisit, Satisfaction, TicketStatus,
@@ -79,7 +78,7 @@ struct Rating<'a> {
 }
 
 /// Columns read for a [`VisitRow`], from tickets `t` joined with their windows `w`.
-const VISIT_COLUMNS: &str = "t.id, t.number, t.service_code, t.status, t.window_number, t.finished_at, \
+const VISIT_COLUMNS: &str = "t.id, t.number, t.day, t.service_code, t.status, t.window_number, t.finished_at, \
      w.name_zh AS window_zh, w.name_en AS window_en, \
      (SELECT COUNT(*) FROM evaluations e WHERE e.ticket_id = t.id) AS ratings";
 
@@ -87,6 +86,8 @@ const VISIT_COLUMNS: &str = "t.id, t.number, t.service_code, t.status, t.window_
 struct VisitRow {
     id: String,
     number: String,
+    /// China-time day of issue, as [`china_day`] counts them.
+    day: i64,
     service_code: String,
     status: String,
     window_number: Option<i64>,
@@ -94,6 +95,25 @@ struct VisitRow {
     window_zh: Option<String>,
     window_en: Option<String>,
     ratings: i64,
+}
+
+/// How a kiosk names the visit to rate: the ticket's number as typed (today's ticket with
+/// it), or the ticket's id, scanned from the printed ticket.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum VisitOf<'a> {
+    Number(&'a str),
+    Ticket(&'a str),
+}
+
+/// The ticket found for a kiosk's rating, if it may be rated there: served (done) today, China
+/// time, whichever way it was named. A ticket the refusal can name is named (still to be served
+/// today, or not today's); `named` is the number asked for, if it was asked by number.
+fn rateable_today(row: Option<VisitRow>, named: Option<String>, today: i64) -> Result<VisitRow, Failure> {
+    match row {
+        Some(row) if row.day == today && row.status == TicketStatus::Done.as_str() => Ok(row),
+        Some(row) => Err(Failure::NoRateableVisit { waiting: row.day == today, number: Some(row.number) }),
+        None => Err(Failure::NoRateableVisit { number: named, waiting: false }),
+    }
 }
 
 /// Reasons go with a low level, at least one, and only with a low level.
@@ -149,7 +169,7 @@ fn view(row: EvaluationRow, with_phone: bool) -> Result<Evaluation, Failure> {
     };
     Ok(Evaluation {
         reasons: serde_json::from_str(&row.reasons)?,
-        callback_phone_masked: row.callback_phone.as_deref().map(id_number::mask),
+        callback_phone_masked: row.callback_phone.as_deref().map(mask_phone),
         callback_phone: row.callback_phone.filter(|_| with_phone),
         level,
         channel,
@@ -194,21 +214,29 @@ async fn insert_rating(conn: &mut AnyConnection, rating: &Rating<'_>) -> Result<
 }
 
 impl Db {
-    /// Today's served ticket with this number (`A012`, any case), to rate at a kiosk.
-    pub(crate) async fn rateable_visit(&self, number: &str) -> Result<RateableVisit, Failure> {
-        let number = number.to_ascii_uppercase();
-        let row: Option<VisitRow> = sqlx::query_as(&format!(
-            "SELECT {VISIT_COLUMNS} FROM tickets t LEFT JOIN windows w ON w.number = t.window_number
-             WHERE t.day = $1 AND t.number = $2"
-        ))
-        .bind(china_day(now_ms()))
-        .bind(&number)
-        .fetch_optional(&mut *self.conn().await?)
-        .await?;
-        match row {
-            Some(row) if row.status == TicketStatus::Done.as_str() => self.visit_view(row).await,
-            row => Err(Failure::NoRateableVisit { number, waiting: row.is_some() }),
-        }
+    /// Today's served ticket with this number (`A012`, any case) or id, to rate at a kiosk.
+    pub(crate) async fn rateable_visit(&self, of: VisitOf<'_>) -> Result<RateableVisit, Failure> {
+        let today = china_day(now_ms());
+        let visits = format!("SELECT {VISIT_COLUMNS} FROM tickets t LEFT JOIN windows w ON w.number = t.window_number");
+        let (row, named): (Option<VisitRow>, _) = match of {
+            VisitOf::Number(number) => {
+                let number = number.to_ascii_uppercase();
+                let row = sqlx::query_as(&format!("{visits} WHERE t.day = $1 AND t.number = $2"))
+                    .bind(today)
+                    .bind(&number)
+                    .fetch_optional(&mut *self.conn().await?)
+                    .await?;
+                (row, Some(number))
+            }
+            VisitOf::Ticket(id) => {
+                let row = sqlx::query_as(&format!("{visits} WHERE t.id = $1"))
+                    .bind(id)
+                    .fetch_optional(&mut *self.conn().await?)
+                    .await?;
+                (row, None)
+            }
+        };
+        self.visit_view(rateable_today(row, named, today)?).await
     }
 
     /// The ticket the window finished last, if that was within [`WINDOW_RATING_MINUTES`] and
@@ -491,5 +519,31 @@ mod tests {
             very_dissatisfied: 1,
         };
         assert_eq!(rates(&counts, 5), (0.8, 0.2));
+    }
+
+    #[test]
+    fn only_a_ticket_served_today_is_rateable_and_a_refusal_names_what_it_can() {
+        let today = 20_000;
+        let ticket = |day: i64, status: TicketStatus| VisitRow {
+            id: "3fa9c01b77d2e845".into(),
+            number: "A012".into(),
+            day,
+            service_code: "legal-aid".into(),
+            status: status.as_str().into(),
+            window_number: Some(6),
+            finished_at: Some(1),
+            window_zh: Some("6号窗口".into()),
+            window_en: Some("Window 6".into()),
+            ratings: 0,
+        };
+        let refusal = |row, named: Option<&str>| match rateable_today(row, named.map(String::from), today) {
+            Err(Failure::NoRateableVisit { number, waiting }) => (number, waiting),
+            other => panic!("not refused: {:?}", other.map(|row| row.number)),
+        };
+        assert_eq!(rateable_today(Some(ticket(today, TicketStatus::Done)), None, today).unwrap().number, "A012");
+        assert_eq!(refusal(Some(ticket(today, TicketStatus::Serving)), None), (Some("A012".into()), true));
+        assert_eq!(refusal(Some(ticket(today - 1, TicketStatus::Done)), None), (Some("A012".into()), false));
+        assert_eq!(refusal(None, Some("B001")), (Some("B001".into()), false));
+        assert_eq!(refusal(None, None), (None, false));
     }
 }

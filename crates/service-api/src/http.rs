@@ -24,7 +24,7 @@ use sha2::{Digest, Sha256};
 use crate::access::{Access, Caller};
 use crate::calls::{CallAction, CallSettings};
 use crate::error::{checked_text, Failure};
-use crate::evaluations::FollowUpState;
+use crate::evaluations::{FollowUpState, VisitOf};
 use crate::face_auth::{Review, MAX_REJECT_REASON_CHARS};
 use crate::queue::Transition;
 use crate::server::{BodyReadTimeout, BODY_READ_TIMEOUT};
@@ -105,6 +105,7 @@ fn endpoints() -> Vec<Endpoint> {
         Endpoint::post("/v1/face-auth/{id}/approve", Staff, approve_face_auth),
         Endpoint::post("/v1/face-auth/{id}/reject", Staff, reject_face_auth),
         Endpoint::get("/v1/rateable-visits/{number}", Kiosk, rateable_visit),
+        Endpoint::get("/v1/tickets/{id}/rateable-visit", Kiosk, ticket_rateable_visit),
         Endpoint::get("/v1/windows/{number}/rateable-visit", Kiosk, window_rateable_visit),
         Endpoint::post("/v1/evaluations", Kiosk, evaluate),
         Endpoint::get("/v1/evaluations", Staff, evaluations),
@@ -649,7 +650,11 @@ async fn reject_face_auth(
 }
 
 async fn rateable_visit(db: Db, ApiPath(number): ApiPath<String>) -> ApiResult<RateableVisit> {
-    Ok(Json(db.rateable_visit(&number).await?))
+    Ok(Json(db.rateable_visit(VisitOf::Number(&number)).await?))
+}
+
+async fn ticket_rateable_visit(db: Db, ApiPath(id): ApiPath<String>) -> ApiResult<RateableVisit> {
+    Ok(Json(db.rateable_visit(VisitOf::Ticket(&id)).await?))
 }
 
 async fn window_rateable_visit(db: Db, ApiPath(number): ApiPath<i64>) -> ApiResult<WindowRateableVisit> {

@@ -637,8 +637,16 @@ fn print_summary(s: &EvaluationSummary) {
 
 fn print_application(a: &Application) {
     println!(
-        "{}  {} / {}  {}  {}  next: {} / {}  id {}",
-        a.number, a.service_name.zh, a.service_name.en, a.applicant, a.status, a.next_step.zh, a.next_step.en, a.id
+        "{}  {} / {}  {}  {}  next: {} / {}  phone {}  id {}",
+        a.number,
+        a.service_name.zh,
+        a.service_name.en,
+        a.applicant,
+        a.status,
+        a.next_step.zh,
+        a.next_step.en,
+        a.contact_phone_masked.as_deref().unwrap_or("-"),
+        a.id
     );
     for material in &a.missing_materials {
         println!("    missing: {} / {}", material.zh, material.en);

@@ -3,6 +3,7 @@
 
 use ed25519_dalek::{SigningKey, VerifyingKey};
 use rand::RngCore as _;
+use sqlx::AnyConnection;
 
 use crate::calendar::china_time;
 use crate::error::{checked_text, Failure};
@@ -54,6 +55,29 @@ fn checked_applicant<'a>(new: &'a NewReceipt, service: &Service) -> Result<&'a s
     Ok(applicant)
 }
 
+/// Stores a receipt unless its id or number is taken; answers whether it was stored.
+pub(crate) async fn insert_receipt(
+    conn: &mut AnyConnection,
+    receipt: &Receipt,
+    issued_by: &str,
+) -> Result<bool, sqlx::Error> {
+    let inserted = sqlx::query(
+        "INSERT INTO receipts (id, number, service_code, applicant, missing_materials, issued_by, issued_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
+    )
+    .bind(hex::encode(receipt.id))
+    .bind(receipt.number())
+    .bind(&receipt.service_code)
+    .bind(&receipt.applicant)
+    .bind(serde_json::to_string(&receipt.missing_materials).expect("indices serialize"))
+    .bind(issued_by)
+    .bind(i64::from(receipt.issued_at))
+    .bind(i64::from(receipt.expires_at))
+    .execute(conn)
+    .await?;
+    Ok(inserted.rows_affected() == 1)
+}
+
 impl Db {
     pub(crate) async fn issue_receipt(
         &self,
@@ -74,26 +98,11 @@ impl Db {
         };
         for _ in 0..NUMBER_TRIES {
             rand::rng().fill_bytes(&mut receipt.id);
-            let number = receipt.number();
-            // ON CONFLICT DO NOTHING: a number already taken inserts nothing; try another id.
-            let inserted = sqlx::query(
-                "INSERT INTO receipts (id, number, service_code, applicant, missing_materials, issued_by, issued_at, expires_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
-            )
-            .bind(hex::encode(receipt.id))
-            .bind(&number)
-            .bind(&receipt.service_code)
-            .bind(&receipt.applicant)
-            .bind(serde_json::to_string(&receipt.missing_materials)?)
-            .bind(issued_by)
-            .bind(i64::from(receipt.issued_at))
-            .bind(i64::from(receipt.expires_at))
-            .execute(&mut *self.conn().await?)
-            .await?;
-            if inserted.rows_affected() == 1 {
+            // A number already taken inserts nothing; try another id.
+            if insert_receipt(&mut *self.conn().await?, &receipt, issued_by).await? {
                 return Ok(IssuedReceipt {
                     id: hex::encode(receipt.id),
-                    number,
+                    number: receipt.number(),
                     token: receipt.sign(key),
                     expires_at: receipt.expires_at.into(),
                 });

@@ -67,6 +67,15 @@ pub(crate) fn is_mobile_number(phone: &str) -> bool {
     phone.len() == 11 && phone.starts_with('1') && phone.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// A phone number as a kiosk may show it: the first 3 and the last 4 digits (`138****5678`),
+/// enough for a resident to recognise their own. Anything too short to keep 7 characters and
+/// still hide one is hidden whole.
+pub(crate) fn mask_phone(phone: &str) -> String {
+    let n = phone.chars().count();
+    let shown = |i: usize| n >= 8 && (i < 3 || i + 4 >= n);
+    phone.chars().enumerate().map(|(i, c)| if shown(i) { c } else { '*' }).collect()
+}
+
 impl Db {
     /// Numbers and stores a new ticket; returns its id.
     pub(crate) async fn insert_ticket(
@@ -384,6 +393,16 @@ mod tests {
         assert!(is_mobile_number("13800138000"));
         for bad in ["", "1380013800", "138001380000", "23800138000", "1380013800x", "１3800138000"] {
             assert!(!is_mobile_number(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_phone_number_shows_only_its_first_three_and_last_four_digits() {
+        assert_eq!(mask_phone("13812345678"), "138****5678");
+        assert_eq!(mask_phone("13800138000"), "138****8000");
+        assert_eq!(mask_phone("12345678"), "123*5678");
+        for short in ["", "1", "1234567"] {
+            assert_eq!(mask_phone(short), "*".repeat(short.len()), "{short}");
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Applications (办件) end to end: registered and moved on by staff with their history, found
-//! at a kiosk by receipt or by ID number with phone number, never by the ID number alone, and
+//! at a kiosk by receipt or the fast-track ticket it gave, or by ID number with phone number or
+//! ID card name, never by the ID number alone, the phone number only ever answered masked, and
 //! the limit on lookups that find nothing. Times are moved by changing the stored ones.
 
 mod common;
@@ -17,6 +18,8 @@ use service_api::Role;
 const RESIDENCE: &str = "residence-permit";
 const SOCIAL: &str = "social-insurance-enrolment";
 const PHONE: &str = "13912340000";
+/// [`PHONE`] as answered.
+const PHONE_MASKED: &str = "139****0000";
 
 fn now_secs() -> u32 {
     SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() as u32
@@ -228,6 +231,130 @@ fn an_id_number_finds_applications_only_with_the_phone_given_on_them() {
 }
 
 #[test]
+fn every_application_answered_to_staff_or_a_kiosk_shows_the_phone_masked_and_never_in_full() {
+    TestServer::on_each_database(|t| {
+        let id = id_number("11010119800101123");
+        let registered = t.staff.post("/v1/applications", Some(&new_application(&id, None)), None);
+        let mine = registered.body["id"].clone();
+        let advanced = advance(t, mine.as_str().unwrap(), json!({"status": "under_review"}));
+        let listed = t.staff.get("/v1/applications?status=under_review");
+        let looked_up = look_up(&t.kiosk, json!({"id_number": id, "phone": PHONE}));
+        for reply in [registered, advanced, listed, looked_up] {
+            assert!(reply.status == 200 || reply.status == 201, "{}", reply.body);
+            let text = reply.body.to_string();
+            assert!(!text.contains(PHONE) && !text.contains(&id), "{text}");
+            let applications = reply.body.as_array().cloned().unwrap_or_else(|| vec![reply.body.clone()]);
+            let this = applications.iter().find(|a| a["id"] == mine).expect("the application");
+            assert_eq!(this["contact_phone_masked"], PHONE_MASKED, "{this}");
+        }
+        // The demo's too, each with its own phone masked.
+        let all: Vec<Application> = parsed(t.staff.get("/v1/applications"), 200);
+        let masked = |number: &str| all.iter().find(|a| a.number == number).unwrap().contact_phone_masked.clone();
+        assert_eq!(masked("300000000001").as_deref(), Some("138****8000"));
+        assert_eq!(masked("300000000003").as_deref(), Some("139****5678"));
+    });
+}
+
+#[test]
+fn an_id_card_name_finds_the_applications_whose_masked_name_it_fits() {
+    TestServer::on_each_database(|t| {
+        let id = id_number("11010119800101123");
+        let two_characters = register(t, &new_application(&id, None));
+        let mut three = new_application(&id, None);
+        three["applicant"] = json!("刘*华");
+        let three_characters = register(t, &three);
+        let by_card = |name: &str| json!({"id_number": id, "card_name": name});
+
+        assert_eq!(numbers(&found(&t.kiosk, by_card("刘洋"))), [two_characters.number.as_str()]);
+        let mine = found(&t.kiosk, by_card("刘建华"));
+        assert_eq!(numbers(&mine), [three_characters.number.as_str()]);
+        assert_eq!(mine[0].contact_phone_masked.as_deref(), Some(PHONE_MASKED));
+        // A reader pads the name with spaces.
+        assert_eq!(found(&t.kiosk, by_card("刘洋  ")).len(), 1);
+        assert_eq!(t.count("SELECT COUNT(*) FROM lookup_failures"), 0, "finding is no miss");
+
+        refused_saying(&look_up(&t.kiosk, by_card("刘*")), 400, "invalid_request", "without *");
+        refused_saying(&look_up(&t.kiosk, by_card(" ")), 400, "invalid_request", "card_name");
+        refused_saying(&look_up(&t.kiosk, json!({"card_name": "刘洋"})), 400, "invalid_request", "card_name");
+        let with_phone = json!({"id_number": id, "phone": PHONE, "card_name": "刘洋"});
+        refused_saying(&look_up(&t.kiosk, with_phone), 400, "invalid_request", "one way");
+        let bad_id = json!({"id_number": "110101198001011231", "card_name": "刘洋"});
+        refused(&look_up(&t.kiosk, bad_id), 400, "invalid_id_number");
+    });
+}
+
+#[test]
+fn a_card_name_that_does_not_fit_finds_nothing_and_counts_as_a_miss_like_a_wrong_phone() {
+    TestServer::on_each_database(|t| {
+        let id = id_number("11010119800101123");
+        register(t, &new_application(&id, None));
+        let by_card = |name: &str| json!({"id_number": id, "card_name": name});
+        let nobody = look_up(&t.kiosk, json!({"id_number": id_number("11010119800101456"), "card_name": "刘洋"}));
+        assert_eq!((nobody.status, &nobody.body), (200, &json!([])));
+        for misfit in ["王洋", "洋刘", "刘洋洋", "刘"] {
+            let reply = look_up(&t.kiosk, by_card(misfit));
+            assert_eq!((reply.status, &reply.body), (nobody.status, &nobody.body), "{misfit}");
+        }
+        let wrong_phone = look_up(&t.kiosk, json!({"id_number": id, "phone": "13900000000"}));
+        assert_eq!((wrong_phone.status, &wrong_phone.body), (200, &json!([])));
+        assert_eq!(t.count("SELECT COUNT(*) FROM lookup_failures WHERE id_number_hash IS NOT NULL"), 6);
+        // Five misses for the ID number, whichever way: the right name is refused too.
+        refused_saying(&look_up(&t.kiosk, by_card("刘洋")), 429, "too_many_attempts", "ask staff");
+        refused(&look_up(&t.kiosk, json!({"id_number": id, "phone": PHONE})), 429, "too_many_attempts");
+        t.sql(&["UPDATE lookup_failures SET at = at - 25 * 3600000"]);
+        assert_eq!(found(&t.kiosk, by_card("刘洋")).len(), 1);
+    });
+}
+
+#[test]
+fn the_fast_track_ticket_of_a_redeemed_receipt_finds_the_receipts_applications() {
+    TestServer::on_each_database(|t| {
+        let issued = t.prereview.issue_receipt(RESIDENCE, &[], 30);
+        let id = id_number("11010119800101123");
+        let first = register(t, &new_application(&id, Some(&issued.number)));
+        let second = register(t, &new_application(&id, Some(&issued.number)));
+        register(t, &new_application(&id, None));
+        let redeemed = t.kiosk.redeem(json!({"number": issued.number}), None);
+        assert_eq!(redeemed.status, 200, "{}", redeemed.body);
+        let ticket = redeemed.body["ticket"]["id"].as_str().unwrap().to_owned();
+        assert_eq!(redeemed.body["ticket"]["priority"], "fast_track");
+
+        let mine = found(&t.kiosk, json!({"ticket_id": ticket}));
+        assert_eq!(numbers(&mine), [second.number.as_str(), first.number.as_str()], "the receipt's, newest first");
+        assert_eq!(mine[0].contact_phone_masked.as_deref(), Some(PHONE_MASKED));
+        // Scanned at any kiosk, as typing the receipt's number would.
+        t.add_token(Role::Kiosk, "kiosk-2", "kiosk-2-token");
+        assert_eq!(found(&t.client(Some("kiosk-2-token")), json!({"ticket_id": ticket})).len(), 2);
+        assert_eq!(t.count("SELECT COUNT(*) FROM lookup_failures"), 0, "finding is no miss");
+
+        refused_saying(&look_up(&t.kiosk, json!({"ticket_id": "x"})), 400, "invalid_request", "ticket_id");
+        let with_receipt = json!({"ticket_id": ticket, "receipt_number": issued.number});
+        refused_saying(&look_up(&t.kiosk, with_receipt), 400, "invalid_request", "one way");
+    });
+}
+
+#[test]
+fn an_ordinary_ticket_or_an_unknown_one_finds_nothing_and_counts_as_a_miss() {
+    TestServer::on_each_database(|t| {
+        // A redeemed receipt whose application is not registered yet finds nothing either.
+        let unused = t.prereview.issue_receipt(RESIDENCE, &[], 30);
+        let redeemed = t.kiosk.redeem(json!({"number": unused.number}), None);
+        assert_eq!(redeemed.status, 200, "{}", redeemed.body);
+        let fast_track = redeemed.body["ticket"]["id"].as_str().unwrap().to_owned();
+        let ordinary = t.kiosk.issue(RESIDENCE, "normal")["id"].as_str().unwrap().to_owned();
+        for ticket in [fast_track.as_str(), ordinary.as_str(), "0000000000000000"] {
+            let reply = look_up(&t.kiosk, json!({"ticket_id": ticket}));
+            assert_eq!((reply.status, &reply.body), (200, &json!([])), "{ticket}");
+        }
+        assert_eq!(t.count("SELECT COUNT(*) FROM lookup_failures WHERE kiosk = 'kiosk:kiosk-1'"), 3);
+        for _ in 3..20 {
+            assert!(found(&t.kiosk, json!({"ticket_id": ordinary})).is_empty());
+        }
+        refused(&look_up(&t.kiosk, json!({"ticket_id": ordinary})), 429, "too_many_attempts");
+    });
+}
+
+#[test]
 fn five_misses_for_an_id_number_refuse_even_the_right_phone_until_a_day_has_passed() {
     TestServer::on_each_database(|t| {
         let id = id_number("11010119800101123");
@@ -305,5 +432,22 @@ fn the_demo_has_applications_in_every_state_and_a_resident_with_two() {
         assert_eq!(two.len(), 2);
         assert_eq!(two[0].status, ApplicationStatus::NeedsMaterials, "newest first");
         assert_eq!(two[0].next_step.en, "Bring these materials to window 3.");
+        let by_card = found(&t.kiosk, json!({"id_number": "11010519491231002X", "card_name": "张三明"}));
+        assert_eq!(numbers(&by_card), numbers(&two));
+    });
+}
+
+#[test]
+fn the_demo_receipt_is_redeemed_once_for_a_fast_track_ticket_that_finds_its_application() {
+    TestServer::on_each_database(|t| {
+        let redeemed = t.kiosk.redeem(json!({"number": "400000000077"}), None);
+        assert_eq!(redeemed.status, 200, "{}", redeemed.body);
+        assert_eq!(redeemed.body["applicant"], "孙*丽");
+        let ticket = redeemed.body["ticket"]["id"].as_str().unwrap();
+        let found = found(&t.kiosk, json!({"ticket_id": ticket}));
+        assert_eq!(numbers(&found), ["300000000007"]);
+        assert_eq!(found[0].receipt_number.as_deref(), Some("400000000077"));
+        assert_eq!(found[0].status, ApplicationStatus::UnderReview);
+        refused(&t.kiosk.redeem(json!({"number": "400000000077"}), None), 409, "receipt_already_redeemed");
     });
 }

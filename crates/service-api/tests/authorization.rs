@@ -97,7 +97,10 @@ fn rule(method: &str, path: &str) -> Rule {
         ("POST", "/v1/face-auth/{id}/approve" | "/v1/face-auth/{id}/reject") => only(STAFF),
         // Any kiosk may rate any served ticket: the resident took it at one kiosk and rates
         // it at another, or at the window's evaluator.
-        ("GET", "/v1/rateable-visits/{number}" | "/v1/windows/{number}/rateable-visit") => only(KIOSK_OR_STAFF),
+        (
+            "GET",
+            "/v1/rateable-visits/{number}" | "/v1/tickets/{id}/rateable-visit" | "/v1/windows/{number}/rateable-visit",
+        ) => only(KIOSK_OR_STAFF),
         ("POST", "/v1/evaluations" | "/v1/applications/lookup") => only(KIOSK_OR_STAFF),
         ("GET", "/v1/evaluations" | "/v1/evaluations/summary" | "/v1/evaluations/{id}" | "/v1/applications") => {
             only(STAFF)

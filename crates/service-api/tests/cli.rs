@@ -427,6 +427,7 @@ fn staff_register_and_move_applications_from_the_terminal() {
     let registered = stdout(&register("440304198506151237"));
     assert!(registered.contains("  居住证办理 / Residence permit  何*  accepted  next: "), "{registered}");
     assert!(!registered.contains("440304198506151237") && !registered.contains("13600001111"), "{registered}");
+    assert!(registered.contains("  phone 136****1111  id "), "{registered}");
     let number = registered.split(' ').next().unwrap();
     let id = registered.trim().rsplit(' ').next().unwrap();
     assert!(stdout(&application(&["list"])).lines().any(|line| line.starts_with(number)));

@@ -542,7 +542,7 @@ fn face_auth_answers_match_the_documented_schemas() {
     });
 }
 
-/// The same walk through the rating routes: the visit by number and at its window, a rating
+/// The same walk through the rating routes: the visit by number, by ticket id and at its window, a rating
 /// and each refusal, the lists, one rating, its follow-up and the summary.
 #[test]
 fn rating_answers_match_the_documented_schemas() {
@@ -562,6 +562,9 @@ fn rating_answers_match_the_documented_schemas() {
         let number = t.kiosk.get(&format!("/v1/tickets/{ticket}")).body["number"].as_str().unwrap().to_owned();
         get(&t.kiosk, visit, &format!("/v1/rateable-visits/{number}"), 200);
         get(&t.kiosk, at_window, "/v1/windows/6/rateable-visit", 200);
+        let scanned = "/v1/tickets/{id}/rateable-visit";
+        get(&t.kiosk, scanned, &format!("/v1/tickets/{ticket}/rateable-visit"), 200);
+        get(&t.kiosk, scanned, "/v1/tickets/0000000000000000/rateable-visit", 404);
 
         let evaluations = "/v1/evaluations";
         let low = serde_json::to_value(NewEvaluation {
@@ -714,9 +717,24 @@ fn application_answers_match_the_documented_schemas() {
             &t.kiosk,
             lookup,
             lookup,
-            Some(&by(ApplicationLookup { receipt_number: Some(receipt.number), ..Default::default() })),
+            Some(&by(ApplicationLookup { receipt_number: Some(receipt.number.clone()), ..Default::default() })),
             200,
         );
+        let redeemed = t.kiosk.redeem(json!({"number": receipt.number}), None);
+        let ticket_id = redeemed.body["ticket"]["id"].as_str().map(String::from);
+        let by_ticket = by(ApplicationLookup { ticket_id, ..Default::default() });
+        let found = post(&t.kiosk, lookup, lookup, Some(&by_ticket), 200).body;
+        assert_eq!(found[0]["contact_phone_masked"], "138****8000");
+        post(&t.kiosk, lookup, lookup, Some(&json!({"ticket_id": "../x"})), 400);
+        let by_card = ApplicationLookup {
+            id_number: Some("11010519491231002X".into()),
+            card_name: Some("张三明".into()),
+            ..Default::default()
+        };
+        assert_eq!(post(&t.kiosk, lookup, lookup, Some(&by(by_card)), 200).body.as_array().unwrap().len(), 3);
+        let both = json!({"id_number": "11010519491231002X", "phone": "13800138000", "card_name": "张三明"});
+        assert!(doc.check(&both, doc.json_schema(&doc.operation("POST", lookup)["requestBody"]), "lookup").is_err());
+        post(&t.kiosk, lookup, lookup, Some(&both), 400);
         let mine = ApplicationLookup {
             id_number: Some("11010519491231002X".into()),
             phone: Some("13800138000".into()),

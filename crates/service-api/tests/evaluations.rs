@@ -1,5 +1,5 @@
-//! Ratings of served visits (好差评) end to end: the visit found by its number or at its
-//! window, one rating per ticket, low ratings with their reasons and follow-up, and the
+//! Ratings of served visits (好差评) end to end: the visit found by its number, by its
+//! ticket's id (scanned from the printed ticket) or at its window, one rating per ticket, low ratings with their reasons and follow-up, and the
 //! summary per day, window and service. Times are moved by changing the stored ones.
 
 mod common;
@@ -164,6 +164,56 @@ fn only_a_served_ticket_is_rated_and_only_todays_are_found_by_number() {
         refused_saying(&t.kiosk.get(&format!("/v1/rateable-visits/{number}")), 404, "no_rateable_visit", "today");
         // Its rating, sent late by an outbox, still counts.
         assert_eq!(rate(&t.kiosk, &rating(id, "satisfied", &[]), None).status, 201);
+    });
+}
+
+#[test]
+fn a_scanned_ticket_finds_its_served_visit_as_its_number_does_with_the_same_rated_flag() {
+    TestServer::on_each_database(|t| {
+        let ticket = t.served_ticket(LEGAL, 6);
+        let number = ticket_number(t, &ticket);
+        let by_id = t.kiosk.get(&format!("/v1/tickets/{ticket}/rateable-visit"));
+        let by_number = t.kiosk.get(&format!("/v1/rateable-visits/{number}"));
+        assert_eq!((by_id.status, &by_id.body), (200, &by_number.body));
+        let visit: RateableVisit = parsed(by_id, 200);
+        assert_eq!((visit.ticket_id.as_str(), visit.ticket_number.as_str()), (ticket.as_str(), number.as_str()));
+        assert_eq!((visit.window_number, visit.window.zh.as_str(), visit.rated), (6, "6号窗口", false));
+
+        rated(&t.kiosk, &rating(&ticket, "satisfied", &[]));
+        // Any kiosk: the ticket was taken at one and is scanned at another.
+        t.add_token(Role::Kiosk, "kiosk-2", "kiosk-2-token");
+        let other_kiosk = t.client(Some("kiosk-2-token"));
+        let visit: RateableVisit = parsed(other_kiosk.get(&format!("/v1/tickets/{ticket}/rateable-visit")), 200);
+        assert!(visit.rated);
+    });
+}
+
+#[test]
+fn a_scanned_ticket_not_served_yet_not_today_s_or_unknown_is_refused_as_a_number_is() {
+    TestServer::on_each_database(|t| {
+        let waiting = t.kiosk.issue(LEGAL, "normal");
+        let (id, number) = (waiting["id"].as_str().unwrap(), waiting["number"].as_str().unwrap());
+        let scanned = |id: &str| t.kiosk.get(&format!("/v1/tickets/{id}/rateable-visit"));
+        let typed = t.kiosk.get(&format!("/v1/rateable-visits/{number}"));
+        let not_served = scanned(id);
+        refused_saying(&not_served, 404, "no_rateable_visit", "not been served");
+        assert_eq!(not_served.body, typed.body, "the same refusal");
+
+        // Called and being served is not served yet either.
+        assert_eq!(t.staff.post("/v1/windows/6/call-next", None, None).status, 200);
+        assert_eq!(t.staff.post(&format!("/v1/tickets/{id}/start"), None, None).status, 200);
+        refused_saying(&scanned(id), 404, "no_rateable_visit", "not been served");
+
+        let unknown = scanned("0000000000000000");
+        refused_saying(&unknown, 404, "no_rateable_visit", "today");
+        assert!(unknown.body["message"]["zh"].as_str().unwrap().contains("只能评价今天办理的业务"), "{}", unknown.body);
+
+        assert_eq!(t.staff.post(&format!("/v1/tickets/{id}/finish"), None, None).status, 200);
+        assert_eq!(scanned(id).status, 200);
+        t.sql(&[&format!("UPDATE tickets SET day = day - 1 WHERE id = '{id}'")]);
+        let yesterday = scanned(id);
+        refused_saying(&yesterday, 404, "no_rateable_visit", "today");
+        assert!(yesterday.body["message"]["en"].as_str().unwrap().contains(number), "{}", yesterday.body);
     });
 }
 

@@ -180,7 +180,7 @@ impl Failure {
                     "We could not confirm you are present. Please turn your head left and right as shown, and try again.",
                 ),
             ),
-            NoRateableVisit { number, waiting: true } => (
+            NoRateableVisit { number: Some(number), waiting: true } => (
                 S::NOT_FOUND,
                 "no_rateable_visit",
                 Bilingual::new(
@@ -188,12 +188,20 @@ impl Failure {
                     format!("Ticket {number} has not been served yet; you can rate it once the window has finished."),
                 ),
             ),
-            NoRateableVisit { number, waiting: false } => (
+            NoRateableVisit { number: Some(number), waiting: false } => (
                 S::NOT_FOUND,
                 "no_rateable_visit",
                 Bilingual::new(
                     format!("今天没有办理完毕的{number}号。只能评价今天办理的业务，请核对号码。"),
                     format!("No ticket {number} was served today. Only today's visits can be rated; please check the number."),
+                ),
+            ),
+            NoRateableVisit { number: None, .. } => (
+                S::NOT_FOUND,
+                "no_rateable_visit",
+                say(
+                    "没有找到这张号票今天办理完毕的记录。只能评价今天办理的业务，请核对号票。",
+                    "No visit served today was found for this ticket. Only today's visits can be rated; please check the ticket.",
                 ),
             ),
             NotServed(number) => (
