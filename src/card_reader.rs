@@ -21,8 +21,8 @@ pub fn watch(port: String, baud: u32, events: mpsc::Sender<Event>, down: Arc<Ato
     std::thread::spawn(move || loop {
         match SerialReader::open(&port, baud) {
             Ok(reader) => {
-                if poll(reader, &events, &down).is_err() {
-                    return; // the kiosk is closing
+                if poll(reader, &events, &down) == Ended::KioskClosed {
+                    return;
                 }
             }
             Err(e) => {
@@ -35,33 +35,39 @@ pub fn watch(port: String, baud: u32, events: mpsc::Sender<Event>, down: Arc<Ato
     });
 }
 
-/// Polls until the port itself fails (unplugged: it is opened again) or the kiosk closes.
-fn poll(
-    reader: impl CardReader,
-    events: &mpsc::Sender<Event>,
-    down: &AtomicBool,
-) -> Result<(), mpsc::SendError<Event>> {
+#[derive(PartialEq)]
+enum Ended {
+    /// Unplugged: the port is opened again.
+    PortLost,
+    KioskClosed,
+}
+
+/// Polls until the port itself fails or the kiosk closes.
+fn poll(reader: impl CardReader, events: &mpsc::Sender<Event>, down: &AtomicBool) -> Ended {
     let mut watch = CardWatch::new(reader);
     down.store(false, Ordering::Relaxed);
     loop {
-        match watch.poll() {
-            Some(id_card::CardNews::Placed(text)) => {
-                events.send(Event::Card(CardNews::Read { card: id_card(&text), today: today() }))?
-            }
-            Some(id_card::CardNews::Trouble(e)) if card_at_fault(&e) => {
-                events.send(Event::Card(CardNews::Unreadable))?
-            }
+        let news = match watch.poll() {
+            Some(id_card::CardNews::Placed(text)) => Some(CardNews::Read { card: id_card(&text), today: today() }),
+            Some(id_card::CardNews::Trouble(e)) if card_at_fault(&e) => Some(CardNews::Unreadable),
             Some(id_card::CardNews::Trouble(ReaderError::Port(e))) => {
                 eprintln!("kiosk: ID card reader: {e}");
                 down.store(true, Ordering::Relaxed);
-                return Ok(());
+                return Ended::PortLost;
             }
             Some(id_card::CardNews::Trouble(e)) => {
                 eprintln!("kiosk: ID card reader: {e}");
                 down.store(true, Ordering::Relaxed);
+                None
             }
-            Some(id_card::CardNews::Recovered) => down.store(false, Ordering::Relaxed),
-            None => {}
+            Some(id_card::CardNews::Recovered) => {
+                down.store(false, Ordering::Relaxed);
+                None
+            }
+            None => None,
+        };
+        if news.is_some_and(|news| events.send(Event::Card(news)).is_err()) {
+            return Ended::KioskClosed;
         }
         std::thread::sleep(POLL_EVERY);
     }

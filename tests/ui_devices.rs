@@ -52,7 +52,8 @@ fn the_card_reader_and_the_ticket_printer() {
     let reader = Simulator::start().unwrap();
     let printer = VirtualPrinter::start().unwrap();
     let held = Arc::new(Mutex::new(Vec::new()));
-    let (api, ui, said) = start_fitted_kiosk(IdlePolicy::default(), held_camera(held.clone()), reader.path(), printer.addr());
+    let (api, ui, said) =
+        start_fitted_kiosk(IdlePolicy::default(), held_camera(held.clone()), reader.path(), printer.addr());
     api.add_token(Role::Staff, "李明", STAFF);
     ui.window.window().set_size(slint::PhysicalSize::new(1920, 1080));
     ui.start();
@@ -75,10 +76,7 @@ fn a_card_on_the_reader_fills_the_id_number_and_an_expired_one_is_told_kindly(
     wait_until(window, "the explanation", title_is("养老金资格认证"));
     press(window, "同意，开始");
     wait_until(window, "the keypad", |w| w.global::<KioskView>().get_page() == PageKind::Entry);
-    assert_eq!(
-        window.global::<KioskView>().get_prompt(),
-        "请把身份证放在读卡器上，或用下面的数字键输入18位身份证号码"
-    );
+    assert_eq!(window.global::<KioskView>().get_prompt(), "请把身份证放在读卡器上，或用下面的数字键输入18位身份证号码");
     screenshot(window, "id-card-or-keypad");
     audit(ui);
 

@@ -16,8 +16,8 @@ use contract::model::{
 use contract::ApiClient;
 use kiosk::camera::{FileCamera, FrameSource, OpenError};
 use kiosk::config::{PrinterConfig, PrinterPlace};
-use kiosk::printer::EscPosPrinter;
 use kiosk::outbox::Outbox;
+use kiosk::printer::EscPosPrinter;
 use kiosk::speech::{SpeechProblem, Voice};
 use kiosk::ui::{AppWindow, CameraOpener, Devices, KioskUi, KioskView};
 use kiosk::video::CommandLauncher;

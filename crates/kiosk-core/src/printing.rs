@@ -6,8 +6,8 @@
 
 use contract::model::Ticket;
 
-use super::ticket::ticket_card;
 use super::narration::News;
+use super::ticket::ticket_card;
 use super::view::{Line, Texts};
 use super::{Effect, Kiosk};
 
