@@ -242,26 +242,23 @@ impl Kiosk {
                 view.page = Page::List;
                 view.title = t.prompt("rating.letters.title");
                 view.prompt = t.prompt("rating.letters.prompt");
-                view.items = self
-                    .ticket_letters()
-                    .into_iter()
-                    .map(|letter| {
-                        let services: Vec<String> = self
-                            .catalog()
-                            .services
-                            .iter()
-                            .filter(|s| s.ticket_prefix == letter)
-                            .map(|s| t.pick(&s.name))
-                            .collect();
-                        Item {
-                            label: t.phrase(Phrase::code(letter.clone())),
-                            detail: t.phrase(Phrase::text(services.join("、"))),
-                            help: Phrase::prompt("rating.letters.help"),
-                            id: letter,
-                        }
-                    })
-                    .chain([t.prompted_item("rating", SCAN_TICKET)])
-                    .collect();
+                let letters = self.ticket_letters().into_iter().map(|letter| {
+                    let services: Vec<String> = self
+                        .catalog()
+                        .services
+                        .iter()
+                        .filter(|s| s.ticket_prefix == letter)
+                        .map(|s| t.pick(&s.name))
+                        .collect();
+                    Item {
+                        label: t.phrase(Phrase::code(letter.clone())),
+                        detail: t.phrase(Phrase::text(services.join("、"))),
+                        help: Phrase::prompt("rating.letters.help"),
+                        id: letter,
+                    }
+                });
+                // A printed ticket is scanned first: no letter to find, no digits to type.
+                view.items = std::iter::once(t.prompted_item("rating", SCAN_TICKET)).chain(letters).collect();
             }
             Screen::Digits(letter) => {
                 view.page = Page::Entry;

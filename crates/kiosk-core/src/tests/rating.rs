@@ -29,8 +29,9 @@ fn rating_h007(rated: bool) -> Kiosk {
     let view = kiosk.view();
     assert_eq!(view.page, Page::List);
     assert_eq!(view.items.len(), 2, "one letter in the test catalog, and scanning the ticket");
-    assert_eq!(view.items[0].label.shown, "H");
-    assert_eq!(view.items[0].detail.shown, "居住证办理", "the letter's services, to recognise it");
+    assert_eq!(view.items[0].id, crate::rating::SCAN_TICKET, "a printed ticket is scanned first");
+    assert_eq!(view.items[1].label.shown, "H");
+    assert_eq!(view.items[1].detail.shown, "居住证办理", "the letter's services, to recognise it");
     activate(&mut kiosk, "H");
     assert_eq!(kiosk.view().page, Page::Entry);
     assert_eq!(kiosk.view().title.shown, "排队号 H");
