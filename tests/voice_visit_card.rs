@@ -42,8 +42,9 @@ fn a_resident_who_cannot_see_the_screen_finds_an_application_with_the_id_card_an
     let server = EmbeddedServer::start(&dir.path().join("api.sqlite"), "kiosk-test", "secret").unwrap();
     let api = TestApi { server, dir };
     api.add_token(Role::Staff, "李明", STAFF);
-    // The application's applicant is 张*明: the card's name fits it.
-    let card = CardText { name: "张小明".into(), ..sample_card() };
+    // The application's applicant is 张*明: the card's name fits it. (Not the sample card's
+    // number: the demo seed has applications of its own for that one.)
+    let card = CardText { name: "张小明".into(), id_number: "320102197503151236".into(), ..sample_card() };
     api.application_waiting_for_materials(STAFF, &card.id_number, PHONE);
 
     let reader = Simulator::start().unwrap();
