@@ -164,7 +164,7 @@ fn a_printer_out_of_paper_leaves_the_number_on_screen_and_tells_staff(
     printer.paper_out();
     said.take();
     let number = take_a_residence_permit_number(ui);
-    wait_until(window, "the fault told", |w| lines(w).iter().any(|l| l.contains("打印机没纸了")));
+    wait_until(window, "the fault told", |w| w.global::<KioskView>().get_error().contains("打印机没纸了"));
     assert_eq!(window.global::<KioskView>().get_ticket().number, number.as_str(), "the number stays on screen");
     assert!(said.take().iter().any(|s| s.contains("请记下屏幕上的号码")), "said as well as shown");
     wait_until(window, "staff told", notice_has("票据打印机缺纸"));

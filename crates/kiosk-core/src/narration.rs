@@ -58,6 +58,11 @@ impl Snapshot {
 /// What is said of a change on the same screen, with voice navigation on or off: a new
 /// problem (with the error sound), or the screen's [`News`].
 fn news(before: &Snapshot, now: &Snapshot, view: &View) -> Option<Vec<Sound>> {
+    // An aside's problem is in the page's banner too: said once, as the aside.
+    if let Some(News::Aside { prompt, problem }) = now.news.filter(|_| aside(before, now)) {
+        let earcon = problem.then_some(Sound::Earcon(Earcon::Error));
+        return Some(earcon.into_iter().chain([Sound::Say(Phrase::prompt(prompt))]).collect());
+    }
     if now.error != before.error && now.error.is_some() {
         return Some(vec![Sound::Earcon(Earcon::Error), Sound::Say(view.error.phrase.clone())]);
     }
@@ -68,16 +73,13 @@ fn news(before: &Snapshot, now: &Snapshot, view: &View) -> Option<Vec<Sound>> {
             sounds.extend(view.lines.iter().map(|line| Sound::Say(line.text.phrase.clone())));
             Some(sounds)
         }
-        News::Aside { prompt, problem } => {
-            let earcon = problem.then_some(Sound::Earcon(Earcon::Error));
-            Some(earcon.into_iter().chain([Sound::Say(Phrase::prompt(prompt))]).collect())
-        }
+        News::Aside { .. } => None, // said above
     }
 }
 
 /// Whether what changed is news that waits for the kiosk to be quiet ([`News::Aside`]).
 fn aside(before: &Snapshot, now: &Snapshot) -> bool {
-    now.error == before.error && now.news != before.news && matches!(now.news, Some(News::Aside { .. }))
+    now.news != before.news && matches!(now.news, Some(News::Aside { .. }))
 }
 
 /// The screens said on arrival with voice navigation off: those a resident may not be looking

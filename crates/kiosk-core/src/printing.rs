@@ -73,14 +73,16 @@ impl Kiosk {
         vec![Effect::PrintTicket(job)]
     }
 
-    /// The printer's answer, for the ticket on screen (nothing if the resident left); the
-    /// adapter tells staff of a fault.
+    /// The printer's answer, for the ticket on screen (nothing if the resident left): a fault
+    /// is the page's problem, in its banner; the adapter tells staff.
     pub(super) fn ticket_printed(&mut self, ticket_id: &str, result: Result<(), PrintProblem>) -> Vec<Effect> {
-        if let Some(state) = self.session.printing.as_mut().filter(|s| s.ticket_id == ticket_id) {
-            state.printing = match result {
-                Ok(()) => Printing::Done,
-                Err(problem) => Printing::Failed(problem),
-            };
+        let Some(state) = self.session.printing.as_mut().filter(|s| s.ticket_id == ticket_id) else { return vec![] };
+        state.printing = match result {
+            Ok(()) => Printing::Done,
+            Err(problem) => Printing::Failed(problem),
+        };
+        if let Printing::Failed(_) = state.printing {
+            self.session.error = Some(print_prompt(state.printing));
         }
         vec![]
     }
@@ -93,11 +95,13 @@ impl Kiosk {
         (prompt != "print.under-way").then_some(News::Aside { prompt, problem })
     }
 
-    /// The ticket page's line about the printing: a fault in the page's largest words.
+    /// The ticket page's line about the printing, while it prints and once printed (a fault
+    /// is the page's problem).
     pub(super) fn print_line(&self, t: Texts) -> Option<Line> {
-        let printing = self.session.printing.as_ref()?.printing;
-        let text = t.prompt(print_prompt(printing));
-        Some(if matches!(printing, Printing::Failed(_)) { Line::heading(text) } else { Line::body(text) })
+        match self.session.printing.as_ref()?.printing {
+            Printing::Failed(_) => None,
+            printing => Some(Line::body(t.prompt(print_prompt(printing)))),
+        }
     }
 }
 

@@ -194,8 +194,8 @@ fn a_printer_fault_keeps_the_ticket_on_screen_and_asks_to_note_the_number() {
     let effects = kiosk.handle(Event::TicketPrinted { ticket_id: "t1".into(), result: Err(PrintProblem::PaperOut) });
     assert_eq!(kiosk.view().page, Page::Ticket);
     assert_eq!(kiosk.view().ticket.unwrap().number.shown, "H007");
-    assert_eq!(print_line(&kiosk), Some(Phrase::prompt("print.failed.paper-out")));
-    assert_eq!(kiosk.view().lines.last().unwrap().style, crate::view::LineStyle::Heading, "in large words");
+    assert_eq!(kiosk.view().error.phrase, Phrase::prompt("print.failed.paper-out"), "the page's problem");
+    assert_eq!(print_line(&kiosk), None, "the banner says it");
     let [Effect::SpeakAfter(utterance)] = &effects[..] else { panic!("said after the ticket: {effects:?}") };
     assert_eq!(utterance.transcript(), ["<Error>", "print.failed.paper-out"]);
 }
