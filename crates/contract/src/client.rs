@@ -13,9 +13,9 @@ use ureq::Body;
 use crate::limits::MAX_PHOTO_BYTES;
 use crate::model::{
     AdvanceApplication, ApiError, Application, ApplicationLookup, Catalog, Evaluation, EvaluationSummary, FaceAuth,
-    Interpreter, InterpreterCall, NewApplication, NewEvaluation, NewFaceAuth, NewFollowUp, NewStaffCall, NewTicket,
-    RateableVisit, RedeemReceipt, RedeemedReceipt, RejectFaceAuth, StaffCall, StaffCallReason, Ticket, Window,
-    WindowRateableVisit,
+    Heartbeat, Interpreter, InterpreterCall, KioskHealth, NewApplication, NewEvaluation, NewFaceAuth, NewFollowUp,
+    NewStaffCall, NewTicket, RateableVisit, RedeemReceipt, RedeemedReceipt, RejectFaceAuth, StaffCall, StaffCallReason,
+    Ticket, Window, WindowRateableVisit,
 };
 
 use crate::ApiFailure;
@@ -147,6 +147,16 @@ impl ApiClient {
     /// The served visit of the ticket with this id (scanned from the printed ticket), to rate.
     pub fn rateable_visit_of_ticket(&self, ticket_id: &str) -> Result<RateableVisit, ApiFailure> {
         self.get(&format!("/v1/tickets/{ticket_id}/rateable-visit"))
+    }
+
+    /// Tells the API how this kiosk is (every minute).
+    pub fn heartbeat(&self, heartbeat: &Heartbeat, idempotency_key: &str) -> Result<KioskHealth, ApiFailure> {
+        self.post("/v1/kiosks/heartbeat", heartbeat, idempotency_key)
+    }
+
+    /// Every kiosk that has sent a heartbeat, with the quiet ones flagged (staff).
+    pub fn kiosks(&self) -> Result<Vec<KioskHealth>, ApiFailure> {
+        self.get("/v1/kiosks")
     }
 
     /// The visit just finished at the window, for its evaluator, if there is one to rate.

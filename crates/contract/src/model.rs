@@ -849,3 +849,57 @@ mod tests {
         assert!("busy".parse::<InterpreterCallStatus>().unwrap_err().contains("InterpreterCallStatus"));
     }
 }
+
+string_enum! {
+    /// How one of a kiosk's devices is doing, as the kiosk sees it.
+    pub enum DeviceStatus {
+        /// Working, as far as the kiosk can tell.
+        Ok = "ok",
+        /// Configured, or needed, but not there or not answering.
+        Missing = "missing",
+        /// There, but in a state that stops it (a printer out of paper, a voice pack with a
+        /// bad clip).
+        Fault = "fault",
+    }
+}
+
+/// One device in a kiosk's heartbeat: `camera`, `speech`, `audio`, `voice_pack`, `video`,
+/// `card_reader`, `printer`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceState {
+    pub device: String,
+    pub status: DeviceStatus,
+    /// What is wrong, for staff (English, short); empty when `ok`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub detail: String,
+}
+
+/// Body of `POST /v1/kiosks/heartbeat`: a kiosk says how it is, every minute. The kiosk is the
+/// caller (its token); nothing about residents.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Heartbeat {
+    /// The kiosk program's version (`CARGO_PKG_VERSION`, and the git commit where known).
+    pub version: String,
+    /// Seconds since this run of the kiosk started.
+    pub uptime_secs: i64,
+    /// How many times the kiosk has restarted after a crash or a hang, since it was installed.
+    pub restarts: i64,
+    /// Only the devices the kiosk has or needs.
+    pub devices: Vec<DeviceState>,
+    /// Requests the kiosk's outbox still holds for the API (staff calls, ratings, hang-ups).
+    pub outbox_backlog: i64,
+}
+
+/// A kiosk of the center as its last heartbeat left it, for staff: `GET /v1/kiosks`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KioskHealth {
+    /// The kiosk's token name (`service-api token add kiosk NAME`).
+    pub kiosk: String,
+    /// The last heartbeat, as sent.
+    pub heartbeat: Heartbeat,
+    /// Unix milliseconds, by the server's clock.
+    pub last_seen: i64,
+    /// No heartbeat for more than three minutes (three missed): it may be off, hung or cut
+    /// off from the network.
+    pub quiet: bool,
+}
