@@ -54,6 +54,8 @@ pub(crate) enum Access {
     Public,
     /// Kiosk or staff tokens.
     Kiosk,
+    /// Kiosk tokens only: a kiosk speaking for itself (its heartbeat), which staff cannot.
+    KioskOnly,
     Staff,
     /// The pre-review system's tokens.
     Prereview,
@@ -67,6 +69,7 @@ impl Access {
         match self {
             Access::Public => true,
             Access::Kiosk => matches!(role, Role::Kiosk | Role::Staff),
+            Access::KioskOnly => role == Role::Kiosk,
             Access::Staff => role == Role::Staff,
             Access::Prereview => role == Role::Prereview,
             Access::Interpreter => role == Role::Interpreter,
@@ -79,6 +82,7 @@ impl Access {
         match self {
             Access::Public => ("所有人", "anyone"),
             Access::Kiosk => ("自助终端和工作人员", "kiosks and staff"),
+            Access::KioskOnly => ("自助终端", "kiosks"),
             Access::Staff => ("工作人员", "staff"),
             Access::Prereview => ("预审系统", "the pre-review system"),
             Access::Interpreter => ("手语翻译员", "sign-language interpreters"),
@@ -101,6 +105,7 @@ mod tests {
         let allowed = |access: Access| Role::ALL.into_iter().filter(|&role| access.allows(role)).collect::<Vec<_>>();
         assert_eq!(allowed(Access::Public), Role::ALL);
         assert_eq!(allowed(Access::Kiosk), [Kiosk, Staff]);
+        assert_eq!(allowed(Access::KioskOnly), [Kiosk]);
         assert_eq!(allowed(Access::Staff), [Staff]);
         assert_eq!(allowed(Access::Prereview), [Prereview]);
         assert_eq!(allowed(Access::Interpreter), [Interpreter]);

@@ -32,9 +32,9 @@ use crate::store::{hash_token, Db};
 use contract::limits::MAX_PHOTO_BYTES;
 use contract::model::{
     AdvanceApplication, Application, ApplicationLookup, ApplicationStatus, Catalog, Evaluation, EvaluationSummary,
-    FaceAuth, FaceAuthStatus, Health, Interpreter, InterpreterCall, InterpreterCallStatus, IssuedReceipt,
-    NewApplication, NewEvaluation, NewFaceAuth, NewFollowUp, NewReceipt, NewStaffCall, NewTicket, RateableVisit,
-    RedeemReceipt, RedeemedReceipt, RejectFaceAuth, Service, StaffCall, StaffCallStatus, Ticket, Window,
+    FaceAuth, FaceAuthStatus, Health, Heartbeat, Interpreter, InterpreterCall, InterpreterCallStatus, IssuedReceipt,
+    KioskHealth, NewApplication, NewEvaluation, NewFaceAuth, NewFollowUp, NewReceipt, NewStaffCall, NewTicket,
+    RateableVisit, RedeemReceipt, RedeemedReceipt, RejectFaceAuth, Service, StaffCall, StaffCallStatus, Ticket, Window,
     WindowRateableVisit,
 };
 
@@ -116,6 +116,8 @@ fn endpoints() -> Vec<Endpoint> {
         Endpoint::get("/v1/applications", Staff, applications),
         Endpoint::post("/v1/applications/{id}/advance", Staff, advance_application),
         Endpoint::post("/v1/applications/lookup", Kiosk, look_up_applications),
+        Endpoint::post("/v1/kiosks/heartbeat", KioskOnly, heartbeat),
+        Endpoint::get("/v1/kiosks", Staff, kiosks),
     ]
 }
 
@@ -720,4 +722,16 @@ async fn look_up_applications(
     ApiJson(lookup): ApiJson<ApplicationLookup>,
 ) -> ApiResult<Vec<Application>> {
     Ok(Json(db.look_up_applications(&lookup, &state.receipt_key, &caller).await?))
+}
+
+async fn heartbeat(
+    db: Db,
+    Extension(caller): Extension<Caller>,
+    ApiJson(heartbeat): ApiJson<Heartbeat>,
+) -> ApiResult<KioskHealth> {
+    Ok(Json(db.record_heartbeat(&heartbeat, &caller).await?))
+}
+
+async fn kiosks(db: Db) -> ApiResult<Vec<KioskHealth>> {
+    Ok(Json(db.kiosks().await?))
 }

@@ -13,6 +13,7 @@ mod embedded;
 mod error;
 mod evaluations;
 mod face_auth;
+mod fleet;
 mod http;
 mod prereview;
 mod queue;

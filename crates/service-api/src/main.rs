@@ -1,14 +1,15 @@
 //! `service-api`: run the reference server, manage tokens, issue receipts, and work a window,
-//! staff calls, interpreter calls, ratings or applications from a terminal.
+//! staff calls, interpreter calls, ratings or applications, or read the kiosks' health, from a
+//! terminal.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use contract::model::{
-    AdvanceApplication, Application, ApplicationStatus, Bilingual, Collection, Evaluation, EvaluationSummary, FaceAuth,
-    Interpreter, InterpreterCall, InterpreterCallStatus, NewApplication, NewFollowUp, NewReceipt, StaffCall, Ticket,
-    Window,
+    AdvanceApplication, Application, ApplicationStatus, Bilingual, Collection, DeviceStatus, Evaluation,
+    EvaluationSummary, FaceAuth, Interpreter, InterpreterCall, InterpreterCallStatus, KioskHealth, NewApplication,
+    NewFollowUp, NewReceipt, StaffCall, Ticket, Window,
 };
 use contract::{ApiClient, ApiFailure, CaCertificates};
 use ed25519_dalek::SigningKey;
@@ -91,6 +92,13 @@ enum Command {
         remote: Remote,
         #[command(subcommand)]
         action: ApplicationAction,
+    },
+    /// The kiosks' health over HTTP, as staff: which are quiet, which devices are not ok.
+    Kiosk {
+        #[command(flatten)]
+        remote: Remote,
+        #[command(subcommand)]
+        action: KioskAction,
     },
 }
 
@@ -328,6 +336,13 @@ enum ApplicationAction {
     },
 }
 
+#[derive(Subcommand)]
+enum KioskAction {
+    /// List the kiosks that have sent a heartbeat, by name: QUIET (none for over 3 minutes)
+    /// or ok, last seen, version, uptime, restarts, outbox backlog and the devices not ok.
+    List,
+}
+
 /// `中文|English`, as a bilingual text.
 fn bilingual(text: &str) -> Result<Bilingual, String> {
     let (zh, en) =
@@ -349,6 +364,7 @@ fn main() -> ExitCode {
         Command::Interpreter { remote, action } => interpreter(&remote, action),
         Command::Evaluation { remote, action } => evaluation(&remote, action),
         Command::Application { remote, action } => application(&remote, action),
+        Command::Kiosk { remote, action } => kiosk(&remote, action),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -521,6 +537,14 @@ fn application(remote: &Remote, action: ApplicationAction) -> CliResult {
     Ok(())
 }
 
+fn kiosk(remote: &Remote, action: KioskAction) -> CliResult {
+    let client = remote.client()?;
+    match action {
+        KioskAction::List => client.kiosks().map_err(explained)?.iter().for_each(print_kiosk),
+    }
+    Ok(())
+}
+
 /// Often enough that the API never takes the interpreter for gone (after 3 minutes).
 const STAY_READ_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
 
@@ -653,6 +677,38 @@ fn print_application(a: &Application) {
     }
 }
 
+fn print_kiosk(k: &KioskHealth) {
+    let h = &k.heartbeat;
+    let mut line = format!(
+        "{}  {}  last seen {} (Beijing)  version {}  up {}  restarts {}  backlog {}",
+        k.kiosk,
+        if k.quiet { "QUIET" } else { "ok" },
+        china_time(k.last_seen.div_euclid(1000)),
+        h.version,
+        uptime(h.uptime_secs),
+        h.restarts,
+        h.outbox_backlog
+    );
+    for d in h.devices.iter().filter(|d| d.status != DeviceStatus::Ok) {
+        line += &format!("  {} {}", d.device, d.status);
+        if !d.detail.is_empty() {
+            line += &format!(": {}", d.detail);
+        }
+    }
+    println!("{line}");
+}
+
+/// Seconds as the two largest units: `3d 4h`, `2h 5m`, `7m 30s`, `42s`.
+fn uptime(secs: i64) -> String {
+    let (days, hours, minutes, seconds) = (secs / 86_400, secs / 3600 % 24, secs / 60 % 60, secs % 60);
+    match (days, hours, minutes) {
+        (0, 0, 0) => format!("{seconds}s"),
+        (0, 0, _) => format!("{minutes}m {seconds}s"),
+        (0, _, _) => format!("{hours}h {minutes}m"),
+        _ => format!("{days}d {hours}h"),
+    }
+}
+
 fn print_interpreter(i: &Interpreter) {
     println!(
         "{}  {}  current call: {}",
@@ -692,4 +748,18 @@ fn print_ticket(t: &Ticket) {
         "{}  {} / {}  {}  priority {}  {} / {}  id {}",
         t.number, t.service_name.zh, t.service_name.en, t.status, t.priority, t.window.zh, t.window.en, t.id
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::uptime;
+
+    #[test]
+    fn an_uptime_reads_as_its_two_largest_units() {
+        assert_eq!(uptime(0), "0s");
+        assert_eq!(uptime(42), "42s");
+        assert_eq!(uptime(450), "7m 30s");
+        assert_eq!(uptime(2 * 3600 + 5 * 60 + 9), "2h 5m");
+        assert_eq!(uptime(3 * 86_400 + 4 * 3600 + 59), "3d 4h");
+    }
 }

@@ -362,6 +362,18 @@ impl Db {
         Ok(())
     }
 
+    /// Deletes the expired answers of one token, in the request's transaction: for a caller
+    /// that sends a POST every minute (a kiosk's heartbeat), so that its saved answers stay
+    /// about a day's worth between restarts.
+    pub(crate) async fn forget_expired_answers_of(&self, token_hash: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM idempotency_keys WHERE token_hash = $1 AND created_at < $2")
+            .bind(token_hash)
+            .bind(answers_expire_before())
+            .execute(&mut *self.conn().await?)
+            .await?;
+        Ok(())
+    }
+
     async fn forget_expired_answers(&self) -> Result<(), sqlx::Error> {
         sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1")
             .bind(answers_expire_before())

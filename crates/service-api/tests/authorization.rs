@@ -22,6 +22,8 @@ const OTHER_KIOSK_TOKEN: &str = "kiosk-2-token-for-tests";
 const OTHER_INTERPRETER_TOKEN: &str = "interpreter-2-token-for-tests";
 
 const KIOSK_OR_STAFF: &[Role] = &[Kiosk, Staff];
+/// A kiosk speaking for itself: its heartbeat.
+const KIOSK_ONLY: &[Role] = &[Kiosk];
 const STAFF: &[Role] = &[Staff];
 const PREREVIEW: &[Role] = &[Prereview];
 const INTERPRETER: &[Role] = &[Interpreter];
@@ -108,6 +110,10 @@ fn rule(method: &str, path: &str) -> Rule {
         ("POST", "/v1/evaluations/{id}/follow-up" | "/v1/applications" | "/v1/applications/{id}/advance") => {
             only(STAFF)
         }
+        // A heartbeat is the calling kiosk's own: a staff token is no kiosk. Only staff read
+        // the fleet's health.
+        ("POST", "/v1/kiosks/heartbeat") => only(KIOSK_ONLY),
+        ("GET", "/v1/kiosks") => only(STAFF),
         (method, path) => panic!("add authorization rows for {method} {path}"),
     }
 }
@@ -117,6 +123,7 @@ fn tagged_roles(tag: &str) -> Option<&'static [Role]> {
     match tag {
         "meta" => None,
         "kiosk" => Some(KIOSK_OR_STAFF),
+        "kiosk-only" => Some(KIOSK_ONLY),
         "staff" => Some(STAFF),
         "prereview" => Some(PREREVIEW),
         "interpreter" => Some(INTERPRETER),
@@ -177,8 +184,9 @@ impl Objects {
         path
     }
 
-    /// Each as its owner reads it: nothing refused changed them.
-    fn statuses(&self, t: &TestServer) -> [Value; 6] {
+    /// Each as its owner reads it, and the kiosks staff see: nothing refused changed them (a
+    /// refused heartbeat lists no kiosk).
+    fn statuses(&self, t: &TestServer) -> [Value; 7] {
         [
             t.kiosk.get(&format!("/v1/tickets/{}", self.ticket)).body["status"].clone(),
             t.kiosk.get(&format!("/v1/interpreter-calls/{}", self.interpreter_call)).body["status"].clone(),
@@ -186,6 +194,7 @@ impl Objects {
             t.kiosk.get(&format!("/v1/face-auth/{}", self.face_auth)).body["status"].clone(),
             t.staff.get(&format!("/v1/evaluations/{}", self.evaluation)).body["follow_up"].clone(),
             t.staff.get("/v1/applications?status=accepted").body,
+            t.staff.get("/v1/kiosks").body,
         ]
     }
 }

@@ -1,12 +1,12 @@
-//! The `service-api` command: serve, token add, staff, interpreter, rating and application
-//! actions over HTTP, and receipts.
+//! The `service-api` command: serve, token add, staff, interpreter, rating, application and
+//! kiosk actions over HTTP, and receipts.
 
 mod common;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Output, Stdio};
 
-use common::Client;
+use common::{sql_on, Client};
 use contract::receipt::Receipt;
 use ed25519_dalek::VerifyingKey;
 use serde_json::json;
@@ -444,4 +444,58 @@ fn staff_register_and_move_applications_from_the_terminal() {
     assert!(String::from_utf8_lossy(&out_of_order.stderr).contains("invalid_transition"));
     let unsplit = application(&["advance", id, "--status", "under_review", "--note", "no bar"]);
     assert!(String::from_utf8_lossy(&unsplit.stderr).contains("ZH|EN"));
+}
+
+#[test]
+fn staff_list_the_kiosks_with_the_quiet_ones_and_the_devices_not_ok_from_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("center.db");
+    let db = db.to_str().unwrap();
+    let staff_token = token_add(db, "staff", "desk-4");
+    let hall = token_add(db, "kiosk", "hall-1");
+    let lobby = token_add(db, "kiosk", "lobby-2");
+    let (_server, api) = serve(db, &[]);
+    let kiosk = |args: &[&str]| service_api(&[&["kiosk", "--api", &api, "--token", &staff_token], args].concat());
+    assert_eq!(stdout(&kiosk(&["list"])), "", "no kiosk has sent a heartbeat yet");
+
+    let beat = |token: &str, heartbeat: serde_json::Value| {
+        let reply = Client::new(&api, Some(token)).post("/v1/kiosks/heartbeat", Some(&heartbeat), None);
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        reply.body["last_seen"].as_i64().unwrap()
+    };
+    let seen = beat(
+        &lobby,
+        json!({"version": "0.4.0 (3f2a9c1)", "uptime_secs": 7530, "restarts": 2, "outbox_backlog": 4,
+               "devices": [{"device": "camera", "status": "ok"},
+                           {"device": "printer", "status": "fault", "detail": "out of paper"},
+                           {"device": "card_reader", "status": "missing"}]}),
+    );
+    beat(
+        &hall,
+        json!({"version": "0.3.9", "uptime_secs": 42, "restarts": 0, "outbox_backlog": 0,
+               "devices": [{"device": "printer", "status": "ok"}]}),
+    );
+    // The hall's kiosk last heard from ten minutes ago.
+    sql_on(
+        &service_api::database_url(db),
+        &["UPDATE kiosk_heartbeats SET last_seen = last_seen - 600000 WHERE kiosk = 'hall-1'"],
+    );
+
+    let listed = stdout(&kiosk(&["list"]));
+    let lines: Vec<&str> = listed.lines().collect();
+    assert_eq!(lines.len(), 2, "{listed}");
+    assert!(lines[0].starts_with("hall-1  QUIET  last seen "), "{listed}");
+    assert!(lines[0].ends_with("(Beijing)  version 0.3.9  up 42s  restarts 0  backlog 0"), "{listed}");
+    assert_eq!(
+        lines[1],
+        format!(
+            "lobby-2  ok  last seen {} (Beijing)  version 0.4.0 (3f2a9c1)  up 2h 5m  restarts 2  backlog 4  \
+             printer fault: out of paper  card_reader missing",
+            service_api::china_time(seen / 1000)
+        )
+    );
+
+    let refused = service_api(&["kiosk", "--api", &api, "--token", &lobby, "list"]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("forbidden"));
 }

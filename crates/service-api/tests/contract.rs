@@ -203,6 +203,7 @@ fn documented_auth_and_headers_match_the_server() {
             {
                 let allowed = match tag {
                     "kiosk" => role == "kiosk" || role == "staff",
+                    "kiosk-only" => role == "kiosk",
                     "call" => role != "prereview",
                     "staff" | "prereview" | "interpreter" => role == tag,
                     other => panic!("{method} {path}: unknown tag {other}"),
@@ -815,5 +816,61 @@ fn documented_rating_and_application_limits_are_the_ones_the_server_enforces() {
         let mut full = needs(vec![material(longest); most]);
         full["note"] = material(longest);
         doc.post(&t.staff, advance, &path, Some(&full), 200);
+    });
+}
+
+/// The same walk through the fleet's routes, with the heartbeat's limits as the document gives
+/// them: at the limit taken, beyond it refused.
+#[test]
+fn fleet_answers_and_limits_match_the_document() {
+    use contract::model::{DeviceState, DeviceStatus, Heartbeat};
+    TestServer::on_each_database(|t| {
+        let doc = Doc::load();
+        let schema = |name: &str| doc.0["components"]["schemas"][name]["properties"].clone();
+        let limit =
+            |value: &Value, key: &str| value[key].as_u64().unwrap_or_else(|| panic!("no {key} in {value}")) as usize;
+        let (heartbeat, device) = (schema("Heartbeat"), schema("DeviceState"));
+        let kiosks = "/v1/kiosks";
+        assert_eq!(doc.get(&t.staff, kiosks, kiosks, 200).body, json!([]));
+
+        let path = "/v1/kiosks/heartbeat";
+        let most_devices = limit(&heartbeat["devices"], "maxItems");
+        let longest_name = limit(&device["device"], "maxLength");
+        let full = serde_json::to_value(Heartbeat {
+            version: "v".repeat(limit(&heartbeat["version"], "maxLength")),
+            uptime_secs: heartbeat["uptime_secs"]["minimum"].as_i64().unwrap(),
+            restarts: heartbeat["restarts"]["minimum"].as_i64().unwrap(),
+            devices: (0..most_devices)
+                .map(|i| DeviceState {
+                    device: format!("{:a<longest_name$}", format!("d{i}_")),
+                    status: [DeviceStatus::Ok, DeviceStatus::Missing, DeviceStatus::Fault][i % 3],
+                    detail: "纸".repeat(limit(&device["detail"], "maxLength") * (i % 2)),
+                })
+                .collect(),
+            outbox_backlog: heartbeat["outbox_backlog"]["minimum"].as_i64().unwrap(),
+        })
+        .unwrap();
+        let request_schema = doc.json_schema(&doc.operation("POST", path)["requestBody"]);
+        doc.check(&full, request_schema, "Heartbeat").unwrap();
+        let kept = doc.post(&t.kiosk, path, path, Some(&full), 200).body;
+        assert_eq!(kept["heartbeat"], full);
+        let listed = doc.get(&t.staff, kiosks, kiosks, 200).body;
+        assert_eq!(listed, json!([kept]));
+
+        let beyond = |change: &dyn Fn(&mut Value)| {
+            let mut body = full.clone();
+            change(&mut body);
+            assert_eq!(doc.post(&t.kiosk, path, path, Some(&body), 400).code(), "invalid_request", "{body}");
+        };
+        beyond(&|b| b["version"] = json!("v".repeat(limit(&heartbeat["version"], "maxLength") + 1)));
+        beyond(&|b| b["version"] = json!(""));
+        for count in ["uptime_secs", "restarts", "outbox_backlog"] {
+            beyond(&|b| b[count] = json!(heartbeat[count]["minimum"].as_i64().unwrap() - 1));
+        }
+        beyond(&|b| b["devices"].as_array_mut().unwrap().push(json!({"device": "spare", "status": "ok"})));
+        beyond(&|b| b["devices"][0]["device"] = json!("d".repeat(longest_name + 1)));
+        beyond(&|b| b["devices"][0]["detail"] = json!("纸".repeat(limit(&device["detail"], "maxLength") + 1)));
+        beyond(&|b| b["devices"][0]["status"] = json!("unplugged"));
+        doc.post(&t.kiosk, path, path, None, 400);
     });
 }

@@ -101,12 +101,7 @@ impl TestServer {
 
     /// Runs plain SQL on the server's database, e.g. to withdraw a service.
     pub fn sql(&self, statements: &[&str]) {
-        block_on(async {
-            let pool = any_pool(&self.db_url).await;
-            for statement in statements {
-                sqlx::query(statement).execute(&pool).await.unwrap();
-            }
-        });
+        sql_on(&self.db_url, statements);
     }
 
     /// The one number a query answers, e.g. `SELECT COUNT(*) FROM evaluations`.
@@ -221,6 +216,16 @@ impl TestCertificates {
     pub fn server_tls(&self) -> Tls {
         Tls::from_pem_files(&self.server_certificate, &self.server_key).unwrap()
     }
+}
+
+/// Runs plain SQL on the database at a sqlx URL, e.g. that of a `service-api serve`.
+pub fn sql_on(db_url: &str, statements: &[&str]) {
+    block_on(async {
+        let pool = any_pool(db_url).await;
+        for statement in statements {
+            sqlx::query(statement).execute(&pool).await.unwrap();
+        }
+    });
 }
 
 /// A path as a command-line argument.
