@@ -127,6 +127,11 @@ impl EffectRunner {
         self.courier.keep(effect);
     }
 
+    /// How many durable requests wait to be sent (see [`Courier::backlog`]).
+    pub fn outbox_backlog(&self) -> Arc<std::sync::atomic::AtomicUsize> {
+        self.courier.backlog()
+    }
+
     /// Makes the call that `effect` asks for on a worker thread; its answer arrives as the
     /// core's event.
     ///

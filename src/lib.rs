@@ -7,6 +7,7 @@
 //!   for the camera screens, and the work on the frames (QR codes, face guidance);
 //! - [`config`]: the TOML file and command-line flags;
 //! - [`effects`]: the core's service API calls, carried out on worker threads;
+//! - [`fleet`]: the heartbeat that tells the service API how the kiosk and its devices are;
 //! - [`headphones`]: the headphone jack, which starts voice navigation;
 //! - [`outbox`]: staff calls and hang-ups kept on disk until the API has them;
 //! - [`printer`]: the ticket printer, on a thread of its own;
@@ -19,6 +20,7 @@ pub mod card_reader;
 pub mod config;
 pub mod desk;
 pub mod effects;
+pub mod fleet;
 pub mod headphones;
 pub mod legibility;
 pub mod outbox;

@@ -8,6 +8,7 @@ use contract::ApiClient;
 use kiosk::camera::{self, CameraChoice};
 use kiosk::card_reader;
 use kiosk::config::{Config, Flags};
+use kiosk::fleet::{self, Running};
 use kiosk::headphones::{self, AlsaMixer, Mixer};
 use kiosk::legibility::{self, Panel};
 use kiosk::outbox::Outbox;
@@ -91,6 +92,8 @@ fn check_legibility(panel: Panel, smallest_px: f32) {
 }
 
 fn run(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
+    // A run that ends without closing its window (a crash, a hang killed) counts as a restart.
+    let running = Running::begin(&config.data_dir);
     // Without a configured API the kiosk serves the reference API itself, on loopback, and
     // talks to it over HTTP exactly as to a remote one. The server opens its database on its
     // own thread while the window is built; requests wait in the bound port's backlog.
@@ -147,22 +150,26 @@ fn run(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
             .printer
             .as_ref()
             .map(|printer| Box::new(EscPosPrinter::new(printer, &config.center_name)) as Box<dyn TicketPrinter>),
-        card_reader_down: Default::default(),
+        card_reader_down: config.card_reader.as_ref().map(|_| Default::default()),
     };
     let card_reader_down = devices.card_reader_down.clone();
     let outbox = Outbox::open_in(&config.data_dir).unwrap_or_else(|e| {
         eprintln!("kiosk: {e}: staff calls and hang-ups are kept in memory only");
         Outbox::in_memory()
     });
+    let heartbeat_api = api.clone();
     let ui = KioskUi::new(kiosk, api, outbox, devices)?;
     ui.window.window().set_fullscreen(config.fullscreen);
     ui.start();
     watch_headphones(ui.events(), config.sound_card);
-    if let Some(port) = &config.card_reader {
-        card_reader::watch(port.path.clone(), port.baud, ui.events(), card_reader_down);
+    if let (Some(port), Some(down)) = (&config.card_reader, card_reader_down) {
+        card_reader::watch(port.path.clone(), port.baud, ui.events(), down);
     }
+    let (devices, backlog) = (ui.device_report(), ui.outbox_backlog());
+    fleet::start(heartbeat_api, config.kiosk_id.clone(), devices, backlog, running.restarts, fleet::HEARTBEAT_EVERY);
     check_legibility(config.panel, ui.window.global::<Theme>().get_smallest_text());
     ui.window.run()?;
+    running.ended();
     if let Some(server) = embedded {
         drop(server.join()); // stops the server
     }

@@ -16,6 +16,7 @@
 //! deleted with the row once the API has it; a staff call is its reason, a hang-up a call id.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -214,6 +215,8 @@ fn now_secs() -> i64 {
 /// [`RETRY_EVERY`].
 pub struct Courier {
     new_requests: mpsc::Sender<Request>,
+    /// How many requests wait to be sent, after the last try.
+    backlog: Arc<AtomicUsize>,
 }
 
 impl Courier {
@@ -221,11 +224,18 @@ impl Courier {
     /// to `answers` as the core's events.
     pub fn start(outbox: Outbox, api: Arc<dyn ServiceApi>, answers: mpsc::Sender<Event>) -> Courier {
         let (new_requests, requests) = mpsc::channel();
+        let backlog = Arc::new(AtomicUsize::new(0));
+        let counted = backlog.clone();
         std::thread::Builder::new()
             .name("outbox".into())
-            .spawn(move || deliver(outbox, api.as_ref(), requests, answers))
+            .spawn(move || deliver(outbox, api.as_ref(), requests, answers, &counted))
             .expect("start the outbox's thread");
-        Courier { new_requests }
+        Courier { new_requests, backlog }
+    }
+
+    /// How many requests wait to be sent, after the last try (for the heartbeat).
+    pub fn backlog(&self) -> Arc<AtomicUsize> {
+        self.backlog.clone()
     }
 
     /// Keeps the durable effect and sends it.
@@ -236,7 +246,13 @@ impl Courier {
     }
 }
 
-fn deliver(outbox: Outbox, api: &dyn ServiceApi, requests: mpsc::Receiver<Request>, answers: mpsc::Sender<Event>) {
+fn deliver(
+    outbox: Outbox,
+    api: &dyn ServiceApi,
+    requests: mpsc::Receiver<Request>,
+    answers: mpsc::Sender<Event>,
+    backlog: &AtomicUsize,
+) {
     // Requests the disk refused (full, read-only): still sent, from memory.
     let mut unwritten: Vec<Request> = Vec::new();
     let mut wait = Duration::ZERO;
@@ -265,7 +281,7 @@ fn deliver(outbox: Outbox, api: &dyn ServiceApi, requests: mpsc::Receiver<Reques
             eprintln!("kiosk: {e}");
             Vec::new()
         });
-        let mut all_heard = true;
+        let mut unheard = 0;
         for request in waiting {
             let (answer, heard) = request.send(api);
             if heard {
@@ -274,14 +290,15 @@ fn deliver(outbox: Outbox, api: &dyn ServiceApi, requests: mpsc::Receiver<Reques
                 }
             }
             let _ = answers.send(answer);
-            all_heard &= heard;
+            unheard += usize::from(!heard);
         }
         unwritten.retain(|request| {
             let (answer, heard) = request.send(api);
             let _ = answers.send(answer);
-            all_heard &= heard;
             !heard
         });
+        backlog.store(unheard + unwritten.len(), Ordering::Relaxed);
+        let all_heard = unheard == 0 && unwritten.is_empty();
         wait = if all_heard { Duration::from_secs(3600) } else { RETRY_EVERY };
     }
 }

@@ -62,7 +62,15 @@ fn the_card_reader_and_the_ticket_printer() {
 
     a_card_on_the_reader_fills_the_id_number_and_an_expired_one_is_told_kindly(&reader, &ui, &said);
     a_printed_tickets_code_held_to_the_camera_finds_the_visit_to_rate(&api, &printer, &ui, &held);
-    a_printer_out_of_paper_leaves_the_number_on_screen_and_tells_staff(&printer, &ui, &said);
+    kiosk::fleet::start(
+        contract::ApiClient::new(&api.server.base_url, "secret"),
+        "kiosk-test".into(),
+        ui.device_report(),
+        ui.outbox_backlog(),
+        0,
+        Duration::from_millis(200),
+    );
+    a_printer_out_of_paper_leaves_the_number_on_screen_and_tells_staff(&api, &printer, &ui, &said);
     a_reader_that_stops_answering_shows_in_the_staff_notice_until_it_answers(&reader, &ui);
 }
 
@@ -156,6 +164,7 @@ fn a_printed_tickets_code_held_to_the_camera_finds_the_visit_to_rate(
 }
 
 fn a_printer_out_of_paper_leaves_the_number_on_screen_and_tells_staff(
+    api: &TestApi,
     printer: &VirtualPrinter,
     ui: &KioskUi,
     said: &Said,
@@ -168,6 +177,14 @@ fn a_printer_out_of_paper_leaves_the_number_on_screen_and_tells_staff(
     assert_eq!(window.global::<KioskView>().get_ticket().number, number.as_str(), "the number stays on screen");
     assert!(said.take().iter().any(|s| s.contains("请记下屏幕上的号码")), "said as well as shown");
     wait_until(window, "staff told", notice_has("票据打印机缺纸"));
+    // And the center's fleet list, through the heartbeat.
+    let url = api.server.base_url.clone();
+    wait_until(window, "the heartbeat", move |_| {
+        let kiosks = common::get_json(&url, STAFF, "/v1/kiosks");
+        let printer =
+            kiosks[0]["heartbeat"]["devices"].as_array().into_iter().flatten().find(|d| d["device"] == "printer");
+        printer.is_some_and(|p| p["status"] == "fault" && p["detail"] == "out of paper")
+    });
     screenshot(window, "ticket-paper-out");
     audit(ui);
     press(window, "完成，返回首页");

@@ -56,7 +56,7 @@ fn a_resident_who_cannot_see_the_screen_finds_an_application_with_the_id_card_an
     let paper = PrinterConfig { place: PrinterPlace::Network(printer.addr().to_string()), paper_mm: 58 };
     let (ui, speaker, _close, log) = fitted_kiosk_by_ear(kiosk, &api.server.base_url, |devices| Devices {
         printer: Some(Box::new(EscPosPrinter::new(&paper, "幸福街道便民服务中心"))),
-        card_reader_down: reader_down.clone(),
+        card_reader_down: Some(reader_down.clone()),
         ..devices
     });
     kiosk::card_reader::watch(reader.path().to_string(), 115_200, ui.events(), reader_down);

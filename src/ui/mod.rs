@@ -9,11 +9,10 @@ mod keys;
 pub use keys::Keymap;
 mod preview;
 mod render;
-use render::DeviceTrouble;
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
@@ -27,6 +26,7 @@ use crate::camera::face::{face_target_y, FacePhoto};
 use crate::camera::{FrameSource, OpenError};
 use crate::desk::Region;
 use crate::effects::{EffectRunner, ServiceApi};
+use crate::fleet::{device_states, DeviceReport, DeviceTrouble, Fitted};
 use crate::outbox::Outbox;
 use crate::printer::{PrintQueue, TicketPrinter};
 use crate::speech::Voice;
@@ -57,9 +57,9 @@ pub struct Devices {
     pub keypad: keys::Keymap,
     /// The ticket printer, if the kiosk has one.
     pub printer: Option<Box<dyn TicketPrinter>>,
-    /// Set while the ID card reader, if the kiosk has one, cannot be used
+    /// The ID card reader, if the kiosk has one: set while it cannot be used
     /// ([`crate::card_reader::watch`]).
-    pub card_reader_down: Arc<AtomicBool>,
+    pub card_reader_down: Option<Arc<AtomicBool>>,
 }
 
 /// The kiosk's window with the core behind it.
@@ -91,7 +91,9 @@ struct Controller {
     /// The camera or the video that failed, for the staff notice.
     trouble: Cell<DeviceTrouble>,
     printer: Option<PrintQueue>,
-    card_reader_down: Arc<AtomicBool>,
+    card_reader_down: Option<Arc<AtomicBool>>,
+    /// Each device's state, as the staff notice shows it, for the heartbeat.
+    device_report: DeviceReport,
     /// What waits to be said once the kiosk is quiet ([`Effect::SpeakAfter`]).
     waiting_to_speak: RefCell<Option<kiosk_core::speech::Utterance>>,
     quiet_clock: slint::Timer,
@@ -126,6 +128,7 @@ impl KioskUi {
             trouble: Cell::default(),
             printer,
             card_reader_down: devices.card_reader_down,
+            device_report: DeviceReport::default(),
             waiting_to_speak: RefCell::new(None),
             quiet_clock: slint::Timer::default(),
         });
@@ -179,6 +182,16 @@ impl KioskUi {
     /// Where other threads send events; they are handled within a second.
     pub fn events(&self) -> mpsc::Sender<Event> {
         self.controller.outside.0.clone()
+    }
+
+    /// Each device's state, kept up to date every second (for [`crate::fleet::start`]).
+    pub fn device_report(&self) -> DeviceReport {
+        self.controller.device_report.clone()
+    }
+
+    /// How many durable requests wait in the outbox.
+    pub fn outbox_backlog(&self) -> Arc<AtomicUsize> {
+        self.controller.effects.outbox_backlog()
     }
 
     /// What the screen shows now.
@@ -346,11 +359,14 @@ impl Controller {
         let Some(window) = self.window.upgrade() else { return };
         let language = self.kiosk.borrow().profile().language;
         let trouble = DeviceTrouble {
-            card_reader: self.card_reader_down.load(Ordering::Relaxed),
+            card_reader: self.card_reader_down.as_ref().is_some_and(|down| down.load(Ordering::Relaxed)),
             printer: self.printer.as_ref().and_then(|p| *p.health.lock().unwrap_or_else(|e| e.into_inner())),
             ..self.trouble.get()
         };
-        render::staff_notice(&window, &self.voice.problems(), trouble, language);
+        let problems = self.voice.problems();
+        let fitted = Fitted { card_reader: self.card_reader_down.is_some(), printer: self.printer.is_some() };
+        *self.device_report.lock().unwrap_or_else(|e| e.into_inner()) = device_states(&problems, trouble, fitted);
+        render::staff_notice(&window, &problems, trouble, language);
     }
 
     fn render(&self) {

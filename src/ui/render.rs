@@ -10,6 +10,7 @@ use slint::{ComponentHandle, ModelRc, VecModel};
 use super::{
     AppWindow, Captions, EntryData, ItemData, KioskView, LineData, LineStyle, PageKind, Theme, TicketData, VoiceFocus,
 };
+use crate::fleet::DeviceTrouble;
 use crate::speech::SpeechProblem;
 
 /// Shows `view`; `shown` is the view on screen, whose unchanged lists are left as they are
@@ -86,15 +87,6 @@ pub fn view(window: &AppWindow, view: View, shown: Option<&View>) {
     voice.set_voice_on(profile.voice);
     voice.set_focus_item(focus_index.map_or(-1, |i| i as i32));
     voice.set_focus_id(view.voice_focus.into());
-}
-
-/// A device that failed the last time the kiosk used it, until it works again.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct DeviceTrouble {
-    pub camera: bool,
-    pub video: bool,
-    pub card_reader: bool,
-    pub printer: Option<PrintProblem>,
 }
 
 /// What keeps speech or a device from working, for the center's staff, in `language`.

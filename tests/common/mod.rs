@@ -197,7 +197,7 @@ pub fn start_kiosk_with(
         video: Box::new(video),
         keypad: Default::default(),
         printer: None,
-        card_reader_down: Default::default(),
+        card_reader_down: None,
     };
     let ui = KioskUi::new(kiosk, api, Outbox::open_in(dir.path()).unwrap(), devices).unwrap();
     (TestApi { server, dir }, ui, said)
@@ -223,7 +223,7 @@ pub fn start_fitted_kiosk(
     let card_reader_down = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let devices = Devices {
         printer: Some(Box::new(EscPosPrinter::new(&printer, "幸福街道便民服务中心"))),
-        card_reader_down: card_reader_down.clone(),
+        card_reader_down: Some(card_reader_down.clone()),
         ..self::devices(Box::new(said.clone()), camera)
     };
     let ui = KioskUi::new(kiosk, api, Outbox::open_in(dir.path()).unwrap(), devices).unwrap();
@@ -234,14 +234,7 @@ pub fn start_fitted_kiosk(
 /// The devices of a kiosk that is not asked for video: its video command would fail.
 pub fn devices(voice: Box<dyn Voice>, camera: CameraOpener) -> Devices {
     let video = CommandLauncher::new(vec!["false".into(), "{url}".into()], "test", std::env::temp_dir());
-    Devices {
-        voice,
-        camera,
-        video: Box::new(video),
-        keypad: Default::default(),
-        printer: None,
-        card_reader_down: Default::default(),
-    }
+    Devices { voice, camera, video: Box::new(video), keypad: Default::default(), printer: None, card_reader_down: None }
 }
 
 /// A 640x480 webcam frame of a grey desk with the QR code of `payload` held in it, about 3.5

@@ -60,6 +60,8 @@ impl CaCertificates {
     }
 }
 
+/// Cheap to clone: the clones share one connection pool.
+#[derive(Clone)]
 pub struct ApiClient {
     agent: ureq::Agent,
     base_url: String,

@@ -236,7 +236,14 @@ impl Db {
                 (row, None)
             }
         };
-        self.visit_view(rateable_today(row, named, today)?).await
+        let row = rateable_today(row, named, today).map_err(|refusal| match (of, refusal) {
+            // A ticket named by its id exists: still to be served is a conflict, not a 404.
+            (VisitOf::Ticket(_), Failure::NoRateableVisit { number: Some(number), waiting: true }) => {
+                Failure::NotServed(number)
+            }
+            (_, refusal) => refusal,
+        })?;
+        self.visit_view(row).await
     }
 
     /// The ticket the window finished last, if that was within [`WINDOW_RATING_MINUTES`] and

@@ -196,13 +196,14 @@ fn a_scanned_ticket_not_served_yet_not_today_s_or_unknown_is_refused_as_a_number
         let scanned = |id: &str| t.kiosk.get(&format!("/v1/tickets/{id}/rateable-visit"));
         let typed = t.kiosk.get(&format!("/v1/rateable-visits/{number}"));
         let not_served = scanned(id);
-        refused_saying(&not_served, 404, "no_rateable_visit", "not been served");
-        assert_eq!(not_served.body, typed.body, "the same refusal");
+        // The ticket exists: a conflict, with the words a typed number gets.
+        refused_saying(&not_served, 409, "not_served", "not been served");
+        assert_eq!(not_served.body["message"], typed.body["message"], "the same words");
 
         // Called and being served is not served yet either.
         assert_eq!(t.staff.post("/v1/windows/6/call-next", None, None).status, 200);
         assert_eq!(t.staff.post(&format!("/v1/tickets/{id}/start"), None, None).status, 200);
-        refused_saying(&scanned(id), 404, "no_rateable_visit", "not been served");
+        refused_saying(&scanned(id), 409, "not_served", "not been served");
 
         let unknown = scanned("0000000000000000");
         refused_saying(&unknown, 404, "no_rateable_visit", "today");
