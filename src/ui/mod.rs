@@ -293,9 +293,9 @@ impl Controller {
             return;
         }
         self.quiet_clock.stop();
-        if let Some(utterance) = self.waiting_to_speak.borrow_mut().take() {
-            self.captioner.show(&utterance);
-            self.voice.say(&utterance);
+        let waiting = self.waiting_to_speak.borrow_mut().take();
+        if let Some(utterance) = waiting {
+            self.run(Effect::Speak(utterance));
         }
     }
 

@@ -34,10 +34,13 @@ pub struct CivilDate {
 impl CivilDate {
     /// The day it is in China (UTC+8, no daylight saving) at `unix_secs`.
     pub fn in_china(unix_secs: i64) -> CivilDate {
-        let (year, month, day) = super::progress::civil_from_days((unix_secs + 8 * 3600).div_euclid(86_400));
+        let (year, month, day) = super::progress::civil_from_days((unix_secs + CHINA_OFFSET_SECS).div_euclid(86_400));
         CivilDate { year: year as u16, month: month as u8, day: day as u8 }
     }
 }
+
+/// China Standard Time is UTC+8, with no daylight saving.
+pub(crate) const CHINA_OFFSET_SECS: i64 = 8 * 3600;
 
 /// What the reader tells.
 #[derive(Clone, Debug, PartialEq, Eq)]

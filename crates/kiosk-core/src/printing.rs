@@ -6,6 +6,7 @@
 
 use contract::model::Ticket;
 
+use super::id_card::{CivilDate, CHINA_OFFSET_SECS};
 use super::narration::News;
 use super::ticket::ticket_card;
 use super::view::{Line, Texts};
@@ -90,9 +91,13 @@ impl Kiosk {
     /// What the ticket page says of the printing, once the printer answered: the ticket is
     /// there to take, or a fault and what to do instead (note the number).
     pub(super) fn print_news(&self) -> Option<News> {
-        let prompt = print_prompt(self.session.printing.as_ref()?.printing);
-        let problem = matches!(self.session.printing.as_ref()?.printing, Printing::Failed(_));
-        (prompt != "print.under-way").then_some(News::Aside { prompt, problem })
+        let printing = self.session.printing.as_ref()?.printing;
+        let problem = match printing {
+            Printing::Under => return None,
+            Printing::Done => false,
+            Printing::Failed(_) => true,
+        };
+        Some(News::Aside { prompt: print_prompt(printing), problem })
     }
 
     /// The ticket page's line about the printing, while it prints and once printed (a fault
@@ -117,9 +122,9 @@ fn print_prompt(printing: Printing) -> &'static str {
 
 /// Unix milliseconds as China Standard Time (UTC+8): `2026-12-05 14:03`.
 fn china_time(unix_ms: i64) -> String {
-    let secs = unix_ms.div_euclid(1000) + 8 * 3600;
-    let (year, month, day) = super::progress::civil_from_days(secs.div_euclid(86_400));
-    let minute = secs.rem_euclid(86_400) / 60;
+    let secs = unix_ms.div_euclid(1000);
+    let CivilDate { year, month, day } = CivilDate::in_china(secs);
+    let minute = (secs + CHINA_OFFSET_SECS).rem_euclid(86_400) / 60;
     format!("{year}-{month:02}-{day:02} {:02}:{:02}", minute / 60, minute % 60)
 }
 

@@ -12,6 +12,7 @@
 use contract::model::{Application, ApplicationLookup, ApplicationStatus, Collection, NewTicket, Priority};
 
 use super::entry::{self, Entry};
+use super::id_card::CivilDate;
 use super::receipts::ReceiptUse;
 use super::speech::Phrase;
 use super::view::{Item, Line, Page, Text, Texts, View};
@@ -260,9 +261,8 @@ fn status_text(t: Texts, status: ApplicationStatus) -> Text {
 /// A day in China Standard Time (UTC+8, no daylight saving), said with the number clips:
 /// 12月1日, or 1 December.
 fn date(unix_ms: i64) -> Phrase {
-    let days = (unix_ms / 1000 + 8 * 3600).div_euclid(86_400);
-    let (_, month, day) = civil_from_days(days);
-    Phrase::prompt_with("progress.date", vec![Phrase::prompt(format!("month.{month}")), Phrase::number(day)])
+    let CivilDate { month, day, .. } = CivilDate::in_china(unix_ms.div_euclid(1000));
+    Phrase::prompt_with("progress.date", vec![Phrase::prompt(format!("month.{month}")), Phrase::number(day.into())])
 }
 
 /// The proleptic Gregorian (year, month, day) of a count of days since 1970-01-01 (Howard

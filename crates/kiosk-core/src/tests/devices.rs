@@ -261,16 +261,7 @@ fn a_printed_tickets_code_finds_its_visit_to_rate() {
     assert_eq!(kiosk.view().error.phrase, Phrase::prompt("scan.error.not-a-ticket"));
     let effects = read(&mut kiosk, &contract::ticket_code::encode("3fa9c01b77d2e845"));
     assert!(effects.contains(&Effect::FindRateableVisit(TicketRef::Id("3fa9c01b77d2e845".into()))), "{effects:?}");
-    let visit = RateableVisit {
-        ticket_id: "3fa9c01b77d2e845".into(),
-        ticket_number: "H007".into(),
-        service_code: "residence-permit".into(),
-        service_name: Bilingual::new("居住证办理", "Residence permit"),
-        window: Bilingual::new("3号窗口", "Window 3"),
-        window_number: 3,
-        finished_at: 0,
-        rated: false,
-    };
+    let visit = RateableVisit { ticket_id: "3fa9c01b77d2e845".into(), ..super::rating::visit(false) };
     kiosk.handle(Event::RateableVisitFound(Ok(visit)));
     assert_eq!(kiosk.view().title.phrase, Phrase::prompt("rating.levels.title"));
 }

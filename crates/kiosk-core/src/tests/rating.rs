@@ -9,7 +9,7 @@ use contract::model::{
 use super::*;
 use crate::view::Page;
 
-fn visit(rated: bool) -> RateableVisit {
+pub(super) fn visit(rated: bool) -> RateableVisit {
     RateableVisit {
         ticket_id: "t7".into(),
         ticket_number: "H007".into(),
