@@ -573,6 +573,35 @@ mod tests {
         Config::load(&Flags { config: Some(path), ..Flags::default() })
     }
 
+    #[test]
+    fn the_packaged_configuration_loads_and_so_does_each_setting_it_leaves_to_fill_in() {
+        let packaged = include_str!("../packaging/kiosk/kiosk.toml");
+        let config = load_file(packaged).unwrap();
+        assert_eq!(config.api_url, None, "a demo kiosk on the embedded API until the center's is set");
+        assert_eq!(config.data_dir, PathBuf::from("/var/lib/kiosk"));
+        assert_eq!(config.voices_dir, PathBuf::from("/usr/share/kiosk/voices"));
+        assert!(config.fullscreen);
+        // Every commented-out setting, filled in, but the two that name files of the
+        // installed system (checked when loaded).
+        let names_a_file =
+            |setting: &str| setting.starts_with("api_ca_certificate") || setting.starts_with("keypad_file");
+        let filled: Vec<String> = packaged
+            .lines()
+            .map(|line| match line.strip_prefix('#') {
+                Some(setting) if setting.contains(" = ") && !names_a_file(setting) => setting.to_string(),
+                _ => line.to_string(),
+            })
+            .collect();
+        let key = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
+        let filled = filled
+            .join("\n")
+            .replace("token = \"...\"", "token = \"t\"")
+            .replace("key = \"...\"", &format!("key = \"{key}\""));
+        let config = load_file(&filled).unwrap();
+        assert_eq!(config.api_url.as_deref(), Some("https://service-api.center.lan:8443"));
+        assert!(config.printer.is_some() && config.card_reader.is_some());
+    }
+
     /// A center's CA certificate (self-signed, EC P-256).
     const CENTER_CA_PEM: &str = "-----BEGIN CERTIFICATE-----
 MIIBlTCCATugAwIBAgIUN8g1VaWONNKshRnsRqht8TRE5VMwCgYIKoZIzj0EAwIw

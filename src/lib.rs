@@ -11,6 +11,7 @@
 //! - [`headphones`]: the headphone jack, which starts voice navigation;
 //! - [`outbox`]: staff calls and hang-ups kept on disk until the API has them;
 //! - [`printer`]: the ticket printer, on a thread of its own;
+//! - [`supervisor`]: readiness, the watchdog and stop requests of the session's supervisor;
 //! - [`speech`]: the voice pack, live text-to-speech and earcons behind one speaker;
 //! - [`ui`]: the thin adapter between the core and the Slint UI;
 //! - [`video`]: the sign-language interpreter's video window.
@@ -26,5 +27,6 @@ pub mod legibility;
 pub mod outbox;
 pub mod printer;
 pub mod speech;
+pub mod supervisor;
 pub mod ui;
 pub mod video;

@@ -1,5 +1,6 @@
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::atomic::Ordering;
 use std::sync::{mpsc, Arc};
 
 use clap::Parser;
@@ -15,6 +16,7 @@ use kiosk::outbox::Outbox;
 use kiosk::printer::{EscPosPrinter, TicketPrinter};
 use kiosk::speech::voice_pack::VoicePack;
 use kiosk::speech::Speaker;
+use kiosk::supervisor;
 use kiosk::ui::{Devices, KioskUi, Theme, FONT_FAMILY};
 use kiosk::video::CommandLauncher;
 use kiosk_core::{Event, IdlePolicy, Kiosk};
@@ -92,7 +94,8 @@ fn check_legibility(panel: Panel, smallest_px: f32) {
 }
 
 fn run(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
-    // A run that ends without closing its window (a crash, a hang killed) counts as a restart.
+    // A run that ends without closing its window or a stop request (a crash, a hang killed)
+    // counts as a restart.
     let running = Running::begin(&config.data_dir);
     // Without a configured API the kiosk serves the reference API itself, on loopback, and
     // talks to it over HTTP exactly as to a remote one. The server opens its database on its
@@ -168,8 +171,13 @@ fn run(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
     let (devices, backlog) = (ui.device_report(), ui.outbox_backlog());
     fleet::start(heartbeat_api, config.kiosk_id.clone(), devices, backlog, running.restarts, fleet::HEARTBEAT_EVERY);
     check_legibility(config.panel, ui.window.global::<Theme>().get_smallest_text());
-    ui.window.run()?;
-    running.ended();
+    let _watchdog = supervisor::report_from_event_loop();
+    let stop_requested = supervisor::quit_on_stop_request();
+    let ran = ui.window.run();
+    if ran.is_ok() || stop_requested.load(Ordering::SeqCst) {
+        running.ended();
+    }
+    ran?;
     if let Some(server) = embedded {
         drop(server.join()); // stops the server
     }

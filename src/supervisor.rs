@@ -1,0 +1,113 @@
+//! The kiosk's side of its session supervisor: systemd in a center (`kiosk.service`), a
+//! test supervisor in the tests. Over systemd's notify protocol (`sd_notify(3)`) the kiosk
+//! says when its window is up and then feeds the watchdog from the UI's event loop, so a
+//! loop that stops turning (a hang) is killed and restarted like a crash. A stop request
+//! (SIGTERM, SIGINT) ends the event loop, so a normal stop is not counted as a restart.
+
+use std::os::linux::net::SocketAddrExt;
+use std::os::unix::net::{SocketAddr, UnixDatagram};
+use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use slint::{Timer, TimerMode};
+
+/// The supervisor's notify socket (`NOTIFY_SOCKET`), when the kiosk runs under one.
+pub struct Notifier {
+    socket: UnixDatagram,
+    address: SocketAddr,
+}
+
+impl Notifier {
+    pub fn from_env() -> Option<Notifier> {
+        let path = std::env::var("NOTIFY_SOCKET").ok()?;
+        // A leading '@' names a socket in the abstract namespace.
+        let address = match path.strip_prefix('@') {
+            Some(name) => SocketAddr::from_abstract_name(name),
+            None => SocketAddr::from_pathname(&path),
+        };
+        let notifier = address.and_then(|address| Ok(Notifier { socket: UnixDatagram::unbound()?, address }));
+        notifier.map_err(|e| eprintln!("kiosk: NOTIFY_SOCKET {path}: {e}")).ok()
+    }
+
+    /// Sends one state line, e.g. `READY=1` or `WATCHDOG=1`.
+    pub fn notify(&self, state: &str) {
+        if let Err(e) = self.socket.send_to_addr(state.as_bytes(), &self.address) {
+            eprintln!("kiosk: cannot notify the supervisor ({state}): {e}");
+        }
+    }
+}
+
+/// How often to feed the watchdog: half its timeout (`WATCHDOG_USEC`), as sd_notify(3)
+/// advises; `None` when no watchdog is set, or it watches another process (`WATCHDOG_PID`).
+pub fn watchdog_feed_interval() -> Option<Duration> {
+    let for_us = std::env::var("WATCHDOG_PID").map_or(true, |pid| pid.trim() == std::process::id().to_string());
+    let micros: u64 = std::env::var("WATCHDOG_USEC").ok()?.trim().parse().ok().filter(|&usec| usec > 0)?;
+    for_us.then(|| Duration::from_micros(micros / 2))
+}
+
+/// Tells the supervisor the kiosk is ready once the event loop turns (the window is up), then
+/// feeds its watchdog from that loop. Keep the timer while the loop runs.
+pub fn report_from_event_loop() -> Option<Timer> {
+    let notifier = Rc::new(Notifier::from_env()?);
+    let ready = notifier.clone();
+    Timer::single_shot(Duration::ZERO, move || ready.notify("READY=1"));
+    let every = watchdog_feed_interval()?;
+    let feeding = Timer::default();
+    feeding.start(TimerMode::Repeated, every, move || notifier.notify("WATCHDOG=1"));
+    Some(feeding)
+}
+
+/// Ends the Slint event loop when the kiosk is asked to stop: SIGTERM from the supervisor,
+/// SIGHUP from xinit as the session ends, SIGINT from a terminal. The flag tells, once the
+/// loop has returned, that it was a stop even if the X server went first and the loop
+/// returned an error.
+pub fn quit_on_stop_request() -> Arc<AtomicBool> {
+    let requested = Arc::new(AtomicBool::new(false));
+    let flag = requested.clone();
+    std::thread::spawn(move || {
+        let waited = tokio::runtime::Builder::new_current_thread().enable_io().build().and_then(|runtime| {
+            runtime.block_on(async {
+                use tokio::signal::unix::{signal, SignalKind};
+                let mut terminate = signal(SignalKind::terminate())?;
+                let (mut hang_up, mut interrupt) = (signal(SignalKind::hangup())?, signal(SignalKind::interrupt())?);
+                tokio::select! {
+                    _ = terminate.recv() => {}
+                    _ = hang_up.recv() => {}
+                    _ = interrupt.recv() => {}
+                }
+                Ok(())
+            })
+        });
+        match waited {
+            Ok(()) => {
+                flag.store(true, Ordering::SeqCst);
+                drop(slint::invoke_from_event_loop(|| drop(slint::quit_event_loop())));
+            }
+            Err(e) => eprintln!("kiosk: cannot watch for stop signals: {e}"),
+        }
+    });
+    requested
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_supervisor_hears_each_state_line_on_its_socket() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("notify");
+        let listener = UnixDatagram::bind(&path).unwrap();
+        let notifier =
+            Notifier { socket: UnixDatagram::unbound().unwrap(), address: SocketAddr::from_pathname(&path).unwrap() };
+        notifier.notify("READY=1");
+        notifier.notify("WATCHDOG=1");
+        let mut buffer = [0; 64];
+        let n = listener.recv(&mut buffer).unwrap();
+        assert_eq!(&buffer[..n], b"READY=1");
+        let n = listener.recv(&mut buffer).unwrap();
+        assert_eq!(&buffer[..n], b"WATCHDOG=1");
+    }
+}
