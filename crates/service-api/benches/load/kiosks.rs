@@ -99,8 +99,8 @@ pub struct Figures {
     pub errors: u64,
     /// The first error of each kind, to say what went wrong.
     pub first_errors: Vec<String>,
-    /// CPU seconds of the server process, of the bench itself and of the rest of the machine
-    /// (the database, and whatever else ran) over the run.
+    /// CPU seconds over the run: of the server process, of the bench itself (the kiosks), of
+    /// PostgreSQL's processes, and of whatever else ran on the machine.
     pub cpu: Cpu,
 }
 
@@ -108,7 +108,8 @@ pub struct Figures {
 pub struct Cpu {
     pub server: f64,
     pub bench: f64,
-    pub rest: f64,
+    pub postgres: f64,
+    pub others: f64,
 }
 
 /// Runs `plan` against a server on the database at `db_url` (a sqlx URL, fresh): makes the
@@ -486,23 +487,34 @@ impl Drop for Server {
     }
 }
 
-/// CPU time so far, in clock ticks (1/100 s): the server's, the bench's, the machine's.
+/// CPU time so far, in clock ticks (1/100 s): the server's, the bench's, PostgreSQL's
+/// processes', the machine's.
 struct CpuClock {
     server: u64,
     bench: u64,
+    postgres: u64,
     machine: u64,
 }
 
 impl CpuClock {
     fn read(server: u32) -> CpuClock {
-        // utime and stime: the 14th and 15th fields, counted after the ")" that ends the name.
-        let process = |stat: String| -> u64 {
-            let fields = stat.rsplit_once(')').map_or("", |(_, rest)| rest).split_whitespace();
-            fields.skip(11).take(2).map(|ticks| ticks.parse::<u64>().unwrap_or(0)).sum()
+        let read = |file: &str| std::fs::read_to_string(file).unwrap_or_default();
+        // After the ")" that ends the process's name: the state is the 3rd field, utime and
+        // stime the 14th and 15th.
+        let process = |stat: &str| -> (bool, u64) {
+            let (name, rest) = stat.rsplit_once(')').unwrap_or_default();
+            let ticks = rest.split_whitespace().skip(11).take(2).map(|t| t.parse::<u64>().unwrap_or(0)).sum();
+            (name.ends_with("(postgres"), ticks)
         };
-        let read = |file: String| std::fs::read_to_string(file).unwrap_or_default();
+        let postgres = std::fs::read_dir("/proc")
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|entry| process(&read(&format!("{}/stat", entry.path().display()))))
+            .filter_map(|(is_postgres, ticks)| is_postgres.then_some(ticks))
+            .sum();
         // The first line of /proc/stat: cpu user nice system idle iowait irq softirq steal ...
-        let ticks: Vec<u64> = read("/proc/stat".into())
+        let ticks: Vec<u64> = read("/proc/stat")
             .lines()
             .next()
             .unwrap_or_default()
@@ -510,21 +522,25 @@ impl CpuClock {
             .skip(1)
             .map(|ticks| ticks.parse().unwrap_or(0))
             .collect();
-        let machine = [0, 1, 2, 5, 6].iter().filter_map(|&i| ticks.get(i)).sum();
         CpuClock {
-            server: process(read(format!("/proc/{server}/stat"))),
-            bench: process(read("/proc/self/stat".into())),
-            machine,
+            server: process(&read(&format!("/proc/{server}/stat"))).1,
+            bench: process(&read("/proc/self/stat")).1,
+            postgres,
+            machine: [0, 1, 2, 5, 6].iter().filter_map(|&i| ticks.get(i)).sum(),
         }
     }
 
     fn since(&self, before: &CpuClock) -> Cpu {
         let seconds = |ticks: u64| ticks as f64 / 100.0;
-        let (server, bench) = (self.server - before.server, self.bench - before.bench);
+        let server = self.server - before.server;
+        let bench = self.bench - before.bench;
+        // A backend that ended during the run takes its ticks with it: never below 0.
+        let postgres = self.postgres.saturating_sub(before.postgres);
         Cpu {
             server: seconds(server),
             bench: seconds(bench),
-            rest: seconds((self.machine - before.machine).saturating_sub(server + bench)),
+            postgres: seconds(postgres),
+            others: seconds((self.machine - before.machine).saturating_sub(server + bench + postgres)),
         }
     }
 }

@@ -101,7 +101,13 @@ fn print_table(columns: &[(&str, &Figures)]) {
         ("tickets issued/s", |f| format!("{:.1}", f.tickets_per_second)),
         ("dup. numbers", |f| f.duplicates.to_string()),
         ("errors", |f| f.errors.to_string()),
-        ("CPU s", |f| format!("server {:.1}, kiosks {:.1}, rest {:.1}", f.cpu.server, f.cpu.bench, f.cpu.rest)),
+        ("CPU s", |f| {
+            let cpu = &f.cpu;
+            format!(
+                "server {:.1}, PG {:.1}, kiosks {:.1}, others {:.1}",
+                cpu.server, cpu.postgres, cpu.bench, cpu.others
+            )
+        }),
         ("run", |f| format!("{:.1} s", f.elapsed.as_secs_f64())),
     ];
     for (name, value) in rows {
