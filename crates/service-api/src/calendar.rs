@@ -5,7 +5,7 @@ const DAY_MS: i64 = 86_400_000;
 const CHINA_OFFSET_MS: i64 = 8 * 3_600_000;
 
 /// The day number (days since 1970-01-01) in China time, which numbers restart on.
-pub(crate) fn china_day(unix_ms: i64) -> i64 {
+pub fn china_day(unix_ms: i64) -> i64 {
     (unix_ms + CHINA_OFFSET_MS).div_euclid(DAY_MS)
 }
 

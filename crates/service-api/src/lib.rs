@@ -24,7 +24,7 @@ mod store;
 mod wait;
 
 pub use access::Role;
-pub use calendar::china_time;
+pub use calendar::{china_day, china_time};
 pub use calls::{CallSettings, DEFAULT_CALL_MINUTES, DEFAULT_VIDEO_BASE_URL, GONE_AFTER_MINUTES, MAX_QUEUE_MINUTES};
 pub use embedded::EmbeddedServer;
 pub use error::Error;

@@ -159,9 +159,9 @@ impl Db {
                 .await?;
             return Err(Failure::ReceiptAlreadyRedeemed(china_time(redeemed_at)));
         }
-        let ticket_id = self.insert_ticket(&service, Priority::FastTrack, None, issued_by).await?;
+        let ticket = self.insert_ticket(&service, Priority::FastTrack, None, issued_by).await?;
         sqlx::query("UPDATE receipts SET ticket_id = $1 WHERE id = $2")
-            .bind(&ticket_id)
+            .bind(&ticket.id)
             .bind(&row.id)
             .execute(&mut *self.conn().await?)
             .await?;
@@ -169,7 +169,7 @@ impl Db {
         Ok(RedeemedReceipt {
             receipt_number: row.number,
             applicant: row.applicant,
-            ticket: self.ticket(&ticket_id).await?,
+            ticket,
             // An index past the end (the catalog lost a material since) names nothing; the
             // resident still gets the ticket and the window has the whole guide.
             missing_materials: missing

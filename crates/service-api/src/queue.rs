@@ -77,55 +77,61 @@ pub(crate) fn mask_phone(phone: &str) -> String {
 }
 
 impl Db {
-    /// Numbers and stores a new ticket; returns its id.
+    /// Numbers and stores a new ticket; answers it as [`Db::ticket`] would, from what it stored.
     pub(crate) async fn insert_ticket(
         &self,
         service: &Service,
         priority: Priority,
         contact_phone: Option<&str>,
         issued_by: &str,
-    ) -> Result<String, Failure> {
+    ) -> Result<Ticket, Failure> {
         let now = now_ms();
         let day = china_day(now);
         let (seq, issued_at) = self.next_number(&service.ticket_prefix, day, now).await?;
-        let id = random_hex(8);
+        let row = TicketRow {
+            id: random_hex(8),
+            number: format!("{}{seq:03}", service.ticket_prefix),
+            service_code: service.code.clone(),
+            priority: priority.as_str().to_owned(),
+            priority_rank: priority_rank(priority),
+            status: TicketStatus::Issued.as_str().to_owned(),
+            window_number: None,
+            issued_at,
+            seq,
+            issued_by: issued_by.to_owned(),
+        };
         sqlx::query(
         "INSERT INTO tickets (id, day, seq, number, service_code, priority, priority_rank, status, issued_by, issued_at, contact_phone)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
-    .bind(&id)
+    .bind(&row.id)
     .bind(day)
     .bind(seq)
-    .bind(format!("{}{seq:03}", service.ticket_prefix))
-    .bind(&service.code)
-    .bind(priority.as_str())
-    .bind(priority_rank(priority))
-    .bind(TicketStatus::Issued.as_str())
-    .bind(issued_by)
+    .bind(&row.number)
+    .bind(&row.service_code)
+    .bind(&row.priority)
+    .bind(row.priority_rank)
+    .bind(&row.status)
+    .bind(&row.issued_by)
     .bind(issued_at)
     .bind(contact_phone)
     .execute(&mut *self.conn().await?)
     .await?;
-        Ok(id)
+        self.ticket_view(row, service.clone()).await
     }
 
-    /// Takes the next number of a prefix for the day, and its issue time. The single
-    /// UPDATE ... RETURNING is atomic on both engines, so concurrent requests never share a
-    /// number; the time never goes back within a counter, so first come (issued_at, then
-    /// seq) is number order even when requests race.
+    /// Takes the next number of a prefix for the day, and its issue time, in the request's
+    /// transaction: a number is used by the ticket committed with it or by none (no number is
+    /// skipped, even by a crash). The one upsert is atomic on both engines, so concurrent
+    /// requests never share a number; the time never goes back within a counter, so first come
+    /// (issued_at, then seq) is number order even when requests race. The counter's row stays
+    /// locked until the commit, so a prefix's tickets are numbered one commit after another.
     async fn next_number(&self, prefix: &str, day: i64, now: i64) -> Result<(i64, i64), Failure> {
-        sqlx::query(
-            "INSERT INTO ticket_counters (prefix, day, last_number, last_issued_at) VALUES ($1, $2, 0, 0)
-         ON CONFLICT DO NOTHING",
-        )
-        .bind(prefix)
-        .bind(day)
-        .execute(&mut *self.conn().await?)
-        .await?;
         Ok(sqlx::query_as(
-            "UPDATE ticket_counters SET last_number = last_number + 1,
-         last_issued_at = CASE WHEN last_issued_at > $3 THEN last_issued_at ELSE $3 END
-         WHERE prefix = $1 AND day = $2 RETURNING last_number, last_issued_at",
+            "INSERT INTO ticket_counters (prefix, day, last_number, last_issued_at) VALUES ($1, $2, 1, $3)
+             ON CONFLICT (prefix, day) DO UPDATE SET last_number = ticket_counters.last_number + 1,
+             last_issued_at = CASE WHEN ticket_counters.last_issued_at > $3 THEN ticket_counters.last_issued_at ELSE $3 END
+             RETURNING last_number, last_issued_at",
         )
         .bind(prefix)
         .bind(day)
@@ -145,13 +151,13 @@ impl Db {
             return Err(Failure::InvalidRequest(format!("contact_phone {phone:?} is not an 11-digit mobile number")));
         }
         let phone = new.contact_phone.as_deref();
-        let id = self.insert_ticket(&service, new.priority, phone, &caller.issued_by()).await?;
-        self.ticket(&id).await
+        self.insert_ticket(&service, new.priority, phone, &caller.issued_by()).await
     }
 
     pub(crate) async fn ticket(&self, id: &str) -> Result<Ticket, Failure> {
         let row = self.ticket_row(id).await?.ok_or_else(|| Failure::NotFound(format!("No ticket {id}")))?;
-        self.ticket_view(row).await
+        let service = self.service(&row.service_code).await?;
+        self.ticket_view(row, service).await
     }
 
     /// The ticket, if the caller may see it: staff see every ticket, a kiosk the ones it took
@@ -163,7 +169,8 @@ impl Db {
             .await?
             .filter(|row| caller.may_see(&row.issued_by))
             .ok_or_else(|| Failure::NotFound(format!("No ticket {id}")))?;
-        self.ticket_view(row).await
+        let service = self.service(&row.service_code).await?;
+        self.ticket_view(row, service).await
     }
 
     async fn ticket_row(&self, id: &str) -> Result<Option<TicketRow>, Failure> {
@@ -173,9 +180,8 @@ impl Db {
             .await?)
     }
 
-    /// A ticket with its live place in the queue, wait and window.
-    async fn ticket_view(&self, row: TicketRow) -> Result<Ticket, Failure> {
-        let service = self.service(&row.service_code).await?;
+    /// A ticket of `service` with its live place in the queue, wait and window.
+    async fn ticket_view(&self, row: TicketRow, service: Service) -> Result<Ticket, Failure> {
         let broken = |what: &str| Failure::internal(format!("ticket {} has {what}", row.id));
         let status = TicketStatus::parse(&row.status).ok_or_else(|| broken(&format!("status {}", row.status)))?;
         let priority = Priority::parse(&row.priority).ok_or_else(|| broken(&format!("priority {}", row.priority)))?;
@@ -202,11 +208,13 @@ impl Db {
         })
     }
 
-    /// Waiting tickets of the same service that [`CALL_ORDER`] puts before this one.
+    /// Waiting tickets of the same service that [`CALL_ORDER`] puts before this one: two ranges
+    /// of the `tickets_queue` index, counted in it.
     async fn people_ahead(&self, row: &TicketRow) -> Result<i64, Failure> {
         Ok(sqlx::query_scalar(
-            "SELECT COUNT(*) FROM tickets WHERE service_code = $1 AND status = $2 AND (priority_rank > $3
-             OR (priority_rank = $3 AND (issued_at < $4 OR (issued_at = $4 AND seq < $5))))",
+            "SELECT (SELECT COUNT(*) FROM tickets WHERE service_code = $1 AND status = $2 AND priority_rank > $3)
+                  + (SELECT COUNT(*) FROM tickets WHERE service_code = $1 AND status = $2 AND priority_rank = $3
+                     AND (issued_at, seq) < ($4, $5))",
         )
         .bind(&row.service_code)
         .bind(TicketStatus::Issued.as_str())

@@ -307,18 +307,15 @@ impl Db {
         path: &str,
         request_hash: &str,
     ) -> Result<Option<SavedAnswer>, Failure> {
-        sqlx::query("DELETE FROM idempotency_keys WHERE token_hash = $1 AND idempotency_key = $2 AND created_at < $3")
-            .bind(token_hash)
-            .bind(key)
-            .bind(answers_expire_before())
-            .execute(&mut *self.conn().await?)
-            .await?;
         // Status 0 and no body until save_answer, in the same transaction: nobody else ever
-        // sees a claim without its answer.
+        // sees a claim without its answer. An expired answer of the key is claimed over.
         let claimed = sqlx::query(
             "INSERT INTO idempotency_keys
                  (token_hash, idempotency_key, method, path, request_hash, status, body, created_at)
-             VALUES ($1, $2, $3, $4, $5, 0, '', $6) ON CONFLICT DO NOTHING",
+             VALUES ($1, $2, $3, $4, $5, 0, '', $6)
+             ON CONFLICT (token_hash, idempotency_key) DO UPDATE SET method = excluded.method, path = excluded.path,
+                 request_hash = excluded.request_hash, status = 0, body = '', created_at = excluded.created_at
+             WHERE idempotency_keys.created_at < $7",
         )
         .bind(token_hash)
         .bind(key)
@@ -326,6 +323,7 @@ impl Db {
         .bind(path)
         .bind(request_hash)
         .bind(now_ms())
+        .bind(answers_expire_before())
         .execute(&mut *self.conn().await?)
         .await?;
         if claimed.rows_affected() == 1 {
