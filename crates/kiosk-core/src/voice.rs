@@ -131,7 +131,7 @@ pub fn stops(view: &View) -> Vec<Stop> {
         keys.extend([EntryKey::Char('0'), EntryKey::Delete]);
         stops.extend(keys.into_iter().map(|key| {
             let target = Target::Key(key);
-            Stop::action(focus_id(&target), vec![key_phrase(key)], target, key_help(key))
+            Stop::action(focus_id(&target), vec![key_phrase(key, entry.secret)], target, key_help(key))
         }));
     }
     for item in &view.items {
@@ -187,9 +187,10 @@ fn bar_stops(view: &View) -> Vec<Stop> {
 
 /// A key of the entry keypad. Every entry holds personal data (an ID, phone or receipt
 /// number), so a character key is named only in private listening: on the speaker, a
-/// bystander would hear the number key by key.
-fn key_phrase(key: EntryKey) -> Phrase {
+/// bystander would hear the number key by key. A secret's keys are never named.
+fn key_phrase(key: EntryKey, secret: bool) -> Phrase {
     match key {
+        EntryKey::Char(_) if secret => Phrase::prompt("keypad.key"),
         EntryKey::Char(c) => Phrase::code(c.to_string()).personal_or(Phrase::prompt("keypad.key")),
         EntryKey::Delete => Phrase::prompt("keypad.delete"),
         EntryKey::Clear => Phrase::prompt("keypad.clear"),
@@ -204,12 +205,16 @@ fn key_help(key: EntryKey) -> Phrase {
     })
 }
 
-/// The entry read back: each character in private listening, how many on the speaker.
-pub fn read_back(typed: &str, expected: usize) -> Vec<Sound> {
+/// The entry read back: each character in private listening, how many on the speaker (and
+/// always for a secret).
+pub fn read_back(typed: &str, expected: usize, secret: bool) -> Vec<Sound> {
     if typed.is_empty() {
         return vec![Sound::Say(Phrase::prompt("entry.empty"))];
     }
     let count = typed_count(typed.len(), expected);
+    if secret {
+        return vec![Sound::Say(count)];
+    }
     vec![Sound::Say(Phrase::prompt_with("entry.read-back", vec![Phrase::code(typed)]).personal_or(count))]
 }
 
@@ -294,7 +299,7 @@ impl Kiosk {
     /// Reads back the entry on screen, asked by its key or by touching the entry field.
     pub(super) fn read_back(&mut self) -> Vec<Effect> {
         match self.entry_kind() {
-            Some(kind) => self.say(read_back(&self.session.typed, super::entry::expected_len(kind))),
+            Some(kind) => self.say(read_back(&self.session.typed, super::entry::expected_len(kind), kind.is_secret())),
             None => self.say_prompt("voice.no-entry"),
         }
     }
