@@ -17,12 +17,16 @@ use kiosk::speech::voice_pack::VoicePack;
 use kiosk::speech::Speaker;
 use kiosk::ui::{Devices, KioskUi, Theme, FONT_FAMILY};
 use kiosk::video::CommandLauncher;
-use kiosk_core::{Event, IdlePolicy, Kiosk};
+use kiosk_core::{AdminSetup, Event, IdlePolicy, Kiosk, Quit};
 use service_api::EmbeddedServer;
 use slint::ComponentHandle;
 
 fn main() -> ExitCode {
-    let config = match Config::load(&Flags::parse()) {
+    let flags = Flags::parse();
+    if flags.hash_admin_pin {
+        return kiosk::admin::print_hash_line();
+    }
+    let config = match Config::load(&flags) {
         Ok(config) => config,
         Err(e) => {
             eprintln!("kiosk: configuration error: {e}");
@@ -31,7 +35,8 @@ fn main() -> ExitCode {
     };
     skip_compose_table(&config.data_dir);
     match run(&config) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(None | Some(Quit::Restart)) => ExitCode::SUCCESS,
+        Ok(Some(Quit::Maintenance)) => ExitCode::from(kiosk::MAINTENANCE_EXIT),
         Err(e) => {
             eprintln!("kiosk: {e}");
             ExitCode::FAILURE
@@ -91,7 +96,8 @@ fn check_legibility(panel: Panel, smallest_px: f32) {
     });
 }
 
-fn run(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
+/// Runs the kiosk until its window closes, or the admin menu asks it to quit (how, returned).
+fn run(config: &Config) -> Result<Option<Quit>, Box<dyn std::error::Error>> {
     // A run that ends without closing its window (a crash, a hang killed) counts as a restart.
     let running = Running::begin(&config.data_dir);
     // Without a configured API the kiosk serves the reference API itself, on loopback, and
@@ -160,6 +166,14 @@ fn run(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
     let heartbeat_api = api.clone();
     let ui = KioskUi::new(kiosk, api, outbox, devices)?;
     ui.window.window().set_fullscreen(config.fullscreen);
+    match &config.admin_pin_hash {
+        Some(pin) => {
+            let version = env!("CARGO_PKG_VERSION").into();
+            let maintenance_shell = config.maintenance_shell;
+            ui.set_admin(AdminSetup { kiosk_id: config.kiosk_id.clone(), version, maintenance_shell }, pin.clone());
+        }
+        None => eprintln!("kiosk: no admin_pin_hash configured: the staff's admin menu cannot be opened"),
+    }
     ui.start();
     watch_headphones(ui.events(), config.sound_card);
     if let (Some(port), Some(down)) = (&config.card_reader, card_reader_down) {
@@ -173,5 +187,5 @@ fn run(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
     if let Some(server) = embedded {
         drop(server.join()); // stops the server
     }
-    Ok(())
+    Ok(ui.quit_asked())
 }

@@ -4,7 +4,7 @@
 //! and the way out to a maintenance shell where the configuration allows it.
 //!
 //! The gesture: on the home screen, hold the blank top-left corner of the page (just under the
-//! bar) for three seconds, then within five seconds hold the blank top-right one. Two long
+//! bar) for three seconds, then the blank top-right one, within ten seconds of the first. Two long
 //! holds at the two ends of a strip where nothing is drawn to touch: a resident's taps, or a
 //! hand resting on the screen, do not make both, and nothing shows, sounds or takes a focus
 //! stop. The top corners are blank on every page (the title is not a control), where the
@@ -31,8 +31,8 @@ use super::{action, ApiFailure, Effect, Kiosk, PrintJob, Screen as KioskScreen};
 pub const MAX_WRONG_PINS: u32 = 5;
 /// How long the PIN page is refused after too many wrong PINs: ten minutes.
 pub const LOCKOUT_SECS: u32 = 600;
-/// The second corner must be held within this many seconds of the first.
-pub const GESTURE_SECS: u32 = 5;
+/// The second corner's hold must end within this many seconds of the first's.
+pub const GESTURE_SECS: u32 = 10;
 
 pub const CAMERA: &str = "camera";
 pub const SPEECH: &str = "speech";
@@ -176,22 +176,17 @@ impl Kiosk {
             (Screen::Locked, action::HOME) => {
                 self.go_home();
             }
-            (Screen::Menu, CAMERA) => self.go(Screen::Camera),
+            (Screen::Menu, CAMERA) => return self.open_check(Screen::Camera),
             (Screen::Menu, SPEECH) => {
                 visit.speech_test = true;
-                self.go(Screen::Speech);
-                return vec![Effect::ReportDevices];
+                return self.open_check(Screen::Speech);
             }
             (Screen::Speech, AGAIN) => visit.speech_test = true,
-            (Screen::Menu, PRINTER) if self.printer => {
-                self.go(Screen::Printer);
-                return vec![Effect::ReportDevices];
-            }
+            (Screen::Menu, PRINTER) if self.printer => return self.open_check(Screen::Printer),
             (Screen::Printer, TEST_PRINT) => return self.print_test_page(),
             (Screen::Menu, CARD_READER) if self.card_reader => {
                 visit.card = None;
-                self.go(Screen::CardReader);
-                return vec![Effect::ReportDevices];
+                return self.open_check(Screen::CardReader);
             }
             (Screen::Menu, API) => {
                 self.go(Screen::Api);
@@ -273,6 +268,12 @@ impl Kiosk {
         visit.speech_test = false;
         let live = super::prompts::text("admin.speech.live", self.session.profile.language);
         Some(vec![Sound::Say(Phrase::prompt("admin.speech.recorded")), Sound::Say(Phrase::text(live))])
+    }
+
+    /// A device's check, with the devices' states as they are now.
+    fn open_check(&mut self, screen: Screen) -> Vec<Effect> {
+        self.go(screen);
+        vec![Effect::ReportDevices]
     }
 
     fn check_api(&mut self) -> Vec<Effect> {
@@ -375,6 +376,7 @@ impl Kiosk {
                 view.page = Page::CameraCheck;
                 view.title = t.prompt("admin.camera");
                 view.prompt = t.prompt("admin.camera.prompt");
+                view.lines = state_lines(&["camera"]);
                 view.items = vec![to_menu];
             }
             Screen::Speech => {

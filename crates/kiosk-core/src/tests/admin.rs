@@ -82,7 +82,7 @@ fn holding_the_two_top_corners_opens_the_pin_page_silently_and_only_with_a_pin_c
 }
 
 #[test]
-fn the_corners_must_come_in_order_within_five_seconds_and_only_on_the_home_screen() {
+fn the_corners_must_come_in_order_within_ten_seconds_and_only_on_the_home_screen() {
     let mut kiosk = staffed_kiosk();
     kiosk.handle(Event::CornerHeld(Corner::TopRight));
     kiosk.handle(Event::CornerHeld(Corner::TopLeft));
