@@ -14,7 +14,7 @@ use slint::platform::{PointerEventButton, WindowEvent};
 use slint::{ComponentHandle, LogicalPosition, Model};
 
 use kiosk::admin::PinHash;
-use kiosk::ui::{AppWindow, KioskUi, KioskView, PageKind};
+use kiosk::ui::{AppWindow, Flash, KioskUi, KioskView, PageKind};
 use kiosk_core::{AdminSetup, IdlePolicy, Quit};
 
 use common::{audit, files_camera, press, screenshot, start_kiosk_with_camera, wait_until, Said};
@@ -98,6 +98,7 @@ fn a_wrong_pin_is_told_and_the_right_one_opens_the_menu(ui: &KioskUi, said: &Sai
     assert!(said.take().iter().any(|s| s.contains("密码不对")), "said as well as shown");
 
     type_pin(window, &PIN[..3]);
+    wait_until(window, "the border's flash over", |w| w.global::<KioskView>().get_flash() == Flash::None);
     screenshot(window, "admin-pin");
     audit(ui);
     type_pin(window, &PIN[3..]);
@@ -120,7 +121,6 @@ fn the_camera_speech_and_api_checks(ui: &KioskUi, said: &Said) {
         let view = w.global::<KioskView>();
         view.get_page() == PageKind::CameraCheck && view.get_camera_preview().size().width > 0
     });
-    screenshot(window, "admin-camera");
     press(window, "返回管理菜单");
     wait_until(window, "the menu", title_is("管理菜单"));
 

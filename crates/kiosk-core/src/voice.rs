@@ -131,7 +131,7 @@ pub fn stops(view: &View) -> Vec<Stop> {
         keys.extend([EntryKey::Char('0'), EntryKey::Delete]);
         stops.extend(keys.into_iter().map(|key| {
             let target = Target::Key(key);
-            Stop::action(focus_id(&target), vec![key_phrase(key, entry.secret)], target, key_help(key))
+            Stop::action(focus_id(&target), vec![key_phrase(key)], target, key_help(key))
         }));
     }
     for item in &view.items {
@@ -187,10 +187,9 @@ fn bar_stops(view: &View) -> Vec<Stop> {
 
 /// A key of the entry keypad. Every entry holds personal data (an ID, phone or receipt
 /// number), so a character key is named only in private listening: on the speaker, a
-/// bystander would hear the number key by key. A secret's keys are never named.
-fn key_phrase(key: EntryKey, secret: bool) -> Phrase {
+/// bystander would hear the number key by key.
+fn key_phrase(key: EntryKey) -> Phrase {
     match key {
-        EntryKey::Char(_) if secret => Phrase::prompt("keypad.key"),
         EntryKey::Char(c) => Phrase::code(c.to_string()).personal_or(Phrase::prompt("keypad.key")),
         EntryKey::Delete => Phrase::prompt("keypad.delete"),
         EntryKey::Clear => Phrase::prompt("keypad.clear"),
