@@ -12,6 +12,7 @@ use kiosk_core::layout::{CameraPlace, JackPlace, KeypadPlace};
 use kiosk_core::profile::Language;
 use kiosk_core::speech::VoiceSettings;
 
+use crate::admin::PinHash;
 use crate::legibility::Panel;
 use crate::ui::Keymap;
 
@@ -80,6 +81,10 @@ pub struct Flags {
     /// (serial) [default: none]
     #[arg(long, value_name = "PRINTER")]
     pub printer: Option<String>,
+    /// Read a staff PIN (6 digits) from standard input, print the `admin_pin_hash` line to put
+    /// in kiosk.toml, and exit
+    #[arg(long)]
+    pub hash_admin_pin: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -129,6 +134,10 @@ pub struct Config {
     pub printer: Option<PrinterConfig>,
     /// Printed at the top of each ticket.
     pub center_name: String,
+    /// The staff PIN's hash; `None`: the admin menu cannot be opened.
+    pub admin_pin_hash: Option<PinHash>,
+    /// The admin menu offers the way out to a maintenance shell.
+    pub maintenance_shell: bool,
 }
 
 /// A device on a serial port.
@@ -223,6 +232,8 @@ impl Config {
             card_reader: None,
             printer: None,
             center_name: "便民服务中心".into(),
+            admin_pin_hash: None,
+            maintenance_shell: false,
         }
     }
 
@@ -342,6 +353,12 @@ impl Config {
                     self.printer = Some(PrinterConfig { paper_mm, ..self.printer.take().unwrap_or_default() });
                 }
                 "center_name" => self.center_name = as_str()?,
+                "admin_pin_hash" => self.admin_pin_hash = Some(PinHash::parse(&as_str()?).map_err(|r| error(key, r))?),
+                "maintenance_shell" => {
+                    self.maintenance_shell = value
+                        .as_bool()
+                        .ok_or_else(|| error(key, format!("expected true or false, found {}", value.type_str())))?
+                }
                 "idle_timeout_secs" => {
                     let secs = value
                         .as_integer()
@@ -351,7 +368,7 @@ impl Config {
                 _ => {
                     return Err(error(
                         key,
-                        "unknown key (known: api_url, api_ca_certificate, kiosk_id, token, language, fullscreen, data_dir, idle_timeout_secs, voices_dir, private_audio, sound_card, volume, keypad_file, panel_inches, panel_pixels, camera_file, camera_device, camera_place, keypad_place, jack_place, receipt_public_key, kiosk_name, video_command, evaluator_window, card_reader, card_reader_baud, printer, printer_baud, paper_width_mm, center_name)"
+                        "unknown key (known: api_url, api_ca_certificate, kiosk_id, token, language, fullscreen, data_dir, idle_timeout_secs, voices_dir, private_audio, sound_card, volume, keypad_file, panel_inches, panel_pixels, camera_file, camera_device, camera_place, keypad_place, jack_place, receipt_public_key, kiosk_name, video_command, evaluator_window, card_reader, card_reader_baud, printer, printer_baud, paper_width_mm, center_name, admin_pin_hash, maintenance_shell)"
                             .into(),
                     ))
                 }
@@ -581,25 +598,30 @@ mod tests {
         assert_eq!(config.data_dir, PathBuf::from("/var/lib/kiosk"));
         assert_eq!(config.voices_dir, PathBuf::from("/usr/share/kiosk/voices"));
         assert!(config.fullscreen);
-        // Every commented-out setting, filled in, but the two that name files of the
-        // installed system (checked when loaded).
+        // Every commented-out setting (`#key = value`; a comment has a space after its `#`),
+        // filled in, but the two that name files of the installed system (checked when loaded).
         let names_a_file =
             |setting: &str| setting.starts_with("api_ca_certificate") || setting.starts_with("keypad_file");
         let filled: Vec<String> = packaged
             .lines()
             .map(|line| match line.strip_prefix('#') {
-                Some(setting) if setting.contains(" = ") && !names_a_file(setting) => setting.to_string(),
+                Some(setting) if !setting.starts_with(' ') && setting.contains(" = ") && !names_a_file(setting) => {
+                    setting.to_string()
+                }
                 _ => line.to_string(),
             })
             .collect();
         let key = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
+        let pin_line = crate::admin::hash_line("246810\n".as_bytes()).unwrap();
         let filled = filled
             .join("\n")
             .replace("token = \"...\"", "token = \"t\"")
-            .replace("key = \"...\"", &format!("key = \"{key}\""));
+            .replace("receipt_public_key = \"...\"", &format!("receipt_public_key = \"{key}\""))
+            .replace("admin_pin_hash = \"...\"", &pin_line);
         let config = load_file(&filled).unwrap();
         assert_eq!(config.api_url.as_deref(), Some("https://service-api.center.lan:8443"));
         assert!(config.printer.is_some() && config.card_reader.is_some());
+        assert!(config.admin_pin_hash.is_some());
     }
 
     /// A center's CA certificate (self-signed, EC P-256).
@@ -629,6 +651,7 @@ k/ZpZGg1X4fND2PUG5RaZK/Uw5RsKsD2SQ==
         let dir = tempfile::tempdir().unwrap();
         let ca = file_in(&dir, "center-ca.pem", CENTER_CA_PEM);
         let ca = ca.display();
+        let staff_pin = crate::admin::hash_line("246810".as_bytes()).unwrap();
         let config = load_file(&format!(
             "api_url = \"https://10.0.0.5:8080/\"\napi_ca_certificate = \"{ca}\"\n\
              kiosk_id = \"hall-2\"\ntoken = \"t0k\"\nlanguage = \"en\"\n\
@@ -638,7 +661,8 @@ k/ZpZGg1X4fND2PUG5RaZK/Uw5RsKsD2SQ==
              kiosk_name = \"大厅 2号机\"\nevaluator_window = 3\nvideo_command = [\"baresip\", \"-e\", \"/dial {{url}}\"]\n\
              keypad_file = \"{keypad}\"\n\
              card_reader = \"/dev/ttyUSB0\"\ncard_reader_baud = 9600\nprinter = \"/dev/ttyS1\"\nprinter_baud = 19200\n\
-             paper_width_mm = 58\ncenter_name = \"东城区便民服务中心\"\n",
+             paper_width_mm = 58\ncenter_name = \"东城区便民服务中心\"\n\
+             {staff_pin}\nmaintenance_shell = true\n",
         ))
         .unwrap();
         assert_eq!(config.api_url.as_deref(), Some("https://10.0.0.5:8080"));
@@ -665,6 +689,18 @@ k/ZpZGg1X4fND2PUG5RaZK/Uw5RsKsD2SQ==
         let serial = PrinterPlace::Serial(SerialPort { path: "/dev/ttyS1".into(), baud: 19200 });
         assert_eq!(config.printer, Some(PrinterConfig { place: serial, paper_mm: 58 }));
         assert_eq!(config.center_name, "东城区便民服务中心");
+        assert!(config.admin_pin_hash.unwrap().matches("246810"));
+        assert!(config.maintenance_shell);
+    }
+
+    #[test]
+    fn without_a_staff_pin_there_is_no_admin_menu_and_no_shell() {
+        let config = Config::load(&Flags::default()).unwrap();
+        assert_eq!((config.admin_pin_hash, config.maintenance_shell), (None, false));
+        let error = load_file("admin_pin_hash = \"246810\"\n").unwrap_err();
+        assert_eq!(error.key, "admin_pin_hash");
+        assert!(error.reason.contains("kiosk --hash-admin-pin"), "{error}");
+        assert_eq!(load_file("maintenance_shell = \"yes\"\n").unwrap_err().key, "maintenance_shell");
     }
 
     #[test]

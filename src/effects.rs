@@ -182,6 +182,11 @@ fn call(api: &dyn ServiceApi, face_photo: &FacePhoto, effect: Effect) -> Event {
         Effect::LookUpApplications { request, idempotency_key } => {
             Event::ApplicationsFound(api.look_up_applications(&request, &idempotency_key))
         }
+        // The admin menu's check: anything the kiosk needs would do; the catalog is the first.
+        Effect::CheckApi => {
+            let asked = std::time::Instant::now();
+            Event::ApiChecked(api.catalog().map(|_| asked.elapsed().as_millis().try_into().unwrap_or(u32::MAX)))
+        }
         other => panic!("not a service API call to make once: {other:?}"),
     }
 }

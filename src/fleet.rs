@@ -142,8 +142,8 @@ impl Running {
         Running { marker, restarts }
     }
 
-    /// The kiosk closes normally: not a restart.
-    pub fn ended(self) {
+    /// The kiosk closes normally, or is asked to stop: not a restart.
+    pub fn ended(&self) {
         let _ = std::fs::remove_file(&self.marker);
     }
 }

@@ -2,6 +2,7 @@
 //!
 //! The pure core (flows, session, accessibility profile) is the `kiosk-core` crate, and the
 //! service API's types and HTTP client the `contract` crate; this crate is the app on top:
+//! - [`admin`]: the staff PIN's hash, and the exit code that asks for a maintenance shell;
 //! - [`card_reader`]: the ID card reader on its serial port;
 //! - [`camera`]: webcams and image files behind one frame source, the newest-frame pipeline
 //!   for the camera screens, and the work on the frames (QR codes, face guidance);
@@ -16,6 +17,7 @@
 //! - [`ui`]: the thin adapter between the core and the Slint UI;
 //! - [`video`]: the sign-language interpreter's video window.
 
+pub mod admin;
 pub mod camera;
 pub mod card_reader;
 pub mod config;
@@ -30,3 +32,5 @@ pub mod speech;
 pub mod supervisor;
 pub mod ui;
 pub mod video;
+
+pub use admin::MAINTENANCE_EXIT;

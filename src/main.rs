@@ -1,6 +1,5 @@
 use std::path::Path;
 use std::process::ExitCode;
-use std::sync::atomic::Ordering;
 use std::sync::{mpsc, Arc};
 
 use clap::Parser;
@@ -19,12 +18,16 @@ use kiosk::speech::Speaker;
 use kiosk::supervisor;
 use kiosk::ui::{Devices, KioskUi, Theme, FONT_FAMILY};
 use kiosk::video::CommandLauncher;
-use kiosk_core::{Event, IdlePolicy, Kiosk};
+use kiosk_core::{AdminSetup, Event, IdlePolicy, Kiosk, Quit};
 use service_api::EmbeddedServer;
 use slint::ComponentHandle;
 
 fn main() -> ExitCode {
-    let config = match Config::load(&Flags::parse()) {
+    let flags = Flags::parse();
+    if flags.hash_admin_pin {
+        return kiosk::admin::print_hash_line();
+    }
+    let config = match Config::load(&flags) {
         Ok(config) => config,
         Err(e) => {
             eprintln!("kiosk: configuration error: {e}");
@@ -33,7 +36,8 @@ fn main() -> ExitCode {
     };
     skip_compose_table(&config.data_dir);
     match run(&config) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(None | Some(Quit::Restart)) => ExitCode::SUCCESS,
+        Ok(Some(Quit::Maintenance)) => ExitCode::from(kiosk::MAINTENANCE_EXIT),
         Err(e) => {
             eprintln!("kiosk: {e}");
             ExitCode::FAILURE
@@ -93,10 +97,12 @@ fn check_legibility(panel: Panel, smallest_px: f32) {
     });
 }
 
-fn run(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
+/// Runs the kiosk until its window closes, it is asked to stop, or the admin menu asks it to
+/// quit (how, returned).
+fn run(config: &Config) -> Result<Option<Quit>, Box<dyn std::error::Error>> {
     // A run that ends without closing its window or a stop request (a crash, a hang killed)
     // counts as a restart.
-    let running = Running::begin(&config.data_dir);
+    let running = Arc::new(Running::begin(&config.data_dir));
     // Without a configured API the kiosk serves the reference API itself, on loopback, and
     // talks to it over HTTP exactly as to a remote one. The server opens its database on its
     // own thread while the window is built; requests wait in the bound port's backlog.
@@ -163,6 +169,14 @@ fn run(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
     let heartbeat_api = api.clone();
     let ui = KioskUi::new(kiosk, api, outbox, devices)?;
     ui.window.window().set_fullscreen(config.fullscreen);
+    match &config.admin_pin_hash {
+        Some(pin) => {
+            let version = env!("CARGO_PKG_VERSION").into();
+            let maintenance_shell = config.maintenance_shell;
+            ui.set_admin(AdminSetup { kiosk_id: config.kiosk_id.clone(), version, maintenance_shell }, pin.clone());
+        }
+        None => eprintln!("kiosk: no admin_pin_hash configured: the staff's admin menu cannot be opened"),
+    }
     ui.start();
     watch_headphones(ui.events(), config.sound_card);
     if let (Some(port), Some(down)) = (&config.card_reader, card_reader_down) {
@@ -172,14 +186,15 @@ fn run(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
     fleet::start(heartbeat_api, config.kiosk_id.clone(), devices, backlog, running.restarts, fleet::HEARTBEAT_EVERY);
     check_legibility(config.panel, ui.window.global::<Theme>().get_smallest_text());
     let _watchdog = supervisor::report_from_event_loop();
-    let stop_requested = supervisor::quit_on_stop_request();
+    let stopping = running.clone();
+    supervisor::quit_on_stop_request(move || stopping.ended());
     let ran = ui.window.run();
-    if ran.is_ok() || stop_requested.load(Ordering::SeqCst) {
+    if ran.is_ok() {
         running.ended();
     }
     ran?;
     if let Some(server) = embedded {
         drop(server.join()); // stops the server
     }
-    Ok(())
+    Ok(ui.quit_asked())
 }

@@ -7,8 +7,6 @@
 use std::os::linux::net::SocketAddrExt;
 use std::os::unix::net::{SocketAddr, UnixDatagram};
 use std::rc::Rc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use std::time::Duration;
 
 use slint::{Timer, TimerMode};
@@ -60,12 +58,10 @@ pub fn report_from_event_loop() -> Option<Timer> {
 }
 
 /// Ends the Slint event loop when the kiosk is asked to stop: SIGTERM from the supervisor,
-/// SIGHUP from xinit as the session ends, SIGINT from a terminal. The flag tells, once the
-/// loop has returned, that it was a stop even if the X server went first and the loop
-/// returned an error.
-pub fn quit_on_stop_request() -> Arc<AtomicBool> {
-    let requested = Arc::new(AtomicBool::new(false));
-    let flag = requested.clone();
+/// SIGHUP from xinit as the session ends, SIGINT from a terminal. `on_stop` runs at once,
+/// before the loop ends: a stopping session also takes the X server down, whose loss would
+/// end the kiosk (Xlib exits) before the loop could return.
+pub fn quit_on_stop_request(on_stop: impl FnOnce() + Send + 'static) {
     std::thread::spawn(move || {
         let waited = tokio::runtime::Builder::new_current_thread().enable_io().build().and_then(|runtime| {
             runtime.block_on(async {
@@ -82,13 +78,12 @@ pub fn quit_on_stop_request() -> Arc<AtomicBool> {
         });
         match waited {
             Ok(()) => {
-                flag.store(true, Ordering::SeqCst);
+                on_stop();
                 drop(slint::invoke_from_event_loop(|| drop(slint::quit_event_loop())));
             }
             Err(e) => eprintln!("kiosk: cannot watch for stop signals: {e}"),
         }
     });
-    requested
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ the kiosk's data, and that a stop request ends it cleanly, not counted.
 Usage: installed_kiosk.py  (as root, with the kiosk package installed)
 """
 
+import ctypes
 import os
 import pwd
 import re
@@ -83,6 +84,14 @@ def signal_all(pids, sig):
             pass
 
 
+def alive(pid):
+    """Whether pid still runs (a zombie has ended: only its parent's wait is left)."""
+    try:
+        return open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def free_display():
     n = 90
     while os.path.exists(f"/tmp/.X{n}-lock"):
@@ -90,10 +99,23 @@ def free_display():
     return f":{n}"
 
 
+def reap_orphans():
+    """Waits for the session's orphans that ended (they are the supervisor's children)."""
+    while True:
+        try:
+            if os.waitpid(-1, os.WNOHANG)[0] == 0:
+                return
+        except ChildProcessError:
+            return
+
+
 class Supervisor:
     """systemd's part for one Type=notify service with a watchdog and Restart=always."""
 
     def __init__(self, unit):
+        # Orphans of the session become the supervisor's children, not init's.
+        PR_SET_CHILD_SUBREAPER = 36
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
         self.unit = service_section(unit)
         self.user = pwd.getpwnam(self.unit["User"])
         self.watchdog_s = seconds(self.unit["WatchdogSec"])
@@ -181,6 +203,7 @@ class Supervisor:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 ended = time.monotonic()
+                self.stop(signal.SIGTERM, grace=0)
                 time.sleep(self.restart_s)
                 self.start()
                 return ("exited", ended)
@@ -199,20 +222,32 @@ class Supervisor:
     def stop(self, sig=signal.SIGTERM, grace=10.0):
         """Ends the session as systemd does: the signal (and SIGCONT, so a frozen process
         takes it) to every process of it, then SIGKILL to whatever is left."""
-        pids = descendants(self.process.pid)
+        pids = self.session_pids()
         signal_all(pids, sig)
         signal_all(pids, signal.SIGCONT)
         try:
             self.process.wait(grace)
-            graceful = all(not os.path.exists(f"/proc/{p}") for p in pids)
+            graceful = not any(alive(p) for p in pids)
         except subprocess.TimeoutExpired:
             graceful = False
-        signal_all(descendants(self.process.pid) + pids, signal.SIGKILL)
+        pids += self.session_pids()
+        signal_all(pids, signal.SIGKILL)
         self.process.wait()
+        # Like systemd, start again only once every process of the old session is gone and
+        # waited for (an X server still dying, or a zombie, holds the display's lock).
+        deadline = time.monotonic() + 30
+        while any(os.path.exists(f"/proc/{p}") for p in pids) and time.monotonic() < deadline:
+            reap_orphans()
+            time.sleep(0.05)
         return graceful
 
+    def session_pids(self):
+        """Every process the session started, however deep: the supervisor is their
+        subreaper, as systemd's cgroup holds them all."""
+        return [p for p in descendants(os.getpid()) if p != os.getpid()]
+
     def kiosk_pid(self):
-        for pid in descendants(self.process.pid):
+        for pid in self.session_pids():
             try:
                 if os.readlink(f"/proc/{pid}/exe") == "/usr/bin/kiosk":
                     return pid
@@ -243,17 +278,18 @@ def restarts(data_dir):
 def main():
     supervisor = Supervisor(UNIT)
     data_dir = supervisor.unit.get("WorkingDirectory", "/var/lib/kiosk")
-    before = restarts(data_dir)
     supervisor.start()
     ready = supervisor.wait_ready()
+    before = restarts(data_dir)
     check(ready is not None, f"the installed kiosk is ready under the unit's start command ({ready or 0:.1f} s)")
     check(home_screen_shown(supervisor.display), "its home screen is on the display (取号 read by OCR)")
     check(supervisor.kiosk_pid() is not None, "the kiosk runs as a child of the session (xinit, no window manager)")
     owner = os.stat(f"/proc/{supervisor.kiosk_pid() or 1}").st_uid
     check(owner == supervisor.user.pw_uid, f"it runs as the unprivileged {supervisor.user.pw_name} user")
 
-    # A crash.
-    os.kill(supervisor.kiosk_pid(), signal.SIGSEGV)
+    # A crash: the kiosk aborts (as on a panic; Rust's own handler survives a SIGSEGV sent
+    # by kill, which is no real fault).
+    os.kill(supervisor.kiosk_pid(), signal.SIGABRT)
     cause = supervisor.watch(30)
     ready = supervisor.wait_ready()
     back = cause and ready is not None and time.monotonic() - cause[1]
@@ -271,6 +307,7 @@ def main():
     back = cause and ready is not None and time.monotonic() - cause[1]
     check(cause is not None and cause[0] == "watchdog", f"a hang is killed by the watchdog ({supervisor.watchdog_s} s)")
     check(bool(back) and back <= RESTART_LIMIT_S, f"the home screen is back {back or 0:.1f} s after the hung kiosk was killed")
+    check(home_screen_shown(supervisor.display), "and it is the home screen")
     check(restarts(data_dir) == before + 2, "the hang is counted as a restart")
 
     # A stop request: the kiosk ends its event loop and is not counted.

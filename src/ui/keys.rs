@@ -7,7 +7,7 @@ use slint::platform::Key;
 use kiosk_core::voice::NavKey;
 use kiosk_core::Event;
 
-use super::BarAction;
+use super::{BarAction, Corner};
 
 /// A button of the global bar (or the caption strip's), or help held down.
 pub fn bar_event(action: BarAction) -> Event {
@@ -24,6 +24,14 @@ pub fn bar_event(action: BarAction) -> Event {
         BarAction::Language => Bar::Language,
         BarAction::Voice => Bar::Voice,
         BarAction::Captions => Bar::Captions,
+    })
+}
+
+/// A blank corner of the page held down (the admin menu's gesture).
+pub fn corner_event(corner: Corner) -> Event {
+    Event::CornerHeld(match corner {
+        Corner::TopLeft => kiosk_core::Corner::TopLeft,
+        Corner::TopRight => kiosk_core::Corner::TopRight,
     })
 }
 

@@ -18,10 +18,11 @@ use std::time::Duration;
 
 use kiosk_core::profile::Language;
 use kiosk_core::view::View;
-use kiosk_core::{CameraUse, Effect, EntryKey, Event, Kiosk};
+use kiosk_core::{AdminSetup, CameraUse, Effect, EntryKey, Event, Kiosk, Quit};
 use slint::ComponentHandle;
 use tokio::sync::oneshot;
 
+use crate::admin::PinHash;
 use crate::camera::face::{face_target_y, FacePhoto};
 use crate::camera::{FrameSource, OpenError};
 use crate::desk::Region;
@@ -97,6 +98,10 @@ struct Controller {
     /// What waits to be said once the kiosk is quiet ([`Effect::SpeakAfter`]).
     waiting_to_speak: RefCell<Option<kiosk_core::speech::Utterance>>,
     quiet_clock: slint::Timer,
+    /// The staff PIN's hash, once the admin menu is enabled.
+    admin_pin: RefCell<Option<PinHash>>,
+    /// How the admin menu asked the program to end.
+    quit: std::cell::Cell<Option<Quit>>,
 }
 
 impl KioskUi {
@@ -131,6 +136,8 @@ impl KioskUi {
             device_report: DeviceReport::default(),
             waiting_to_speak: RefCell::new(None),
             quiet_clock: slint::Timer::default(),
+            admin_pin: RefCell::new(None),
+            quit: Default::default(),
         });
 
         let view = window.global::<KioskView>();
@@ -157,6 +164,8 @@ impl KioskUi {
         view.on_more_time(move || c.dispatch(Event::MoreTime));
         let c = controller.clone();
         view.on_touched(move || c.dispatch(Event::Touched));
+        let c = controller.clone();
+        view.on_corner_held(move |corner| c.dispatch(keys::corner_event(corner)));
 
         let c = Rc::downgrade(&controller);
         controller.idle_clock.start(slint::TimerMode::Repeated, Duration::from_secs(1), move || {
@@ -192,6 +201,17 @@ impl KioskUi {
     /// How many durable requests wait in the outbox.
     pub fn outbox_backlog(&self) -> Arc<AtomicUsize> {
         self.controller.effects.outbox_backlog()
+    }
+
+    /// Enables the staff's admin menu, opened with `pin`.
+    pub fn set_admin(&self, setup: AdminSetup, pin: PinHash) {
+        self.controller.kiosk.borrow_mut().set_admin(setup);
+        *self.controller.admin_pin.borrow_mut() = Some(pin);
+    }
+
+    /// How the admin menu asked the program to end, once the event loop has ended for it.
+    pub fn quit_asked(&self) -> Option<Quit> {
+        self.controller.quit.get()
     }
 
     /// What the screen shows now.
@@ -269,6 +289,25 @@ impl Controller {
             Effect::PrintTicket(job) => {
                 if let Some(printer) = &self.printer {
                     printer.print(job);
+                }
+            }
+            Effect::CheckAdminPin(pin) => {
+                let hash = self.admin_pin.borrow().clone();
+                let (answer, answered) = oneshot::channel();
+                std::thread::spawn(move || {
+                    let right = hash.is_some_and(|hash| hash.matches(pin.digits()));
+                    let _ = answer.send(Event::AdminPinChecked { right });
+                });
+                self.dispatch_answer(answered);
+            }
+            Effect::ReportDevices => {
+                let devices = self.device_report.lock().unwrap_or_else(|e| e.into_inner()).clone();
+                self.dispatch(Event::DevicesReported(devices));
+            }
+            Effect::Quit(quit) => {
+                self.quit.set(Some(quit));
+                if let Err(e) = slint::quit_event_loop() {
+                    eprintln!("kiosk: cannot stop the event loop: {e}");
                 }
             }
             durable if durable.is_durable() => self.effects.keep(durable),

@@ -137,5 +137,6 @@ fn page_kind(page: view::Page) -> PageKind {
         Page::Scan => PageKind::Scan,
         Page::SelfView => PageKind::SelfView,
         Page::Face => PageKind::Face,
+        Page::CameraCheck => PageKind::CameraCheck,
     }
 }

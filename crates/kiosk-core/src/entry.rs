@@ -17,6 +17,16 @@ pub enum Entry {
     /// The digits of a ticket number (A012's 012), typed after choosing its letter: the keypad
     /// has no letters.
     TicketDigits,
+    /// The staff's PIN for the admin menu: a secret, never shown or spoken, even in private
+    /// listening.
+    AdminPin,
+}
+
+impl Entry {
+    /// Whether what is typed is never shown nor spoken, whoever listens.
+    pub fn is_secret(self) -> bool {
+        self == Entry::AdminPin
+    }
 }
 
 impl From<EntryKind> for Entry {
@@ -32,12 +42,16 @@ impl From<EntryKind> for Entry {
 /// Ticket numbers have three digits (the API counts each letter's tickets from 001 a day).
 const TICKET_DIGITS: usize = 3;
 
+/// Staff PINs have six digits, like a bank card's (`kiosk --hash-admin-pin` takes no other).
+pub const ADMIN_PIN_DIGITS: usize = 6;
+
 pub fn expected_len(entry: Entry) -> usize {
     match entry {
         Entry::IdNumber => 18,
         Entry::Phone => 11,
         Entry::ReceiptNumber => 12,
         Entry::TicketDigits => TICKET_DIGITS,
+        Entry::AdminPin => ADMIN_PIN_DIGITS,
     }
 }
 
@@ -48,6 +62,7 @@ pub fn prompt(entry: Entry) -> &'static str {
         Entry::Phone => "entry.prompt.phone",
         Entry::ReceiptNumber => "entry.prompt.receipt-number",
         Entry::TicketDigits => "entry.prompt.ticket-digits",
+        Entry::AdminPin => "admin.pin.prompt",
     }
 }
 
@@ -57,6 +72,7 @@ pub fn view(entry: Entry, typed: &str, masked: bool, optional: bool) -> EntryVie
         shown: if masked { "*".repeat(typed.len()) } else { typed.to_string() },
         typed_len: typed.len(),
         masked,
+        secret: entry.is_secret(),
         expected_len: expected_len(entry),
         allows_x: entry == Entry::IdNumber,
         optional,
@@ -72,6 +88,8 @@ pub fn validate(entry: Entry, value: &str) -> Result<(), EntryError> {
         Entry::ReceiptNumber => Err("entry.error.receipt-check-digit"),
         Entry::TicketDigits if value.len() == TICKET_DIGITS => Ok(()),
         Entry::TicketDigits => Err("entry.error.ticket-digits"),
+        Entry::AdminPin if value.len() == ADMIN_PIN_DIGITS => Ok(()),
+        Entry::AdminPin => Err("entry.error.pin-length"),
     }
 }
 

@@ -66,8 +66,12 @@ impl Kiosk {
     }
 
     /// A card on the reader: on a screen asking for an ID number, its number is typed and
-    /// confirmed; anywhere else it is not needed, and nothing happens.
+    /// confirmed; on the admin menu's reader check, it is shown masked; anywhere else it is not
+    /// needed, and nothing happens.
     pub(super) fn card_news(&mut self, news: CardNews) -> Vec<Effect> {
+        if let Some(effects) = self.admin_card_news(&news) {
+            return effects;
+        }
         if self.entry_kind() != Some(Entry::IdNumber) {
             return vec![];
         }

@@ -9,7 +9,8 @@
 //! Each feature is a module that owns its screens (a `Screen` enum), its state in the
 //! [`session::Session`], how it answers its events and how it draws its view: [`home`],
 //! [`guides`], [`ticket`] (the flow engine), [`receipts`], [`calls`] (interpreter and staff),
-//! [`pension`], [`rating`], [`progress`], [`help`] and [`settings`]; the devices that serve
+//! [`pension`], [`rating`], [`progress`], [`help`] and [`settings`], and the staff's [`admin`]
+//! menu; the devices that serve
 //! them all are [`id_card`] (an ID number by card) and [`printing`] (the paper ticket). [`Kiosk::handle`] dispatches to them;
 //! [`navigation`] moves between screens and asks the API; [`narration`] decides what is said
 //! when; [`voice`] is voice navigation's keys and stops.
@@ -21,6 +22,7 @@
 //! variants; and, where they apply, [`Kiosk::camera_use`] and `camera_failed`,
 //! [`Kiosk::entry_kind`], and the narration's news and [`narration::speaks_unasked`].
 
+pub mod admin;
 mod calls;
 pub mod entry;
 mod guides;
@@ -48,9 +50,10 @@ pub mod voice;
 #[cfg(test)]
 mod tests;
 
+pub use admin::{AdminPin, AdminSetup, Corner, Quit};
 use contract::model::{
-    Application, ApplicationLookup, Catalog, Evaluation, FaceAuth, InterpreterCall, Liveness, NewEvaluation, NewTicket,
-    RateableVisit, RedeemReceipt, RedeemedReceipt, StaffCall, StaffCallReason, Ticket,
+    Application, ApplicationLookup, Catalog, DeviceState, Evaluation, FaceAuth, InterpreterCall, Liveness,
+    NewEvaluation, NewTicket, RateableVisit, RedeemReceipt, RedeemedReceipt, StaffCall, StaffCallReason, Ticket,
 };
 pub use contract::ApiFailure;
 use ed25519_dalek::VerifyingKey;
@@ -137,6 +140,16 @@ pub enum Event {
         ticket_id: String,
         result: Result<(), PrintProblem>,
     },
+    /// A blank corner of the page held down: the admin menu's gesture (see [`admin`]).
+    CornerHeld(Corner),
+    /// The adapter's answer to [`Effect::CheckAdminPin`].
+    AdminPinChecked {
+        right: bool,
+    },
+    /// The answer to [`Effect::ReportDevices`]: each device's state, as the heartbeat has it.
+    DevicesReported(Vec<DeviceState>),
+    /// The answer to [`Effect::CheckApi`]: how many milliseconds the API took to answer.
+    ApiChecked(Result<u32, ApiFailure>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -302,6 +315,14 @@ pub enum Effect {
     StopSpeech,
     PauseSpeech,
     ResumeSpeech,
+    /// Check the staff PIN against the configured hash; answered by [`Event::AdminPinChecked`].
+    CheckAdminPin(AdminPin),
+    /// Answered by [`Event::DevicesReported`].
+    ReportDevices,
+    /// Ask the API something small and time it; answered by [`Event::ApiChecked`].
+    CheckApi,
+    /// End the kiosk program (from the admin menu).
+    Quit(Quit),
 }
 
 impl Effect {
@@ -426,6 +447,9 @@ impl Event {
                 | Event::EvaluationSent(_)
                 | Event::ApplicationsFound(_)
                 | Event::TicketPrinted { .. }
+                | Event::AdminPinChecked { .. }
+                | Event::DevicesReported(_)
+                | Event::ApiChecked(_)
                 // Nobody in front of the camera is nobody using the kiosk.
                 | Event::Face(FaceNews::Hint(FaceHint::NoFace))
         )
@@ -457,6 +481,8 @@ pub struct Kiosk {
     card_reader: bool,
     /// A ticket printer is connected.
     printer: bool,
+    /// Set when a staff PIN is configured: the admin menu's guard.
+    admin: Option<admin::Guard>,
 }
 
 /// What features tidy up after an event that made the resident leave them.
@@ -484,6 +510,7 @@ impl Kiosk {
             evaluator: None,
             card_reader: false,
             printer: false,
+            admin: None,
         }
     }
 
@@ -576,6 +603,10 @@ impl Kiosk {
             Event::ApplicationsFound(result) => self.applications_found(result),
             Event::Card(news) => self.card_news(news),
             Event::TicketPrinted { ticket_id, result } => self.ticket_printed(&ticket_id, result),
+            Event::CornerHeld(corner) => self.corner_held(corner),
+            Event::AdminPinChecked { right } => self.admin_pin_checked(right),
+            Event::DevicesReported(devices) => self.devices_reported(devices),
+            Event::ApiChecked(result) => self.api_checked(result),
         };
         if leaving.photo && !self.holds_face_photo() {
             effects.push(Effect::DiscardFacePhoto);
@@ -625,6 +656,7 @@ impl Kiosk {
             Screen::Progress(screen) => self.activate_progress(screen, id),
             Screen::Help => self.activate_help(id),
             Screen::Volume => self.activate_volume(id),
+            Screen::Admin(screen) => self.activate_admin(screen, id),
             Screen::Unavailable if id == action::RETRY => self.retry(),
             Screen::Refused(_) if id == action::HOME => {
                 self.go_home();
@@ -658,6 +690,7 @@ impl Kiosk {
             Screen::Pension(screen) => screen.entry_kind(),
             Screen::Rating(screen) => screen.entry_kind(),
             Screen::Progress(screen) => screen.entry_kind(),
+            Screen::Admin(admin::Screen::Pin) => Some(entry::Entry::AdminPin),
             _ => None,
         }
     }
@@ -683,6 +716,8 @@ impl Kiosk {
             Screen::Receipts(screen) => screen.camera_use(),
             Screen::Calls(screen) => self.calls_camera_use(screen),
             Screen::Pension(screen) => screen.camera_use(),
+            // The camera check's picture.
+            Screen::Admin(_) if self.checks_camera() => Some(CameraUse::SelfView),
             _ => None,
         }
     }
@@ -692,6 +727,7 @@ impl Kiosk {
             Screen::Receipts(_) => self.receipt_camera_failed(problem),
             Screen::Calls(_) => self.calls_camera_failed(),
             Screen::Pension(_) => self.pension_camera_failed(),
+            Screen::Admin(_) => self.admin_camera_failed(),
             _ => {}
         }
         vec![]
@@ -706,6 +742,7 @@ impl Kiosk {
     fn tick(&mut self, secs: u32) -> Vec<Effect> {
         let mut effects = self.calls_tick(secs);
         effects.extend(self.evaluator_tick(secs));
+        self.admin_tick(secs);
         if self.session_is_pristine() {
             return effects;
         }
@@ -784,6 +821,7 @@ impl Kiosk {
             Screen::Progress(screen) => self.progress_view(screen, t, &mut view),
             Screen::Help => help::view(t, &mut view),
             Screen::Volume => settings::volume_view(t, &mut view),
+            Screen::Admin(screen) => self.admin_view(screen, t, &mut view),
             Screen::Busy => {
                 view.page = Page::Busy;
                 view.title = t.prompt("busy.title");
@@ -800,7 +838,7 @@ impl Kiosk {
                 view.items = vec![t.button(action::HOME, "later.home")];
             }
         }
-        if let Some(entry) = view.entry.as_mut().filter(|entry| entry.masked) {
+        if let Some(entry) = view.entry.as_mut().filter(|entry| entry.masked && !entry.secret) {
             let show = self.session.show_typed;
             if show {
                 entry.shown = self.session.typed.clone();

@@ -117,12 +117,17 @@ impl Kiosk {
             Screen::Ticket(_) => self.print_news(),
             Screen::Calls(screen) => self.calls_news(screen),
             Screen::Pension(screen) => self.pension_news(screen),
+            Screen::Admin(screen) => self.admin_news(screen),
             _ => None,
         }
     }
 
     /// What voice navigation says after an event changed something on screen.
     pub(super) fn follow(&mut self, before: Snapshot) -> Vec<Effect> {
+        // The speech test is said in place of whatever the screen would say.
+        if let Some(test) = self.take_speech_test() {
+            return self.say(test);
+        }
         let voice = self.session.profile.voice;
         let view = self.view();
         if !voice {
@@ -187,12 +192,14 @@ impl Kiosk {
     }
 
     /// What typing on the keypad says: the character typed in private listening, and only
-    /// "star" on the speaker (every entry is an ID, phone or receipt number).
+    /// "star" on the speaker (every entry is an ID, phone or receipt number) or for a secret.
     fn typed_echo(&self, before: &str) -> Phrase {
         let typed = &self.session.typed;
+        let secret = self.entry_kind().is_some_and(|entry| entry.is_secret());
         match typed.chars().last() {
             _ if typed.is_empty() && !before.is_empty() => Phrase::prompt("keypad.clear"),
             _ if typed.len() < before.len() => Phrase::prompt("keypad.delete"),
+            Some(_) if secret => Phrase::prompt("voice.star"),
             Some(c) => Phrase::code(c.to_string()).personal_or(Phrase::prompt("voice.star")),
             None => Phrase::prompt("voice.star"),
         }

@@ -40,6 +40,7 @@ impl Kiosk {
         self.session.pension = None;
         self.session.rating = None;
         self.session.applicant_id = None;
+        self.session.admin = None;
     }
 
     /// Asks the API, showing the busy page until it answers.

@@ -63,14 +63,18 @@ impl Kiosk {
         }
         let t = Texts(self.session.profile.language);
         let card = ticket_card(ticket, t);
-        let job = PrintJob {
+        self.print_job(PrintJob {
             ticket_id: ticket.id.clone(),
             number: ticket.number.clone(),
             lines: [card.service, card.window, card.people_ahead, card.wait].map(|text| text.shown).to_vec(),
             issued_at: china_time(ticket.issued_at),
             qr_payload: contract::ticket_code::encode(&ticket.id),
-        };
-        self.session.printing = Some(PrintState { ticket_id: ticket.id.clone(), printing: Printing::Under });
+        })
+    }
+
+    /// Sends `job` to the printer; its answer comes as [`Kiosk::ticket_printed`].
+    pub(super) fn print_job(&mut self, job: PrintJob) -> Vec<Effect> {
+        self.session.printing = Some(PrintState { ticket_id: job.ticket_id.clone(), printing: Printing::Under });
         vec![Effect::PrintTicket(job)]
     }
 

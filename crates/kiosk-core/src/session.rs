@@ -3,6 +3,7 @@
 
 use contract::model::Bilingual;
 
+use super::admin::AdminVisit;
 use super::calls::{InterpreterProgress, StaffCallProgress};
 use super::id_card::IdCard;
 use super::pension::PensionVisit;
@@ -11,7 +12,7 @@ use super::profile::Profile;
 use super::rating::RatingDraft;
 use super::speech::Sound;
 use super::ticket::Answers;
-use super::{calls, guides, pension, progress, rating, receipts, ticket, Effect};
+use super::{admin, calls, guides, pension, progress, rating, receipts, ticket, Effect};
 
 /// Where the resident is: a feature's own screen, or one the kiosk shares.
 #[derive(Clone, Debug, PartialEq)]
@@ -27,6 +28,8 @@ pub(crate) enum Screen {
     Help,
     /// Louder or quieter.
     Volume,
+    /// The staff's admin menu.
+    Admin(admin::Screen),
     /// Waiting for the service API.
     Busy,
     /// The API could not be reached; `Retry` repeats the pending request.
@@ -44,7 +47,7 @@ macro_rules! feature_screens {
         }
     )*};
 }
-feature_screens!(guides => Guides, ticket => Ticket, receipts => Receipts, calls => Calls, pension => Pension, rating => Rating,
+feature_screens!(admin => Admin, guides => Guides, ticket => Ticket, receipts => Receipts, calls => Calls, pension => Pension, rating => Rating,
     progress => Progress);
 
 #[derive(Debug)]
@@ -88,6 +91,8 @@ pub(crate) struct Session {
     pub card: Option<IdCard>,
     /// The ticket of this visit the printer is printing, or printed.
     pub printing: Option<PrintState>,
+    /// What the admin screens hold, while they show.
+    pub admin: Option<AdminVisit>,
 }
 
 impl Session {
@@ -116,6 +121,7 @@ impl Session {
             applicant_id: None,
             card: None,
             printing: None,
+            admin: None,
         }
     }
 }

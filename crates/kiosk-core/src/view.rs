@@ -68,6 +68,8 @@ pub enum Page {
     SelfView,
     /// The camera preview with an oval for the face, and the face guidance's instruction.
     Face,
+    /// The camera preview alone, for staff checking the camera.
+    CameraCheck,
 }
 
 /// Builds a view's texts in the resident's language: the one place features turn prompt ids
@@ -190,6 +192,9 @@ pub struct EntryView {
     pub typed_len: usize,
     /// Whether the step hides what is typed (ID numbers): speech never reads it.
     pub masked: bool,
+    /// Whether it is a secret (the staff's PIN): never shown, and only "star" is said for it,
+    /// even in private listening.
+    pub secret: bool,
     /// How many characters are expected (18 for an ID number, 11 for a phone).
     pub expected_len: usize,
     /// Whether the X key is offered (ID numbers end in X sometimes).

@@ -204,12 +204,16 @@ fn key_help(key: EntryKey) -> Phrase {
     })
 }
 
-/// The entry read back: each character in private listening, how many on the speaker.
-pub fn read_back(typed: &str, expected: usize) -> Vec<Sound> {
+/// The entry read back: each character in private listening, how many on the speaker (and
+/// always for a secret).
+pub fn read_back(typed: &str, expected: usize, secret: bool) -> Vec<Sound> {
     if typed.is_empty() {
         return vec![Sound::Say(Phrase::prompt("entry.empty"))];
     }
     let count = typed_count(typed.len(), expected);
+    if secret {
+        return vec![Sound::Say(count)];
+    }
     vec![Sound::Say(Phrase::prompt_with("entry.read-back", vec![Phrase::code(typed)]).personal_or(count))]
 }
 
@@ -294,7 +298,7 @@ impl Kiosk {
     /// Reads back the entry on screen, asked by its key or by touching the entry field.
     pub(super) fn read_back(&mut self) -> Vec<Effect> {
         match self.entry_kind() {
-            Some(kind) => self.say(read_back(&self.session.typed, super::entry::expected_len(kind))),
+            Some(kind) => self.say(read_back(&self.session.typed, super::entry::expected_len(kind), kind.is_secret())),
             None => self.say_prompt("voice.no-entry"),
         }
     }

@@ -1,6 +1,7 @@
 //! The core alone: whole visits driven by events, with no window, no sound and no server.
 //! Each file holds one feature's visits; the helpers here serve them all.
 
+mod admin;
 mod calls;
 mod devices;
 mod pension;
