@@ -268,6 +268,13 @@ def home_screen_shown(display):
     return False
 
 
+def never_blanks(display):
+    settings = subprocess.run(["xset", "-display", display, "q"], capture_output=True, text=True).stdout
+    # Xvfb has no DPMS at all; Xorg's must be off.
+    no_dpms = "DPMS is Disabled" in settings or "does not have the DPMS Extension" in settings
+    return re.search(r"timeout:\s+0\b", settings) is not None and no_dpms
+
+
 def restarts(data_dir):
     try:
         return int(open(os.path.join(data_dir, "restarts")).read())
@@ -284,6 +291,7 @@ def main():
     check(ready is not None, f"the installed kiosk is ready under the unit's start command ({ready or 0:.1f} s)")
     check(home_screen_shown(supervisor.display), "its home screen is on the display (取号 read by OCR)")
     check(supervisor.kiosk_pid() is not None, "the kiosk runs as a child of the session (xinit, no window manager)")
+    check(never_blanks(supervisor.display), "the session's screen never blanks (no screen saver, no DPMS)")
     owner = os.stat(f"/proc/{supervisor.kiosk_pid() or 1}").st_uid
     check(owner == supervisor.user.pw_uid, f"it runs as the unprivileged {supervisor.user.pw_name} user")
 
