@@ -1,6 +1,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::{mpsc, Arc};
+use std::time::Duration;
 
 use clap::Parser;
 
@@ -22,6 +23,9 @@ use kiosk_core::{AdminSetup, Event, IdlePolicy, Kiosk, Quit};
 use service_api::EmbeddedServer;
 use slint::ComponentHandle;
 
+/// The longest a maintenance terminal may keep the kiosk away before the watchdog brings it back.
+const MAINTENANCE_AT_MOST: Duration = Duration::from_secs(8 * 60 * 60);
+
 fn main() -> ExitCode {
     let flags = Flags::parse();
     if flags.hash_admin_pin {
@@ -37,7 +41,10 @@ fn main() -> ExitCode {
     skip_compose_table(&config.data_dir);
     match run(&config) {
         Ok(None | Some(Quit::Restart)) => ExitCode::SUCCESS,
-        Ok(Some(Quit::Maintenance)) => ExitCode::from(kiosk::MAINTENANCE_EXIT),
+        Ok(Some(Quit::Maintenance)) => {
+            supervisor::hold_watchdog_for(MAINTENANCE_AT_MOST);
+            ExitCode::from(kiosk::MAINTENANCE_EXIT)
+        }
         Err(e) => {
             eprintln!("kiosk: {e}");
             ExitCode::FAILURE

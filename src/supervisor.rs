@@ -2,7 +2,8 @@
 //! test supervisor in the tests. Over systemd's notify protocol (`sd_notify(3)`) the kiosk
 //! says when its window is up and then feeds the watchdog from the UI's event loop, so a
 //! loop that stops turning (a hang) is killed and restarted like a crash. A stop request
-//! (SIGTERM, SIGINT) ends the event loop, so a normal stop is not counted as a restart.
+//! (SIGTERM, SIGHUP, SIGINT) ends the event loop, and a normal stop is not counted as a
+//! restart.
 
 use std::os::linux::net::SocketAddrExt;
 use std::os::unix::net::{SocketAddr, UnixDatagram};
@@ -43,6 +44,15 @@ pub fn watchdog_feed_interval() -> Option<Duration> {
     let for_us = std::env::var("WATCHDOG_PID").map_or(true, |pid| pid.trim() == std::process::id().to_string());
     let micros: u64 = std::env::var("WATCHDOG_USEC").ok()?.trim().parse().ok().filter(|&usec| usec > 0)?;
     for_us.then(|| Duration::from_micros(micros / 2))
+}
+
+/// Before the kiosk leaves its place to the maintenance terminal (the admin menu's exit 10):
+/// the supervisor's watchdog waits this long, as staff at the terminal feed nothing. It is the
+/// unit's own again when the kiosk starts next.
+pub fn hold_watchdog_for(maintenance: Duration) {
+    if let Some(notifier) = Notifier::from_env() {
+        notifier.notify(&format!("WATCHDOG_USEC={}", maintenance.as_micros()));
+    }
 }
 
 /// Tells the supervisor the kiosk is ready once the event loop turns (the window is up), then
