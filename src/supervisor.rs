@@ -13,13 +13,13 @@ use std::time::Duration;
 use slint::{Timer, TimerMode};
 
 /// The supervisor's notify socket (`NOTIFY_SOCKET`), when the kiosk runs under one.
-pub struct Notifier {
+struct Notifier {
     socket: UnixDatagram,
     address: SocketAddr,
 }
 
 impl Notifier {
-    pub fn from_env() -> Option<Notifier> {
+    fn from_env() -> Option<Notifier> {
         let path = std::env::var("NOTIFY_SOCKET").ok()?;
         // A leading '@' names a socket in the abstract namespace.
         let address = match path.strip_prefix('@') {
@@ -31,7 +31,7 @@ impl Notifier {
     }
 
     /// Sends one state line, e.g. `READY=1` or `WATCHDOG=1`.
-    pub fn notify(&self, state: &str) {
+    fn notify(&self, state: &str) {
         if let Err(e) = self.socket.send_to_addr(state.as_bytes(), &self.address) {
             eprintln!("kiosk: cannot notify the supervisor ({state}): {e}");
         }
@@ -40,7 +40,7 @@ impl Notifier {
 
 /// How often to feed the watchdog: half its timeout (`WATCHDOG_USEC`), as sd_notify(3)
 /// advises; `None` when no watchdog is set, or it watches another process (`WATCHDOG_PID`).
-pub fn watchdog_feed_interval() -> Option<Duration> {
+fn watchdog_feed_interval() -> Option<Duration> {
     let for_us = std::env::var("WATCHDOG_PID").map_or(true, |pid| pid.trim() == std::process::id().to_string());
     let micros: u64 = std::env::var("WATCHDOG_USEC").ok()?.trim().parse().ok().filter(|&usec| usec > 0)?;
     for_us.then(|| Duration::from_micros(micros / 2))
