@@ -142,6 +142,11 @@ impl Running {
         Running { marker, restarts }
     }
 
+    /// The file whose presence at the next start says this run did not end normally.
+    pub fn marker(&self) -> &Path {
+        &self.marker
+    }
+
     /// The kiosk closes normally, or is asked to stop: not a restart.
     pub fn ended(&self) {
         let _ = std::fs::remove_file(&self.marker);

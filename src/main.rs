@@ -109,7 +109,7 @@ fn check_legibility(panel: Panel, smallest_px: f32) {
 fn run(config: &Config) -> Result<Option<Quit>, Box<dyn std::error::Error>> {
     // A run that ends without closing its window or a stop request (a crash, a hang killed)
     // counts as a restart.
-    let running = Arc::new(Running::begin(&config.data_dir));
+    let running = Running::begin(&config.data_dir);
     // Without a configured API the kiosk serves the reference API itself, on loopback, and
     // talks to it over HTTP exactly as to a remote one. The server opens its database on its
     // own thread while the window is built; requests wait in the bound port's backlog.
@@ -193,8 +193,7 @@ fn run(config: &Config) -> Result<Option<Quit>, Box<dyn std::error::Error>> {
     fleet::start(heartbeat_api, config.kiosk_id.clone(), devices, backlog, running.restarts, fleet::HEARTBEAT_EVERY);
     check_legibility(config.panel, ui.window.global::<Theme>().get_smallest_text());
     let _watchdog = supervisor::report_from_event_loop();
-    let stopping = running.clone();
-    supervisor::quit_on_stop_request(move || stopping.ended());
+    supervisor::quit_on_stop_request(running.marker());
     let ran = ui.window.run();
     if ran.is_ok() {
         running.ended();

@@ -5,8 +5,11 @@
 //! (SIGTERM, SIGHUP, SIGINT) ends the event loop, and a normal stop is not counted as a
 //! restart.
 
+use std::ffi::CString;
 use std::os::linux::net::SocketAddrExt;
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::net::{SocketAddr, UnixDatagram};
+use std::path::Path;
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -68,10 +71,29 @@ pub fn report_from_event_loop() -> Option<Timer> {
 }
 
 /// Ends the Slint event loop when the kiosk is asked to stop: SIGTERM from the supervisor,
-/// SIGHUP from xinit as the session ends, SIGINT from a terminal. `on_stop` runs at once,
-/// before the loop ends: a stopping session also takes the X server down, whose loss would
-/// end the kiosk (Xlib exits) before the loop could return.
-pub fn quit_on_stop_request(on_stop: impl FnOnce() + Send + 'static) {
+/// SIGHUP from xinit as the session ends, SIGINT from a terminal. `run_marker` is removed in
+/// the signal handler itself: systemd signals the whole session at once, and the X server's
+/// end can make Xlib exit the kiosk before any thread of it has run again, which would count
+/// the stop as a crash.
+pub fn quit_on_stop_request(run_marker: &Path) {
+    match CString::new(run_marker.as_os_str().as_bytes()) {
+        Ok(marker) => {
+            for signal in [libc::SIGTERM, libc::SIGHUP, libc::SIGINT] {
+                let marker = marker.clone();
+                // SAFETY: the handler only calls unlink(2), which is async-signal-safe, on a
+                // path made before; it allocates nothing and takes no lock.
+                let registered = unsafe {
+                    signal_hook_registry::register(signal, move || {
+                        libc::unlink(marker.as_ptr());
+                    })
+                };
+                if let Err(e) = registered {
+                    eprintln!("kiosk: cannot watch for signal {signal}: {e}");
+                }
+            }
+        }
+        Err(e) => eprintln!("kiosk: run marker {}: {e}", run_marker.display()),
+    }
     std::thread::spawn(move || {
         let waited = tokio::runtime::Builder::new_current_thread().enable_io().build().and_then(|runtime| {
             runtime.block_on(async {
@@ -87,10 +109,7 @@ pub fn quit_on_stop_request(on_stop: impl FnOnce() + Send + 'static) {
             })
         });
         match waited {
-            Ok(()) => {
-                on_stop();
-                drop(slint::invoke_from_event_loop(|| drop(slint::quit_event_loop())));
-            }
+            Ok(()) => drop(slint::invoke_from_event_loop(|| drop(slint::quit_event_loop()))),
             Err(e) => eprintln!("kiosk: cannot watch for stop signals: {e}"),
         }
     });
@@ -114,5 +133,17 @@ mod tests {
         assert_eq!(&buffer[..n], b"READY=1");
         let n = listener.recv(&mut buffer).unwrap();
         assert_eq!(&buffer[..n], b"WATCHDOG=1");
+    }
+
+    #[test]
+    fn a_stop_signal_removes_the_run_marker_before_the_kiosk_runs_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let marker = dir.path().join("running");
+        std::fs::write(&marker, "").unwrap();
+        quit_on_stop_request(&marker);
+        // raise(3) returns only after the handler has run: nothing else of the kiosk (such
+        // as Xlib exiting on a lost X server) can come between the signal and the removal.
+        assert_eq!(unsafe { libc::raise(libc::SIGTERM) }, 0);
+        assert!(!marker.exists(), "a stop is not counted as a restart");
     }
 }
