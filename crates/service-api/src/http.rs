@@ -23,6 +23,7 @@ use sha2::{Digest, Sha256};
 
 use crate::access::{Access, Caller};
 use crate::calls::{CallAction, CallSettings};
+use crate::console::{self, notice_changes, Changes};
 use crate::error::{checked_text, Failure};
 use crate::evaluations::{FollowUpState, VisitOf};
 use crate::face_auth::{Review, MAX_REJECT_REASON_CHARS};
@@ -146,10 +147,15 @@ pub fn router(db: Db, receipt_key: SigningKey, calls: CallSettings, photo_retent
         }
         router = router.route(e.path, handler);
     }
+    // The staff console shares the listener; its live pages hear of every change, the API's too.
+    let changes = Changes::default();
+    let console = console::router(state.db.clone(), changes.clone());
     router
         .fallback(|req: Request| async { answer_unread(Failure::NotFound("No such route".into()), req) })
         .method_not_allowed_fallback(|req: Request| async { answer_unread(Failure::MethodNotAllowed, req) })
         .with_state(state)
+        .merge(console)
+        .layer(from_fn_with_state(changes, notice_changes))
 }
 
 /// The largest body any route takes: a face photo's, see [`endpoints`].

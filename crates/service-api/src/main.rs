@@ -16,8 +16,8 @@ use ed25519_dalek::SigningKey;
 use image::{ImageFormat, Luma};
 use qrcode::{EcLevel, QrCode};
 use service_api::{
-    add_token, china_time, database_url, generate_token, issue_receipt, load_receipt_key, open_database,
-    receipt_key_beside, router, sqlite_file, CallSettings, Limits, Role, ServiceHours, Tls,
+    add_account, add_token, china_time, database_url, generate_token, issue_receipt, load_receipt_key, open_database,
+    receipt_key_beside, router, sqlite_file, CallSettings, Limits, NewAccount, Role, ServiceHours, StaffRole, Tls,
     DEFAULT_PHOTO_RETENTION_DAYS, DEFAULT_VIDEO_BASE_URL,
 };
 
@@ -59,6 +59,11 @@ enum Command {
     Token {
         #[command(subcommand)]
         command: TokenCommand,
+    },
+    /// Manage the staff console's accounts.
+    Account {
+        #[command(subcommand)]
+        command: AccountCommand,
     },
     /// Pre-review receipts.
     Receipt {
@@ -154,6 +159,27 @@ enum TokenCommand {
         /// The token; a random one is generated when not given.
         #[arg(long)]
         token: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AccountCommand {
+    /// Add a staff account of the console (/console on the server), e.g. the first admin, who
+    /// then adds the others in the console. The password is the first line of standard input.
+    Add {
+        #[arg(long)]
+        db: String,
+        #[arg(long, value_enum)]
+        role: StaffRole,
+        /// The login name: letters, digits or . _ -
+        #[arg(long)]
+        login: String,
+        /// The name pages show, e.g. 李明.
+        #[arg(long)]
+        name: String,
+        /// A window clerk's window.
+        #[arg(long)]
+        window: Option<i64>,
     },
 }
 
@@ -359,6 +385,9 @@ fn main() -> ExitCode {
         Command::Token { command: TokenCommand::Add { db, role, name, token } } => {
             block_on(token_add(db, role, name, token))
         }
+        Command::Account { command: AccountCommand::Add { db, role, login, name, window } } => {
+            block_on(account_add(db, role, login, name, window))
+        }
         Command::Receipt { command } => receipt(command),
         Command::Staff { remote, action } => staff(&remote, action),
         Command::Interpreter { remote, action } => interpreter(&remote, action),
@@ -408,6 +437,17 @@ async fn token_add(db: String, role: Role, name: String, token: Option<String>) 
     let token = token.unwrap_or_else(generate_token);
     add_token(&db, role, &name, &token).await?;
     println!("{token}");
+    Ok(())
+}
+
+async fn account_add(db: String, role: StaffRole, login: String, name: String, window: Option<i64>) -> CliResult {
+    let mut password = String::new();
+    std::io::stdin().read_line(&mut password).map_err(|e| format!("cannot read the password: {e}"))?;
+    let password = password.trim_end_matches(['\r', '\n']).to_owned();
+    let db = open_database(&database_url(&db)).await?;
+    let new = NewAccount { login, display_name: name, role, window_number: window, password };
+    add_account(&db, &new).await?;
+    println!("added {} ({role}); sign in at /console", new.login);
     Ok(())
 }
 

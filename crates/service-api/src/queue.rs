@@ -36,6 +36,8 @@ struct TicketRow {
 /// A staff action on a called or served ticket.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Transition {
+    /// Calls a called ticket again (the resident has not come yet): a new call time.
+    Recall,
     Start,
     Finish,
     NoShow,
@@ -45,6 +47,7 @@ impl Transition {
     /// (status it needs, status it gives, time column it sets, past participle for messages)
     fn spec(self) -> (TicketStatus, TicketStatus, &'static str, &'static str) {
         match self {
+            Transition::Recall => (TicketStatus::Called, TicketStatus::Called, "called_at", "called again"),
             Transition::Start => (TicketStatus::Called, TicketStatus::Serving, "started_at", "started"),
             Transition::Finish => (TicketStatus::Serving, TicketStatus::Done, "finished_at", "finished"),
             Transition::NoShow => (TicketStatus::Called, TicketStatus::NoShow, "finished_at", "marked no-show"),

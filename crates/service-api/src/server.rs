@@ -60,6 +60,11 @@ impl Default for Limits {
 #[derive(Clone, Copy)]
 pub(crate) struct BodyReadTimeout(pub Duration);
 
+/// Marks the requests of a server that answers HTTPS (the staff console's cookies are then
+/// `Secure`).
+#[derive(Clone, Copy)]
+pub(crate) struct ServedOverTls;
+
 /// The server's certificate and private key, to answer HTTPS.
 #[derive(Clone)]
 pub struct Tls(TlsAcceptor);
@@ -97,7 +102,10 @@ pub async fn serve(
     limits: Limits,
     shutdown: impl Future<Output = ()>,
 ) {
-    let app = app.layer(Extension(BodyReadTimeout(limits.body_read_timeout)));
+    let mut app = app.layer(Extension(BodyReadTimeout(limits.body_read_timeout)));
+    if tls.is_some() {
+        app = app.layer(Extension(ServedOverTls));
+    }
     let connections = Arc::new(Semaphore::new(limits.max_connections));
     let graceful = GracefulShutdown::new();
     let mut shutdown = pin!(shutdown);

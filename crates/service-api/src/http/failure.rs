@@ -277,6 +277,14 @@ fn capped(message: String) -> String {
     format!("{start}…{end}")
 }
 
+impl Failure {
+    /// Its HTTP status and message, for answers in another form (the staff console's pages).
+    pub(crate) fn explained(&self) -> (StatusCode, Bilingual) {
+        let (status, _, message) = self.answer();
+        (status, message)
+    }
+}
+
 impl IntoResponse for Failure {
     fn into_response(self) -> Response {
         let (status, code, message) = self.answer();
