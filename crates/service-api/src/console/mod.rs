@@ -211,6 +211,8 @@ impl From<Failure> for Trouble {
 #[template(path = "console/problem.html")]
 struct ProblemPage {
     chrome: Chrome,
+    /// The page's heading (zh, en).
+    title: (&'static str, &'static str),
     zh: String,
     en: String,
     back: Option<&'static str>,
@@ -231,7 +233,13 @@ impl IntoResponse for Trouble {
         if status.is_server_error() {
             eprintln!("service-api: console: {:?}", self.0);
         }
-        let page = ProblemPage { chrome: Chrome::signed_out(), zh: message.zh, en: message.en, back: Some(HOME) };
+        let title = if status.is_server_error() {
+            ("出错了", "Something went wrong")
+        } else {
+            ("无法完成", "Cannot be done")
+        };
+        let page =
+            ProblemPage { chrome: Chrome::signed_out(), title, zh: message.zh, en: message.en, back: Some(HOME) };
         // Not Trouble::page: a page that cannot render must not try again.
         match page.render() {
             Ok(html) => (status, Html(html)).into_response(),
@@ -253,6 +261,7 @@ fn forbidden(role: StaffRole, session: &Session) -> ProblemPage {
     let (mine_zh, mine_en) = session.account.role.name();
     ProblemPage {
         chrome: Chrome::of(session, ""),
+        title: ("不是您的页面", "Not a page of your role"),
         zh: format!("此页面仅限{zh}使用。您以{mine_zh}身份登录。"),
         en: format!("This page is for the role {en} only. You are signed in as {mine_en}."),
         back: Some(landing(session.account.role)),
@@ -262,6 +271,7 @@ fn forbidden(role: StaffRole, session: &Session) -> ProblemPage {
 fn expired_form() -> ProblemPage {
     ProblemPage {
         chrome: Chrome::signed_out(),
+        title: ("表单已过期", "The form has expired"),
         zh: "表单已过期，请返回后重新打开页面再试。".into(),
         en: "This form has expired: go back, reload the page and try again.".into(),
         back: Some(HOME),

@@ -9,8 +9,8 @@ use contract::model::IssuedReceipt;
 use ed25519_dalek::SigningKey;
 use serde_json::{json, Value};
 use service_api::{
-    add_token, database_url, load_receipt_key, open_database, receipt_key_beside, router, CallSettings, EmbeddedServer,
-    Limits, Role, Tls, DEFAULT_PHOTO_RETENTION_DAYS,
+    add_account, add_token, database_url, load_receipt_key, open_database, receipt_key_beside, router, CallSettings,
+    EmbeddedServer, Limits, NewAccount, Role, Tls, DEFAULT_PHOTO_RETENTION_DAYS,
 };
 
 pub const KIOSK_TOKEN: &str = "kiosk-token-for-tests";
@@ -96,6 +96,14 @@ impl TestServer {
         block_on(async {
             let db = open_database(&self.db_url).await.unwrap();
             add_token(&db, role, name, token).await.unwrap();
+        });
+    }
+
+    /// Adds a staff account of the console, as `service-api account add` does.
+    pub fn add_account(&self, new: &NewAccount) {
+        block_on(async {
+            let db = open_database(&self.db_url).await.unwrap();
+            add_account(&db, new).await.unwrap();
         });
     }
 
