@@ -298,6 +298,8 @@ def check_clerk(console, api, tally, kiosk_token, staff_token):
     tally.check(shown, f"the desk shows the ticket it called ({ticket['number']})")
     tally.check("老年人优先" in console.text("#desk") and "居住证" in console.text("#desk"),
                 "the desk shows the ticket's priority and service")
+    focused = console.driver.execute_script("return document.activeElement.id")
+    tally.check(focused == "desk-start", f"the focus moves on to the next main action, Start (on {focused!r})")
     called = api.json("GET", f"/v1/tickets/{ticket['id']}", kiosk_token)
     tally.check(called["status"] == "called" and called["window_number"] == WINDOW,
                 f"the kiosk's ticket, read through the API, is called to window {WINDOW}: {called['status']}")

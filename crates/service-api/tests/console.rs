@@ -205,3 +205,28 @@ fn signing_out_ends_the_session_for_good() {
     clerk.cookies.insert("console_session".into(), session);
     assert_eq!(clerk.get("/console/desk").location.as_deref(), Some("/console/sign-in"));
 }
+
+#[test]
+fn the_admin_adds_accounts_but_not_for_a_missing_window_nor_a_taken_login() {
+    let test = TestServer::start();
+    add_staff(&test);
+    let mut admin = Browser::new(&test);
+    admin.sign_in("admin", ADMIN_PASSWORD);
+    let csrf = admin.get("/console/admin").csrf();
+    let add = |admin: &mut Browser, login: &str, window: &str| {
+        let form = [
+            ("csrf", csrf.as_str()),
+            ("login", login),
+            ("display_name", "王芳"),
+            ("role", "window_clerk"),
+            ("window_number", window),
+            ("password", "a-first-password"),
+        ];
+        admin.post("/console/admin/accounts", &form).body
+    };
+    assert!(add(&mut admin, "wang.fang", "5").contains("Account wang.fang added"));
+    assert!(add(&mut admin, "zhao.lei", "99").contains("There is no window 99"));
+    assert!(add(&mut admin, "li.ming", "").contains("The login li.ming is taken"));
+    assert_eq!(test.count("SELECT COUNT(*) FROM staff_accounts"), 3);
+    assert_eq!(Browser::new(&test).sign_in("wang.fang", "a-first-password").location.as_deref(), Some("/console/desk"));
+}

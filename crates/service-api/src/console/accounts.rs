@@ -129,19 +129,29 @@ async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) 
     tokio::task::spawn_blocking(work).await.map_err(Failure::internal)
 }
 
+/// Why an account cannot be added (zh, en).
+pub(crate) type Refusal = (String, String);
+
 /// Adds a staff account, for the first admin from the command line (`service-api account add`).
 pub async fn add_account(db: &Db, new: &NewAccount) -> Result<(), Error> {
-    if let Some((_, en)) = new.problem() {
-        return Err(Error::new(en));
-    }
-    Ok(db.add_account(new).await?)
+    db.add_account(new).await?.map_err(|(_, en)| Error::new(en))
 }
 
 impl Db {
-    /// Adds an account that passed [`NewAccount::problem`]; a login taken already is refused.
-    pub(crate) async fn add_account(&self, new: &NewAccount) -> Result<(), Failure> {
+    /// Adds an account, unless it is refused: a [`NewAccount::problem`], a window that does
+    /// not exist, a login taken.
+    pub(crate) async fn add_account(&self, new: &NewAccount) -> Result<Result<(), Refusal>, Failure> {
+        if let Some(problem) = new.problem() {
+            return Ok(Err(problem));
+        }
+        if let Some(number) = new.window_number {
+            if let Err(Failure::NotFound(_)) = self.window(number).await {
+                return Ok(Err((format!("没有{number}号窗口"), format!("There is no window {number}"))));
+            }
+        }
         if self.account(&new.login).await?.is_some() {
-            return Err(Failure::InvalidRequest(format!("The login {} is taken", new.login)));
+            let login = &new.login;
+            return Ok(Err((format!("登录名 {login} 已被使用"), format!("The login {login} is taken"))));
         }
         let password = new.password.clone();
         let hash = blocking(move || hash_password(&password)).await?;
@@ -157,7 +167,7 @@ impl Db {
         .bind(now_ms())
         .execute(&mut *self.conn().await?)
         .await?;
-        Ok(())
+        Ok(Ok(()))
     }
 
     pub(crate) async fn account(&self, login: &str) -> Result<Option<Account>, Failure> {

@@ -97,21 +97,9 @@ pub(crate) async fn add_account(
         window_number,
         password: form.password,
     };
-    if let Some((zh, en)) = new.problem() {
-        return show(&state, &session, Outcome::failed(zh, en), None).await;
-    }
-    if let Some(number) = window_number {
-        if let Err(Failure::NotFound(_)) = state.db.window(number).await {
-            let outcome = Outcome::failed(format!("没有{number}号窗口"), format!("There is no window {number}"));
-            return show(&state, &session, outcome, None).await;
-        }
-    }
-    let outcome = match state.db.add_account(&new).await {
+    let outcome = match state.db.add_account(&new).await? {
         Ok(()) => Outcome::done(format!("已添加账号 {}", new.login), format!("Account {} added", new.login)),
-        Err(Failure::InvalidRequest(_)) => {
-            Outcome::failed(format!("登录名 {} 已被使用", new.login), format!("The login {} is taken", new.login))
-        }
-        Err(failure) => return Err(failure.into()),
+        Err((zh, en)) => Outcome::failed(zh, en),
     };
     show(&state, &session, outcome, None).await
 }

@@ -1,4 +1,4 @@
-//! The console's script and style, built into the binary and served from memory: the console
+//! The console's scripts and style, built into the binary and served from memory: the console
 //! works on a LAN with no internet. htmx 4.0.1 and its SSE extension come from the npm
 //! package `htmx.org` (0BSD, `console-assets/htmx/LICENSE`).
 
@@ -13,6 +13,7 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
     ("hx-sse.min.js", "text/javascript", include_bytes!("../../console-assets/htmx/hx-sse.min.js")),
     ("htmx-LICENSE.txt", "text/plain; charset=utf-8", include_bytes!("../../console-assets/htmx/LICENSE")),
     ("console.css", "text/css", include_bytes!("../../console-assets/console.css")),
+    ("console.js", "text/javascript", include_bytes!("../../console-assets/console.js")),
 ];
 
 pub(crate) async fn asset(Path(file): Path<String>) -> Response {
