@@ -325,6 +325,13 @@ def check_clerk(console, api, tally, kiosk_token, staff_token):
     console.screenshot("desk-live")
     console.press("未到")
     tally.check(eventually(lambda: "窗口暂时没有号" in console.text("#desk"), 2), "the clerk marks a no-show")
+
+    # A session that ended (here: its cookie gone) sends a desk button to the sign-in page.
+    console.driver.delete_cookie("console_session")
+    console.press("关闭窗口")
+    tally.check(eventually(lambda: console.path() == "/console/sign-in", 3),
+                "a desk button without a session goes to the sign-in page")
+    console.sign_in("li.ming", PASSWORDS["li.ming"])
     console.sign_out()
     tally.check(console.path() == "/console/sign-in", "signing out goes back to the sign-in page")
     console.open("/console/desk")

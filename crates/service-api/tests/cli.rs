@@ -1,9 +1,9 @@
-//! The `service-api` command: serve, token add, staff, interpreter, rating, application and
+//! The `service-api` command: serve, token add, account add, staff, interpreter, rating, application and
 //! kiosk actions over HTTP, and receipts.
 
 mod common;
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, Output, Stdio};
 
 use common::{sql_on, Client};
@@ -225,6 +225,44 @@ fn receipt_commands_name_a_bad_key_file_and_refuse_a_bad_receipt() {
 }
 
 /// Adds a token of `role` named `name` through the CLI; returns the token.
+/// `service-api account add` with these arguments and `password` on standard input.
+fn account_add(args: &[&str], password: &str) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_service-api"))
+        .args(["account", "add"])
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    writeln!(command.stdin.take().unwrap(), "{password}").unwrap();
+    command.wait_with_output().unwrap()
+}
+
+#[test]
+fn add_the_first_admin_with_the_password_on_standard_input_and_open_the_console() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("center.db");
+    let db = db.to_str().unwrap();
+    let admin = ["--db", db, "--role", "admin", "--login", "admin", "--name", "张管理"];
+    assert!(stdout(&account_add(&admin, "admin-pass-2026")).starts_with("added admin"));
+    let refused = |args: &[&str], password: &str| {
+        let output = account_add(args, password);
+        assert!(!output.status.success());
+        String::from_utf8(output.stderr).unwrap()
+    };
+    assert!(refused(&admin, "another-password").contains("The login admin is taken"));
+    let clerk = ["--db", db, "--role", "window_clerk", "--login", "li", "--name", "李明", "--window", "99"];
+    assert!(refused(&clerk, "window-pass").contains("There is no window 99"));
+    assert!(refused(&clerk[..8], "short").contains("at least 8 characters"));
+    assert!(stdout(&account_add(&clerk[..8], "window-pass")).starts_with("added li"));
+
+    let (_server, api) = serve(db, &[]);
+    let (status, content_type, page) = Client::new(&api, None).get_bytes("/console/sign-in");
+    assert_eq!((status, content_type.as_str()), (200, "text/html; charset=utf-8"));
+    assert!(String::from_utf8(page).unwrap().contains("工作人员登录"));
+}
+
 fn token_add(db: &str, role: &str, name: &str) -> String {
     stdout(&service_api(&["token", "add", "--db", db, "--role", role, "--name", name])).trim().to_owned()
 }

@@ -112,7 +112,7 @@ async fn signed_in(State((state, who)): State<(ConsoleState, Who)>, req: Request
         None => None,
     };
     let Some(session) = session else {
-        return go_to(sign_in::PATH);
+        return to_sign_in(&req);
     };
     if let Who::Role(role) = who {
         if session.account.role != role {
@@ -156,10 +156,20 @@ async fn csrf_token(req: Request) -> Result<(Option<String>, Request), Response>
     Ok((sent, Request::from_parts(parts, Body::from(body))))
 }
 
-/// A redirect that a browser follows with a GET, and htmx too (for a request htmx sent, the
-/// page it swaps in would be the wrong one: `HX-Redirect` makes it load the whole page).
+/// A redirect that a browser follows with a GET.
 fn go_to(path: &str) -> Response {
-    (StatusCode::SEE_OTHER, [(LOCATION, path), (HeaderName::from_static("hx-redirect"), path)]).into_response()
+    (StatusCode::SEE_OTHER, [(LOCATION, path)]).into_response()
+}
+
+/// Sends a request without a live session to the sign-in page. A request of htmx's (a desk's
+/// button, a live page's stream) is answered `HX-Redirect`, which loads the whole page: fetch
+/// would follow a redirect itself and swap the sign-in form into the button's target.
+fn to_sign_in(req: &Request) -> Response {
+    if req.headers().contains_key("hx-request") {
+        let redirect = (HeaderName::from_static("hx-redirect"), sign_in::PATH);
+        return (StatusCode::UNAUTHORIZED, [redirect]).into_response();
+    }
+    go_to(sign_in::PATH)
 }
 
 /// Whether the server answers HTTPS, which the cookies' `Secure` follows.
