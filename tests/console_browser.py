@@ -9,7 +9,8 @@ the API. Each role signs in and lands on its page, and cannot open another role'
 without the session's CSRF token is refused; the clerk opens and closes the window, calls the
 next ticket, and the API shows the kiosk's ticket called to the clerk's window, then served
 and finished; a ticket called through the API appears on the desk by itself within a second;
-wrong passwords lock a login. axe-core runs on every console page: no serious or critical
+wrong passwords lock a login. The desk follows the queue across event streams (each lasts 30 s,
+so this test waits that long once). axe-core runs on every console page: no serious or critical
 violation. With CONSOLE_SCREENSHOTS set (e.g. to docs), each page is saved there as
 console-*.png.
 
@@ -325,6 +326,15 @@ def check_clerk(console, api, tally, kiosk_token, staff_token):
     console.screenshot("desk-live")
     console.press("未到")
     tally.check(eventually(lambda: "窗口暂时没有号" in console.text("#desk"), 2), "the clerk marks a no-show")
+
+    # An event stream lasts 30 s (console::desk::STREAM_LIFETIME); the next one follows on.
+    time.sleep(31)
+    third = api.json("POST", "/v1/tickets", kiosk_token, {"service_code": SERVICE, "priority": "normal"})
+    api.json("POST", f"/v1/windows/{WINDOW}/call-next", staff_token)
+    tally.check(eventually(lambda: third["number"] in console.text("#desk"), 1),
+                "after its first event stream ends, the desk still follows the queue")
+    console.press("未到")
+    tally.check(eventually(lambda: "窗口暂时没有号" in console.text("#desk"), 2), "the clerk marks that one a no-show too")
 
     # A session that ended (here: its cookie gone) sends a desk button to the sign-in page.
     console.driver.delete_cookie("console_session")

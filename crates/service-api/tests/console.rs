@@ -94,6 +94,13 @@ fn encoded(value: &str) -> String {
         .collect()
 }
 
+/// A browser signed in as `login`.
+fn signed_in(test: &TestServer, login: &str, password: &str) -> Browser {
+    let mut browser = Browser::new(test);
+    browser.sign_in(login, password);
+    browser
+}
+
 fn add_staff(test: &TestServer) {
     let account = |login: &str, role, window_number, password: &str| NewAccount {
         login: login.into(),
@@ -144,8 +151,7 @@ fn each_role_opens_only_its_own_pages_and_a_stranger_none() {
     for path in ["/console", "/console/desk", "/console/admin"] {
         assert_eq!(stranger.get(path).location.as_deref(), Some("/console/sign-in"), "{path}");
     }
-    let mut clerk = Browser::new(&test);
-    clerk.sign_in("li.ming", CLERK_PASSWORD);
+    let mut clerk = signed_in(&test, "li.ming", CLERK_PASSWORD);
     let refused = clerk.get("/console/admin");
     assert_eq!(refused.status, 403);
     assert!(refused.body.contains("仅限系统管理员"), "{}", refused.body);
@@ -159,8 +165,7 @@ fn each_role_opens_only_its_own_pages_and_a_stranger_none() {
 fn a_post_without_the_sessions_csrf_token_changes_nothing() {
     let test = TestServer::start();
     add_staff(&test);
-    let mut clerk = Browser::new(&test);
-    clerk.sign_in("li.ming", CLERK_PASSWORD);
+    let mut clerk = signed_in(&test, "li.ming", CLERK_PASSWORD);
     test.kiosk.issue("residence-permit", "normal");
     for form in [&[][..], &[("csrf", "0".repeat(64).as_str())][..]] {
         assert_eq!(clerk.post("/console/desk/call-next", form).status, 403);
@@ -195,8 +200,7 @@ fn five_wrong_passwords_pause_that_login_even_for_the_right_one() {
 fn signing_out_ends_the_session_for_good() {
     let test = TestServer::start();
     add_staff(&test);
-    let mut clerk = Browser::new(&test);
-    clerk.sign_in("li.ming", CLERK_PASSWORD);
+    let mut clerk = signed_in(&test, "li.ming", CLERK_PASSWORD);
     let session = clerk.cookies["console_session"].clone();
     let csrf = clerk.get("/console/desk").csrf();
     assert_eq!(clerk.post("/console/sign-out", &[("csrf", &csrf)]).location.as_deref(), Some("/console/sign-in"));
@@ -210,8 +214,7 @@ fn signing_out_ends_the_session_for_good() {
 fn the_admin_adds_accounts_but_not_for_a_missing_window_nor_a_taken_login() {
     let test = TestServer::start();
     add_staff(&test);
-    let mut admin = Browser::new(&test);
-    admin.sign_in("admin", ADMIN_PASSWORD);
+    let mut admin = signed_in(&test, "admin", ADMIN_PASSWORD);
     let csrf = admin.get("/console/admin").csrf();
     let add = |admin: &mut Browser, login: &str, window: &str| {
         let form = [

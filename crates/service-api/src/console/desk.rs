@@ -244,3 +244,40 @@ pub(crate) async fn events(
     });
     Sse::new(stream).keep_alive(KeepAlive::default())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn desk(open: bool, ticket: Option<TicketStatus>) -> Desk {
+        let window = Window {
+            number: 3,
+            name: Bilingual::new("3号窗口", "Window 3"),
+            services: vec![],
+            open,
+            current_ticket: ticket.map(|_| "t1".into()),
+        };
+        let ticket = ticket.map(|status| TicketAtWindow {
+            number: "A001".into(),
+            service: Bilingual::new("居住证办理", "Residence permit"),
+            priority: priority_name(Priority::Normal),
+            status: status_name(status),
+            called: status == TicketStatus::Called,
+        });
+        Desk { window: Some(window), ticket, csrf: String::new() }
+    }
+
+    fn offered(desk: &Desk) -> Vec<&'static str> {
+        desk.actions().iter().map(|a| a.name).collect()
+    }
+
+    #[test]
+    fn the_desk_offers_what_the_queue_allows_now_the_likeliest_first() {
+        assert_eq!(offered(&desk(false, None)), ["open"]);
+        assert_eq!(offered(&desk(true, None)), ["call-next", "close"]);
+        assert_eq!(offered(&desk(true, Some(TicketStatus::Called))), ["start", "call-again", "no-show"]);
+        assert_eq!(offered(&desk(true, Some(TicketStatus::Serving))), ["finish"]);
+        assert!(offered(&Desk { window: None, ticket: None, csrf: String::new() }).is_empty());
+        assert!(desk(true, None).actions()[0].main);
+    }
+}

@@ -14,8 +14,11 @@ mod sign_in;
 
 use askama::Template;
 use axum::body::Body;
-use axum::extract::{FromRequest, Request, State};
+use std::convert::Infallible;
+
+use axum::extract::{FromRequest, FromRequestParts, Request, State};
 use axum::http::header::LOCATION;
+use axum::http::request::Parts;
 use axum::http::{HeaderName, Method, StatusCode};
 use axum::middleware::{from_fn_with_state, Next};
 use axum::response::{Html, IntoResponse, Response};
@@ -101,8 +104,8 @@ pub(crate) fn router(db: Db, changes: Changes) -> Router {
 }
 
 /// Lets a request through to a route for `who` only with a live session of the right role,
-/// and a POST only with the session's CSRF token (the form's `csrf` field, or the
-/// `X-CSRF-Token` header). The handler finds the [`Session`] in the request's extensions.
+/// and a POST only with the session's CSRF token (every form's hidden `csrf` field). The
+/// handler finds the [`Session`] in the request's extensions.
 async fn signed_in(State((state, who)): State<(ConsoleState, Who)>, req: Request, next: Next) -> Response {
     let session = match cookie(req.headers(), SESSION_COOKIE) {
         Some(id) => match state.db.session(id).await {
@@ -134,25 +137,18 @@ async fn signed_in(State((state, who)): State<(ConsoleState, Who)>, req: Request
     next.run(req).await
 }
 
-/// The CSRF token a POST sent, and the request to pass on with its body read.
+/// The CSRF token a POST's form sent, and the request to pass on with its body read.
 async fn csrf_token(req: Request) -> Result<(Option<String>, Request), Response> {
     #[derive(Deserialize)]
     struct Csrf {
         csrf: Option<String>,
     }
-    let header = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_owned);
     let (parts, body) = req.into_parts();
     // Console forms are short.
     let body =
         axum::body::to_bytes(body, 64 * 1024).await.map_err(|_| StatusCode::PAYLOAD_TOO_LARGE.into_response())?;
-    let from_form = || async {
-        let copy = Request::from_parts(parts.clone(), Body::from(body.clone()));
-        Form::<Csrf>::from_request(copy, &()).await.ok().and_then(|Form(form)| form.csrf)
-    };
-    let sent = match header {
-        Some(token) => Some(token),
-        None => from_form().await,
-    };
+    let form = Request::from_parts(parts.clone(), Body::from(body.clone()));
+    let sent = Form::<Csrf>::from_request(form, &()).await.ok().and_then(|Form(form)| form.csrf);
     Ok((sent, Request::from_parts(parts, Body::from(body))))
 }
 
@@ -173,8 +169,14 @@ fn to_sign_in(req: &Request) -> Response {
 }
 
 /// Whether the server answers HTTPS, which the cookies' `Secure` follows.
-fn https(req: &axum::http::request::Parts) -> bool {
-    req.extensions.get::<ServedOverTls>().is_some()
+struct Https(bool);
+
+impl<S: Send + Sync> FromRequestParts<S> for Https {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
+        Ok(Https(parts.extensions.get::<ServedOverTls>().is_some()))
+    }
 }
 
 /// The page's frame: the signed-in staff member, their pages and the sign-out form.
