@@ -1,13 +1,15 @@
 //! The staff console over HTTP, as a browser without script uses it (forms, cookies,
-//! redirects), on SQLite and PostgreSQL: signing in, the sign-in limit, roles, CSRF, and the
-//! window desk working the queue. tests/console_browser.py drives the same in Chromium.
+//! redirects), on SQLite and PostgreSQL: signing in, the sign-in limit, roles, CSRF, the
+//! window desk working the queue, and `Secure` cookies over HTTPS. tests/console_browser.py
+//! drives the same in Chromium.
 
 mod common;
 
 use std::collections::BTreeMap;
 
-use common::TestServer;
-use service_api::{NewAccount, StaffRole};
+use common::{LimitedServer, TestCertificates, TestServer};
+use service_api::{Limits, NewAccount, StaffRole};
+use ureq::tls::{PemItem, RootCerts, TlsConfig};
 
 const CLERK_PASSWORD: &str = "window-3-pass";
 const ADMIN_PASSWORD: &str = "admin-pass-2026";
@@ -232,4 +234,22 @@ fn the_admin_adds_accounts_but_not_for_a_missing_window_nor_a_taken_login() {
     assert!(add(&mut admin, "li.ming", "").contains("The login li.ming is taken"));
     assert_eq!(test.count("SELECT COUNT(*) FROM staff_accounts"), 3);
     assert_eq!(Browser::new(&test).sign_in("wang.fang", "a-first-password").location.as_deref(), Some("/console/desk"));
+}
+
+#[test]
+fn over_https_the_consoles_cookies_are_secure() {
+    let certificates = TestCertificates::make();
+    let server = LimitedServer::start(Some(certificates.server_tls()), Limits::default());
+    let pem = std::fs::read(&certificates.ca).unwrap();
+    let roots: Vec<_> = ureq::tls::parse_pem(&pem)
+        .filter_map(|item| match item.unwrap() {
+            PemItem::Certificate(certificate) => Some(certificate),
+            _ => None,
+        })
+        .collect();
+    let tls = TlsConfig::builder().root_certs(RootCerts::new_with_certs(&roots)).build();
+    let agent: ureq::Agent = ureq::Agent::config_builder().tls_config(tls).build().into();
+    let page = agent.get(format!("https://{}/console/sign-in", server.address)).call().unwrap();
+    let cookie = page.headers().get("set-cookie").unwrap().to_str().unwrap();
+    assert!(cookie.starts_with("console_sign_in=") && cookie.ends_with("; Secure"), "{cookie}");
 }
