@@ -8,7 +8,8 @@ adds a reviewer and enrols a kiosk in the console, and that kiosk's token takes 
 the API. Each role signs in and lands on its page, and cannot open another role's (403); a POST
 without the session's CSRF token is refused; the clerk opens and closes the window, calls the
 next ticket, and the API shows the kiosk's ticket called to the clerk's window, then served
-and finished; a ticket called through the API appears on the desk by itself within a second;
+and finished; a ticket called through the API appears on the desk by itself within a second,
+and a redeemed receipt's with the materials still missing;
 wrong passwords lock a login. The desk follows the queue across event streams (each lasts 30 s,
 so this test waits that long once). axe-core runs on every console page: no serious or critical
 violation. With CONSOLE_SCREENSHOTS set (e.g. to docs), each page is saved there as
@@ -185,6 +186,7 @@ class Console:
 
     def screenshot(self, name):
         if self.screenshots:
+            self.driver.execute_script("window.scrollTo(0, 0)")
             self.driver.save_screenshot(os.path.join(self.screenshots, f"console-{name}.png"))
 
     def quit(self):
@@ -211,6 +213,7 @@ def main():
     cli(binary, "account", "add", "--db", db, "--role", "window_clerk", "--login", "li.ming", "--name", "李明",
         "--window", str(WINDOW), stdin=PASSWORDS["li.ming"] + "\n")
     staff_token = cli(binary, "token", "add", "--db", db, "--role", "staff", "--name", "desk-cli")
+    prereview_token = cli(binary, "token", "add", "--db", db, "--role", "prereview", "--name", "prereview")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen([binary, "serve", "--db", db, "--listen", f"127.0.0.1:{port}"],
@@ -222,7 +225,7 @@ def main():
             raise AssertionError("the server did not start")
         console = Console(base, axe_source(), tally, screenshots)
         kiosk_token = check_admin(console, tally)
-        check_clerk(console, api, tally, kiosk_token, staff_token)
+        check_clerk(console, api, tally, kiosk_token, staff_token, prereview_token)
         check_reviewer_and_lock(console, tally)
     finally:
         if console:
@@ -276,7 +279,7 @@ def check_admin(console, tally):
     return kiosk_token
 
 
-def check_clerk(console, api, tally, kiosk_token, staff_token):
+def check_clerk(console, api, tally, kiosk_token, staff_token, prereview_token):
     console.sign_in("li.ming", PASSWORDS["li.ming"])
     tally.check(console.path() == "/console/desk", "the clerk lands on the window desk")
     tally.check(console.status_of("/console/admin") == 403, "the clerk cannot open the accounts page (403)")
@@ -328,11 +331,18 @@ def check_clerk(console, api, tally, kiosk_token, staff_token):
     tally.check(eventually(lambda: "窗口暂时没有号" in console.text("#desk"), 2), "the clerk marks a no-show")
 
     # An event stream lasts 30 s (console::desk::STREAM_LIFETIME); the next one follows on.
+    # This time a resident redeems a pre-review receipt at the kiosk for a fast-track ticket.
     time.sleep(31)
-    third = api.json("POST", "/v1/tickets", kiosk_token, {"service_code": SERVICE, "priority": "normal"})
+    receipt = api.json("POST", "/v1/receipts", prereview_token,
+                       {"service_code": SERVICE, "applicant": "张*明", "missing_materials": [1], "valid_days": 30})
+    third = api.json("POST", "/v1/receipts/redeem", kiosk_token, {"number": receipt["number"]})["ticket"]
     api.json("POST", f"/v1/windows/{WINDOW}/call-next", staff_token)
     tally.check(eventually(lambda: third["number"] in console.text("#desk"), 1),
                 "after its first event stream ends, the desk still follows the queue")
+    material = api.json("GET", f"/v1/services/{SERVICE}", kiosk_token)["materials"][1]["name"]["zh"]
+    tally.check(receipt["number"] in console.text("#desk") and material in console.text("#desk"),
+                f"the desk shows the redeemed receipt and the material still missing ({material})")
+    console.screenshot("desk-receipt")
     console.press("未到")
     tally.check(eventually(lambda: "窗口暂时没有号" in console.text("#desk"), 2), "the clerk marks that one a no-show too")
 

@@ -28,3 +28,6 @@ CREATE TABLE staff_sign_in_failures (
     failed_at BIGINT NOT NULL
 );
 CREATE INDEX staff_sign_in_failures_login ON staff_sign_in_failures (login, failed_at);
+
+-- The window desk shows the receipt a fast-track ticket was redeemed for.
+CREATE INDEX receipts_ticket ON receipts (ticket_id);

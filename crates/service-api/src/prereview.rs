@@ -9,7 +9,7 @@ use crate::calendar::china_time;
 use crate::error::{checked_text, Failure};
 use crate::store::{now_secs, Db};
 use contract::limits::MAX_APPLICANT_CHARS;
-use contract::model::{IssuedReceipt, NewReceipt, Priority, RedeemReceipt, RedeemedReceipt, Service};
+use contract::model::{Bilingual, IssuedReceipt, NewReceipt, Priority, RedeemReceipt, RedeemedReceipt, Service};
 use contract::receipt::{is_receipt_number, Receipt, ReceiptError};
 
 const VALID_DAYS: std::ops::RangeInclusive<u32> = 1..=90;
@@ -53,6 +53,20 @@ fn checked_applicant<'a>(new: &'a NewReceipt, service: &Service) -> Result<&'a s
         )));
     }
     Ok(applicant)
+}
+
+/// The materials a receipt names as missing, by their names in the service's guide. An index
+/// past the end (the catalog lost a material since) names nothing; the resident still gets
+/// the ticket and the window has the whole guide.
+fn missing_material_names(service: &Service, missing: &[usize]) -> Vec<Bilingual> {
+    missing.iter().filter_map(|&i| service.materials.get(i)).map(|m| m.name.clone()).collect()
+}
+
+/// The receipt a fast-track ticket was redeemed for, as the window desk shows it.
+pub(crate) struct TicketReceipt {
+    pub number: String,
+    pub applicant: String,
+    pub missing_materials: Vec<Bilingual>,
 }
 
 /// Stores a receipt unless its id or number is taken; answers whether it was stored.
@@ -170,14 +184,27 @@ impl Db {
             receipt_number: row.number,
             applicant: row.applicant,
             ticket,
-            // An index past the end (the catalog lost a material since) names nothing; the
-            // resident still gets the ticket and the window has the whole guide.
-            missing_materials: missing
-                .iter()
-                .filter_map(|&i| service.materials.get(i))
-                .map(|m| m.name.clone())
-                .collect(),
+            missing_materials: missing_material_names(&service, &missing),
         })
+    }
+
+    /// The receipt redeemed for this ticket, if it was.
+    pub(crate) async fn receipt_of_ticket(&self, ticket_id: &str) -> Result<Option<TicketReceipt>, Failure> {
+        let row: Option<(String, String, String, String)> = sqlx::query_as(
+            "SELECT number, applicant, service_code, missing_materials FROM receipts WHERE ticket_id = $1",
+        )
+        .bind(ticket_id)
+        .fetch_optional(&mut *self.conn().await?)
+        .await?;
+        let Some((number, applicant, service_code, missing)) = row else {
+            return Ok(None);
+        };
+        let missing: Vec<usize> = serde_json::from_str(&missing)?;
+        let missing_materials = match self.find_service(&service_code).await? {
+            Some(service) => missing_material_names(&service, &missing),
+            None => vec![],
+        };
+        Ok(Some(TicketReceipt { number, applicant, missing_materials }))
     }
 
     /// The receipt whose `column` (`id` or `number`) is `value`.

@@ -253,3 +253,19 @@ fn over_https_the_consoles_cookies_are_secure() {
     let cookie = page.headers().get("set-cookie").unwrap().to_str().unwrap();
     assert!(cookie.starts_with("console_sign_in=") && cookie.ends_with("; Secure"), "{cookie}");
 }
+
+#[test]
+fn a_redeemed_receipts_ticket_shows_the_materials_still_missing_at_the_desk() {
+    TestServer::on_each_database(|test| {
+        add_staff(test);
+        let material = test.kiosk.get("/v1/services/residence-permit").body["materials"][1]["name"]["zh"].clone();
+        let receipt = test.prereview.issue_receipt("residence-permit", &[1], 30);
+        let redeemed = test.kiosk.redeem(serde_json::json!({"number": receipt.number}), Some("redeem-1"));
+        assert_eq!(redeemed.status, 200, "{}", redeemed.body);
+        let mut clerk = signed_in(test, "li.ming", CLERK_PASSWORD);
+        let csrf = clerk.get("/console/desk").csrf();
+        let desk = clerk.post("/console/desk/call-next", &[("csrf", &csrf)]).body;
+        assert!(desk.contains("预审快速通道") && desk.contains(&receipt.number), "{desk}");
+        assert!(desk.contains(material.as_str().unwrap()), "{material} in {desk}");
+    });
+}

@@ -1,7 +1,9 @@
 //! The window desk: a window clerk opens or closes their window, calls the next ticket, calls
 //! it again, starts, finishes or marks a no-show, through the queue's own rules
-//! ([`Db::call_next`], [`Db::transition`]). The desk follows the queue live: its panel is
-//! rendered again at every change and sent as a server-sent event, which htmx swaps in.
+//! ([`Db::call_next`], [`Db::transition`]), and sees the ticket at the window: its service,
+//! priority and, for a redeemed receipt, the materials still missing. The desk follows the
+//! queue live: its panel is rendered again at every change and sent as a server-sent event,
+//! which htmx swaps in.
 
 use std::convert::Infallible;
 use std::time::Duration;
@@ -18,6 +20,7 @@ use tokio::time::Instant;
 use super::sessions::Session;
 use super::{render, Answer, Chrome, ConsoleState};
 use crate::error::Failure;
+use crate::prereview::TicketReceipt;
 use crate::queue::Transition;
 use crate::store::Db;
 
@@ -44,6 +47,8 @@ struct TicketAtWindow {
     status: (&'static str, &'static str),
     /// Called and not come yet (else being served).
     called: bool,
+    /// The pre-review receipt a fast-track ticket was redeemed for.
+    receipt: Option<TicketReceipt>,
 }
 
 impl Desk {
@@ -56,7 +61,13 @@ impl Desk {
         let ticket = match &window.current_ticket {
             Some(id) => {
                 let t = db.ticket(id).await?;
+                // Only a redeemed receipt (or staff) gives fast track.
+                let receipt = match t.priority {
+                    Priority::FastTrack => db.receipt_of_ticket(id).await?,
+                    _ => None,
+                };
                 Some(TicketAtWindow {
+                    receipt,
                     called: t.status == TicketStatus::Called,
                     status: status_name(t.status),
                     priority: priority_name(t.priority),
@@ -263,6 +274,7 @@ mod tests {
             priority: priority_name(Priority::Normal),
             status: status_name(status),
             called: status == TicketStatus::Called,
+            receipt: None,
         });
         Desk { window: Some(window), ticket, csrf: String::new() }
     }
