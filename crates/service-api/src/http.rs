@@ -149,7 +149,8 @@ pub fn router(db: Db, receipt_key: SigningKey, calls: CallSettings, photo_retent
     }
     // The staff console shares the listener; its live pages hear of every change, the API's too.
     let changes = Changes::default();
-    let console = console::router(state.db.clone(), changes.clone());
+    // Its bodies are read within the body timeout too.
+    let console = console::router(state.db.clone(), changes.clone()).layer(from_fn_with_state(LARGEST_BODY, read_body));
     router
         .fallback(|req: Request| async { answer_unread(Failure::NotFound("No such route".into()), req) })
         .method_not_allowed_fallback(|req: Request| async { answer_unread(Failure::MethodNotAllowed, req) })

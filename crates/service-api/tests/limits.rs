@@ -41,36 +41,43 @@ fn a_connection_beyond_the_cap_is_served_only_once_another_closes() {
 fn a_body_dribbled_slower_than_the_body_timeout_gets_its_connection_closed_without_success() {
     let limits = Limits { body_read_timeout: Duration::from_secs(1), ..Limits::default() };
     let server = LimitedServer::start(None, limits);
-    let mut stream = TcpStream::connect(server.address).unwrap();
-    let body = br#"{"service_code": "legal-aid", "priority": "normal"}"#;
-    write!(
-        stream,
-        "POST /v1/tickets HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {KIOSK_TOKEN}\r\n\
-         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
-        server.address,
-        body.len()
-    )
-    .unwrap();
-    let started = Instant::now();
-    // A byte every 100 ms: the whole body would take 5 s.
-    let mut dribble = stream.try_clone().unwrap();
-    let dribbling = std::thread::spawn(move || {
-        for byte in body {
-            if dribble.write_all(&[*byte]).is_err() {
-                return;
+    let ticket = br#"{"service_code": "legal-aid", "priority": "normal"}"#;
+    let api = format!("Authorization: Bearer {KIOSK_TOKEN}\r\nContent-Type: application/json");
+    // The staff console's forms too.
+    let sign_in = b"login=li.ming&password=window-3-pass&csrf=0123456789abcdef0123456789abcdef";
+    let console = "Content-Type: application/x-www-form-urlencoded".to_owned();
+    for (path, headers, body) in [("/v1/tickets", api, &ticket[..]), ("/console/sign-in", console, &sign_in[..])] {
+        let mut stream = TcpStream::connect(server.address).unwrap();
+        write!(
+            stream,
+            "POST {path} HTTP/1.1\r\nHost: {}\r\n{headers}\r\nContent-Length: {}\r\n\r\n",
+            server.address,
+            body.len()
+        )
+        .unwrap();
+        let started = Instant::now();
+        // A byte every 100 ms: the whole body would take 5 s or more.
+        let mut dribble = stream.try_clone().unwrap();
+        let body = body.to_vec();
+        let dribbling = std::thread::spawn(move || {
+            for byte in body {
+                if dribble.write_all(&[byte]).is_err() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(100));
             }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    });
+        });
 
-    stream.set_read_timeout(Some(Duration::from_secs(4))).unwrap();
-    let mut answer = Vec::new();
-    let closed = stream.read_to_end(&mut answer);
-    let held = started.elapsed();
-    // Closed while the client still sends, the connection may end in a reset.
-    assert!(closed.is_ok() || closed.as_ref().unwrap_err().kind() == ErrorKind::ConnectionReset, "{closed:?}");
-    let answer = String::from_utf8_lossy(&answer);
-    assert!(answer.is_empty() || answer.starts_with("HTTP/1.1 408"), "{answer}");
-    assert!(held >= limits.body_read_timeout && held < limits.body_read_timeout * 3, "held {held:?}");
-    dribbling.join().unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(4))).unwrap();
+        let mut answer = Vec::new();
+        let closed = stream.read_to_end(&mut answer);
+        let held = started.elapsed();
+        // Closed while the client still sends, the connection may end in a reset.
+        assert!(closed.is_ok() || closed.as_ref().unwrap_err().kind() == ErrorKind::ConnectionReset, "{closed:?}");
+        let answer = String::from_utf8_lossy(&answer);
+        assert!(answer.is_empty() || answer.starts_with("HTTP/1.1 408"), "{path}: {answer}");
+        assert!(held >= limits.body_read_timeout && held < limits.body_read_timeout * 3, "{path}: held {held:?}");
+        drop(stream);
+        dribbling.join().unwrap();
+    }
 }
