@@ -305,35 +305,37 @@ async fn idempotency(State(state): State<AppState>, req: Request, next: Next) ->
                 return Err(Failure::internal(e));
             }
         };
-        let response = || Response::from_parts(parts.clone(), Body::from(body.clone()));
+        let status = parts.status;
+        let response = Response::from_parts(parts, Body::from(body.clone()));
+        // An error answer keeps none of the work; with a key, the answer itself is kept.
+        let keeps_work = !status.is_client_error() && !status.is_server_error();
         let Some(keyed) = &keyed else {
-            match parts.status.is_success() {
+            match keeps_work {
                 true => db.commit().await?,
                 false => db.rollback().await?,
             }
-            return Ok(response());
+            return Ok(response);
         };
-        if parts.status.is_server_error() {
+        if status.is_server_error() {
             db.rollback().await?;
             // A repeat whose work failed this time still gets the first answer.
-            return Ok(replay(&state.db, keyed).await?.unwrap_or_else(response));
+            return Ok(replay(&state.db, keyed).await?.unwrap_or(response));
         }
-        // An error answer keeps none of the work, only the answer.
-        let db = if parts.status.is_client_error() {
-            db.rollback().await?;
-            state.db.begin_request().await?
-        } else {
-            db
+        let db = match keeps_work {
+            true => db,
+            false => {
+                db.rollback().await?;
+                state.db.begin_request().await?
+            }
         };
-        let first = db.save_answer(keyed, parts.status.as_u16(), &body).await;
-        match first {
+        match db.save_answer(keyed, status.as_u16(), &body).await {
             Ok(true) => {
                 db.commit().await?;
-                Ok(response())
+                Ok(response)
             }
             Ok(false) => {
                 db.rollback().await?;
-                Ok(replay(&state.db, keyed).await?.unwrap_or_else(response))
+                Ok(replay(&state.db, keyed).await?.unwrap_or(response))
             }
             Err(failure) => {
                 db.rollback().await?;
