@@ -29,7 +29,7 @@ use crate::evaluations::{FollowUpState, VisitOf};
 use crate::face_auth::{Review, MAX_REJECT_REASON_CHARS};
 use crate::queue::Transition;
 use crate::server::{BodyReadTimeout, BODY_READ_TIMEOUT};
-use crate::store::{hash_token, Db};
+use crate::store::{hash_token, Db, KeyedRequest};
 use contract::limits::MAX_PHOTO_BYTES;
 use contract::model::{
     AdvanceApplication, Application, ApplicationLookup, ApplicationStatus, Catalog, Evaluation, EvaluationSummary,
@@ -257,6 +257,12 @@ fn bearer_token(headers: &HeaderMap) -> Option<&str> {
 /// do twice. A repeated key answers the saved answer if the request is the same one (method,
 /// path and body), and is refused if not. An error answer (4xx) undoes the handler's writes
 /// but is saved; a server error saves nothing, so a retry tries again.
+///
+/// The key is checked at the end, when the answer is saved, not claimed before the work: the
+/// common request (a first try) then costs no extra statements. A repeat does the work again
+/// in its own transaction, finds the first answer saved (PostgreSQL makes its insert wait for
+/// a first try still running, SQLite runs one writer at a time), rolls its work back and
+/// answers the saved answer.
 async fn idempotency(State(state): State<AppState>, req: Request, next: Next) -> Result<Response, Failure> {
     let key = match req.headers().get("idempotency-key") {
         None => None,
@@ -289,15 +295,55 @@ async fn idempotency(State(state): State<AppState>, req: Request, next: Next) ->
     // On a task of its own, so that a client that goes away (a kiosk switched off) does not
     // cancel the request halfway: its transaction always ends, committed or rolled back.
     // A transaction dropped unfinished would go back to the pool still open.
+    let keyed =
+        key.map(|key| KeyedRequest { token_hash, key, method: method.to_owned(), path: path.to_owned(), request_hash });
     let request = Request::from_parts(parts, Body::from(body));
     let task = tokio::spawn(async move {
         // Begun here too: BEGIN waits for SQLite's write lock, and a begin cut short would
         // leave its connection in a transaction nobody ends.
         let db = state.db.begin_request().await?;
-        let answer = answer_in(&db, key, token_hash, request_hash, request, next).await;
-        match answer {
-            Ok((response, true)) => db.commit().await.map(|_| response).map_err(Failure::from),
-            Ok((response, false)) => db.rollback().await.map(|_| response).map_err(Failure::from),
+        let mut request = request;
+        request.extensions_mut().insert(db.clone());
+        let (parts, body) = next.run(request).await.into_parts();
+        let body = match axum::body::to_bytes(body, usize::MAX).await {
+            Ok(body) => body,
+            Err(e) => {
+                db.rollback().await?;
+                return Err(Failure::internal(e));
+            }
+        };
+        let status = parts.status;
+        let response = Response::from_parts(parts, Body::from(body.clone()));
+        // An error answer keeps none of the work; with a key, the answer itself is kept.
+        let keeps_work = !status.is_client_error() && !status.is_server_error();
+        let Some(keyed) = &keyed else {
+            match keeps_work {
+                true => db.commit().await?,
+                false => db.rollback().await?,
+            }
+            return Ok(response);
+        };
+        if status.is_server_error() {
+            db.rollback().await?;
+            // A repeat whose work failed this time still gets the first answer.
+            return Ok(replay(&state.db, keyed).await?.unwrap_or(response));
+        }
+        let db = match keeps_work {
+            true => db,
+            false => {
+                db.rollback().await?;
+                state.db.begin_request().await?
+            }
+        };
+        match db.save_answer(keyed, status.as_u16(), &body).await {
+            Ok(true) => {
+                db.commit().await?;
+                Ok(response)
+            }
+            Ok(false) => {
+                db.rollback().await?;
+                Ok(replay(&state.db, keyed).await?.unwrap_or(response))
+            }
             Err(failure) => {
                 db.rollback().await?;
                 Err(failure)
@@ -307,43 +353,16 @@ async fn idempotency(State(state): State<AppState>, req: Request, next: Next) ->
     task.await.map_err(Failure::internal)?
 }
 
-/// The answer to the request in `db`'s transaction, and whether to commit it.
-async fn answer_in(
-    db: &Db,
-    key: Option<String>,
-    token_hash: String,
-    request_hash: String,
-    req: Request,
-    next: Next,
-) -> Result<(Response, bool), Failure> {
-    let (method, path) = (req.method().as_str().to_owned(), req.uri().path().to_owned());
-    if let Some(key) = &key {
-        if let Some(saved) = db.claim_key(&token_hash, key, &method, &path, &request_hash).await? {
-            if saved.request_hash != request_hash {
-                return Err(Failure::IdempotencyKeyReused);
-            }
-            let status = StatusCode::from_u16(saved.status).map_err(Failure::internal)?;
-            let replayed =
-                (status, [(CONTENT_TYPE, "application/json")], [("idempotent-replayed", "true")], saved.body);
-            return Ok((replayed.into_response(), false));
-        }
+/// The answer saved for the request's key, if any: replayed for the same request, refused
+/// for another one.
+async fn replay(db: &Db, request: &KeyedRequest) -> Result<Option<Response>, Failure> {
+    let Some(saved) = db.saved_answer(request).await? else { return Ok(None) };
+    if saved.request_hash != request.request_hash {
+        return Err(Failure::IdempotencyKeyReused);
     }
-    db.mark().await?;
-    let mut req = req;
-    req.extensions_mut().insert(db.clone());
-    let response = next.run(req).await;
-    if response.status().is_server_error() {
-        return Ok((response, false));
-    }
-    if response.status().is_client_error() {
-        db.undo_since_mark().await?;
-    }
-    let (parts, body) = response.into_parts();
-    let body = axum::body::to_bytes(body, usize::MAX).await.map_err(Failure::internal)?;
-    if let Some(key) = &key {
-        db.save_answer(&token_hash, key, parts.status.as_u16(), &String::from_utf8_lossy(&body)).await?;
-    }
-    Ok((Response::from_parts(parts, Body::from(body)), true))
+    let status = StatusCode::from_u16(saved.status).map_err(Failure::internal)?;
+    let replayed = (status, [(CONTENT_TYPE, "application/json")], [("idempotent-replayed", "true")], saved.body);
+    Ok(Some(replayed.into_response()))
 }
 
 /// A handler's database: inside a POST, the request's transaction (see [`idempotency`]).

@@ -173,7 +173,7 @@ impl Db {
                 .await?;
             return Err(Failure::ReceiptAlreadyRedeemed(china_time(redeemed_at)));
         }
-        let ticket = self.insert_ticket(&service, Priority::FastTrack, None, issued_by).await?;
+        let ticket = self.insert_ticket(&service.code, Priority::FastTrack, None, issued_by).await?;
         sqlx::query("UPDATE receipts SET ticket_id = $1 WHERE id = $2")
             .bind(&ticket.id)
             .bind(&row.id)

@@ -1,16 +1,17 @@
 //! The queue: issuing tickets, calling them to windows, moving them through
 //! issued -> called -> serving -> done / no_show, and the live wait estimates.
 
+use std::sync::LazyLock;
+
 use crate::access::{Caller, Role};
 use crate::calendar::china_day;
 use crate::error::Failure;
 use crate::store::{now_ms, random_hex, Db};
-use crate::wait::{average_minutes, ticket_wait_minutes};
+use crate::wait::ticket_wait_minutes;
 use contract::model::{Bilingual, NewTicket, Priority, Service, Ticket, TicketStatus, Window};
 
 /// Columns read into a [`TicketRow`].
-const TICKET_COLUMNS: &str =
-    "id, number, service_code, priority, priority_rank, status, window_number, issued_at, seq, issued_by";
+const TICKET_COLUMNS: &str = "id, number, service_code, priority, priority_rank, status, issued_at, issued_by";
 
 /// The order tickets are called in: priority first, then first come, first served.
 const CALL_ORDER: &str = "priority_rank DESC, issued_at, seq";
@@ -26,11 +27,114 @@ struct TicketRow {
     priority: String,
     priority_rank: i64,
     status: String,
-    window_number: Option<i64>,
     issued_at: i64,
-    seq: i64,
     /// The kiosk (or staff member) that took it, as [`Caller::issued_by`] says.
     issued_by: String,
+}
+
+/// What a ticket's view adds to its row, read live in the same statement ([`live_columns`]).
+#[derive(sqlx::FromRow)]
+struct LiveRow {
+    /// The service's catalog entry (JSON); none if the catalog has withdrawn it.
+    service_body: Option<String>,
+    people_ahead: i64,
+    /// The average start-to-finish milliseconds of the service's last few done tickets.
+    recent_average_ms: Option<f64>,
+    open_windows: i64,
+    /// The window the ticket was called to, or the one it is likely to be called to.
+    shown_window: Option<i64>,
+    window_zh: Option<String>,
+    window_en: Option<String>,
+}
+
+impl LiveRow {
+    fn service(&self) -> Result<Service, Failure> {
+        Ok(serde_json::from_str(self.service_body.as_deref().ok_or_else(|| Failure::internal("no service"))?)?)
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct ViewRow {
+    #[sqlx(flatten)]
+    ticket: TicketRow,
+    #[sqlx(flatten)]
+    live: LiveRow,
+}
+
+/// The columns of [`LiveRow`], for a ticket whose service code, priority rank, issue time
+/// and sequence, window and whether it waits are these SQL expressions. People ahead are
+/// waiting tickets of the same service that [`CALL_ORDER`] puts first (two ranges of the
+/// `tickets_queue` index, counted in it); the window is the one that called the ticket,
+/// otherwise the lowest-numbered open window serving its service (or, all closed, the
+/// lowest-numbered one).
+fn live_columns(service: &str, rank: &str, issued_at: &str, seq: &str, window: &str, waiting: &str) -> String {
+    let issued = TicketStatus::Issued.as_str();
+    let done = TicketStatus::Done.as_str();
+    format!(
+        "s.body AS service_body,
+         CASE WHEN {waiting} THEN
+           (SELECT COUNT(*) FROM tickets a WHERE a.service_code = {service} AND a.status = '{issued}'
+              AND a.priority_rank > {rank})
+           + (SELECT COUNT(*) FROM tickets a WHERE a.service_code = {service} AND a.status = '{issued}'
+              AND a.priority_rank = {rank} AND (a.issued_at, a.seq) < ({issued_at}, {seq}))
+         ELSE 0 END AS people_ahead,
+         (SELECT CAST(AVG(r.finished_at - r.started_at) AS DOUBLE PRECISION) FROM
+           (SELECT d.started_at, d.finished_at FROM tickets d WHERE d.service_code = {service} AND d.status = '{done}'
+            ORDER BY d.finished_at DESC LIMIT {RECENT_SERVICES}) r) AS recent_average_ms,
+         (SELECT COUNT(*) FROM windows ow JOIN window_services ows ON ows.window_number = ow.number
+           WHERE ows.service_code = {service} AND ow.is_open = 1) AS open_windows,
+         w.number AS shown_window, w.name_zh AS window_zh, w.name_en AS window_en
+         FROM {{from}} LEFT JOIN windows w ON w.number = COALESCE({window},
+           (SELECT fw.number FROM windows fw JOIN window_services fws ON fws.window_number = fw.number
+            WHERE fws.service_code = {service} ORDER BY fw.is_open DESC, fw.number LIMIT 1))"
+    )
+}
+
+/// A stored ticket's view by its id ($1).
+static TICKET_VIEW: LazyLock<String> = LazyLock::new(|| {
+    let waiting = format!("t.status = '{}'", TicketStatus::Issued.as_str());
+    let live = live_columns("t.service_code", "t.priority_rank", "t.issued_at", "t.seq", "t.window_number", &waiting);
+    let columns = TICKET_COLUMNS.split(", ").map(|c| format!("t.{c}")).collect::<Vec<_>>().join(", ");
+    let from = "tickets t LEFT JOIN services s ON s.code = t.service_code";
+    format!("SELECT {columns}, {} WHERE t.id = $1", live.replace("{from}", from))
+});
+
+/// The live part of a new ticket's view, before it is numbered: the service ($1), its
+/// priority rank ($2), now ($3) and a sequence after every other ($4). No row: no such service.
+static NEW_TICKET_VIEW: LazyLock<String> = LazyLock::new(|| {
+    let live = live_columns("$1", "$2", "$3", "$4", "NULL", "1 = 1");
+    format!("SELECT {} WHERE s.code = $1", live.replace("{from}", "services s"))
+});
+
+/// A ticket with its live place in the queue, wait and window.
+fn ticket_view(row: TicketRow, live: LiveRow) -> Result<Ticket, Failure> {
+    let broken = |what: &str| Failure::internal(format!("ticket {} has {what}", row.id));
+    let status = TicketStatus::parse(&row.status).ok_or_else(|| broken(&format!("status {}", row.status)))?;
+    let priority = Priority::parse(&row.priority).ok_or_else(|| broken(&format!("priority {}", row.priority)))?;
+    let service = live.service().map_err(|_| Failure::UnknownService(row.service_code.clone()))?;
+    let estimated_wait_minutes = if status == TicketStatus::Issued {
+        let average = live.recent_average_ms.map_or(service.typical_minutes as f64, |ms| ms / 60_000.0);
+        ticket_wait_minutes(live.people_ahead, average, live.open_windows)
+    } else {
+        0
+    };
+    let window = match (live.window_zh, live.window_en) {
+        (Some(zh), Some(en)) => Bilingual { zh, en },
+        _ => Bilingual::new("待分配", "To be assigned"),
+    };
+    Ok(Ticket {
+        window,
+        window_number: live.shown_window,
+        id: row.id,
+        number: row.number,
+        service_code: row.service_code,
+        service_name: service.name,
+        priority,
+        status,
+        people_ahead: live.people_ahead,
+        estimated_wait_minutes,
+        issued_at: row.issued_at,
+    })
 }
 
 /// A staff action on a called or served ticket.
@@ -80,27 +184,36 @@ pub(crate) fn mask_phone(phone: &str) -> String {
 }
 
 impl Db {
-    /// Numbers and stores a new ticket; answers it as [`Db::ticket`] would, from what it stored.
+    /// Numbers and stores a new ticket of the service; answers it as [`Db::ticket`] would.
+    /// Its place in the queue is read first, so that the prefix's counter, locked from
+    /// [`Db::next_number`] to the commit, is held for the insert and the commit alone.
     pub(crate) async fn insert_ticket(
         &self,
-        service: &Service,
+        service_code: &str,
         priority: Priority,
         contact_phone: Option<&str>,
         issued_by: &str,
     ) -> Result<Ticket, Failure> {
         let now = now_ms();
+        let live: Option<LiveRow> = sqlx::query_as(&NEW_TICKET_VIEW)
+            .bind(service_code)
+            .bind(priority_rank(priority))
+            .bind(now)
+            .bind(i64::MAX)
+            .fetch_optional(&mut *self.conn().await?)
+            .await?;
+        let live = live.ok_or_else(|| Failure::UnknownService(service_code.to_owned()))?;
+        let prefix = live.service()?.ticket_prefix;
         let day = china_day(now);
-        let (seq, issued_at) = self.next_number(&service.ticket_prefix, day, now).await?;
+        let (seq, issued_at) = self.next_number(&prefix, day, now).await?;
         let row = TicketRow {
             id: random_hex(8),
-            number: format!("{}{seq:03}", service.ticket_prefix),
-            service_code: service.code.clone(),
+            number: format!("{prefix}{seq:03}"),
+            service_code: service_code.to_owned(),
             priority: priority.as_str().to_owned(),
             priority_rank: priority_rank(priority),
             status: TicketStatus::Issued.as_str().to_owned(),
-            window_number: None,
             issued_at,
-            seq,
             issued_by: issued_by.to_owned(),
         };
         sqlx::query(
@@ -120,7 +233,7 @@ impl Db {
     .bind(contact_phone)
     .execute(&mut *self.conn().await?)
     .await?;
-        self.ticket_view(row, service.clone()).await
+        ticket_view(row, live)
     }
 
     /// Takes the next number of a prefix for the day, and its issue time, in the request's
@@ -149,18 +262,16 @@ impl Db {
         if new.priority == Priority::FastTrack && caller.role != Role::Staff {
             return Err(Failure::FastTrackNeedsReceipt);
         }
-        let service = self.service(&new.service_code).await?;
         if let Some(phone) = new.contact_phone.as_deref().filter(|phone| !is_mobile_number(phone)) {
             return Err(Failure::InvalidRequest(format!("contact_phone {phone:?} is not an 11-digit mobile number")));
         }
         let phone = new.contact_phone.as_deref();
-        self.insert_ticket(&service, new.priority, phone, &caller.issued_by()).await
+        self.insert_ticket(&new.service_code, new.priority, phone, &caller.issued_by()).await
     }
 
     pub(crate) async fn ticket(&self, id: &str) -> Result<Ticket, Failure> {
-        let row = self.ticket_row(id).await?.ok_or_else(|| Failure::NotFound(format!("No ticket {id}")))?;
-        let service = self.service(&row.service_code).await?;
-        self.ticket_view(row, service).await
+        let row = self.ticket_view_row(id).await?.ok_or_else(|| Failure::NotFound(format!("No ticket {id}")))?;
+        ticket_view(row.ticket, row.live)
     }
 
     /// The ticket, if the caller may see it: staff see every ticket, a kiosk the ones it took
@@ -168,12 +279,11 @@ impl Db {
     /// priority say something about the resident).
     pub(crate) async fn visible_ticket(&self, id: &str, caller: &Caller) -> Result<Ticket, Failure> {
         let row = self
-            .ticket_row(id)
+            .ticket_view_row(id)
             .await?
-            .filter(|row| caller.may_see(&row.issued_by))
+            .filter(|row| caller.may_see(&row.ticket.issued_by))
             .ok_or_else(|| Failure::NotFound(format!("No ticket {id}")))?;
-        let service = self.service(&row.service_code).await?;
-        self.ticket_view(row, service).await
+        ticket_view(row.ticket, row.live)
     }
 
     async fn ticket_row(&self, id: &str) -> Result<Option<TicketRow>, Failure> {
@@ -183,96 +293,9 @@ impl Db {
             .await?)
     }
 
-    /// A ticket of `service` with its live place in the queue, wait and window.
-    async fn ticket_view(&self, row: TicketRow, service: Service) -> Result<Ticket, Failure> {
-        let broken = |what: &str| Failure::internal(format!("ticket {} has {what}", row.id));
-        let status = TicketStatus::parse(&row.status).ok_or_else(|| broken(&format!("status {}", row.status)))?;
-        let priority = Priority::parse(&row.priority).ok_or_else(|| broken(&format!("priority {}", row.priority)))?;
-        let (people_ahead, estimated_wait_minutes) = if status == TicketStatus::Issued {
-            let ahead = self.people_ahead(&row).await?;
-            let average = self.average_minutes(&row.service_code).await?.unwrap_or(service.typical_minutes as f64);
-            (ahead, ticket_wait_minutes(ahead, average, self.open_windows(&row.service_code).await?))
-        } else {
-            (0, 0)
-        };
-        let (window_number, window) = self.ticket_window(&row).await?;
-        Ok(Ticket {
-            window,
-            window_number,
-            id: row.id,
-            number: row.number,
-            service_code: row.service_code,
-            service_name: service.name,
-            priority,
-            status,
-            people_ahead,
-            estimated_wait_minutes,
-            issued_at: row.issued_at,
-        })
-    }
-
-    /// Waiting tickets of the same service that [`CALL_ORDER`] puts before this one: two ranges
-    /// of the `tickets_queue` index, counted in it.
-    async fn people_ahead(&self, row: &TicketRow) -> Result<i64, Failure> {
-        Ok(sqlx::query_scalar(
-            "SELECT (SELECT COUNT(*) FROM tickets WHERE service_code = $1 AND status = $2 AND priority_rank > $3)
-                  + (SELECT COUNT(*) FROM tickets WHERE service_code = $1 AND status = $2 AND priority_rank = $3
-                     AND (issued_at, seq) < ($4, $5))",
-        )
-        .bind(&row.service_code)
-        .bind(TicketStatus::Issued.as_str())
-        .bind(row.priority_rank)
-        .bind(row.issued_at)
-        .bind(row.seq)
-        .fetch_one(&mut *self.conn().await?)
-        .await?)
-    }
-
-    /// Average start-to-finish minutes of the service's last few done tickets, if any.
-    async fn average_minutes(&self, service_code: &str) -> Result<Option<f64>, Failure> {
-        let times: Vec<(i64, i64)> = sqlx::query_as(
-            "SELECT started_at, finished_at FROM tickets WHERE service_code = $1 AND status = $2
-             ORDER BY finished_at DESC LIMIT $3",
-        )
-        .bind(service_code)
-        .bind(TicketStatus::Done.as_str())
-        .bind(RECENT_SERVICES)
-        .fetch_all(&mut *self.conn().await?)
-        .await?;
-        Ok(average_minutes(&times))
-    }
-
-    async fn open_windows(&self, service_code: &str) -> Result<i64, Failure> {
-        Ok(sqlx::query_scalar(
-            "SELECT COUNT(*) FROM windows w JOIN window_services ws ON ws.window_number = w.number
-             WHERE ws.service_code = $1 AND w.is_open = 1",
-        )
-        .bind(service_code)
-        .fetch_one(&mut *self.conn().await?)
-        .await?)
-    }
-
-    /// The window that called the ticket, otherwise the lowest-numbered open window serving
-    /// its service (or, all closed, the lowest-numbered one).
-    /// The ticket's window: its number and name, or "to be assigned".
-    async fn ticket_window(&self, row: &TicketRow) -> Result<(Option<i64>, Bilingual), Failure> {
-        let window: Option<(i64, String, String)> = match row.window_number {
-            Some(number) => sqlx::query_as("SELECT number, name_zh, name_en FROM windows WHERE number = $1")
-                .bind(number)
-                .fetch_optional(&mut *self.conn().await?)
-                .await?,
-            None => sqlx::query_as(
-                "SELECT w.number, w.name_zh, w.name_en FROM windows w JOIN window_services ws ON ws.window_number = w.number
-                 WHERE ws.service_code = $1 ORDER BY w.is_open DESC, w.number LIMIT 1",
-            )
-            .bind(&row.service_code)
-            .fetch_optional(&mut *self.conn().await?)
-            .await?,
-        };
-        Ok(window.map_or_else(
-            || (None, Bilingual::new("待分配", "To be assigned")),
-            |(number, zh, en)| (Some(number), Bilingual { zh, en }),
-        ))
+    /// The ticket and its live place in the queue, in one statement.
+    async fn ticket_view_row(&self, id: &str) -> Result<Option<ViewRow>, Failure> {
+        Ok(sqlx::query_as(&TICKET_VIEW).bind(id).fetch_optional(&mut *self.conn().await?).await?)
     }
 
     pub(crate) async fn windows(&self) -> Result<Vec<Window>, Failure> {

@@ -150,6 +150,16 @@ pub(crate) fn now_secs() -> u32 {
     (now_ms() / 1000) as u32
 }
 
+/// A POST with an Idempotency-Key, as its saved answer knows it: whose (the token's hash),
+/// under which key, what it is, and its hash (of its method, path and body).
+pub(crate) struct KeyedRequest {
+    pub token_hash: String,
+    pub key: String,
+    pub method: String,
+    pub path: String,
+    pub request_hash: String,
+}
+
 /// A saved answer to a POST with an Idempotency-Key, and the hash of the request it answered.
 pub(crate) struct SavedAnswer {
     pub request_hash: String,
@@ -194,18 +204,6 @@ impl Db {
             Some(transaction) => transaction.rollback().await,
             None => Ok(()),
         }
-    }
-
-    /// Marks where the request's own work begins, so that [`Db::undo_since_mark`] can undo it
-    /// and keep what came before (the claimed Idempotency-Key).
-    pub(crate) async fn mark(&self) -> Result<(), sqlx::Error> {
-        sqlx::query("SAVEPOINT request_work").execute(&mut *self.conn().await?).await.map(drop)
-    }
-
-    /// Undoes the statements since [`Db::mark`]; on PostgreSQL this also ends the aborted
-    /// state a failed statement leaves the transaction in.
-    pub(crate) async fn undo_since_mark(&self) -> Result<(), sqlx::Error> {
-        sqlx::query("ROLLBACK TO SAVEPOINT request_work").execute(&mut *self.conn().await?).await.map(drop)
     }
 
     /// Seeds the demo catalog and windows, each only into empty tables; with the catalog, the
@@ -295,69 +293,49 @@ impl Db {
         Ok(body.map(|b| serde_json::from_str(&b)).transpose()?)
     }
 
-    /// Claims an Idempotency-Key for this request, in its transaction; if the key already has
-    /// an answer, returns that instead. A concurrent request with the same key waits for the
-    /// claim to be committed or rolled back: SQLite runs one writing transaction at a time,
-    /// and PostgreSQL makes a second insert of the same key wait for the first.
-    pub(crate) async fn claim_key(
-        &self,
-        token_hash: &str,
-        key: &str,
-        method: &str,
-        path: &str,
-        request_hash: &str,
-    ) -> Result<Option<SavedAnswer>, Failure> {
-        // Status 0 and no body until save_answer, in the same transaction: nobody else ever
-        // sees a claim without its answer. An expired answer of the key is claimed over.
-        let claimed = sqlx::query(
+    /// Saves the answer to an Idempotency-Key, in the request's transaction, unless the key
+    /// already has one that has not expired: then answers false, and the request's work is to
+    /// be rolled back. An insert of a key that another transaction is saving waits for it.
+    pub(crate) async fn save_answer(&self, request: &KeyedRequest, status: u16, body: &[u8]) -> Result<bool, Failure> {
+        let saved = sqlx::query(
             "INSERT INTO idempotency_keys
                  (token_hash, idempotency_key, method, path, request_hash, status, body, created_at)
-             VALUES ($1, $2, $3, $4, $5, 0, '', $6)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
              ON CONFLICT (token_hash, idempotency_key) DO UPDATE SET method = excluded.method, path = excluded.path,
-                 request_hash = excluded.request_hash, status = 0, body = '', created_at = excluded.created_at
-             WHERE idempotency_keys.created_at < $7",
+                 request_hash = excluded.request_hash, status = excluded.status, body = excluded.body,
+                 created_at = excluded.created_at
+             WHERE idempotency_keys.created_at < $9",
         )
-        .bind(token_hash)
-        .bind(key)
-        .bind(method)
-        .bind(path)
-        .bind(request_hash)
+        .bind(&request.token_hash)
+        .bind(&request.key)
+        .bind(&request.method)
+        .bind(&request.path)
+        .bind(&request.request_hash)
+        .bind(i64::from(status))
+        .bind(String::from_utf8_lossy(body).into_owned())
         .bind(now_ms())
         .bind(answers_expire_before())
         .execute(&mut *self.conn().await?)
         .await?;
-        if claimed.rows_affected() == 1 {
-            return Ok(None);
-        }
-        let (request_hash, status, body): (String, i64, String) = sqlx::query_as(
-            "SELECT request_hash, status, body FROM idempotency_keys WHERE token_hash = $1 AND idempotency_key = $2",
-        )
-        .bind(token_hash)
-        .bind(key)
-        .fetch_one(&mut *self.conn().await?)
-        .await?;
-        let status = u16::try_from(status).map_err(Failure::internal)?;
-        Ok(Some(SavedAnswer { request_hash, status, body }))
+        Ok(saved.rows_affected() == 1)
     }
 
-    /// Saves the answer to a key this request claimed, in its transaction.
-    pub(crate) async fn save_answer(
-        &self,
-        token_hash: &str,
-        key: &str,
-        status: u16,
-        body: &str,
-    ) -> Result<(), Failure> {
-        sqlx::query(
-            "UPDATE idempotency_keys SET status = $1, body = $2 WHERE token_hash = $3 AND idempotency_key = $4",
+    /// The answer saved for an Idempotency-Key, if it has one that has not expired.
+    pub(crate) async fn saved_answer(&self, request: &KeyedRequest) -> Result<Option<SavedAnswer>, Failure> {
+        let saved: Option<(String, i64, String)> = sqlx::query_as(
+            "SELECT request_hash, status, body FROM idempotency_keys
+             WHERE token_hash = $1 AND idempotency_key = $2 AND created_at >= $3",
         )
-        .bind(i64::from(status))
-        .bind(body)
-        .bind(token_hash)
-        .bind(key)
-        .execute(&mut *self.conn().await?)
+        .bind(&request.token_hash)
+        .bind(&request.key)
+        .bind(answers_expire_before())
+        .fetch_optional(&mut *self.conn().await?)
         .await?;
-        Ok(())
+        saved
+            .map(|(request_hash, status, body)| {
+                Ok(SavedAnswer { request_hash, status: u16::try_from(status).map_err(Failure::internal)?, body })
+            })
+            .transpose()
     }
 
     /// Deletes the expired answers of one token, in the request's transaction: for a caller
