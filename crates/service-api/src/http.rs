@@ -147,9 +147,9 @@ pub fn router(db: Db, receipt_key: SigningKey, calls: CallSettings, photo_retent
         }
         router = router.route(e.path, handler);
     }
-    // The staff console shares the listener; its live pages hear of every change, the API's too.
+    // The staff console shares the listener and its body timeout; its live pages hear of every
+    // change, the API's too.
     let changes = Changes::default();
-    // Its bodies are read within the body timeout too.
     let console = console::router(state.db.clone(), changes.clone()).layer(from_fn_with_state(LARGEST_BODY, read_body));
     router
         .fallback(|req: Request| async { answer_unread(Failure::NotFound("No such route".into()), req) })
