@@ -48,8 +48,10 @@ struct LiveRow {
 }
 
 impl LiveRow {
-    fn service(&self) -> Result<Service, Failure> {
-        Ok(serde_json::from_str(self.service_body.as_deref().ok_or_else(|| Failure::internal("no service"))?)?)
+    /// The ticket's service (`code`), as the catalog has it now.
+    fn service(&self, code: &str) -> Result<Service, Failure> {
+        let body = self.service_body.as_deref().ok_or_else(|| Failure::UnknownService(code.to_owned()))?;
+        Ok(serde_json::from_str(body)?)
     }
 }
 
@@ -111,7 +113,7 @@ fn ticket_view(row: TicketRow, live: LiveRow) -> Result<Ticket, Failure> {
     let broken = |what: &str| Failure::internal(format!("ticket {} has {what}", row.id));
     let status = TicketStatus::parse(&row.status).ok_or_else(|| broken(&format!("status {}", row.status)))?;
     let priority = Priority::parse(&row.priority).ok_or_else(|| broken(&format!("priority {}", row.priority)))?;
-    let service = live.service().map_err(|_| Failure::UnknownService(row.service_code.clone()))?;
+    let service = live.service(&row.service_code)?;
     let estimated_wait_minutes = if status == TicketStatus::Issued {
         let average = live.recent_average_ms.map_or(service.typical_minutes as f64, |ms| ms / 60_000.0);
         ticket_wait_minutes(live.people_ahead, average, live.open_windows)
@@ -203,7 +205,7 @@ impl Db {
             .fetch_optional(&mut *self.conn().await?)
             .await?;
         let live = live.ok_or_else(|| Failure::UnknownService(service_code.to_owned()))?;
-        let prefix = live.service()?.ticket_prefix;
+        let prefix = live.service(service_code)?.ticket_prefix;
         let day = china_day(now);
         let (seq, issued_at) = self.next_number(&prefix, day, now).await?;
         let row = TicketRow {
